@@ -1,0 +1,38 @@
+# The README's two commands: `make run` and `make test`. Each installs what is missing first.
+PRESET ?= default
+ARGS ?=
+BUILD_JOBS ?= $(shell nproc)
+
+.PHONY: run test test-plain test-asan deps build build-asan bench format clean
+
+run: deps build
+	./build/calendly-realtime $(ARGS)
+
+test: deps test-plain test-asan
+
+test-plain: build
+	ctest --preset default
+
+test-asan: build-asan
+	ctest --preset asan
+
+deps:
+	@scripts/install-deps.sh
+
+build:
+	@[ -f build/build.ninja ] || cmake --preset default
+	cmake --build --preset default -j $(BUILD_JOBS)
+
+build-asan:
+	@[ -f build-asan/build.ninja ] || cmake --preset asan
+	cmake --build --preset asan -j $(BUILD_JOBS)
+
+bench: deps build
+	@scripts/install-deps.sh --bench
+	scripts/run-benchmarks.sh
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,67 @@
+#pragma once
+// The service's configuration as typed values, one section per component (userver style). Built by
+// load_config() from layered sources; see config_loader.hpp and DESIGN.md "Configuration".
+
+#include "calrt/core/secret.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace calrt {
+
+struct HttpLimits {
+    std::size_t max_header_bytes = 8 * 1024;           // larger request heads answer 431
+    std::size_t max_body_bytes = 64 * 1024;            // default per-route body limit (413)
+    std::size_t max_webhook_body_bytes = 1024 * 1024;  // /api/calendly/webhook
+    std::chrono::milliseconds header_timeout{10'000};  // first byte to end of head (slow loris)
+    std::chrono::milliseconds body_timeout{30'000};
+    std::chrono::milliseconds keepalive_timeout{30'000};  // idle time between requests
+    std::chrono::milliseconds write_timeout{30'000};
+    std::size_t max_connections = 1024;
+};
+
+struct ServerConfig {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 3000;
+    unsigned threads = 2;
+    std::string web_root = "web";
+    std::chrono::milliseconds shutdown_grace{10'000};
+    HttpLimits limits;
+};
+
+struct CalendlyConfig {
+    Secret api_key;
+    std::string user_uri;
+    Secret webhook_secret;
+    std::string fallback_url;
+    std::string api_base_url = "https://api.calendly.com";
+};
+
+struct OpenAiConfig {
+    Secret api_key;
+    std::string realtime_url = "wss://api.openai.com/v1/realtime";
+    std::string model = "gpt-realtime";
+};
+
+struct LogConfig {
+    std::string level = "info";  // trace, debug, info, warn, error, critical, off
+    std::string format = "text";  // text or json
+};
+
+struct Config {
+    ServerConfig server;
+    CalendlyConfig calendly;
+    OpenAiConfig openai;
+    Secret admin_token;
+    std::string data_dir = "./data";
+    LogConfig log;
+    bool sandbox_requested = false;  // --sandbox
+
+    // Sandbox data is served when asked for, or when there is no Calendly credential to use.
+    bool calendly_sandbox() const noexcept { return sandbox_requested || calendly.api_key.empty(); }
+    bool realtime_sandbox() const noexcept { return sandbox_requested || openai.api_key.empty(); }
+};
+
+}  // namespace calrt

@@ -1,0 +1,43 @@
+#pragma once
+// The request and response that route handlers see: plain values with no sockets and no Beast types,
+// so handlers are testable without a network and cheap to compile (STYLE.md, Beast examples).
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace calrt::server {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+    std::string method;  // "GET", "POST", ...
+    std::string target;  // the raw request-target, e.g. "/api/calendly?action=user"
+    std::string path;    // percent-decoded path, no query
+    std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+    HeaderList headers;
+    std::string body;
+    std::string remote_address;  // peer IP, without port
+    std::string request_id;
+
+    // Case-insensitive; empty when absent.
+    std::string_view header(std::string_view name) const;
+    // The first value of a query parameter, if present.
+    std::optional<std::string_view> query_param(std::string_view name) const;
+};
+
+struct Response {
+    unsigned status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+    HeaderList headers;  // extra headers (Allow, Retry-After, Cache-Control, ...)
+    bool close_connection = false;
+
+    void set_header(std::string name, std::string value);
+};
+
+bool iequals(std::string_view a, std::string_view b) noexcept;
+
+}  // namespace calrt::server

@@ -1,0 +1,17 @@
+#pragma once
+// The one place that turns results into HTTP responses: every error body in the service is
+// {"error":{"code","message"}} built here (DESIGN.md "HTTP API").
+
+#include "calrt/core/error.hpp"
+#include "calrt/server/http_message.hpp"
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace calrt::server {
+
+Response error_response(const Error& error);
+Response json_response(unsigned status, const nlohmann::json& body);
+// For bodies already serialized (hot paths that cache their JSON).
+Response json_text_response(unsigned status, std::string body);
+
+}  // namespace calrt::server

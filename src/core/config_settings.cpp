@@ -1,0 +1,109 @@
+// The settings table: every configurable value, its name, its place in config/default.json, its
+// default, its documentation and its parser. Adding a setting is adding a row here.
+#include "calrt/core/config_loader.hpp"
+#include "setting_parsers.hpp"
+
+#include <array>
+
+namespace calrt {
+namespace {
+
+using namespace std::chrono;
+namespace sp = setting_parsers;
+
+std::string show_ms(milliseconds value) { return std::to_string(value.count()); }
+
+// Each row's apply/show are captureless lambdas so the table stays a constant array.
+const std::array kSettings{
+    SettingSpec{"HOST", "/server/host", "127.0.0.1", "listen address", false, {},
+                [](Config& c, std::string_view v) { return sp::host(c.server.host, v); },
+                [](const Config& c) { return c.server.host; }},
+    SettingSpec{"PORT", "/server/port", "3000", "listen port (0 picks a free one)", false, {},
+                [](Config& c, std::string_view v) { return sp::port(c.server.port, v); },
+                [](const Config& c) { return std::to_string(c.server.port); }},
+    SettingSpec{"SERVER_THREADS", "/server/threads", "2", "I/O threads", false, {},
+                [](Config& c, std::string_view v) { return sp::unsigned_in(c.server.threads, v, 1, 256); },
+                [](const Config& c) { return std::to_string(c.server.threads); }},
+    SettingSpec{"WEB_ROOT", "/server/web_root", "web", "folder of the chat page's static files", false, {},
+                [](Config& c, std::string_view v) { return sp::non_empty(c.server.web_root, v); },
+                [](const Config& c) { return c.server.web_root; }},
+    SettingSpec{"SHUTDOWN_GRACE_MS", "/server/shutdown_grace_ms", "10000",
+                "how long in-flight requests may finish after SIGINT/SIGTERM", false, {},
+                [](Config& c, std::string_view v) { return sp::millis(c.server.shutdown_grace, v); },
+                [](const Config& c) { return show_ms(c.server.shutdown_grace); }},
+    SettingSpec{"MAX_HEADER_BYTES", "/server/limits/max_header_bytes", "8192",
+                "largest request head; larger answers 431", false, {},
+                [](Config& c, std::string_view v) { return sp::size_in(c.server.limits.max_header_bytes, v, 512, 1 << 20); },
+                [](const Config& c) { return std::to_string(c.server.limits.max_header_bytes); }},
+    SettingSpec{"MAX_BODY_BYTES", "/server/limits/max_body_bytes", "65536",
+                "largest request body for most routes; larger answers 413", false, {},
+                [](Config& c, std::string_view v) { return sp::size_in(c.server.limits.max_body_bytes, v, 1, 64 << 20); },
+                [](const Config& c) { return std::to_string(c.server.limits.max_body_bytes); }},
+    SettingSpec{"MAX_WEBHOOK_BODY_BYTES", "/server/limits/max_webhook_body_bytes", "1048576",
+                "largest webhook delivery body; larger answers 413", false, {},
+                [](Config& c, std::string_view v) { return sp::size_in(c.server.limits.max_webhook_body_bytes, v, 1, 64 << 20); },
+                [](const Config& c) { return std::to_string(c.server.limits.max_webhook_body_bytes); }},
+    SettingSpec{"HEADER_TIMEOUT_MS", "/server/limits/header_timeout_ms", "10000",
+                "time from a request's first byte to the end of its head (slow clients are cut off)", false, {},
+                [](Config& c, std::string_view v) { return sp::millis(c.server.limits.header_timeout, v); },
+                [](const Config& c) { return show_ms(c.server.limits.header_timeout); }},
+    SettingSpec{"BODY_TIMEOUT_MS", "/server/limits/body_timeout_ms", "30000", "time to read a request body", false, {},
+                [](Config& c, std::string_view v) { return sp::millis(c.server.limits.body_timeout, v); },
+                [](const Config& c) { return show_ms(c.server.limits.body_timeout); }},
+    SettingSpec{"KEEPALIVE_TIMEOUT_MS", "/server/limits/keepalive_timeout_ms", "30000",
+                "idle time allowed between requests on a kept-alive connection", false, {},
+                [](Config& c, std::string_view v) { return sp::millis(c.server.limits.keepalive_timeout, v); },
+                [](const Config& c) { return show_ms(c.server.limits.keepalive_timeout); }},
+    SettingSpec{"WRITE_TIMEOUT_MS", "/server/limits/write_timeout_ms", "30000", "time to write a response", false, {},
+                [](Config& c, std::string_view v) { return sp::millis(c.server.limits.write_timeout, v); },
+                [](const Config& c) { return show_ms(c.server.limits.write_timeout); }},
+    SettingSpec{"MAX_CONNECTIONS", "/server/limits/max_connections", "1024",
+                "open connections at once; more are answered 503 and closed", false, {},
+                [](Config& c, std::string_view v) { return sp::size_in(c.server.limits.max_connections, v, 1, 1'000'000); },
+                [](const Config& c) { return std::to_string(c.server.limits.max_connections); }},
+    SettingSpec{"CALENDLY_API_KEY", {}, "", "Calendly personal access token; unset means sandbox mode", true, {},
+                [](Config& c, std::string_view v) { return sp::secret(c.calendly.api_key, v); },
+                [](const Config& c) { return std::string(c.calendly.api_key.redacted()); }},
+    SettingSpec{"CALENDLY_USER_URI", "/calendly/user_uri", "", "host user URI; resolved from GET /users/me when unset", false, {},
+                [](Config& c, std::string_view v) { return sp::optional_url(c.calendly.user_uri, v, sp::kHttpSchemes); },
+                [](const Config& c) { return c.calendly.user_uri; }},
+    SettingSpec{"CALENDLY_WEBHOOK_SECRET", {}, "", "webhook signing key; unset makes the webhook route answer 503", true, {},
+                [](Config& c, std::string_view v) { return sp::secret(c.calendly.webhook_secret, v); },
+                [](const Config& c) { return std::string(c.calendly.webhook_secret.redacted()); }},
+    SettingSpec{"CALENDLY_FALLBACK_URL", "/calendly/fallback_url", "",
+                "public booking page used when the Calendly API fails", false, "NEXT_PUBLIC_CALENDLY_URL",
+                [](Config& c, std::string_view v) { return sp::optional_url(c.calendly.fallback_url, v, sp::kHttpSchemes); },
+                [](const Config& c) { return c.calendly.fallback_url; }},
+    SettingSpec{"CALENDLY_API_BASE_URL", "/calendly/api_base_url", "https://api.calendly.com", "Calendly API base", false, {},
+                [](Config& c, std::string_view v) { return sp::url(c.calendly.api_base_url, v, sp::kHttpSchemes); },
+                [](const Config& c) { return c.calendly.api_base_url; }},
+    SettingSpec{"OPENAI_API_KEY", {}, "", "key for the upstream Realtime session; unset means the sandbox assistant", true, {},
+                [](Config& c, std::string_view v) { return sp::secret(c.openai.api_key, v); },
+                [](const Config& c) { return std::string(c.openai.api_key.redacted()); }},
+    SettingSpec{"OPENAI_REALTIME_URL", "/openai/realtime_url", "wss://api.openai.com/v1/realtime", "Realtime WebSocket base", false, {},
+                [](Config& c, std::string_view v) { return sp::url(c.openai.realtime_url, v, sp::kWebSocketSchemes); },
+                [](const Config& c) { return c.openai.realtime_url; }},
+    SettingSpec{"OPENAI_REALTIME_MODEL", "/openai/model", "gpt-realtime", "Realtime model", false, {},
+                [](Config& c, std::string_view v) { return sp::non_empty(c.openai.model, v); },
+                [](const Config& c) { return c.openai.model; }},
+    SettingSpec{"API_ADMIN_TOKEN", {}, "", "Bearer token for admin actions; unset makes them answer 503", true, {},
+                [](Config& c, std::string_view v) { return sp::secret(c.admin_token, v); },
+                [](const Config& c) { return std::string(c.admin_token.redacted()); }},
+    SettingSpec{"DATA_DIR", "/store/data_dir", "./data", "where the SQLite store lives", false, {},
+                [](Config& c, std::string_view v) { return sp::non_empty(c.data_dir, v); },
+                [](const Config& c) { return c.data_dir; }},
+    SettingSpec{"LOG_LEVEL", "/log/level", "info", "trace, debug, info, warn, error, critical or off", false, {},
+                [](Config& c, std::string_view v) {
+                    return sp::one_of(c.log.level, v, {"trace", "debug", "info", "warn", "error", "critical", "off"});
+                },
+                [](const Config& c) { return c.log.level; }},
+    SettingSpec{"LOG_FORMAT", "/log/format", "text", "text or json (one JSON object per line)", false, {},
+                [](Config& c, std::string_view v) { return sp::one_of(c.log.format, v, {"text", "json"}); },
+                [](const Config& c) { return c.log.format; }},
+};
+
+}  // namespace
+
+std::span<const SettingSpec> setting_specs() { return kSettings; }
+
+}  // namespace calrt

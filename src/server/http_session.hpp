@@ -1,0 +1,48 @@
+#pragma once
+// One HTTP connection: read a request, handle it, write the response, repeat while kept alive.
+
+#include "server_state.hpp"
+
+#include "calrt/core/error.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include <chrono>
+#include <memory>
+
+namespace calrt::server {
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+public:
+    HttpSession(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state);
+
+    boost::asio::awaitable<void> run();
+
+    // Thread-safe. Closes the connection now if it is between requests; a request in flight finishes
+    // first and its response says Connection: close.
+    void drain();
+    // Thread-safe. Closes the connection whatever it is doing (shutdown deadline passed).
+    void force_close();
+
+    boost::asio::any_io_executor executor() const { return executor_; }
+
+private:
+    // Writes `response` (adding the request id and connection headers); returns the body size.
+    boost::asio::awaitable<std::size_t> write(Request& request, Response response, unsigned version,
+                                              bool keep_alive, bool& ok);
+    // Answers an error that ends the connection (bad head, oversized body, wrong media type).
+    boost::asio::awaitable<void> reject(Request& request, const Error& error, unsigned version,
+                                        std::string_view route_label,
+                                        std::chrono::steady_clock::time_point started);
+
+    boost::beast::tcp_stream stream_;
+    std::shared_ptr<ServerState> state_;
+    boost::asio::any_io_executor executor_;  // the connection's strand; outlives an upgrade's move
+    std::string remote_address_;
+    bool idle_ = true;  // waiting for the next request's first byte; touched only on the strand
+    bool upgraded_ = false;
+};
+
+}  // namespace calrt::server

@@ -1,0 +1,110 @@
+#include "request_pipeline.hpp"
+
+#include "calrt/core/logging.hpp"
+#include "calrt/server/responses.hpp"
+
+#include <array>
+#include <random>
+
+namespace calrt::server {
+namespace {
+
+bool is_valid_request_id(std::string_view id) {
+    if (id.empty() || id.size() > 128) return false;
+    for (char c : id) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                        c == '_' || c == '.' || c == ':';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+std::string random_prefix() {
+    std::random_device device;
+    char buffer[9];
+    std::snprintf(buffer, sizeof buffer, "%08x", device());
+    return buffer;
+}
+
+constexpr std::array<std::string_view, 4> kVisibleQueryKeys = {"action", "status", "event", "limit"};
+
+}  // namespace
+
+RequestPipeline::RequestPipeline(const Router& router, MetricsRegistry& metrics)
+    : router_(router),
+      metrics_(metrics),
+      open_connections_(metrics.gauge("http_open_connections", "Open HTTP connections")),
+      id_prefix_(random_prefix()) {}
+
+std::string RequestPipeline::request_id(std::string_view incoming) {
+    if (is_valid_request_id(incoming)) return std::string(incoming);
+    char buffer[24];
+    std::snprintf(buffer, sizeof buffer, "-%06llx",
+                  static_cast<unsigned long long>(next_id_.fetch_add(1, std::memory_order_relaxed)));
+    return id_prefix_ + buffer;
+}
+
+boost::asio::awaitable<Response> RequestPipeline::dispatch(Request& request, const RouteMatch& match) const {
+    switch (match.outcome) {
+        case RouteMatch::Outcome::not_found:
+            co_return error_response(Error::make(ErrorKind::not_found, "not_found",
+                                                 "no route for " + request.method + " " + request.path));
+        case RouteMatch::Outcome::method_not_allowed: {
+            auto response = error_response(Error::make(
+                ErrorKind::method_not_allowed, "method_not_allowed",
+                request.method + " is not allowed on " + request.path + "; allowed: " + match.allow));
+            response.set_header("Allow", match.allow);
+            co_return response;
+        }
+        case RouteMatch::Outcome::found: break;
+    }
+    try {
+        co_return co_await match.route->handler(request);
+    } catch (const std::exception& e) {
+        log::error("handler failed", {{"request_id", request.request_id}, {"route", match.route->path},
+                                       {"what", e.what()}});
+    }
+    co_return error_response(Error::make(ErrorKind::internal, "internal_error",
+                                         "the server failed to handle this request; request id " +
+                                             request.request_id));
+}
+
+void RequestPipeline::record(const Request& request, std::string_view route_label, unsigned status,
+                             std::size_t bytes, std::chrono::microseconds elapsed) {
+    const std::string status_text = std::to_string(status);
+    metrics_
+        .counter("http_requests_total", "HTTP requests served, by route, method and status",
+                 {{"route", std::string(route_label)}, {"method", request.method}, {"status", status_text}})
+        .inc();
+    metrics_
+        .histogram("http_request_duration_seconds", "Time from request head to response written, by route",
+                   {{"route", std::string(route_label)}})
+        .observe(static_cast<double>(elapsed.count()) / 1e6);
+    if (log::enabled(log::Level::info)) {
+        const std::string target = loggable_target(request);
+        log::info("request", {{"request_id", request.request_id},
+                              {"remote", request.remote_address},
+                              {"method", request.method},
+                              {"path", target},
+                              {"status", status},
+                              {"bytes", bytes},
+                              {"us", static_cast<std::int64_t>(elapsed.count())}});
+    }
+}
+
+std::string loggable_target(const Request& request) {
+    std::string out = request.path;
+    char separator = '?';
+    for (const auto& [key, value] : request.query) {
+        out += separator;
+        separator = '&';
+        out += key;
+        out += '=';
+        bool visible = false;
+        for (auto k : kVisibleQueryKeys) visible = visible || k == key;
+        out += visible ? value : std::string("[redacted]");
+    }
+    return out;
+}
+
+}  // namespace calrt::server

@@ -1,0 +1,46 @@
+#pragma once
+// What happens to a parsed request between the socket and the handler, written once for every
+// route: routing, request ids, the access log line and the request metrics.
+
+#include "calrt/core/metrics.hpp"
+#include "calrt/server/http_message.hpp"
+#include "calrt/server/router.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+
+namespace calrt::server {
+
+class RequestPipeline {
+public:
+    RequestPipeline(const Router& router, MetricsRegistry& metrics);
+
+    RouteMatch route(std::string_view method, std::string_view path) const { return router_.match(method, path); }
+
+    // Honours a well-formed incoming X-Request-Id, otherwise makes a new one.
+    std::string request_id(std::string_view incoming);
+
+    // Runs the matched handler (or answers 404/405); a handler that throws is a bug and answers 500.
+    boost::asio::awaitable<Response> dispatch(Request& request, const RouteMatch& match) const;
+
+    // One access-log line and the request metrics, after the response was written.
+    void record(const Request& request, std::string_view route_label, unsigned status, std::size_t bytes,
+                std::chrono::microseconds elapsed);
+
+    Gauge& open_connections() { return open_connections_; }
+
+private:
+    const Router& router_;
+    MetricsRegistry& metrics_;
+    Gauge& open_connections_;
+    std::string id_prefix_;  // random per process, so ids from two runs do not collide
+    std::atomic<std::uint64_t> next_id_{1};
+};
+
+// The request target as logged: values of personal or secret query parameters are redacted.
+std::string loggable_target(const Request& request);
+
+}  // namespace calrt::server

@@ -1,0 +1,213 @@
+#include "calrt/core/config_loader.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+namespace calrt {
+namespace {
+
+class ConfigTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        std::random_device rd;
+        dir_ = std::filesystem::temp_directory_path() / ("calrt-config-" + std::to_string(rd()));
+        std::filesystem::create_directories(dir_ / "config");
+        sources_.working_dir = dir_;
+    }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+
+    void write(const std::string& relative, const std::string& text) {
+        std::ofstream(dir_ / relative) << text;
+    }
+
+    std::filesystem::path dir_;
+    ConfigSources sources_;
+};
+
+TEST_F(ConfigTest, BuiltInDefaultsApplyWithNoSources) {
+    auto config = load_config(sources_);
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->server.host, "127.0.0.1");
+    EXPECT_EQ(config->server.port, 3000);
+    EXPECT_EQ(config->calendly.api_base_url, "https://api.calendly.com");
+    EXPECT_EQ(config->openai.model, "gpt-realtime");
+    EXPECT_EQ(config->log.format, "text");
+    EXPECT_TRUE(config->calendly_sandbox());
+}
+
+TEST_F(ConfigTest, EachLayerOverridesTheOneBelow) {
+    write("config/default.json", R"({"server":{"port":4001,"host":"0.0.0.0"},"log":{"level":"debug"}})");
+    write(".env", "PORT=4002\nLOG_LEVEL=warn\nDATA_DIR=/from/env-file\n");
+    write(".env.local", "PORT=4003\nLOG_LEVEL=error\n");
+    sources_.environment = {{"PORT", "4004"}};
+    auto config = load_config(sources_);
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->server.host, "0.0.0.0");       // file only
+    EXPECT_EQ(config->data_dir, "/from/env-file");   // .env only
+    EXPECT_EQ(config->log.level, "error");           // .env.local beats .env and the file
+    EXPECT_EQ(config->server.port, 4004);            // environment beats .env.local
+
+    sources_.flags = {{"PORT", "4005"}};
+    config = load_config(sources_);
+    ASSERT_TRUE(config);
+    EXPECT_EQ(config->server.port, 4005);  // flags beat everything
+}
+
+TEST_F(ConfigTest, ExplicitConfigFileReplacesTheDefaultOne) {
+    write("config/default.json", R"({"server":{"port":4001}})");
+    write("other.json", R"({"server":{"port":4010}})");
+    sources_.config_file = dir_ / "other.json";
+    auto config = load_config(sources_);
+    ASSERT_TRUE(config);
+    EXPECT_EQ(config->server.port, 4010);
+}
+
+TEST_F(ConfigTest, MissingExplicitConfigFileIsAnError) {
+    sources_.config_file = dir_ / "nope.json";
+    auto config = load_config(sources_);
+    ASSERT_FALSE(config);
+    EXPECT_NE(config.error().message.find("nope.json"), std::string::npos);
+}
+
+TEST_F(ConfigTest, NonNumericPortStopsStartUpNamingTheVariable) {
+    sources_.environment = {{"PORT", "abc"}};
+    auto config = load_config(sources_);
+    ASSERT_FALSE(config);
+    EXPECT_NE(config.error().message.find("PORT"), std::string::npos);
+    EXPECT_NE(config.error().message.find("abc"), std::string::npos);
+    EXPECT_NE(config.error().message.find("environment"), std::string::npos);
+}
+
+TEST_F(ConfigTest, MalformedUrlStopsStartUpNamingTheVariable) {
+    sources_.environment = {{"CALENDLY_API_BASE_URL", "not a url"}};
+    auto config = load_config(sources_);
+    ASSERT_FALSE(config);
+    EXPECT_NE(config.error().message.find("CALENDLY_API_BASE_URL"), std::string::npos);
+
+    sources_.environment = {{"OPENAI_REALTIME_URL", "https://api.openai.com/v1/realtime"}};
+    config = load_config(sources_);
+    ASSERT_FALSE(config) << "a Realtime URL must be ws:// or wss://";
+    EXPECT_NE(config.error().message.find("OPENAI_REALTIME_URL"), std::string::npos);
+}
+
+TEST_F(ConfigTest, PlainHttpBaseUrlsAreAccepted) {
+    sources_.environment = {{"CALENDLY_API_BASE_URL", "http://127.0.0.1:8080"},
+                            {"OPENAI_REALTIME_URL", "ws://127.0.0.1:9090/v1/realtime"}};
+    auto config = load_config(sources_);
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->calendly.api_base_url, "http://127.0.0.1:8080");
+}
+
+TEST_F(ConfigTest, NextPublicCalendlyUrlIsAnAliasForTheFallbackUrl) {
+    write(".env", "NEXT_PUBLIC_CALENDLY_URL=https://calendly.com/host/30min\n");
+    auto config = load_config(sources_);
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->calendly.fallback_url, "https://calendly.com/host/30min");
+
+    // The canonical name wins over the alias within one layer.
+    sources_.environment = {{"NEXT_PUBLIC_CALENDLY_URL", "https://calendly.com/a"},
+                            {"CALENDLY_FALLBACK_URL", "https://calendly.com/b"}};
+    config = load_config(sources_);
+    ASSERT_TRUE(config);
+    EXPECT_EQ(config->calendly.fallback_url, "https://calendly.com/b");
+}
+
+TEST_F(ConfigTest, SecretsAreRedactedInTheDescription) {
+    sources_.environment = {{"CALENDLY_API_KEY", "pat-very-secret"},
+                            {"OPENAI_API_KEY", "sk-very-secret"},
+                            {"API_ADMIN_TOKEN", "admin-very-secret"},
+                            {"CALENDLY_WEBHOOK_SECRET", "whsec-very-secret"}};
+    auto config = load_config(sources_);
+    ASSERT_TRUE(config);
+    EXPECT_EQ(config->calendly.api_key.reveal(), "pat-very-secret");
+    EXPECT_FALSE(config->calendly_sandbox());
+    const std::string description = describe_config(*config);
+    EXPECT_EQ(description.find("very-secret"), std::string::npos) << description;
+    EXPECT_NE(description.find("CALENDLY_API_KEY=[redacted]"), std::string::npos);
+}
+
+TEST_F(ConfigTest, SecretsAreRefusedInTheConfigFileAndOnTheCommandLine) {
+    write("config/default.json", R"({"calendly":{"api_key":"pat-secret"}})");
+    auto config = load_config(sources_);
+    ASSERT_FALSE(config);
+    EXPECT_EQ(config.error().message.find("pat-secret"), std::string::npos);
+
+    std::filesystem::remove(dir_ / "config" / "default.json");
+    sources_.flags = {{"OPENAI_API_KEY", "sk-secret"}};
+    config = load_config(sources_);
+    ASSERT_FALSE(config);
+    EXPECT_EQ(config.error().message.find("sk-secret"), std::string::npos);
+}
+
+TEST_F(ConfigTest, UnknownKeyInConfigFileIsNamed) {
+    write("config/default.json", R"({"server":{"prot":3000}})");
+    auto config = load_config(sources_);
+    ASSERT_FALSE(config);
+    EXPECT_NE(config.error().message.find("/server/prot"), std::string::npos);
+}
+
+TEST_F(ConfigTest, SandboxFlagForcesSandboxEvenWithCredentials) {
+    sources_.environment = {{"CALENDLY_API_KEY", "pat"}};
+    sources_.sandbox_flag = true;
+    auto config = load_config(sources_);
+    ASSERT_TRUE(config);
+    EXPECT_TRUE(config->calendly_sandbox());
+}
+
+TEST_F(ConfigTest, LimitsComeFromTheFile) {
+    write("config/default.json", R"({"server":{"limits":{"max_body_bytes":1000,"header_timeout_ms":250}}})");
+    auto config = load_config(sources_);
+    ASSERT_TRUE(config);
+    EXPECT_EQ(config->server.limits.max_body_bytes, 1000u);
+    EXPECT_EQ(config->server.limits.header_timeout, std::chrono::milliseconds(250));
+}
+
+TEST_F(ConfigTest, ShippedDefaultJsonLoads) {
+    ConfigSources shipped;
+    shipped.working_dir = CALRT_SOURCE_DIR;
+    auto config = load_config(shipped);
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->server.port, 3000);
+}
+
+TEST(Dotenv, ParsesCommentsExportAndQuotes) {
+    auto vars = parse_dotenv(
+        "# comment\n"
+        "export A=1\n"
+        "B = two words # trailing comment\n"
+        "C='single # kept'\n"
+        "D=\"double\\nline\"\n"
+        "E=\"multi\nline\"\n"
+        "\n"
+        "F=\n");
+    ASSERT_TRUE(vars) << vars.error().message;
+    EXPECT_EQ(vars->at("A"), "1");
+    EXPECT_EQ(vars->at("B"), "two words");
+    EXPECT_EQ(vars->at("C"), "single # kept");
+    EXPECT_EQ(vars->at("D"), "double\nline");
+    EXPECT_EQ(vars->at("E"), "multi\nline");
+    EXPECT_EQ(vars->at("F"), "");
+}
+
+TEST(Dotenv, RejectsLinesWithoutAssignmentWithLineNumber) {
+    auto vars = parse_dotenv("A=1\nthis is wrong\n");
+    ASSERT_FALSE(vars);
+    EXPECT_NE(vars.error().message.find("line 2"), std::string::npos);
+}
+
+TEST(SettingSpecs, EveryNonSecretSettingHasAFlagAndAFilePlace) {
+    for (const auto& spec : setting_specs()) {
+        EXPECT_NE(spec.apply, nullptr) << spec.name;
+        EXPECT_NE(spec.show, nullptr) << spec.name;
+        if (!spec.secret) {
+            EXPECT_FALSE(spec.json_pointer.empty()) << spec.name;
+        }
+        EXPECT_TRUE(spec.flag().starts_with("--")) << spec.name;
+    }
+}
+
+}  // namespace
+}  // namespace calrt
