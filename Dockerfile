@@ -1,0 +1,31 @@
+# Multi-stage build on Debian bookworm: the build stage installs the same packages as `make test`
+# (scripts/install-deps.sh) and builds with the same CMake preset; the runtime stage carries only the
+# binary, its shared libraries, the chat page and the default config, and runs as a non-root user.
+FROM debian:bookworm AS build
+WORKDIR /src
+COPY scripts/install-deps.sh scripts/install-deps.sh
+RUN scripts/install-deps.sh && rm -rf /var/lib/apt/lists/*
+COPY . .
+RUN cmake --preset default -DCALRT_BUILD_TESTS=OFF -DCALRT_BUILD_BENCH=OFF \
+ && cmake --build --preset default --target calendly-realtime
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates curl tzdata libssl3 libfmt9 libspdlog1.10 libsqlite3-0 \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin calrt
+WORKDIR /app
+COPY --from=build /src/build/calendly-realtime /usr/local/bin/calendly-realtime
+COPY web/ /app/web/
+COPY config/ /app/config/
+RUN mkdir -p /app/data && chown calrt:calrt /app/data
+USER calrt
+ENV HOST=0.0.0.0 \
+    PORT=3000 \
+    DATA_DIR=/app/data \
+    WEB_ROOT=/app/web
+EXPOSE 3000
+VOLUME ["/app/data"]
+HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 \
+  CMD curl -fsS http://127.0.0.1:3000/healthz >/dev/null || exit 1
+ENTRYPOINT ["calendly-realtime"]

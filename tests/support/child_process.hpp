@@ -1,0 +1,42 @@
+#pragma once
+// Runs the service binary as a child process with a chosen environment, for tests of start-up,
+// signals and exit codes. Its stdout and stderr are captured together, line by line.
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace calrt::test {
+
+class ChildProcess {
+public:
+    ChildProcess(const std::string& program, const std::vector<std::string>& args,
+                 const std::map<std::string, std::string>& environment, const std::string& working_dir = ".");
+    ~ChildProcess();
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+
+    // Reads stderr until a line contains `needle`; returns that line, or nullopt on EOF/timeout.
+    std::optional<std::string> wait_for_line(const std::string& needle,
+                                             std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    void signal(int signal_number);
+    // Waits for exit; returns the exit code, or nullopt on timeout (the child is then killed).
+    std::optional<int> wait_exit(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    // Everything read from stderr so far, plus whatever remains until EOF.
+    std::string drain_stderr(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    pid_t pid() const { return pid_; }
+
+private:
+    bool read_more(std::chrono::milliseconds timeout);
+
+    pid_t pid_ = -1;
+    int stderr_fd_ = -1;
+    std::string buffer_;
+    std::size_t consumed_ = 0;
+    bool exited_ = false;
+};
+
+}  // namespace calrt::test
