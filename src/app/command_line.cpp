@@ -75,6 +75,7 @@ std::string usage() {
         "\n"
         "Usage:\n"
         "  calendly-realtime [--sandbox] [--config FILE] [--SETTING VALUE ...]   run the service\n"
+        "  calendly-realtime webhooks register --url URL [--events a,b] | list | delete URI\n"
         "  calendly-realtime --help | --version\n"
         "\n"
         "Options:\n"

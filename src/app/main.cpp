@@ -2,6 +2,7 @@
 // Start-up problems end the process with one clear line on stderr.
 #include "command_line.hpp"
 #include "service.hpp"
+#include "webhooks_command.hpp"
 
 #include "calrt/core/config_loader.hpp"
 #include "calrt/core/logging.hpp"
@@ -54,6 +55,10 @@ int main(int argc, char** argv) {
 
     try {
         if (command_line->command.empty()) return calrt::app::run_service(*config);
+        if (command_line->command.front() == "webhooks") {
+            return calrt::app::run_webhooks_command(
+                *config, {command_line->command.begin() + 1, command_line->command.end()}, command_line->options);
+        }
         return fail("unknown command '" + command_line->command.front() + "'", 2);
     } catch (const std::exception& e) {
         return fail(e.what(), 1);

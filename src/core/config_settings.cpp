@@ -77,6 +77,45 @@ const std::array kSettings{
     SettingSpec{"CALENDLY_API_BASE_URL", "/calendly/api_base_url", "https://api.calendly.com", "Calendly API base", false, {},
                 [](Config& c, std::string_view v) { return sp::url(c.calendly.api_base_url, v, sp::kHttpSchemes); },
                 [](const Config& c) { return c.calendly.api_base_url; }},
+    SettingSpec{"CALENDLY_CA_FILE", "/calendly/ca_file", "", "PEM file of CAs trusted besides the system store", false, {},
+                [](Config& c, std::string_view v) { c.calendly.extra_ca_file = v; return Result<void>{}; },
+                [](const Config& c) { return c.calendly.extra_ca_file; }},
+    SettingSpec{"CALENDLY_TIMEOUT_MS", "/calendly/request_timeout_ms", "10000", "time for one Calendly request", false, {},
+                [](Config& c, std::string_view v) { return sp::millis(c.calendly.request_timeout, v); },
+                [](const Config& c) { return show_ms(c.calendly.request_timeout); }},
+    SettingSpec{"CALENDLY_DEADLINE_MS", "/calendly/call_deadline_ms", "20000",
+                "time for one Calendly call with all its retries", false, {},
+                [](Config& c, std::string_view v) { return sp::millis(c.calendly.call_deadline, v); },
+                [](const Config& c) { return show_ms(c.calendly.call_deadline); }},
+    SettingSpec{"CALENDLY_MAX_ATTEMPTS", "/calendly/max_attempts", "4", "attempts per Calendly call (retries + 1)", false, {},
+                [](Config& c, std::string_view v) { return sp::unsigned_in(c.calendly.max_attempts, v, 1, 10); },
+                [](const Config& c) { return std::to_string(c.calendly.max_attempts); }},
+    SettingSpec{"CALENDLY_CACHE_TTL_MS", "/calendly/cache_ttl_ms", "300000",
+                "how long the host user and event types are cached", false, {},
+                [](Config& c, std::string_view v) { return sp::millis(c.calendly.cache_ttl, v); },
+                [](const Config& c) { return show_ms(c.calendly.cache_ttl); }},
+    SettingSpec{"CALENDLY_MAX_LIST_ITEMS", "/calendly/max_list_items", "2000",
+                "most items gathered across the pages of one list", false, {},
+                [](Config& c, std::string_view v) { return sp::size_in(c.calendly.max_list_items, v, 1, 100'000); },
+                [](const Config& c) { return std::to_string(c.calendly.max_list_items); }},
+    SettingSpec{"PUBLIC_RATE_LIMIT_PER_MINUTE", "/rate_limits/public_post_per_minute", "20",
+                "create-link and book requests a client address may make per minute", false, {},
+                [](Config& c, std::string_view v) {
+                    unsigned n = 0;
+                    auto r = sp::unsigned_in(n, v, 1, 1'000'000);
+                    c.rate_limits.public_post_per_minute = n;
+                    return r;
+                },
+                [](const Config& c) { return std::to_string(static_cast<unsigned>(c.rate_limits.public_post_per_minute)); }},
+    SettingSpec{"PUBLIC_RATE_LIMIT_BURST", "/rate_limits/public_post_burst", "5",
+                "create-link and book requests a client address may make at once", false, {},
+                [](Config& c, std::string_view v) {
+                    unsigned n = 0;
+                    auto r = sp::unsigned_in(n, v, 1, 1'000'000);
+                    c.rate_limits.public_post_burst = n;
+                    return r;
+                },
+                [](const Config& c) { return std::to_string(static_cast<unsigned>(c.rate_limits.public_post_burst)); }},
     SettingSpec{"OPENAI_API_KEY", {}, "", "key for the upstream Realtime session; unset means the sandbox assistant", true, {},
                 [](Config& c, std::string_view v) { return sp::secret(c.openai.api_key, v); },
                 [](const Config& c) { return std::string(c.openai.api_key.redacted()); }},

@@ -37,6 +37,17 @@ struct CalendlyConfig {
     Secret webhook_secret;
     std::string fallback_url;
     std::string api_base_url = "https://api.calendly.com";
+    std::string extra_ca_file;  // PEM trusted in addition to the system store
+    std::chrono::milliseconds request_timeout{10'000};  // one attempt
+    std::chrono::milliseconds call_deadline{20'000};    // all attempts of one call
+    unsigned max_attempts = 4;
+    std::chrono::milliseconds cache_ttl{300'000};  // host user and event types
+    std::size_t max_list_items = 2'000;
+};
+
+struct RateLimitConfig {
+    double public_post_per_minute = 20;  // create-link and book, per client address
+    double public_post_burst = 5;
 };
 
 struct OpenAiConfig {
@@ -55,6 +66,7 @@ struct Config {
     CalendlyConfig calendly;
     OpenAiConfig openai;
     Secret admin_token;
+    RateLimitConfig rate_limits;
     std::string data_dir = "./data";
     LogConfig log;
     bool sandbox_requested = false;  // --sandbox

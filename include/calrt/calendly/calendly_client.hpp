@@ -1,0 +1,105 @@
+#pragma once
+// The Calendly API v2 client: every Calendly call the service makes goes through here. It adds the
+// Bearer token, retries what is safe to retry (retry_policy.hpp), follows pagination to the end (up
+// to a cap), caches the host user and the event types with a TTL (concurrent misses share one
+// upstream call), and splits long availability ranges into Calendly-sized windows.
+
+#include "calrt/calendly/availability_windows.hpp"
+#include "calrt/calendly/models.hpp"
+#include "calrt/calendly/retry_policy.hpp"
+#include "calrt/core/error.hpp"
+#include "calrt/core/metrics.hpp"
+#include "calrt/core/secret.hpp"
+#include "calrt/core/time.hpp"
+#include "calrt/net/http_client.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace calrt::calendly {
+
+struct CalendlyClientOptions {
+    std::string base_url = "https://api.calendly.com";
+    Secret access_token;
+    std::string user_uri;  // the host; resolved once from GET /users/me when empty
+    net::HttpClientOptions http;
+    RetryOptions retry;
+    std::size_t max_list_items = 2'000;  // a runaway account cannot exhaust memory
+    std::size_t page_size = 100;         // Calendly's maximum `count`
+    std::chrono::milliseconds cache_ttl{std::chrono::minutes(5)};
+    std::size_t availability_concurrency = 4;  // windows queried at once
+    AvailabilityWindowOptions availability;
+};
+
+struct ScheduledEventQuery {
+    std::optional<std::string> status;  // "active" or "canceled"
+    std::optional<Timestamp> min_start_time;
+    std::optional<Timestamp> max_start_time;
+    std::optional<std::string> invitee_email;
+    std::string sort = "start_time:asc";
+};
+
+struct InviteeRequest {
+    std::string event_type_uri;
+    Timestamp start_time;
+    std::string name;
+    std::string email;
+    std::string timezone;  // IANA name
+};
+
+struct WebhookSubscriptionRequest {
+    std::string callback_url;
+    std::vector<std::string> events;
+    std::string scope = "user";  // "user" or "organization"
+    Secret signing_key;
+};
+
+class CalendlyClient {
+public:
+    CalendlyClient(boost::asio::any_io_executor executor, CalendlyClientOptions options,
+                   MetricsRegistry& metrics, const Clock& clock);
+    ~CalendlyClient();
+    CalendlyClient(const CalendlyClient&) = delete;
+    CalendlyClient& operator=(const CalendlyClient&) = delete;
+
+    // GET /users/me, cached.
+    boost::asio::awaitable<Result<User>> current_user();
+    // The host's active event types, all pages, cached.
+    boost::asio::awaitable<Result<std::vector<EventType>>> event_types();
+    // GET /event_types/{uuid}.
+    boost::asio::awaitable<Result<EventType>> event_type(std::string_view uuid);
+    // GET /scheduled_events for the host, all pages up to the cap.
+    boost::asio::awaitable<Result<std::vector<ScheduledEvent>>> scheduled_events(ScheduledEventQuery query);
+    boost::asio::awaitable<Result<ScheduledEvent>> scheduled_event(std::string_view uuid);
+    boost::asio::awaitable<Result<std::vector<Invitee>>> event_invitees(std::string_view event_uuid);
+    // POST /scheduled_events/{uuid}/cancellation; not retried after it may have been processed.
+    boost::asio::awaitable<Result<Cancellation>> cancel_event(std::string_view event_uuid, std::string reason);
+    // POST /scheduling_links: a single-use link for the event type.
+    boost::asio::awaitable<Result<SchedulingLink>> create_scheduling_link(std::string_view event_type_uri);
+    // GET /event_type_available_times over [start, end): windows of at most 7 days, queried
+    // concurrently, merged sorted without duplicates; a start in the past is moved to now.
+    boost::asio::awaitable<Result<std::vector<AvailableTime>>> available_times(std::string_view event_type_uri,
+                                                                               TimeRange range);
+    // GET /user_busy_times for the host.
+    boost::asio::awaitable<Result<std::vector<BusyTime>>> busy_times(TimeRange range);
+    // POST /invitees: books a meeting; not retried after it may have been processed.
+    boost::asio::awaitable<Result<Invitee>> create_invitee(InviteeRequest request);
+    boost::asio::awaitable<Result<WebhookSubscription>> create_webhook_subscription(WebhookSubscriptionRequest request);
+    boost::asio::awaitable<Result<std::vector<WebhookSubscription>>> webhook_subscriptions(std::string scope = "user");
+    boost::asio::awaitable<Result<void>> delete_webhook_subscription(std::string_view uuid);
+
+    const std::string& base_url() const;
+
+private:
+    struct Impl;
+    std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace calrt::calendly

@@ -1,0 +1,29 @@
+#pragma once
+// GET/POST /api/calendly: the REST actions over the host's Calendly account (DESIGN.md "HTTP API").
+// Every action is one row of a table (name, method, access, fields, handler) that also produces the
+// "valid actions" message for an unknown action.
+
+#include "calrt/calendly/calendly_client.hpp"
+#include "calrt/core/secret.hpp"
+#include "calrt/core/time.hpp"
+#include "calrt/core/time_zone.hpp"
+#include "calrt/server/rate_limiter.hpp"
+#include "calrt/server/router.hpp"
+
+#include <string>
+
+namespace calrt::server {
+
+// What the actions use; must outlive the router.
+struct CalendlyRouteContext {
+    calendly::CalendlyClient& calendly;
+    std::string fallback_url;       // CALENDLY_FALLBACK_URL
+    Secret admin_token;             // API_ADMIN_TOKEN
+    RateLimiter& public_post_limit;  // create-link and book, per remote address
+    TimeZoneCache& time_zones;
+    const Clock& clock;
+};
+
+void add_calendly_routes(Router& router, CalendlyRouteContext& context);
+
+}  // namespace calrt::server

@@ -1,0 +1,48 @@
+#pragma once
+// Checks on what callers send to /api/calendly: each returns the cleaned value or a 400 Error whose
+// message names the field and says what is expected.
+
+#include "calrt/core/error.hpp"
+#include "calrt/core/time.hpp"
+#include "calrt/core/time_zone.hpp"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace calrt::server {
+
+// An action's inputs, from the query string (GET) or the JSON body (POST), read the same way.
+class ActionParams {
+public:
+    static ActionParams from_query(const std::vector<std::pair<std::string, std::string>>& query);
+    // Errors: a body that is not a JSON object, or a field that is not a string.
+    static Result<ActionParams> from_json_body(const nlohmann::json& body);
+
+    std::optional<std::string_view> get(std::string_view name) const;
+    Result<std::string_view> required(std::string_view name) const;
+    // Fails naming the first field that is neither "action" nor in `allowed`.
+    Result<void> only(std::span<const std::string_view> allowed) const;
+
+private:
+    std::vector<std::pair<std::string, std::string>> values_;
+};
+
+Result<std::string> validate_name(std::string_view field, std::string_view value);
+Result<std::string> validate_email(std::string_view field, std::string_view value);
+Result<Timestamp> validate_time(std::string_view field, std::string_view value);
+Result<TimeZone> validate_time_zone(std::string_view field, std::string_view value, TimeZoneCache& zones);
+// A UUID or a resource URI of `collection` ("event_types", "scheduled_events"): returns the UUID.
+Result<std::string> validate_resource_id(std::string_view field, std::string_view value,
+                                         std::string_view collection);
+Result<std::string> validate_text(std::string_view field, std::string_view value, std::size_t max_characters);
+
+// Number of UTF-8 code points, or nullopt when `text` is not valid UTF-8.
+std::optional<std::size_t> utf8_length(std::string_view text);
+
+}  // namespace calrt::server

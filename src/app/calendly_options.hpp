@@ -1,0 +1,23 @@
+#pragma once
+// The Calendly client's options from the service configuration.
+
+#include "calrt/calendly/calendly_client.hpp"
+#include "calrt/core/config.hpp"
+
+namespace calrt::app {
+
+inline calendly::CalendlyClientOptions calendly_options(const CalendlyConfig& config) {
+    calendly::CalendlyClientOptions options;
+    options.base_url = config.api_base_url;
+    options.access_token = config.api_key;
+    options.user_uri = config.user_uri;
+    options.http.request_timeout = config.request_timeout;
+    options.http.extra_ca_file = config.extra_ca_file;
+    options.retry.max_attempts = static_cast<int>(config.max_attempts);
+    options.retry.deadline = config.call_deadline;
+    options.cache_ttl = config.cache_ttl;
+    options.max_list_items = config.max_list_items;
+    return options;
+}
+
+}  // namespace calrt::app

@@ -1,0 +1,52 @@
+#include "sandbox.hpp"
+
+#include "calrt/core/logging.hpp"
+
+#include <openssl/rand.h>
+
+#include <stdexcept>
+
+namespace calrt::app {
+namespace {
+
+std::string random_hex(std::size_t bytes) {
+    std::string raw(bytes, '\0');
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
+        throw std::runtime_error("cannot generate a sandbox webhook secret: no randomness available");
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : raw) {
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
+    }
+    return out;
+}
+
+}  // namespace
+
+SandboxCalendly start_sandbox_calendly(boost::asio::io_context& io, const Secret& configured_secret) {
+    SandboxCalendly sandbox;
+    sandbox.webhook_secret = configured_secret;
+    if (sandbox.webhook_secret.empty()) {
+        sandbox.webhook_secret = Secret(random_hex(32));
+        sandbox.generated_secret = true;
+    }
+    sandbox.fake = std::make_unique<calrt::testing::FakeCalendly>(io);
+    sandbox.fake->start();
+    return sandbox;
+}
+
+void deliver_sandbox_webhooks_to(SandboxCalendly& sandbox, std::uint16_t service_port) {
+    sandbox.fake->set_webhook_target("http://127.0.0.1:" + std::to_string(service_port) + "/api/calendly/webhook",
+                                     sandbox.webhook_secret.reveal());
+    log::warn("SANDBOX MODE: serving sandbox data from a built-in fake Calendly, not a real account",
+              {{"fake_calendly", sandbox.fake->base_url()}});
+    if (sandbox.generated_secret) {
+        // Printed once, so that signed test deliveries can be made by hand; it changes every run.
+        log::warn("sandbox webhook signing secret generated for this run",
+                  {{"CALENDLY_WEBHOOK_SECRET", sandbox.webhook_secret.reveal()}});
+    }
+}
+
+}  // namespace calrt::app

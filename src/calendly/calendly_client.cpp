@@ -1,0 +1,262 @@
+#include "calrt/calendly/calendly_client.hpp"
+
+#include "bounded_parallel.hpp"
+#include "calendly_transport.hpp"
+#include "calrt/calendly/page.hpp"
+#include "calrt/calendly/resource_uri.hpp"
+#include "calrt/core/logging.hpp"
+#include "singleflight_cache.hpp"
+
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+
+namespace calrt::calendly {
+namespace asio = boost::asio;
+
+struct CalendlyClient::Impl {
+    Impl(asio::any_io_executor ex, CalendlyClientOptions opts, MetricsRegistry& metrics, const Clock& c)
+        : executor(ex),
+          options(std::move(opts)),
+          transport(ex, options, metrics),
+          clock(c),
+          users(options.cache_ttl),
+          event_type_lists(options.cache_ttl),
+          user_lookups(metrics.counter("calendly_cache_lookups_total", "Cached Calendly reads asked for", {{"cache", "user"}})),
+          user_loads(metrics.counter("calendly_cache_loads_total", "Cached Calendly reads that went upstream", {{"cache", "user"}})),
+          event_type_lookups(metrics.counter("calendly_cache_lookups_total", "Cached Calendly reads asked for", {{"cache", "event_types"}})),
+          event_type_loads(metrics.counter("calendly_cache_loads_total", "Cached Calendly reads that went upstream", {{"cache", "event_types"}})) {}
+
+    asio::any_io_executor executor;
+    CalendlyClientOptions options;
+    CalendlyTransport transport;
+    const Clock& clock;
+    SingleflightCache<User> users;
+    SingleflightCache<std::vector<EventType>> event_type_lists;
+    Counter& user_lookups;
+    Counter& user_loads;
+    Counter& event_type_lookups;
+    Counter& event_type_loads;
+
+    // Follows next_page_token to the end, at most max_list_items items.
+    template <class Model>
+    asio::awaitable<Result<std::vector<Model>>> list_all(std::string_view path, QueryParams query,
+                                                         std::string_view endpoint) {
+        query.emplace_back("count", std::to_string(options.page_size));
+        std::vector<Model> items;
+        std::optional<std::string> page_token;
+        for (;;) {
+            QueryParams page_query = query;
+            if (page_token) page_query.emplace_back("page_token", *page_token);
+            auto body = co_await transport.call("GET", transport.url(path, page_query), std::nullopt,
+                                                RetrySafety::idempotent, endpoint);
+            if (!body) co_return body.error();
+            auto page = parse_page<Model>(*body);
+            if (!page) co_return page.error();
+            for (auto& item : page->collection) {
+                if (items.size() >= options.max_list_items) {
+                    log::warn("calendly list truncated at the item cap",
+                              {{"endpoint", endpoint}, {"cap", options.max_list_items}});
+                    co_return items;
+                }
+                items.push_back(std::move(item));
+            }
+            if (!page->pagination.has_next()) co_return items;
+            page_token = page->pagination.next_page_token;
+        }
+    }
+
+    template <class Model>
+    asio::awaitable<Result<Model>> get_resource(std::string path, std::string_view endpoint) {
+        auto body = co_await transport.call("GET", transport.url(path), std::nullopt, RetrySafety::idempotent, endpoint);
+        if (!body) co_return body.error();
+        co_return parse_resource<Model>(*body);
+    }
+
+    asio::awaitable<Result<std::string>> host_uri() {
+        if (!options.user_uri.empty()) co_return options.user_uri;
+        auto user = co_await load_user();
+        if (!user) co_return user.error();
+        co_return user->uri;
+    }
+
+    asio::awaitable<Result<User>> load_user() {
+        user_lookups.inc();
+        co_return co_await users.get("me", [this]() -> asio::awaitable<Result<User>> {
+            user_loads.inc();
+            co_return co_await get_resource<User>("/users/me", "GET /users/me");
+        });
+    }
+};
+
+namespace {
+
+Error invalid_uuid(std::string_view what, std::string_view value) {
+    return Error::make(ErrorKind::invalid_argument, "invalid_uuid",
+                       std::string(what) + " must be a Calendly UUID, got '" + std::string(value) + "'");
+}
+
+}  // namespace
+
+CalendlyClient::CalendlyClient(asio::any_io_executor executor, CalendlyClientOptions options,
+                               MetricsRegistry& metrics, const Clock& clock)
+    : impl_(std::make_shared<Impl>(executor, std::move(options), metrics, clock)) {}
+
+CalendlyClient::~CalendlyClient() = default;
+
+const std::string& CalendlyClient::base_url() const { return impl_->options.base_url; }
+
+asio::awaitable<Result<User>> CalendlyClient::current_user() {
+    co_return co_await impl_->load_user();
+}
+
+asio::awaitable<Result<std::vector<EventType>>> CalendlyClient::event_types() {
+    auto host = co_await impl_->host_uri();
+    if (!host) co_return host.error();
+    impl_->event_type_lookups.inc();
+    co_return co_await impl_->event_type_lists.get(
+        *host, [this, uri = *host]() -> asio::awaitable<Result<std::vector<EventType>>> {
+            impl_->event_type_loads.inc();
+            co_return co_await impl_->list_all<EventType>("/event_types", {{"user", uri}, {"active", "true"}},
+                                                          "GET /event_types");
+        });
+}
+
+asio::awaitable<Result<EventType>> CalendlyClient::event_type(std::string_view uuid) {
+    if (!is_calendly_uuid(uuid)) co_return invalid_uuid("event type", uuid);
+    co_return co_await impl_->get_resource<EventType>("/event_types/" + std::string(uuid), "GET /event_types/{uuid}");
+}
+
+asio::awaitable<Result<std::vector<ScheduledEvent>>> CalendlyClient::scheduled_events(ScheduledEventQuery query) {
+    auto host = co_await impl_->host_uri();
+    if (!host) co_return host.error();
+    QueryParams params{{"user", *host}, {"sort", query.sort}};
+    if (query.status) params.emplace_back("status", *query.status);
+    if (query.min_start_time) params.emplace_back("min_start_time", format_calendly_time(*query.min_start_time));
+    if (query.max_start_time) params.emplace_back("max_start_time", format_calendly_time(*query.max_start_time));
+    if (query.invitee_email) params.emplace_back("invitee_email", *query.invitee_email);
+    co_return co_await impl_->list_all<ScheduledEvent>("/scheduled_events", std::move(params), "GET /scheduled_events");
+}
+
+asio::awaitable<Result<ScheduledEvent>> CalendlyClient::scheduled_event(std::string_view uuid) {
+    if (!is_calendly_uuid(uuid)) co_return invalid_uuid("scheduled event", uuid);
+    co_return co_await impl_->get_resource<ScheduledEvent>("/scheduled_events/" + std::string(uuid),
+                                                           "GET /scheduled_events/{uuid}");
+}
+
+asio::awaitable<Result<std::vector<Invitee>>> CalendlyClient::event_invitees(std::string_view event_uuid) {
+    if (!is_calendly_uuid(event_uuid)) co_return invalid_uuid("scheduled event", event_uuid);
+    co_return co_await impl_->list_all<Invitee>("/scheduled_events/" + std::string(event_uuid) + "/invitees", {},
+                                                "GET /scheduled_events/{uuid}/invitees");
+}
+
+asio::awaitable<Result<Cancellation>> CalendlyClient::cancel_event(std::string_view event_uuid, std::string reason) {
+    if (!is_calendly_uuid(event_uuid)) co_return invalid_uuid("scheduled event", event_uuid);
+    auto body = co_await impl_->transport.call(
+        "POST", impl_->transport.url("/scheduled_events/" + std::string(event_uuid) + "/cancellation"),
+        nlohmann::json{{"reason", std::move(reason)}}, RetrySafety::must_not_repeat,
+        "POST /scheduled_events/{uuid}/cancellation");
+    if (!body) co_return body.error();
+    co_return parse_resource<Cancellation>(*body);
+}
+
+asio::awaitable<Result<SchedulingLink>> CalendlyClient::create_scheduling_link(std::string_view event_type_uri) {
+    // Creating an unused single-use link twice is harmless, so it is retried like a read.
+    auto body = co_await impl_->transport.call(
+        "POST", impl_->transport.url("/scheduling_links"),
+        nlohmann::json{{"max_event_count", 1}, {"owner", std::string(event_type_uri)}, {"owner_type", "EventType"}},
+        RetrySafety::idempotent, "POST /scheduling_links");
+    if (!body) co_return body.error();
+    co_return parse_resource<SchedulingLink>(*body);
+}
+
+asio::awaitable<Result<std::vector<AvailableTime>>> CalendlyClient::available_times(std::string_view event_type_uri,
+                                                                                    TimeRange range) {
+    auto windows = split_availability_range(range, impl_->clock.now(), impl_->options.availability);
+    if (!windows) co_return windows.error();
+    std::vector<Result<std::vector<AvailableTime>>> results(windows->size(), std::vector<AvailableTime>{});
+    const std::string event_type(event_type_uri);
+    co_await run_bounded(impl_->executor, windows->size(), impl_->options.availability_concurrency,
+                         [&](std::size_t i) -> asio::awaitable<void> {
+                             const TimeRange& window = (*windows)[i];
+                             auto body = co_await impl_->transport.call(
+                                 "GET",
+                                 impl_->transport.url("/event_type_available_times",
+                                                      {{"event_type", event_type},
+                                                       {"start_time", format_calendly_time(window.start)},
+                                                       {"end_time", format_calendly_time(window.end)}}),
+                                 std::nullopt, RetrySafety::idempotent, "GET /event_type_available_times");
+                             if (!body) {
+                                 results[i] = body.error();
+                                 co_return;
+                             }
+                             results[i] = parse_collection<AvailableTime>(*body);
+                         });
+    std::vector<std::vector<AvailableTime>> pieces;
+    pieces.reserve(results.size());
+    for (auto& result : results) {
+        if (!result) co_return result.error();
+        pieces.push_back(std::move(*result));
+    }
+    co_return merge_available_times(std::move(pieces), range);
+}
+
+asio::awaitable<Result<std::vector<BusyTime>>> CalendlyClient::busy_times(TimeRange range) {
+    auto host = co_await impl_->host_uri();
+    if (!host) co_return host.error();
+    auto body = co_await impl_->transport.call("GET",
+                                               impl_->transport.url("/user_busy_times",
+                                                                    {{"user", *host},
+                                                                     {"start_time", format_calendly_time(range.start)},
+                                                                     {"end_time", format_calendly_time(range.end)}}),
+                                               std::nullopt, RetrySafety::idempotent, "GET /user_busy_times");
+    if (!body) co_return body.error();
+    co_return parse_collection<BusyTime>(*body);
+}
+
+asio::awaitable<Result<Invitee>> CalendlyClient::create_invitee(InviteeRequest request) {
+    nlohmann::json body{{"event_type", request.event_type_uri},
+                        {"start_time", format_calendly_time(request.start_time)},
+                        {"invitee", {{"name", request.name}, {"email", request.email}, {"timezone", request.timezone}}}};
+    auto response = co_await impl_->transport.call("POST", impl_->transport.url("/invitees"), std::move(body),
+                                                   RetrySafety::must_not_repeat, "POST /invitees");
+    if (!response) co_return response.error();
+    co_return parse_resource<Invitee>(*response);
+}
+
+asio::awaitable<Result<WebhookSubscription>> CalendlyClient::create_webhook_subscription(
+    WebhookSubscriptionRequest request) {
+    auto user = co_await impl_->load_user();
+    if (!user) co_return user.error();
+    nlohmann::json body{{"url", request.callback_url},
+                        {"events", request.events},
+                        {"organization", user->current_organization},
+                        {"scope", request.scope}};
+    if (request.scope == "user") body["user"] = user->uri;
+    if (!request.signing_key.empty()) body["signing_key"] = request.signing_key.reveal();
+    auto response = co_await impl_->transport.call("POST", impl_->transport.url("/webhook_subscriptions"),
+                                                   std::move(body), RetrySafety::must_not_repeat,
+                                                   "POST /webhook_subscriptions");
+    if (!response) co_return response.error();
+    co_return parse_resource<WebhookSubscription>(*response);
+}
+
+asio::awaitable<Result<std::vector<WebhookSubscription>>> CalendlyClient::webhook_subscriptions(std::string scope) {
+    auto user = co_await impl_->load_user();
+    if (!user) co_return user.error();
+    QueryParams params{{"organization", user->current_organization}, {"scope", scope}};
+    if (scope == "user") params.emplace_back("user", user->uri);
+    co_return co_await impl_->list_all<WebhookSubscription>("/webhook_subscriptions", std::move(params),
+                                                            "GET /webhook_subscriptions");
+}
+
+asio::awaitable<Result<void>> CalendlyClient::delete_webhook_subscription(std::string_view uuid) {
+    if (!is_calendly_uuid(uuid)) co_return invalid_uuid("webhook subscription", uuid);
+    auto response = co_await impl_->transport.call("DELETE",
+                                                   impl_->transport.url("/webhook_subscriptions/" + std::string(uuid)),
+                                                   std::nullopt, RetrySafety::idempotent,
+                                                   "DELETE /webhook_subscriptions/{uuid}");
+    if (!response) co_return response.error();
+    co_return Result<void>{};
+}
+
+}  // namespace calrt::calendly

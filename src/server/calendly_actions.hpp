@@ -1,0 +1,45 @@
+#pragma once
+// The /api/calendly actions, one function each, and the table that names them.
+
+#include "calrt/server/calendly_routes.hpp"
+#include "calrt/server/request_validation.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace calrt::server {
+
+enum class ActionAccess {
+    open,          // anyone
+    rate_limited,  // anyone, within the per-address token bucket
+    admin,         // Authorization: Bearer $API_ADMIN_TOKEN
+};
+
+using ActionHandler =
+    std::function<boost::asio::awaitable<Response>(const ActionParams&, CalendlyRouteContext&)>;
+
+struct CalendlyAction {
+    std::string_view name;
+    std::string_view method;  // "GET" or "POST"
+    ActionAccess access;
+    std::vector<std::string_view> fields;  // accepted besides "action"
+    ActionHandler handler;
+};
+
+std::span<const CalendlyAction> calendly_actions();
+
+// The actions that read (calendly_read_actions.cpp) and those that act (calendly_write_actions.cpp).
+boost::asio::awaitable<Response> event_types_action(const ActionParams&, CalendlyRouteContext&);
+boost::asio::awaitable<Response> event_info_action(const ActionParams&, CalendlyRouteContext&);
+boost::asio::awaitable<Response> availability_action(const ActionParams&, CalendlyRouteContext&);
+boost::asio::awaitable<Response> user_action(const ActionParams&, CalendlyRouteContext&);
+boost::asio::awaitable<Response> scheduled_events_action(const ActionParams&, CalendlyRouteContext&);
+boost::asio::awaitable<Response> create_link_action(const ActionParams&, CalendlyRouteContext&);
+boost::asio::awaitable<Response> book_action(const ActionParams&, CalendlyRouteContext&);
+boost::asio::awaitable<Response> cancel_action(const ActionParams&, CalendlyRouteContext&);
+
+}  // namespace calrt::server
