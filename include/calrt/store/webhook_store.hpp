@@ -1,0 +1,101 @@
+#pragma once
+// The durable webhook event store: SQLite in WAL mode under DATA_DIR. Every write goes through one
+// writer thread that commits whatever has queued in one transaction (group commit) and only then
+// completes each request, so an acknowledgement always follows its own commit while throughput
+// stays high (issue 4). Reads use their own connections on a small thread pool. Nothing blocks the
+// caller's I/O thread: the awaitable calls resume on the caller's executor.
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "calrt/core/error.hpp"
+#include "calrt/core/metrics.hpp"
+#include "calrt/store/delivery_feed.hpp"
+#include "calrt/store/webhook_delivery.hpp"
+
+namespace calrt::store {
+
+struct StoreOptions {
+    std::filesystem::path data_dir = "./data";  // DATA_DIR; created when missing
+    std::string file_name = "webhooks.sqlite3";
+    // Most deliveries one transaction commits; a larger queue is committed in several.
+    std::size_t max_batch_size = 512;
+    // Deliveries waiting for the writer beyond this are refused as `unavailable` (back-pressure:
+    // Calendly retries) instead of growing memory and latency without bound.
+    std::size_t max_pending = 10'000;
+    // How long a statement waits for a lock held by another process before failing.
+    std::chrono::milliseconds busy_timeout{5'000};
+    unsigned read_threads = 2;
+    // Where the store's metrics go; when null the store keeps them in a registry of its own.
+    MetricsRegistry* metrics = nullptr;
+};
+
+struct StoreOutcome {
+    std::int64_t id = 0;     // the delivery's row id (the original row's for a duplicate)
+    bool duplicate = false;  // a delivery with the same identity was already stored
+};
+
+inline constexpr std::size_t kDefaultListLimit = 50;
+inline constexpr std::size_t kMaxListLimit = 500;
+
+struct ListQuery {
+    // Every member has a default so that designated initializers may name any subset of them.
+    std::optional<std::string> event{};  // exact event name
+    // Only deliveries received at or after this time.
+    std::optional<std::chrono::system_clock::time_point> since{};
+    std::size_t limit = kDefaultListLimit;  // 1..kMaxListLimit
+    std::optional<std::string> cursor{};    // a previous page's next_cursor, with the same filters
+};
+
+struct ListPage {
+    std::vector<StoredDelivery> items;       // newest first
+    std::optional<std::string> next_cursor;  // set when older matching deliveries remain
+};
+
+class WebhookStore {
+  public:
+    // Creates the directory and database when missing and migrates the schema. Fails (internal or
+    // unavailable, with the path and SQLite's reason) when the directory or file cannot be used.
+    static Result<std::unique_ptr<WebhookStore>> open(StoreOptions options);
+
+    // Commits what is already queued, completes it, then stops; later stores answer `unavailable`.
+    // Destroy the store before the execution contexts (io_context) of the coroutines awaiting it:
+    // its threads hold their executors until every completion has been handed over.
+    ~WebhookStore();
+    WebhookStore(const WebhookStore&) = delete;
+    WebhookStore& operator=(const WebhookStore&) = delete;
+
+    // Resumes on the calling coroutine's executor once the transaction holding the row (or, for a
+    // duplicate, the original row) has committed. Errors: `unavailable` (store_overloaded,
+    // store_closed, store_unavailable: busy, disk full, I/O) or `internal` (store_failed).
+    boost::asio::awaitable<Result<StoreOutcome>> store(WebhookDelivery delivery);
+    // The same, waiting on the calling thread: for tests, the CLI and benchmarks, never I/O
+    // threads.
+    Result<StoreOutcome> store_blocking(WebhookDelivery delivery);
+
+    // Errors: invalid_argument (`invalid_limit`, `invalid_cursor`) or the store errors above.
+    boost::asio::awaitable<Result<ListPage>> list(ListQuery query);
+    Result<ListPage> list_blocking(const ListQuery& query);
+
+    boost::asio::awaitable<Result<std::uint64_t>> count();
+    Result<std::uint64_t> count_blocking();
+
+    // Publishes each newly committed delivery (never duplicates) after its commit.
+    DeliveryFeed& feed() noexcept;
+    const std::filesystem::path& database_file() const noexcept;
+
+    struct Impl;
+
+  private:
+    explicit WebhookStore(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace calrt::store

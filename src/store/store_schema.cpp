@@ -1,0 +1,86 @@
+#include "store_schema.hpp"
+
+#include <sqlite3.h>
+
+#include <array>
+#include <string>
+
+namespace calrt::store {
+namespace {
+
+// Migration N (1-based) takes the schema from version N-1 to N. Append only: a shipped migration
+// never changes, because databases in the field have already run it.
+constexpr std::array<std::string_view, 1> kMigrations = {
+    // 1: deliveries, identified as issue 4 says by (event, payload.uri, envelope created_at).
+    R"sql(
+CREATE TABLE webhook_deliveries (
+    id INTEGER PRIMARY KEY,
+    event TEXT NOT NULL,
+    payload_uri TEXT NOT NULL,
+    envelope_created_at TEXT NOT NULL,
+    received_at_ms INTEGER NOT NULL,
+    raw_body TEXT NOT NULL,
+    UNIQUE (event, payload_uri, envelope_created_at)
+);
+CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries (event, id);
+)sql",
+};
+
+Result<int> current_version(SqliteConnection& connection) {
+    auto created =
+        connection.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+                           "creating schema_version");
+    if (!created) return created.error();
+    auto version =
+        connection.query_text("SELECT max(version) FROM schema_version", "reading schema_version");
+    if (!version) return version.error();
+    return version->empty() ? 0 : std::stoi(*version);
+}
+
+}  // namespace
+
+int latest_schema_version() noexcept { return static_cast<int>(kMigrations.size()); }
+
+Result<void> prepare_writer_database(SqliteConnection& connection) {
+    auto mode = connection.query_text("PRAGMA journal_mode = WAL", "enabling WAL");
+    if (!mode) return mode.error();
+    if (*mode != "wal") {
+        return sqlite_error(SQLITE_ERROR, "enabling WAL",
+                            "the file system kept journal_mode=" + *mode);
+    }
+    if (auto ok = connection.execute("PRAGMA synchronous = FULL", "setting synchronous=FULL"); !ok)
+        return ok;
+
+    auto begun = connection.execute("BEGIN IMMEDIATE", "starting the schema migration");
+    if (!begun) return begun;
+    auto version = current_version(connection);
+    if (!version) {
+        (void)connection.execute("ROLLBACK", "rolling back");
+        return version.error();
+    }
+    if (*version > latest_schema_version()) {
+        (void)connection.execute("ROLLBACK", "rolling back");
+        return Error::make(ErrorKind::internal, "store_schema_too_new",
+                           "webhook store: the database has schema version " +
+                               std::to_string(*version) + " but this build knows only up to " +
+                               std::to_string(latest_schema_version()) +
+                               "; run a newer build or point DATA_DIR elsewhere");
+    }
+    for (int next = *version + 1; next <= latest_schema_version(); ++next) {
+        auto migrated = connection.execute(kMigrations[static_cast<std::size_t>(next - 1)],
+                                           "schema migration " + std::to_string(next));
+        if (migrated) {
+            migrated = connection.execute(
+                "DELETE FROM schema_version; INSERT INTO schema_version VALUES (" +
+                    std::to_string(next) + ")",
+                "recording schema version");
+        }
+        if (!migrated) {
+            (void)connection.execute("ROLLBACK", "rolling back");
+            return migrated;
+        }
+    }
+    return connection.execute("COMMIT", "committing the schema migration");
+}
+
+}  // namespace calrt::store

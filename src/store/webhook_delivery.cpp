@@ -1,0 +1,69 @@
+#include "calrt/store/webhook_delivery.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+namespace calrt::store {
+namespace {
+
+Error invalid_envelope(std::string message) {
+    return Error::make(ErrorKind::invalid_argument, "invalid_webhook_envelope", std::move(message));
+}
+
+}  // namespace
+
+bool is_known_webhook_event(std::string_view event) noexcept {
+    return std::find(kKnownWebhookEvents.begin(), kKnownWebhookEvents.end(), event) !=
+           kKnownWebhookEvents.end();
+}
+
+Result<WebhookDelivery> parse_webhook_envelope(std::string_view raw) {
+    return parse_webhook_envelope(raw, std::chrono::system_clock::now());
+}
+
+Result<WebhookDelivery> parse_webhook_envelope(std::string_view raw,
+                                               std::chrono::system_clock::time_point received_at) {
+    nlohmann::json envelope;
+    try {
+        envelope = nlohmann::json::parse(raw);
+    } catch (const nlohmann::json::parse_error& e) {
+        return Error::make(
+            ErrorKind::invalid_argument, "invalid_json",
+            "webhook body is not valid JSON (error at byte " + std::to_string(e.byte) + ")");
+    }
+    if (!envelope.is_object()) {
+        return Error::make(ErrorKind::invalid_argument, "invalid_json",
+                           "webhook body must be a JSON object with \"event\" and \"payload\"");
+    }
+
+    const auto event = envelope.find("event");
+    if (event == envelope.end() || !event->is_string() ||
+        event->get_ref<const std::string&>().empty()) {
+        return invalid_envelope(
+            "webhook envelope has no \"event\" string (e.g. \"invitee.created\")");
+    }
+    const auto payload = envelope.find("payload");
+    if (payload == envelope.end() || !payload->is_object()) {
+        return invalid_envelope("webhook envelope has no \"payload\" object");
+    }
+    const auto created_at = envelope.find("created_at");
+    if (created_at == envelope.end() || !created_at->is_string()) {
+        return invalid_envelope("webhook envelope has no \"created_at\" string");
+    }
+    std::string payload_uri;
+    if (const auto uri = payload->find("uri"); uri != payload->end()) {
+        if (!uri->is_string()) return invalid_envelope("webhook payload \"uri\" must be a string");
+        payload_uri = uri->get<std::string>();
+    }
+
+    WebhookDelivery delivery;
+    delivery.event = event->get<std::string>();
+    delivery.payload_uri = std::move(payload_uri);
+    delivery.envelope_created_at = created_at->get<std::string>();
+    delivery.raw_body = std::string(raw);
+    delivery.received_at = received_at;
+    delivery.known_event = is_known_webhook_event(delivery.event);
+    return delivery;
+}
+
+}  // namespace calrt::store

@@ -1,0 +1,37 @@
+#include "support/webhook_store_support.hpp"
+
+#include <stdexcept>
+
+#include "calrt/core/logging.hpp"
+#include "support/webhook_envelope.hpp"
+
+namespace calrt::test {
+
+store::StoreOptions store_options(const TempDir& dir, MetricsRegistry& metrics) {
+    log::configure("warn", "text");
+    store::StoreOptions options;
+    options.data_dir = dir.path() / "data";
+    options.metrics = &metrics;
+    return options;
+}
+
+store::WebhookDelivery webhook_delivery(std::string_view event, int n,
+                                        std::chrono::system_clock::time_point received_at) {
+    auto delivery =
+        store::parse_webhook_envelope(webhook_envelope(event, invitee_uri(n)), received_at);
+    if (!delivery)
+        throw std::logic_error("test envelope does not parse: " + delivery.error().message);
+    return std::move(*delivery);
+}
+
+IoThreads::IoThreads(unsigned threads) : work_(boost::asio::make_work_guard(io)) {
+    for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { io.run(); });
+}
+
+IoThreads::~IoThreads() {
+    work_.reset();
+    io.stop();
+    threads_.clear();  // joins
+}
+
+}  // namespace calrt::test

@@ -1,0 +1,108 @@
+#include "support/webhook_envelope.hpp"
+
+#include <gtest/gtest.h>
+
+#include "calrt/store/webhook_delivery.hpp"
+
+namespace calrt::store {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(WebhookEnvelope, ReadsEventPayloadUriAndCreatedAt) {
+    const auto received_at = std::chrono::system_clock::time_point(1'700'000'000'000ms);
+    const std::string body = test::webhook_envelope("invitee.created", test::invitee_uri(7),
+                                                    "2024-05-01T10:00:00.123456Z");
+
+    const auto delivery = parse_webhook_envelope(body, received_at);
+
+    ASSERT_TRUE(delivery) << delivery.error().message;
+    EXPECT_EQ(delivery->event, "invitee.created");
+    EXPECT_EQ(delivery->payload_uri, test::invitee_uri(7));
+    EXPECT_EQ(delivery->envelope_created_at, "2024-05-01T10:00:00.123456Z");
+    EXPECT_EQ(delivery->received_at, received_at);
+    EXPECT_TRUE(delivery->known_event);
+}
+
+TEST(WebhookEnvelope, KeepsTheRawBodyByteForByte) {
+    const std::string body =
+        "{ \"event\" : \"invitee.canceled\",\n \"created_at\":\"2024-05-01T10:00:00Z\", "
+        "\"payload\": {\"uri\": \"u\", \"name\": \"J\\u00f6rg\"} }";
+
+    const auto delivery = parse_webhook_envelope(body);
+
+    ASSERT_TRUE(delivery) << delivery.error().message;
+    EXPECT_EQ(delivery->raw_body, body);
+}
+
+TEST(WebhookEnvelope, RejectsMalformedJson) {
+    const auto delivery = parse_webhook_envelope(R"({"event": "invitee.created", "payload": )");
+
+    ASSERT_FALSE(delivery);
+    EXPECT_EQ(delivery.error().kind, ErrorKind::invalid_argument);
+    EXPECT_EQ(delivery.error().code, "invalid_json");
+    EXPECT_NE(delivery.error().message.find("not valid JSON"), std::string::npos);
+}
+
+TEST(WebhookEnvelope, RejectsABodyThatIsNotAnObject) {
+    const auto delivery = parse_webhook_envelope(R"(["invitee.created"])");
+
+    ASSERT_FALSE(delivery);
+    EXPECT_EQ(delivery.error().code, "invalid_json");
+}
+
+TEST(WebhookEnvelope, RejectsMissingEvent) {
+    const auto delivery = parse_webhook_envelope(
+        R"({"created_at": "2024-05-01T10:00:00Z", "payload": {"uri": "u"}})");
+
+    ASSERT_FALSE(delivery);
+    EXPECT_EQ(delivery.error().kind, ErrorKind::invalid_argument);
+    EXPECT_EQ(delivery.error().code, "invalid_webhook_envelope");
+    EXPECT_NE(delivery.error().message.find("\"event\""), std::string::npos);
+}
+
+TEST(WebhookEnvelope, RejectsMissingPayload) {
+    const auto delivery = parse_webhook_envelope(
+        R"({"event": "invitee.created", "created_at": "2024-05-01T10:00:00Z"})");
+
+    ASSERT_FALSE(delivery);
+    EXPECT_EQ(delivery.error().code, "invalid_webhook_envelope");
+    EXPECT_NE(delivery.error().message.find("\"payload\""), std::string::npos);
+}
+
+TEST(WebhookEnvelope, RejectsMissingCreatedAt) {
+    const auto delivery =
+        parse_webhook_envelope(R"({"event": "invitee.created", "payload": {"uri": "u"}})");
+
+    ASSERT_FALSE(delivery);
+    EXPECT_EQ(delivery.error().code, "invalid_webhook_envelope");
+    EXPECT_NE(delivery.error().message.find("\"created_at\""), std::string::npos);
+}
+
+TEST(WebhookEnvelope, AcceptsAnUnknownEventAndFlagsIt) {
+    const auto delivery = parse_webhook_envelope(test::webhook_envelope("meeting.teleported", "u"));
+
+    ASSERT_TRUE(delivery) << delivery.error().message;
+    EXPECT_EQ(delivery->event, "meeting.teleported");
+    EXPECT_FALSE(delivery->known_event);
+}
+
+TEST(WebhookEnvelope, FlagsEveryDocumentedEventAsKnown) {
+    for (const auto event : {"invitee.created", "invitee.canceled", "invitee_no_show.created",
+                             "invitee_no_show.deleted", "routing_form_submission.created"}) {
+        const auto delivery = parse_webhook_envelope(test::webhook_envelope(event, "u"));
+        ASSERT_TRUE(delivery) << event;
+        EXPECT_TRUE(delivery->known_event) << event;
+    }
+}
+
+TEST(WebhookEnvelope, AcceptsAPayloadWithoutUri) {
+    const auto delivery = parse_webhook_envelope(
+        R"({"event": "invitee.created", "created_at": "2024-05-01T10:00:00Z", "payload": {}})");
+
+    ASSERT_TRUE(delivery) << delivery.error().message;
+    EXPECT_EQ(delivery->payload_uri, "");
+}
+
+}  // namespace
+}  // namespace calrt::store
