@@ -8,9 +8,9 @@
 
 namespace calrt {
 
-struct TimeZone::Data {
+struct TimeZone::Loaded {
     std::string name;
-    tzif::ZoneData zone;
+    tzif::ZoneRules zone;
 };
 
 namespace {
@@ -83,21 +83,21 @@ Result<TimeZone> TimeZone::from_tzif(std::string name, std::string_view tzif_byt
         error.message = "time zone " + name + ": " + error.message;
         return error;
     }
-    return TimeZone(std::make_shared<const Data>(Data{std::move(name), std::move(*zone)}));
+    return TimeZone(std::make_shared<const Loaded>(Loaded{std::move(name), std::move(*zone)}));
 }
 
 TimeZone TimeZone::utc() {
-    tzif::ZoneData zone;
+    tzif::ZoneRules zone;
     zone.types.push_back({0, false, "UTC"});
-    return TimeZone(std::make_shared<const Data>(Data{"UTC", std::move(zone)}));
+    return TimeZone(std::make_shared<const Loaded>(Loaded{"UTC", std::move(zone)}));
 }
 
-const std::string& TimeZone::name() const { return data_->name; }
+const std::string& TimeZone::name() const { return loaded_->name; }
 
 ZoneOffset TimeZone::offset_at(Timestamp t) const {
     const auto utc_seconds =
         std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count();
-    const tzif::LocalTimeType& type = data_->zone.type_at(utc_seconds);
+    const tzif::LocalTimeType& type = loaded_->zone.type_at(utc_seconds);
     return ZoneOffset{std::chrono::seconds(type.utc_offset), type.is_dst, type.abbreviation};
 }
 

@@ -86,14 +86,14 @@ Result<Header> read_header(ByteReader& in) {
     return header;
 }
 
-Result<ZoneData> read_data_block(ByteReader& in, const Header& header, std::size_t time_size) {
+Result<ZoneRules> read_data_block(ByteReader& in, const Header& header, std::size_t time_size) {
     if (!in.has(header.data_size(time_size))) return invalid("the data block is truncated");
     if (header.leapcnt != 0) {
         // "right/" zones count leap seconds in their transition times; the service's instants
         // are POSIX time, so such a zone would be off by the accumulated leap seconds.
         return invalid("zones with leap second records are not supported");
     }
-    ZoneData zone;
+    ZoneRules zone;
     zone.transitions.reserve(header.timecnt);
     for (std::uint32_t i = 0; i < header.timecnt; ++i) {
         const std::int64_t t = time_size == 8 ? in.i64() : std::int64_t{in.i32()};
@@ -140,7 +140,7 @@ Result<ZoneData> read_data_block(ByteReader& in, const Header& header, std::size
 
 }  // namespace
 
-Result<ZoneData> parse(std::string_view bytes) {
+Result<ZoneRules> parse(std::string_view bytes) {
     ByteReader in(bytes);
     auto v1_header = read_header(in);
     if (!v1_header) return v1_header.error();
@@ -169,7 +169,7 @@ Result<ZoneData> parse(std::string_view bytes) {
     return zone;
 }
 
-const LocalTimeType& ZoneData::type_at(std::int64_t utc_seconds) const {
+const LocalTimeType& ZoneRules::type_at(std::int64_t utc_seconds) const {
     if (transitions.empty()) {
         // RFC 8536 section 3.2: with no transitions the footer, if any, governs all times.
         return footer ? footer->type_at(utc_seconds) : types.front();

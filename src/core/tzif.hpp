@@ -44,7 +44,7 @@ struct PosixRule {
     const LocalTimeType& type_at(std::int64_t utc_seconds) const;
 };
 
-struct ZoneData {
+struct ZoneRules {
     std::vector<std::int64_t> transitions;        // UTC seconds, strictly ascending
     std::vector<std::uint8_t> transition_types;   // index into `types` per transition
     std::vector<LocalTimeType> types;             // never empty
@@ -54,7 +54,7 @@ struct ZoneData {
 };
 
 // Errors: internal / "invalid_time_zone_data" with the reason.
-Result<ZoneData> parse(std::string_view bytes);
+Result<ZoneRules> parse(std::string_view bytes);
 Result<PosixRule> parse_posix_rule(std::string_view text);
 
 }  // namespace calrt::tzif

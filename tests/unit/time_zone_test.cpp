@@ -204,8 +204,8 @@ TEST(TimeZone, MissingDatabaseSaysToInstallTzdata) {
 
 TEST(TimeZoneData, YearRoundDaylightRuleStaysDaylightAcrossTheNewYear) {
     // RFC 8536 section 3.3.1's example of permanent daylight time.
-    auto zone = TimeZone::from_tzif("Test/Permanent", build_tzif({}, {}, {{-5 * 3600, false, "EST"}},
-                                                                 "EST5EDT4,0/0,J365/25"));
+    auto zone = TimeZone::from_tzif(
+        "Test/Permanent", build_tzif({}, {}, {{-5 * 3600, false, "EST"}}, "EST5EDT4,0/0,J365/25"));
     ASSERT_TRUE(zone) << zone.error().message;
     for (const char* instant : {"2030-01-01T03:00:00Z", "2030-01-01T05:00:00Z",
                                 "2030-06-30T12:00:00Z", "2030-12-31T23:59:59Z",

@@ -22,13 +22,13 @@ using Timestamp = std::chrono::sys_time<std::chrono::milliseconds>;
 //   "2024-05-01T09:30:00Z", "2024-05-01T09:30:00.123456Z", "2024-05-01T11:30:00+02:00".
 // The offset is required: a wall time without one names a different instant in every time zone.
 // Fractional digits beyond milliseconds are truncated. 't' and 'z' may be lower case, as RFC 3339
-// allows. Impossible dates (Feb 30), fields out of range (hour 24, minute 60, offset +24:00) and the
-// leap second 60 (which sys_time cannot represent) are rejected.
+// allows. Impossible dates (Feb 30), fields out of range (hour 24, minute 60, offset +24:00) and
+// the leap second 60 (which sys_time cannot represent) are rejected.
 // Errors: invalid_argument / "invalid_timestamp", the message says what was wrong.
 Result<Timestamp> parse_rfc3339(std::string_view text);
 
-// UTC with a 'Z': "2024-05-01T09:30:00Z", or "2024-05-01T09:30:00.250Z" when there are milliseconds.
-// Years must be 0000..9999 (all RFC 3339 can express).
+// UTC with a 'Z': "2024-05-01T09:30:00Z", or "2024-05-01T09:30:00.250Z" when there are
+// milliseconds. Years must be 0000..9999 (all RFC 3339 can express).
 std::string format_rfc3339(Timestamp t);
 
 // The wall time at a fixed UTC offset, with that offset: "2024-05-01T11:30:00+02:00".
@@ -60,7 +60,9 @@ public:
     Timestamp now() const override {
         return Timestamp(std::chrono::milliseconds(now_ms_.load(std::memory_order_acquire)));
     }
-    void set(Timestamp t) { now_ms_.store(t.time_since_epoch().count(), std::memory_order_release); }
+    void set(Timestamp t) {
+        now_ms_.store(t.time_since_epoch().count(), std::memory_order_release);
+    }
     void advance(std::chrono::milliseconds by) {
         now_ms_.fetch_add(by.count(), std::memory_order_acq_rel);
     }

@@ -65,9 +65,9 @@ public:
     LocalTime to_local(Timestamp t) const { return LocalTime{t, offset_at(t)}; }
 
 private:
-    struct Data;
-    explicit TimeZone(std::shared_ptr<const Data> data) : data_(std::move(data)) {}
-    std::shared_ptr<const Data> data_;
+    struct Loaded;
+    explicit TimeZone(std::shared_ptr<const Loaded> loaded) : loaded_(std::move(loaded)) {}
+    std::shared_ptr<const Loaded> loaded_;
 };
 
 // Loaded zones by name, each read from disk once. Owned by whoever needs zones (no global cache).
