@@ -9,6 +9,7 @@ packages=(
   nlohmann-json3-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev
+  tzdata
   curl
 )
 if [[ "${1:-}" == "--bench" ]]; then

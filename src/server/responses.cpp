@@ -14,6 +14,18 @@ Response error_response(const Error& error) {
     append_json_string(response.body, error.code);
     response.body += R"(,"message":)";
     append_json_string(response.body, error.message);
+    if (!error.details.empty()) {
+        response.body += R"(,"details":[)";
+        for (std::size_t i = 0; i < error.details.size(); ++i) {
+            if (i > 0) response.body += ',';
+            response.body += R"({"parameter":)";
+            append_json_string(response.body, error.details[i].parameter);
+            response.body += R"(,"message":)";
+            append_json_string(response.body, error.details[i].message);
+            response.body += '}';
+        }
+        response.body += ']';
+    }
     response.body += "}}";
     if (error.retry_after) response.set_header("Retry-After", std::to_string(error.retry_after->count()));
     return response;

@@ -230,6 +230,8 @@ TEST_F(HttpServerTest, MetricsCountWhatWasServed) {
     start();
     for (int i = 0; i < 3; ++i) test::http_request(server.port(), "GET", "/hello");
     test::http_request(server.port(), "GET", "/nope");
+    // The earlier connections were closed by the client; wait until the server has seen it.
+    ASSERT_TRUE(test::wait_until([&] { return server.server_->open_connections() == 0; }));
     auto response = test::http_request(server.port(), "GET", "/metrics");
     EXPECT_EQ(response.result_int(), 200u);
     EXPECT_EQ(response[boost::beast::http::field::content_type], "text/plain; version=0.0.4; charset=utf-8");

@@ -14,6 +14,21 @@ TEST(ErrorResponse, HasTheDesignShapeAndStatus) {
     EXPECT_EQ(body, (nlohmann::json{{"error", {{"code", "invalid_email"}, {"message", "bad \"email\"\n"}}}}));
 }
 
+TEST(ErrorResponse, DetailsAreRenderedWhenPresent) {
+    Error error = Error::make(ErrorKind::upstream_failed, "calendly_rejected", "Calendly said no");
+    error.details = {{"email", "is not a valid \"email\""}, {"", "general problem"}};
+    auto body = nlohmann::json::parse(error_response(error).body);
+    EXPECT_EQ(body["error"]["details"],
+              (nlohmann::json::array({{{"parameter", "email"}, {"message", "is not a valid \"email\""}},
+                                      {{"parameter", ""}, {"message", "general problem"}}})));
+}
+
+TEST(ErrorResponse, HasNoDetailsKeyWithoutDetails) {
+    auto body = nlohmann::json::parse(
+        error_response(Error::make(ErrorKind::not_found, "not_found", "nothing here")).body);
+    EXPECT_FALSE(body["error"].contains("details"));
+}
+
 TEST(ErrorResponse, RateLimitCarriesRetryAfter) {
     Error error = Error::make(ErrorKind::rate_limited, "rate_limited", "slow down");
     error.retry_after = std::chrono::seconds(7);

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace calrt {
 
@@ -30,12 +31,23 @@ enum class ErrorKind {
     upstream_timeout,        // 504
 };
 
+// One problem with one input parameter, e.g. Calendly's `details` entries
+// ({"parameter": "email", "message": "is invalid"}) passed on to our own callers.
+struct ErrorDetail {
+    std::string parameter;  // may be empty when the problem is not tied to one parameter
+    std::string message;
+
+    friend bool operator==(const ErrorDetail&, const ErrorDetail&) = default;
+};
+
 struct Error {
     ErrorKind kind = ErrorKind::internal;
     std::string code;     // snake_case, stable: what clients switch on
     std::string message;  // human text: what was wrong and what to do
     // Set with rate_limited/unavailable: how long the client should wait before trying again.
     std::optional<std::chrono::seconds> retry_after;
+    // Per-parameter problems; rendered as "details" in the error body when not empty.
+    std::vector<ErrorDetail> details{};
 
     static Error make(ErrorKind kind, std::string code, std::string message) {
         return Error{kind, std::move(code), std::move(message), std::nullopt};

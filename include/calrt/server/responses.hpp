@@ -1,6 +1,7 @@
 #pragma once
 // The one place that turns results into HTTP responses: every error body in the service is
-// {"error":{"code","message"}} built here (DESIGN.md "HTTP API").
+// {"error":{"code","message"}} built here (DESIGN.md "HTTP API"), plus
+// "details":[{"parameter","message"}] when the error carries per-parameter problems (Calendly's).
 
 #include "calrt/core/error.hpp"
 #include "calrt/server/http_message.hpp"

@@ -1,0 +1,45 @@
+#pragma once
+// Querying availability over ranges longer than Calendly accepts in one call.
+// GET /event_type_available_times rejects a start in the past, and its range limit was 7 days
+// for years (now documented as 31): ranges are asked for in windows of at most 7 days, and the
+// answers merged.
+
+#include "calrt/calendly/models.hpp"
+#include "calrt/core/error.hpp"
+#include "calrt/core/time.hpp"
+
+#include <chrono>
+#include <vector>
+
+namespace calrt::calendly {
+
+// The half-open interval [start, end).
+struct TimeRange {
+    Timestamp start;
+    Timestamp end;
+
+    friend bool operator==(const TimeRange&, const TimeRange&) = default;
+};
+
+struct AvailabilityWindowOptions {
+    std::chrono::milliseconds max_window = std::chrono::days(7);
+    // A start at or before now is moved to now + start_margin, so that it is still in the future
+    // when the request reaches Calendly.
+    std::chrono::milliseconds start_margin = std::chrono::minutes(1);
+    // Longest range (after moving the start) accepted: each window is one Calendly call.
+    std::chrono::milliseconds max_range = std::chrono::days(62);
+};
+
+// Consecutive windows covering `requested` from max(start, now + margin) to end, each at most
+// max_window long. Empty when the whole range lies before now + margin.
+// Errors: invalid_argument / "invalid_time_range" when end is not after start;
+//         invalid_argument / "time_range_too_long" when the range exceeds max_range.
+Result<std::vector<TimeRange>> split_availability_range(
+    TimeRange requested, Timestamp now, const AvailabilityWindowOptions& options = {});
+
+// The answers of all windows as one list sorted by start_time, each start once (windows that
+// touch may both report a slot at their shared boundary), keeping only starts within `requested`.
+std::vector<AvailableTime> merge_available_times(std::vector<std::vector<AvailableTime>> windows,
+                                                 TimeRange requested);
+
+}  // namespace calrt::calendly

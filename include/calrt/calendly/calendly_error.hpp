@@ -1,0 +1,42 @@
+#pragma once
+// How a failed Calendly call becomes the calrt::Error our own callers see.
+//
+// The service calls Calendly with the HOST's credentials, so Calendly's 401/403 are the host's
+// configuration problem, never the caller's: they become 502, not 401. What Calendly said is kept:
+// the message names the upstream status, Calendly's title and message, and Calendly's `details`
+// ({"parameter","message"} entries) are copied into Error::details, which error_response renders.
+//
+//   Calendly answer               kind (our status)        code
+//   401, 403                      upstream_failed (502)    calendly_auth_failed
+//   404                           not_found (404)          calendly_not_found
+//   429                           rate_limited (429)       calendly_rate_limited, retry_after set
+//   400, 422, other 4xx           upstream_failed (502)    calendly_rejected (with details)
+//   5xx                           upstream_failed (502)    calendly_unavailable
+//   anything else                 upstream_failed (502)    calendly_unexpected_status
+//
+//   net::HttpClient failure       kind (our status)        code
+//   timeout                       upstream_timeout (504)   calendly_timeout
+//   connect_failed, connection_lost  upstream_failed (502) calendly_unreachable
+//   tls_verify_failed             upstream_failed (502)    calendly_tls_failed
+//   bad_response                  upstream_failed (502)    bad_calendly_response
+//   invalid_url                   not_configured (503)     calendly_misconfigured
+//   anything else                 upstream_failed (502)    calendly_unreachable
+//
+// A 2xx body the models cannot read is upstream_failed / "bad_calendly_response" (models.hpp).
+
+#include "calrt/calendly/rate_limit.hpp"
+#include "calrt/core/error.hpp"
+
+#include <string_view>
+
+namespace calrt::calendly {
+
+// `status` and `body` of a Calendly response that was not a success (not 2xx). The body is read
+// as Calendly's error object when it is one; otherwise the message says what arrived.
+Error error_from_calendly_response(unsigned status, std::string_view body,
+                                   const RateLimitHeaders& rate_limit = {});
+
+// An error returned by net::HttpClient::send (see the codes in net/http_client.hpp).
+Error error_from_transport_failure(const Error& transport_error);
+
+}  // namespace calrt::calendly

@@ -1,0 +1,127 @@
+#include "calrt/calendly/calendly_error.hpp"
+
+#include "calrt/calendly/models.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <optional>
+
+namespace calrt::calendly {
+namespace {
+
+// Calendly's texts are short; these bounds only keep a misbehaving upstream from filling our
+// error bodies.
+constexpr std::size_t max_quoted_bytes = 300;
+constexpr std::size_t max_details = 20;
+
+// Cuts at a UTF-8 character boundary so the text stays valid UTF-8.
+std::string clip(std::string_view text) {
+    if (text.size() <= max_quoted_bytes) return std::string(text);
+    std::size_t end = max_quoted_bytes;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    return std::string(text.substr(0, end)) + "...";
+}
+
+std::optional<ErrorResponse> to_optional(Result<ErrorResponse> result) {
+    if (!result) return std::nullopt;
+    return std::move(*result);
+}
+
+struct WhatCalendlySaid {
+    std::string summary;  // "HTTP 400 Invalid Argument: The supplied parameters are invalid."
+    std::vector<ErrorDetail> details;
+};
+
+WhatCalendlySaid read_error_body(unsigned status, std::string_view body) {
+    WhatCalendlySaid said;
+    said.summary = "HTTP " + std::to_string(status);
+    const auto json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+    std::optional<ErrorResponse> response;
+    if (!json.is_discarded()) response = to_optional(ErrorResponse::parse(json));
+    if (!response) {
+        if (!body.empty()) said.summary += ", with a body that is not Calendly's error format";
+        return said;
+    }
+    said.summary += " " + clip(response->title) + ": " + clip(response->message);
+    for (const ErrorDetail& detail : response->details) {
+        if (said.details.size() == max_details) break;
+        said.details.push_back({clip(detail.parameter), clip(detail.message)});
+    }
+    return said;
+}
+
+Error make(ErrorKind kind, const char* code, std::string message) {
+    return Error::make(kind, code, std::move(message));
+}
+
+}  // namespace
+
+Error error_from_calendly_response(unsigned status, std::string_view body,
+                                   const RateLimitHeaders& rate_limit) {
+    WhatCalendlySaid said = read_error_body(status, body);
+    if (status == 401) {
+        return make(ErrorKind::upstream_failed, "calendly_auth_failed",
+                    "Calendly refused the host's credentials (" + said.summary +
+                        "). Check CALENDLY_API_KEY: it must be a valid personal access token.");
+    }
+    if (status == 403) {
+        return make(ErrorKind::upstream_failed, "calendly_auth_failed",
+                    "Calendly refused this action with the host's credentials (" + said.summary +
+                        "). Check that CALENDLY_API_KEY belongs to the host and that the host's "
+                        "Calendly plan allows it.");
+    }
+    if (status == 404) {
+        return make(ErrorKind::not_found, "calendly_not_found",
+                    "Calendly has no such resource (" + said.summary + ").");
+    }
+    if (status == 429) {
+        // Calendly's rate limit window is "typically 60 seconds" (developer.calendly.com,
+        // "Rate Limits"); without a usable header, assume a whole window.
+        const std::chrono::seconds wait =
+            std::max(rate_limit.wait().value_or(std::chrono::seconds(60)), std::chrono::seconds(1));
+        Error error = make(ErrorKind::rate_limited, "calendly_rate_limited",
+                           "Calendly's rate limit for the host is used up (" + said.summary +
+                               "); try again in " + std::to_string(wait.count()) + " seconds.");
+        error.retry_after = wait;
+        return error;
+    }
+    if (status >= 400 && status < 500) {
+        Error error = make(ErrorKind::upstream_failed, "calendly_rejected",
+                           "Calendly rejected the request (" + said.summary + ").");
+        error.details = std::move(said.details);
+        return error;
+    }
+    if (status >= 500 && status < 600) {
+        return make(ErrorKind::upstream_failed, "calendly_unavailable",
+                    "Calendly failed to answer (" + said.summary + "); try again later.");
+    }
+    return make(ErrorKind::upstream_failed, "calendly_unexpected_status",
+                "Calendly answered with an unexpected status (" + said.summary + ").");
+}
+
+Error error_from_transport_failure(const Error& transport_error) {
+    const std::string& code = transport_error.code;
+    const std::string cause = " (" + code + ": " + clip(transport_error.message) + ")";
+    if (code == "timeout") {
+        return make(ErrorKind::upstream_timeout, "calendly_timeout",
+                    "Calendly did not answer in time" + cause + "; try again.");
+    }
+    if (code == "tls_verify_failed") {
+        return make(ErrorKind::upstream_failed, "calendly_tls_failed",
+                    "Calendly's TLS certificate could not be verified" + cause + ".");
+    }
+    if (code == "bad_response") {
+        return make(ErrorKind::upstream_failed, "bad_calendly_response",
+                    "Calendly's answer could not be read" + cause + ".");
+    }
+    if (code == "invalid_url") {
+        return make(ErrorKind::not_configured, "calendly_misconfigured",
+                    "The Calendly request URL is invalid" + cause +
+                        "; check CALENDLY_API_BASE_URL.");
+    }
+    return make(ErrorKind::upstream_failed, "calendly_unreachable",
+                "Calendly could not be reached" + cause + "; try again later.");
+}
+
+}  // namespace calrt::calendly

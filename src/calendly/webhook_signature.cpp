@@ -1,0 +1,188 @@
+#include "calrt/calendly/webhook_signature.hpp"
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+
+#include <algorithm>
+#include <array>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <vector>
+
+namespace calrt::calendly {
+namespace {
+
+using Digest = std::array<unsigned char, 32>;
+
+// A real header is about 80 bytes; this bounds the work an attacker can ask for.
+constexpr std::size_t max_header_bytes = 4096;
+// Unix seconds fit in 12 digits until the year 33658; longer is not a timestamp.
+constexpr std::size_t max_timestamp_digits = 12;
+
+struct MacDeleter {
+    void operator()(EVP_MAC* mac) const { EVP_MAC_free(mac); }
+    void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
+};
+
+// HMAC-SHA256(key, timestamp + "." + body), streamed so that the body is not copied.
+std::optional<Digest> hmac_sha256(const Secret& key, std::string_view timestamp,
+                                  std::string_view body) {
+    std::unique_ptr<EVP_MAC, MacDeleter> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
+    if (!mac) return std::nullopt;
+    std::unique_ptr<EVP_MAC_CTX, MacDeleter> ctx(EVP_MAC_CTX_new(mac.get()));
+    if (!ctx) return std::nullopt;
+    char digest_name[] = "SHA256";
+    const OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+        OSSL_PARAM_construct_end(),
+    };
+    const std::string& key_bytes = key.reveal();
+    Digest out{};
+    std::size_t length = 0;
+    const bool ok =
+        EVP_MAC_init(ctx.get(), reinterpret_cast<const unsigned char*>(key_bytes.data()),
+                     key_bytes.size(), params) == 1 &&
+        EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(timestamp.data()),
+                       timestamp.size()) == 1 &&
+        EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>("."), 1) == 1 &&
+        EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(body.data()),
+                       body.size()) == 1 &&
+        EVP_MAC_final(ctx.get(), out.data(), &length, out.size()) == 1 && length == out.size();
+    if (!ok) return std::nullopt;
+    return out;
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::optional<Digest> decode_hex_digest(std::string_view hex) {
+    if (hex.size() != 64) return std::nullopt;
+    Digest out{};
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const int high = hex_value(hex[2 * i]);
+        const int low = hex_value(hex[2 * i + 1]);
+        if (high < 0 || low < 0) return std::nullopt;
+        out[i] = static_cast<unsigned char>(high * 16 + low);
+    }
+    return out;
+}
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    return text;
+}
+
+Error rejected(const char* code, std::string message) {
+    return Error::make(ErrorKind::unauthenticated, code, std::move(message));
+}
+
+Error malformed(std::string_view problem) {
+    return rejected("malformed_webhook_signature",
+                    "the Calendly-Webhook-Signature header " + std::string(problem));
+}
+
+struct SignatureHeader {
+    std::string_view timestamp;  // the digits as sent: they are part of the signed text
+    std::vector<Digest> signatures;
+};
+
+Result<SignatureHeader> parse_header(std::string_view header) {
+    if (header.size() > max_header_bytes) return malformed("is too long");
+    SignatureHeader parsed;
+    bool has_timestamp = false;
+    while (!header.empty()) {
+        const std::size_t comma = header.find(',');
+        const std::string_view part = trim(header.substr(0, comma));
+        header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+        if (part.empty()) continue;
+        const std::size_t equals = part.find('=');
+        if (equals == std::string_view::npos) return malformed("has a part that is not key=value");
+        const std::string_view key = trim(part.substr(0, equals));
+        const std::string_view value = trim(part.substr(equals + 1));
+        if (key == "t") {
+            if (has_timestamp) return malformed("has more than one t=");
+            if (value.empty() || value.size() > max_timestamp_digits ||
+                value.find_first_not_of("0123456789") != std::string_view::npos) {
+                return malformed("has a t= that is not a Unix time in seconds");
+            }
+            parsed.timestamp = value;
+            has_timestamp = true;
+        } else if (key == "v1") {
+            auto digest = decode_hex_digest(value);
+            if (!digest) return malformed("has a v1= that is not 64 hex digits");
+            parsed.signatures.push_back(*digest);
+        }
+        // Other keys (future signature schemes) are ignored.
+    }
+    if (!has_timestamp) return malformed("has no t= timestamp");
+    if (parsed.signatures.empty()) return malformed("has no v1= signature");
+    return parsed;
+}
+
+}  // namespace
+
+Result<void> verify_webhook_signature(std::string_view header, std::string_view raw_body,
+                                      const Secret& key, std::chrono::sys_seconds now,
+                                      std::chrono::seconds tolerance) {
+    if (key.empty()) {
+        return Error::make(ErrorKind::not_configured, "webhook_secret_missing",
+                           "no webhook signing key is configured (CALENDLY_WEBHOOK_SECRET)");
+    }
+    if (trim(header).empty()) {
+        return rejected("missing_webhook_signature",
+                        "the Calendly-Webhook-Signature header is missing");
+    }
+    auto parsed = parse_header(header);
+    if (!parsed) return parsed.error();
+
+    const auto expected = hmac_sha256(key, parsed->timestamp, raw_body);
+    if (!expected) {
+        return Error::make(ErrorKind::internal, "signature_check_failed",
+                           "the webhook signature could not be computed");
+    }
+    // Every candidate is compared in full; CRYPTO_memcmp takes the same time for any content.
+    bool matched = false;
+    for (const Digest& candidate : parsed->signatures) {
+        matched |= CRYPTO_memcmp(candidate.data(), expected->data(), expected->size()) == 0;
+    }
+    if (!matched) {
+        return rejected("webhook_signature_mismatch",
+                        "the webhook signature does not match the body and signing key");
+    }
+
+    std::int64_t signed_at = 0;
+    for (char c : parsed->timestamp) signed_at = signed_at * 10 + (c - '0');
+    const std::int64_t age = now.time_since_epoch().count() - signed_at;
+    const std::int64_t allowed = std::max<std::int64_t>(tolerance.count(), 0);
+    if (age > allowed || age < -allowed) {
+        return rejected("stale_webhook_signature",
+                        "the webhook signature timestamp is " + std::to_string(age) +
+                            " s from now, more than the " + std::to_string(allowed) +
+                            " s allowed");
+    }
+    return {};
+}
+
+std::string sign_webhook_payload(const Secret& key, std::chrono::sys_seconds t,
+                                 std::string_view body) {
+    const std::string timestamp = std::to_string(t.time_since_epoch().count());
+    const auto digest = hmac_sha256(key, timestamp, body);
+    if (!digest) throw std::runtime_error("OpenSSL could not compute HMAC-SHA256");
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string header = "t=" + timestamp + ",v1=";
+    for (unsigned char byte : *digest) {
+        header += hex[byte >> 4];
+        header += hex[byte & 0x0F];
+    }
+    return header;
+}
+
+}  // namespace calrt::calendly

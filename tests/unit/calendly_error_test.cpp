@@ -1,0 +1,146 @@
+#include "calrt/calendly/calendly_error.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace calrt::calendly {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* invalid_argument_body = R"({"title": "Invalid Argument",
+  "message": "The supplied parameters are invalid.",
+  "details": [{"parameter": "invitee.email", "message": "is not a valid email"}]})";
+
+bool contains(const std::string& text, std::string_view part) {
+    return text.find(part) != std::string::npos;
+}
+
+TEST(CalendlyError, UnauthorizedIsTheHostsProblemNotTheCallers) {
+    const Error error = error_from_calendly_response(
+        401, R"({"title": "Unauthenticated", "message": "The access token is invalid"})");
+    EXPECT_EQ(error.kind, ErrorKind::upstream_failed);
+    EXPECT_EQ(http_status_of(error.kind), 502u);
+    EXPECT_EQ(error.code, "calendly_auth_failed");
+    EXPECT_TRUE(contains(error.message, "HTTP 401 Unauthenticated: The access token is invalid"))
+        << error.message;
+    EXPECT_TRUE(contains(error.message, "CALENDLY_API_KEY"));
+}
+
+TEST(CalendlyError, ForbiddenIsAlsoAnAuthFailure) {
+    const Error error = error_from_calendly_response(
+        403, R"({"title": "Permission Denied", "message": "You do not have permission"})");
+    EXPECT_EQ(error.kind, ErrorKind::upstream_failed);
+    EXPECT_EQ(error.code, "calendly_auth_failed");
+}
+
+TEST(CalendlyError, NotFoundStaysNotFound) {
+    const Error error = error_from_calendly_response(
+        404, R"({"title": "Resource Not Found", "message": "The server could not find it."})");
+    EXPECT_EQ(error.kind, ErrorKind::not_found);
+    EXPECT_EQ(error.code, "calendly_not_found");
+}
+
+TEST(CalendlyError, BadRequestKeepsCalendlyDetails) {
+    for (unsigned status : {400u, 422u}) {
+        const Error error = error_from_calendly_response(status, invalid_argument_body);
+        EXPECT_EQ(error.kind, ErrorKind::upstream_failed);
+        EXPECT_EQ(error.code, "calendly_rejected");
+        EXPECT_TRUE(
+            contains(error.message, "Invalid Argument: The supplied parameters are invalid."))
+            << error.message;
+        EXPECT_EQ(error.details,
+                  (std::vector<ErrorDetail>{{"invitee.email", "is not a valid email"}}));
+    }
+}
+
+TEST(CalendlyError, RateLimitedCarriesTheWaitFromHeaders) {
+    RateLimitHeaders headers;
+    headers.reset = "37";
+    const Error error = error_from_calendly_response(
+        429, R"({"title": "Too Many Requests", "message": "slow down"})", headers);
+    EXPECT_EQ(error.kind, ErrorKind::rate_limited);
+    EXPECT_EQ(error.code, "calendly_rate_limited");
+    EXPECT_EQ(error.retry_after, 37s);
+
+    headers.retry_after = "5";
+    EXPECT_EQ(error_from_calendly_response(429, "", headers).retry_after, 5s);
+}
+
+TEST(CalendlyError, RateLimitedWithoutHeadersWaitsAWholeWindow) {
+    EXPECT_EQ(error_from_calendly_response(429, "").retry_after, 60s);
+}
+
+TEST(CalendlyError, ServerErrorsAreUnavailable) {
+    for (unsigned status : {500u, 502u, 503u, 504u}) {
+        const Error error = error_from_calendly_response(status, "<html>Bad Gateway</html>");
+        EXPECT_EQ(error.kind, ErrorKind::upstream_failed);
+        EXPECT_EQ(error.code, "calendly_unavailable");
+        EXPECT_TRUE(contains(error.message, "not Calendly's error format")) << error.message;
+    }
+}
+
+TEST(CalendlyError, OtherStatusesAreUnexpected) {
+    EXPECT_EQ(error_from_calendly_response(302, "").code, "calendly_unexpected_status");
+}
+
+TEST(CalendlyError, HugeCalendlyMessagesAreClippedToValidUtf8) {
+    // "é" straddles the clipping point: cutting inside it would leave invalid UTF-8.
+    const std::string message = std::string(299, 'x') + "\xC3\xA9" + std::string(1000, 'y');
+    const std::string body =
+        R"({"title": "Invalid Argument", "message": ")" + message + R"("})";
+    const Error error = error_from_calendly_response(400, body);
+    EXPECT_LT(error.message.size(), 500u);
+    EXPECT_NO_THROW((void)nlohmann::json(error.message).dump());
+}
+
+TEST(CalendlyError, TransportFailuresMapToGatewayErrors) {
+    const auto from = [](const char* code) {
+        return error_from_transport_failure(Error::make(ErrorKind::unavailable, code, "detail"));
+    };
+    EXPECT_EQ(from("timeout").kind, ErrorKind::upstream_timeout);
+    EXPECT_EQ(http_status_of(from("timeout").kind), 504u);
+    EXPECT_EQ(from("timeout").code, "calendly_timeout");
+    EXPECT_EQ(from("connect_failed").code, "calendly_unreachable");
+    EXPECT_EQ(from("connection_lost").code, "calendly_unreachable");
+    EXPECT_EQ(from("connect_failed").kind, ErrorKind::upstream_failed);
+    EXPECT_EQ(from("tls_verify_failed").code, "calendly_tls_failed");
+    EXPECT_EQ(from("bad_response").code, "bad_calendly_response");
+    EXPECT_EQ(from("invalid_url").kind, ErrorKind::not_configured);
+}
+
+TEST(RateLimitHeaders, FindsHeadersCaseInsensitively) {
+    const net::HeaderList headers = {{"x-ratelimit-limit", "500"},
+                                     {"X-RATELIMIT-REMAINING", "12"},
+                                     {"X-RateLimit-Reset", "42"},
+                                     {"retry-after", "7"},
+                                     {"Content-Type", "application/json"}};
+    const RateLimitHeaders rate_limit = RateLimitHeaders::from(headers);
+    EXPECT_EQ(rate_limit.limit, "500");
+    EXPECT_EQ(rate_limit.remaining_requests(), 12);
+    EXPECT_EQ(rate_limit.reset, "42");
+    EXPECT_EQ(rate_limit.wait(), 7s);  // Retry-After wins
+}
+
+TEST(RateLimitHeaders, ParsesSecondsTolerantly) {
+    EXPECT_EQ(parse_header_seconds("60"), 60s);
+    EXPECT_EQ(parse_header_seconds(" 0 "), 0s);
+    EXPECT_EQ(parse_header_seconds("1.5"), 2s);
+    EXPECT_EQ(parse_header_seconds("2.0"), 2s);
+    EXPECT_EQ(parse_header_seconds("99999999999999999999"), 86400s);
+    EXPECT_FALSE(parse_header_seconds(""));
+    EXPECT_FALSE(parse_header_seconds("-1"));
+    EXPECT_FALSE(parse_header_seconds("soon"));
+    EXPECT_FALSE(parse_header_seconds("1."));
+    EXPECT_FALSE(parse_header_seconds("Wed, 21 Oct 2015 07:28:00 GMT"));
+}
+
+TEST(RateLimitHeaders, DateRetryAfterFallsBackToReset) {
+    RateLimitHeaders headers;
+    headers.retry_after = "Wed, 21 Oct 2015 07:28:00 GMT";
+    headers.reset = "30";
+    EXPECT_EQ(headers.wait(), 30s);
+}
+
+}  // namespace
+}  // namespace calrt::calendly
