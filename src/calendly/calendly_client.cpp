@@ -13,6 +13,13 @@
 namespace calrt::calendly {
 namespace asio = boost::asio;
 
+// GCC 12 fails ("array used as initializer") on braced lists holding string literals inside a
+// co_await expression, so request bodies and queries are built in statements before the co_await.
+constexpr std::string_view kUsersMePath = "/users/me";
+constexpr std::string_view kUsersMeEndpoint = "GET /users/me";
+constexpr std::string_view kEventTypesPath = "/event_types";
+constexpr std::string_view kEventTypesEndpoint = "GET /event_types";
+
 struct CalendlyClient::Impl {
     Impl(asio::any_io_executor ex, CalendlyClientOptions opts, MetricsRegistry& metrics, const Clock& c)
         : executor(ex),
@@ -83,7 +90,7 @@ struct CalendlyClient::Impl {
         user_lookups.inc();
         co_return co_await users.get("me", [this]() -> asio::awaitable<Result<User>> {
             user_loads.inc();
-            co_return co_await get_resource<User>("/users/me", "GET /users/me");
+            co_return co_await get_resource<User>(std::string(kUsersMePath), kUsersMeEndpoint);
         });
     }
 };
@@ -116,8 +123,10 @@ asio::awaitable<Result<std::vector<EventType>>> CalendlyClient::event_types() {
     co_return co_await impl_->event_type_lists.get(
         *host, [this, uri = *host]() -> asio::awaitable<Result<std::vector<EventType>>> {
             impl_->event_type_loads.inc();
-            co_return co_await impl_->list_all<EventType>("/event_types", {{"user", uri}, {"active", "true"}},
-                                                          "GET /event_types");
+            QueryParams query;
+            query.emplace_back("user", uri);
+            query.emplace_back("active", "true");
+            co_return co_await impl_->list_all<EventType>(kEventTypesPath, std::move(query), kEventTypesEndpoint);
         });
 }
 
@@ -145,26 +154,29 @@ asio::awaitable<Result<ScheduledEvent>> CalendlyClient::scheduled_event(std::str
 
 asio::awaitable<Result<std::vector<Invitee>>> CalendlyClient::event_invitees(std::string_view event_uuid) {
     if (!is_calendly_uuid(event_uuid)) co_return invalid_uuid("scheduled event", event_uuid);
-    co_return co_await impl_->list_all<Invitee>("/scheduled_events/" + std::string(event_uuid) + "/invitees", {},
-                                                "GET /scheduled_events/{uuid}/invitees");
+    co_return co_await impl_->list_all<Invitee>("/scheduled_events/" + std::string(event_uuid) + "/invitees",
+                                                QueryParams{}, "GET /scheduled_events/{uuid}/invitees");
 }
 
 asio::awaitable<Result<Cancellation>> CalendlyClient::cancel_event(std::string_view event_uuid, std::string reason) {
     if (!is_calendly_uuid(event_uuid)) co_return invalid_uuid("scheduled event", event_uuid);
+    nlohmann::json request = nlohmann::json::object();
+    request["reason"] = std::move(reason);
     auto body = co_await impl_->transport.call(
         "POST", impl_->transport.url("/scheduled_events/" + std::string(event_uuid) + "/cancellation"),
-        nlohmann::json{{"reason", std::move(reason)}}, RetrySafety::must_not_repeat,
-        "POST /scheduled_events/{uuid}/cancellation");
+        std::move(request), RetrySafety::must_not_repeat, "POST /scheduled_events/{uuid}/cancellation");
     if (!body) co_return body.error();
     co_return parse_resource<Cancellation>(*body);
 }
 
 asio::awaitable<Result<SchedulingLink>> CalendlyClient::create_scheduling_link(std::string_view event_type_uri) {
     // Creating an unused single-use link twice is harmless, so it is retried like a read.
-    auto body = co_await impl_->transport.call(
-        "POST", impl_->transport.url("/scheduling_links"),
-        nlohmann::json{{"max_event_count", 1}, {"owner", std::string(event_type_uri)}, {"owner_type", "EventType"}},
-        RetrySafety::idempotent, "POST /scheduling_links");
+    nlohmann::json request = nlohmann::json::object();
+    request["max_event_count"] = 1;
+    request["owner"] = std::string(event_type_uri);
+    request["owner_type"] = "EventType";
+    auto body = co_await impl_->transport.call("POST", impl_->transport.url("/scheduling_links"), std::move(request),
+                                               RetrySafety::idempotent, "POST /scheduling_links");
     if (!body) co_return body.error();
     co_return parse_resource<SchedulingLink>(*body);
 }
@@ -178,13 +190,13 @@ asio::awaitable<Result<std::vector<AvailableTime>>> CalendlyClient::available_ti
     co_await run_bounded(impl_->executor, windows->size(), impl_->options.availability_concurrency,
                          [&](std::size_t i) -> asio::awaitable<void> {
                              const TimeRange& window = (*windows)[i];
+                             QueryParams query;
+                             query.emplace_back("event_type", event_type);
+                             query.emplace_back("start_time", format_calendly_time(window.start));
+                             query.emplace_back("end_time", format_calendly_time(window.end));
                              auto body = co_await impl_->transport.call(
-                                 "GET",
-                                 impl_->transport.url("/event_type_available_times",
-                                                      {{"event_type", event_type},
-                                                       {"start_time", format_calendly_time(window.start)},
-                                                       {"end_time", format_calendly_time(window.end)}}),
-                                 std::nullopt, RetrySafety::idempotent, "GET /event_type_available_times");
+                                 "GET", impl_->transport.url("/event_type_available_times", query), std::nullopt,
+                                 RetrySafety::idempotent, "GET /event_type_available_times");
                              if (!body) {
                                  results[i] = body.error();
                                  co_return;
@@ -203,12 +215,12 @@ asio::awaitable<Result<std::vector<AvailableTime>>> CalendlyClient::available_ti
 asio::awaitable<Result<std::vector<BusyTime>>> CalendlyClient::busy_times(TimeRange range) {
     auto host = co_await impl_->host_uri();
     if (!host) co_return host.error();
-    auto body = co_await impl_->transport.call("GET",
-                                               impl_->transport.url("/user_busy_times",
-                                                                    {{"user", *host},
-                                                                     {"start_time", format_calendly_time(range.start)},
-                                                                     {"end_time", format_calendly_time(range.end)}}),
-                                               std::nullopt, RetrySafety::idempotent, "GET /user_busy_times");
+    QueryParams query;
+    query.emplace_back("user", *host);
+    query.emplace_back("start_time", format_calendly_time(range.start));
+    query.emplace_back("end_time", format_calendly_time(range.end));
+    auto body = co_await impl_->transport.call("GET", impl_->transport.url("/user_busy_times", query), std::nullopt,
+                                               RetrySafety::idempotent, "GET /user_busy_times");
     if (!body) co_return body.error();
     co_return parse_collection<BusyTime>(*body);
 }

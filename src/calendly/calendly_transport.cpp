@@ -74,13 +74,14 @@ asio::awaitable<Result<nlohmann::json>> CalendlyTransport::call(std::string_view
 
         if (response && response->status >= 200 && response->status < 300) {
             latency.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-            if (response->body.empty()) co_return nlohmann::json();
+            // nlohmann::json converts to anything, Error included: name the alternative explicitly.
+            if (response->body.empty()) co_return Result<nlohmann::json>(boost::system::in_place_value);
             auto parsed = nlohmann::json::parse(response->body, nullptr, false);
             if (parsed.is_discarded()) {
                 co_return Error::make(ErrorKind::upstream_failed, "bad_calendly_response",
                                       "Calendly answered " + std::string(endpoint) + " with a body that is not JSON");
             }
-            co_return parsed;
+            co_return Result<nlohmann::json>(boost::system::in_place_value, std::move(parsed));
         }
 
         const auto elapsed =
