@@ -13,7 +13,7 @@ packages=(
   curl
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(wrk)
+  packages+=(wrk bc sqlite3)
 fi
 
 missing=()

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Load benchmarks with wrk on loopback (issue 4): cached GET ?action=event-types and signed webhook
+# deliveries with durable commits, 64 connections each. Prints one result line per run:
+#   BENCH name rps=N p50_ms=X p99_ms=Y requests=N non2xx=N errors=N
+# Then the micro benchmarks (Google Benchmark). Usage: scripts/run-benchmarks.sh [seconds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${1:-10}
+build=build
+bin=$build/calendly-realtime
+[[ -x $bin && -x $build/bench/make_signed_deliveries ]] || { echo "build first: make build" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-deps.sh --bench" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap 'kill $server_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+secret=bench-webhook-secret
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 38471)
+
+# Sandbox Calendly, access logs off (one line per request would measure the terminal, not the service).
+env -i PATH="$PATH" PORT=$port DATA_DIR="$work/data" LOG_LEVEL=warn CALENDLY_WEBHOOK_SECRET=$secret \
+  SERVER_THREADS=2 WEB_ROOT=web "$bin" >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -fs "http://127.0.0.1:$port/api/calendly?action=event-types" >/dev/null  # warm the cache
+
+report() {  # name, wrk output file
+  local rps line p50 p99
+  rps=$(awk '/Requests\/sec/ {print $2}' "$2")
+  line=$(grep LUA_RESULT "$2")
+  p50=$(sed -E 's/.*p50_us=([0-9]+).*/\1/' <<<"$line")
+  p99=$(sed -E 's/.*p99_us=([0-9]+).*/\1/' <<<"$line")
+  printf 'BENCH %s rps=%s p50_ms=%.2f p99_ms=%.2f %s\n' "$1" "$rps" "$(bc -l <<<"$p50/1000")" "$(bc -l <<<"$p99/1000")" \
+    "$(sed -E 's/.*(requests=[0-9]+ non2xx=[0-9]+ errors=[0-9]+).*/\1/' <<<"$line")"
+}
+
+wrk -t2 -c64 -d"${duration}s" --latency -s bench/load/reads.lua \
+  "http://127.0.0.1:$port/api/calendly?action=event-types" >"$work/reads.txt"
+report cached_event_types "$work/reads.txt"
+
+"$build/bench/make_signed_deliveries" "$secret" 300000 >"$work/deliveries.tsv"
+wrk -t2 -c64 -d"${duration}s" --latency -s bench/load/webhooks.lua \
+  "http://127.0.0.1:$port" -- "$work/deliveries.tsv" 2 >"$work/webhooks.txt"
+report signed_webhook_deliveries "$work/webhooks.txt"
+stored=$(sqlite3 "$work/data/webhooks.sqlite3" 'select count(*) from webhook_deliveries' 2>/dev/null || echo "?")
+echo "BENCH webhook_rows_committed count=$stored"
+
+if [[ -x $build/bench/micro_bench ]]; then
+  "$build/bench/micro_bench" --benchmark_min_time=0.2
+fi
