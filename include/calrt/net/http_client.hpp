@@ -7,9 +7,12 @@
 // Failures are values (calrt::Error). Their `code` tells the caller what happened, which decides
 // whether a retry is safe:
 //   "invalid_url"        the URL could not be used; nothing was sent
-//   "connect_failed"     DNS, TCP connect or TLS handshake failed; nothing was sent
+//   "invalid_request"    the method or a header name/value cannot be sent as is; nothing was sent
+//   "connect_failed"     DNS, TCP connect or TLS handshake failed or timed out (kind upstream_timeout
+//                        then); nothing was sent
 //   "tls_verify_failed"  the peer's certificate or host name did not verify; nothing was sent
-//   "timeout"            a deadline passed (kind upstream_timeout); the request may have been processed
+//   "timeout"            the request timeout passed while sending or reading (kind upstream_timeout);
+//                        the request may have been processed
 //   "connection_lost"    the connection broke after the request was sent; it may have been processed
 //   "bad_response"       the peer's answer was not valid HTTP or exceeded max_response_bytes
 // A response with any HTTP status (including 4xx/5xx) is a success at this level.
@@ -32,13 +35,15 @@ namespace calrt::net {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
+// Every member has an initializer so that designated initializers may name only what they set
+// (GCC's -Wmissing-field-initializers stays quiet for members with one).
 struct HttpRequest {
     std::string method = "GET";
-    std::string url;  // absolute: scheme://host[:port]/path?query, already percent-encoded
-    HeaderList headers;
-    std::string body;
+    std::string url{};  // absolute: scheme://host[:port]/path?query, already percent-encoded
+    HeaderList headers{};
+    std::string body{};
     // Overrides HttpClientOptions::request_timeout for this request when set.
-    std::optional<std::chrono::milliseconds> timeout;
+    std::optional<std::chrono::milliseconds> timeout{};
 };
 
 struct HttpResponse {
