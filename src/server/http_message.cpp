@@ -25,6 +25,13 @@ std::optional<std::string_view> Request::query_param(std::string_view name) cons
     return std::nullopt;
 }
 
+std::optional<std::string_view> Request::path_param(std::string_view name) const {
+    for (const auto& [key, value] : path_params) {
+        if (key == name) return value;
+    }
+    return std::nullopt;
+}
+
 void Response::set_header(std::string name, std::string value) {
     for (auto& [key, existing] : headers) {
         if (iequals(key, name)) {

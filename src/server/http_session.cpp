@@ -196,6 +196,7 @@ asio::awaitable<void> HttpSession::run() {
 
         const RouteMatch match = state_->pipeline.route(request.method, request.path);
         const std::string_view route_label = match.metric_label();
+        request.path_params = match.path_params;
 
         if (!parser.is_done()) {
             const RouteOptions& options =

@@ -5,7 +5,6 @@
 #include <boost/beast/http/read.hpp>
 
 #include <stdexcept>
-#include <sys/socket.h>
 
 namespace calrt::test {
 namespace asio = boost::asio;
@@ -14,11 +13,20 @@ namespace http = boost::beast::http;
 HttpTestClient::HttpTestClient(std::uint16_t port, std::chrono::milliseconds timeout)
     : socket_(io_), timeout_(timeout) {
     socket_.connect({asio::ip::make_address("127.0.0.1"), port});
-    // Blocking reads with a receive timeout, so a test that expects a reply never hangs forever.
-    timeval tv{};
-    tv.tv_sec = static_cast<long>(timeout_.count() / 1000);
-    tv.tv_usec = static_cast<long>((timeout_.count() % 1000) * 1000);
-    ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+}
+
+// Reads run asynchronously on the private io_context for at most the timeout, so a test that expects
+// a reply never hangs forever. (A receive timeout on the socket does not do it: Asio's blocking read
+// takes the EAGAIN it causes for "would block" and waits on.) Returns false on timeout.
+bool HttpTestClient::run_with_deadline() {
+    io_.restart();
+    io_.run_for(timeout_);
+    if (io_.stopped()) return true;
+    boost::system::error_code ignored;
+    socket_.cancel(ignored);
+    io_.restart();
+    io_.run();  // completes the canceled operation
+    return false;
 }
 
 void HttpTestClient::send_raw(std::string_view bytes) { asio::write(socket_, asio::buffer(bytes.data(), bytes.size())); }
@@ -28,8 +36,8 @@ std::optional<HttpResponse> HttpTestClient::read_response(bool after_head_reques
     parser.skip(after_head_request);
     parser.body_limit(64 * 1024 * 1024);
     boost::system::error_code ec;
-    http::read(socket_, buffer_, parser, ec);
-    if (ec) return std::nullopt;
+    http::async_read(socket_, buffer_, parser, [&ec](boost::system::error_code e, std::size_t) { ec = e; });
+    if (!run_with_deadline() || ec) return std::nullopt;
     return parser.release();
 }
 
@@ -48,7 +56,8 @@ std::optional<HttpResponse> HttpTestClient::request(std::string_view method, std
 bool HttpTestClient::closed_by_server() {
     char byte;
     boost::system::error_code ec;
-    socket_.read_some(asio::buffer(&byte, 1), ec);
+    socket_.async_read_some(asio::buffer(&byte, 1), [&ec](boost::system::error_code e, std::size_t) { ec = e; });
+    if (!run_with_deadline()) return false;
     return ec == asio::error::eof || ec == asio::error::connection_reset;
 }
 

@@ -35,6 +35,8 @@ public:
     bool closed_by_server();
 
 private:
+    bool run_with_deadline();
+
     boost::asio::io_context io_;
     boost::asio::ip::tcp::socket socket_;
     boost::beast::flat_buffer buffer_;

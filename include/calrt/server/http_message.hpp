@@ -21,11 +21,16 @@ struct Request {
     std::string body;
     std::string remote_address;  // peer IP, without port
     std::string request_id;
+    // Values of the matched route's `{name}` segments, e.g. {"uuid", "ABC"} for
+    // `/event_types/{uuid}`; decoded like `path`.
+    std::vector<std::pair<std::string, std::string>> path_params;
 
     // Case-insensitive; empty when absent.
     std::string_view header(std::string_view name) const;
     // The first value of a query parameter, if present.
     std::optional<std::string_view> query_param(std::string_view name) const;
+    // The value of a `{name}` segment of the matched route, if it has one.
+    std::optional<std::string_view> path_param(std::string_view name) const;
 };
 
 struct Response {

@@ -1,6 +1,8 @@
 #pragma once
 // Method + path routing. Registrations read like DESIGN.md's route table; an unknown path is 404 and
-// a known path with the wrong method is 405 with an Allow header.
+// a known path with the wrong method is 405 with an Allow header. A path segment written `{name}`
+// matches any one non-empty segment and is captured as a path parameter; a route without parameters
+// wins over one with them.
 
 #include "calrt/server/http_message.hpp"
 
@@ -36,6 +38,7 @@ struct RouteMatch {
     Outcome outcome = Outcome::not_found;
     const Route* route = nullptr;  // set when found
     std::string allow;             // set when method_not_allowed, e.g. "GET, HEAD, POST"
+    std::vector<std::pair<std::string, std::string>> path_params;  // the route's `{name}` segments
     std::string_view metric_label() const;  // the route's path, or a fixed label for misses
 };
 

@@ -1,0 +1,57 @@
+#include "testing/fake_calendly/api_route.hpp"
+#include "testing/fake_calendly/request_params.hpp"
+#include "testing/fake_calendly/routes.hpp"
+
+namespace calrt::testing::fake {
+namespace {
+
+// Calendly: start_time and end_time are required, start must not be in the past, and the range is
+// limited (7 days, since raised to 31); the answer is a bare collection without pagination.
+CalendlyResult<server::Response> available_times(FakeState& fake, const server::Request& request) {
+    const auto event_type_uri = request.query_param("event_type");
+    if (!event_type_uri || event_type_uri->empty())
+        return invalid_parameter("event_type", "is required");
+    const auto uuid = fake.resources().uris().uuid_in(*event_type_uri, "event_types");
+    const auto type = uuid ? fake.store.event_type(*uuid) : std::nullopt;
+    if (!type) return resource_not_found();
+    const auto range = availability_range(fake, request, true);
+    if (!range) return range.error();
+
+    const HostUser host = fake.store.host();
+    nlohmann::json collection = nlohmann::json::array();
+    for (const auto start : fake.store.open_slots(*type, range->start, range->end, fake.now())) {
+        collection.push_back(fake.resources().available_time(*type, host, start));
+    }
+    return calendly_json_response(200, {{"collection", std::move(collection)}});
+}
+
+CalendlyResult<server::Response> busy_times(FakeState& fake, const server::Request& request) {
+    const auto user = request.query_param("user");
+    if (!user || user->empty()) return invalid_parameter("user", "is required");
+    const HostUser host = fake.store.host();
+    if (*user != fake.resources().uris().user(host.uuid)) {
+        return permission_denied("This user is not in your organization");
+    }
+    const auto range = availability_range(fake, request, false);
+    if (!range) return range.error();
+
+    nlohmann::json collection = nlohmann::json::array();
+    for (const auto& event : fake.store.busy_events(range->start, range->end)) {
+        collection.push_back(fake.resources().busy_time(event));
+    }
+    return calendly_json_response(200, {{"collection", std::move(collection)}});
+}
+
+}  // namespace
+
+void add_availability_routes(server::Router& router, const std::shared_ptr<FakeState>& state) {
+    router.get("/event_type_available_times",
+               api_route(state, [](FakeState& fake, server::Request& request) {
+                   return to_response(available_times(fake, request));
+               }));
+    router.get("/user_busy_times", api_route(state, [](FakeState& fake, server::Request& request) {
+                   return to_response(busy_times(fake, request));
+               }));
+}
+
+}  // namespace calrt::testing::fake

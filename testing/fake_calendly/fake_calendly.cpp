@@ -1,0 +1,136 @@
+#include "testing/fake_calendly/fake_calendly.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <stdexcept>
+
+#include "calrt/core/config.hpp"
+#include "calrt/core/metrics.hpp"
+#include "calrt/server/http_server.hpp"
+#include "calrt/server/router.hpp"
+#include "testing/fake_calendly/api_route.hpp"
+#include "testing/fake_calendly/fake_state.hpp"
+#include "testing/fake_calendly/routes.hpp"
+
+namespace calrt::testing {
+
+struct FakeCalendly::Impl {
+    Impl(boost::asio::io_context& io, FakeCalendlyOptions options)
+        : state(std::make_shared<fake::FakeState>(std::move(options), io.get_executor())) {
+        fake::add_user_routes(router, state);
+        fake::add_event_type_routes(router, state);
+        fake::add_availability_routes(router, state);
+        fake::add_scheduled_event_routes(router, state);
+        fake::add_scheduling_routes(router, state);
+        fake::add_webhook_subscription_routes(router, state);
+        fake::add_booking_page_routes(router, state);
+        // Any other GET is Calendly's 404, in Calendly's format and with its headers.
+        router.fallback_get(fake::api_route(state, [](fake::FakeState&, server::Request&) {
+            return fake::calendly_error_response(fake::resource_not_found());
+        }));
+        ServerConfig config;
+        config.host = "127.0.0.1";
+        config.port = 0;
+        server = std::make_unique<server::HttpServer>(io, config, router, metrics);
+    }
+
+    const fake::FakeState& opened() const {
+        if (!state->is_open()) throw std::logic_error("FakeCalendly: call start() first");
+        return *state;
+    }
+    const fake::ResourceUris& uris() const { return opened().resources().uris(); }
+
+    std::shared_ptr<fake::FakeState> state;
+    MetricsRegistry metrics;
+    server::Router router;
+    std::unique_ptr<server::HttpServer> server;
+};
+
+FakeCalendly::FakeCalendly(boost::asio::io_context& io, FakeCalendlyOptions options)
+    : impl_(std::make_unique<Impl>(io, std::move(options))) {}
+
+FakeCalendly::~FakeCalendly() = default;
+
+void FakeCalendly::start() {
+    impl_->server->start();
+    impl_->state->open(base_url());
+}
+
+std::uint16_t FakeCalendly::port() const { return impl_->server->port(); }
+
+std::string FakeCalendly::base_url() const { return "http://127.0.0.1:" + std::to_string(port()); }
+
+void FakeCalendly::inject(std::string path_prefix, FaultPlan plan) {
+    impl_->state->faults.add(std::move(path_prefix), std::move(plan));
+}
+
+void FakeCalendly::clear_faults() { impl_->state->faults.clear(); }
+
+std::size_t FakeCalendly::request_count(std::string_view path) const {
+    return impl_->state->traffic.count(path);
+}
+
+std::size_t FakeCalendly::request_count() const { return impl_->state->traffic.total(); }
+
+void FakeCalendly::reset_counts() { impl_->state->traffic.reset(); }
+
+std::string FakeCalendly::user_uri() const {
+    return impl_->uris().user(impl_->opened().seeded.host_uuid);
+}
+
+std::string FakeCalendly::organization_uri() const {
+    return impl_->uris().organization(impl_->opened().store.host().organization_uuid);
+}
+
+std::string FakeCalendly::access_token() const { return impl_->state->options.access_token; }
+
+std::vector<std::string> FakeCalendly::active_event_type_uris() const {
+    std::vector<std::string> uris;
+    for (const auto& uuid : impl_->opened().seeded.active_event_type_uuids)
+        uris.push_back(impl_->uris().event_type(uuid));
+    return uris;
+}
+
+std::string FakeCalendly::inactive_event_type_uri() const {
+    return impl_->uris().event_type(impl_->opened().seeded.inactive_event_type_uuid);
+}
+
+std::string FakeCalendly::event_type_uri(std::string_view slug) const {
+    for (const auto& type : impl_->opened().store.event_types()) {
+        if (type.slug == slug) return impl_->uris().event_type(type.uuid);
+    }
+    return {};
+}
+
+std::string FakeCalendly::past_event_uri() const {
+    return impl_->uris().scheduled_event(impl_->opened().seeded.past_event_uuid);
+}
+
+std::string FakeCalendly::upcoming_event_uri() const {
+    return impl_->uris().scheduled_event(impl_->opened().seeded.upcoming_event_uuid);
+}
+
+std::string FakeCalendly::canceled_event_uri() const {
+    return impl_->uris().scheduled_event(impl_->opened().seeded.canceled_event_uuid);
+}
+
+std::string FakeCalendly::scheduling_url_of(std::string_view event_type_uri) const {
+    const auto& state = impl_->opened();
+    const auto uuid = impl_->uris().uuid_in(event_type_uri, "event_types");
+    const auto type = uuid ? state.store.event_type(*uuid) : std::nullopt;
+    return type ? state.resources().event_type_scheduling_url(*type, state.store.host())
+                : std::string();
+}
+
+std::vector<FakeBooking> FakeCalendly::bookings() const {
+    return impl_->state->store.bookings(impl_->uris());
+}
+
+std::vector<FakeCancellation> FakeCalendly::cancellations() const {
+    return impl_->state->store.cancellations(impl_->uris());
+}
+
+std::vector<WebhookDeliveryRecord> FakeCalendly::webhook_deliveries() const {
+    return impl_->state->webhooks.records();
+}
+
+}  // namespace calrt::testing

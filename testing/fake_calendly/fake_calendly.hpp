@@ -1,0 +1,79 @@
+#pragma once
+// A fake Calendly API v2 server for tests and the --sandbox mode: the project's own HTTP server on
+// 127.0.0.1 (ephemeral port) answering Calendly's endpoints in Calendly's wire format (resources,
+// list pagination, error bodies, X-RateLimit-* headers, Bearer auth), over a seeded host whose
+// resource URIs point back at the fake. Bookings (POST /invitees or a single-use link's page) and
+// cancellations deliver signed invitee.created/invitee.canceled webhooks to the subscriptions.
+//
+// Tests drive faults (the next N requests to a path answer 429/5xx/4xx or hang) and read request
+// counts, bookings, cancellations and webhook deliveries. Thread-safe.
+//
+// The fake runs on the caller's io_context; destroy it only after that io_context has stopped
+// running (connections in flight refer to it), as with server::HttpServer.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "testing/fake_calendly/fake_calendly_options.hpp"
+#include "testing/fake_calendly/fault_plan.hpp"
+#include "testing/fake_calendly/observations.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace calrt::testing {
+
+class FakeCalendly {
+  public:
+    FakeCalendly(boost::asio::io_context& io, FakeCalendlyOptions options = {});
+    ~FakeCalendly();
+    FakeCalendly(const FakeCalendly&) = delete;
+    FakeCalendly& operator=(const FakeCalendly&) = delete;
+
+    // Listens on 127.0.0.1:0 and seeds the host; the accessors below need it. Throws
+    // std::runtime_error when it cannot listen.
+    void start();
+    std::uint16_t port() const;
+    std::string base_url() const;  // "http://127.0.0.1:PORT", the API base for a client
+
+    // The next `plan.times` requests whose path (without query) starts with `path_prefix` (and
+    // whose method is plan.method, when set) answer as `plan` says. Plans are matched in the order
+    // added.
+    void inject(std::string path_prefix, FaultPlan plan);
+    void clear_faults();
+
+    // Requests received for exactly `path` (no query), faults and auth failures included.
+    std::size_t request_count(std::string_view path) const;
+    std::size_t request_count() const;  // all paths
+    void reset_counts();
+
+    // The seeded host and its data (after start()).
+    std::string user_uri() const;
+    std::string organization_uri() const;
+    std::string access_token() const;
+    std::vector<std::string> active_event_type_uris() const;  // 5, in Calendly's default name order
+    std::string inactive_event_type_uri() const;
+    std::string event_type_uri(
+        std::string_view slug) const;  // "15min", "30min", ...; empty if none
+    std::string past_event_uri() const;
+    std::string upcoming_event_uri() const;  // active; its slot is not available
+    std::string canceled_event_uri() const;  // upcoming, canceled
+    std::string scheduling_url_of(std::string_view event_type_uri) const;  // the host's public page
+
+    // Side effects observed through the fake.
+    std::vector<FakeBooking> bookings() const;
+    std::vector<FakeCancellation> cancellations() const;
+    std::vector<WebhookDeliveryRecord> webhook_deliveries() const;
+
+    struct Impl;
+
+  private:
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace calrt::testing

@@ -1,0 +1,54 @@
+#include "testing/fake_calendly/fake_state.hpp"
+
+namespace calrt::testing::fake {
+namespace {
+
+WorkingHours working_hours(const FakeCalendlyOptions& options) {
+    return {options.work_start_utc_hour, options.work_end_utc_hour, options.slot_interval};
+}
+
+}  // namespace
+
+FakeState::FakeState(FakeCalendlyOptions fake_options, boost::asio::any_io_executor executor)
+    : options(std::move(fake_options)),
+      store(working_hours(options)),
+      traffic(options.rate_limit_per_minute),
+      webhooks(std::move(executor), options.webhook_timeout) {}
+
+TimePoint FakeState::now() const {
+    return options.clock ? options.clock() : std::chrono::system_clock::now();
+}
+
+void FakeState::open(std::string base_url) {
+    const TimePoint started = now();
+    json.emplace(ResourceUris(std::move(base_url)));
+    seeded = seed_calendar(store, options.host_timezone, started);
+    if (!options.webhook_url.empty()) {
+        // The subscription a sandbox host would have made for the service's webhook route.
+        WebhookSubscriptionRecord subscription;
+        subscription.uuid = store.ids().uuid();
+        subscription.callback_url = options.webhook_url;
+        subscription.events = {"invitee.created", "invitee.canceled"};
+        subscription.scope = "organization";
+        subscription.signing_key = options.webhook_signing_key;
+        subscription.created_at = subscription.updated_at = started;
+        (void)subscriptions.add(std::move(subscription));
+    }
+    ready.store(true, std::memory_order_release);
+}
+
+void FakeState::publish_invitee_event(const std::string& event,
+                                      const ScheduledEventRecord& scheduled,
+                                      const InviteeRecord& invitee) {
+    std::vector<WebhookTarget> targets;
+    for (auto& subscription : subscriptions.subscribed_to(event)) {
+        targets.push_back(
+            {std::move(subscription.callback_url), std::move(subscription.signing_key)});
+    }
+    if (targets.empty()) return;
+    const HostUser host = store.host();
+    webhooks.deliver(targets, event, resources().invitee_webhook_payload(scheduled, invitee, host),
+                     resources().uris().user(host.uuid), now());
+}
+
+}  // namespace calrt::testing::fake

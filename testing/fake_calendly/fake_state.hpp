@@ -1,0 +1,50 @@
+#pragma once
+// Everything the fake's handlers share: options, the host's calendar, webhook subscriptions and
+// delivery, faults and traffic. Handlers hold it by shared_ptr so that a request in flight (a hang,
+// say) keeps it alive.
+
+#include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <optional>
+
+#include "testing/fake_calendly/calendar_store.hpp"
+#include "testing/fake_calendly/fake_calendly_options.hpp"
+#include "testing/fake_calendly/fault_injector.hpp"
+#include "testing/fake_calendly/resource_json.hpp"
+#include "testing/fake_calendly/seed_data.hpp"
+#include "testing/fake_calendly/subscription_store.hpp"
+#include "testing/fake_calendly/traffic.hpp"
+#include "testing/fake_calendly/webhook_delivery.hpp"
+
+namespace calrt::testing::fake {
+
+struct FakeState {
+    FakeState(FakeCalendlyOptions fake_options, boost::asio::any_io_executor executor);
+
+    TimePoint now() const;
+
+    // Seeds the calendar with URIs on `base_url` and opens the fake for requests.
+    void open(std::string base_url);
+    bool is_open() const { return ready.load(std::memory_order_acquire); }
+    const ResourceJson& resources() const { return *json; }
+
+    // Sends `event` ("invitee.created", "invitee.canceled") to every subscription that wants it.
+    void publish_invitee_event(const std::string& event, const ScheduledEventRecord& scheduled,
+                               const InviteeRecord& invitee);
+
+    const FakeCalendlyOptions options;
+    CalendarStore store;
+    SubscriptionStore subscriptions;
+    FaultInjector faults;
+    Traffic traffic;
+    WebhookDelivery webhooks;
+
+    // Written once by open(), before `ready` is released; read-only afterwards.
+    std::optional<ResourceJson> json;
+    SeededIds seeded;
+
+  private:
+    std::atomic<bool> ready{false};
+};
+
+}  // namespace calrt::testing::fake

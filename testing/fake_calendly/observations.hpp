@@ -1,0 +1,39 @@
+#pragma once
+// What tests can observe of the fake's side effects: meetings booked through it, cancellations, and
+// the webhook deliveries it made.
+
+#include <chrono>
+#include <string>
+
+namespace calrt::testing {
+
+struct FakeBooking {
+    std::string event_uri;  // the scheduled event created
+    std::string invitee_uri;
+    std::string event_type_uri;
+    std::chrono::system_clock::time_point start_time;
+    std::string name;
+    std::string email;
+    std::string timezone;
+    // "api" (POST /invitees), "scheduling_link" (a single-use link's page) or "booking_page" (the
+    // host's public event type page)
+    std::string source;
+    std::string booking_url;  // the single-use link used, for "scheduling_link"
+};
+
+struct FakeCancellation {
+    std::string event_uri;
+    std::string reason;
+    std::string canceled_by;
+};
+
+struct WebhookDeliveryRecord {
+    std::string event;  // "invitee.created" or "invitee.canceled"
+    std::string url;
+    std::string body;       // the exact bytes sent
+    std::string signature;  // the Calendly-Webhook-Signature header; empty without a signing key
+    unsigned status = 0;    // the receiver's HTTP status; 0 when the request failed
+    std::string error;      // why it failed
+};
+
+}  // namespace calrt::testing

@@ -1,0 +1,93 @@
+#pragma once
+// The fake's data as plain records; resource_json.hpp renders them in Calendly's wire format.
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "testing/fake_calendly/calendly_time.hpp"
+
+namespace calrt::testing::fake {
+
+struct HostUser {
+    std::string uuid;
+    std::string name;
+    std::string slug;
+    std::string email;
+    std::string timezone;
+    std::string organization_uuid;
+    TimePoint created_at;
+    TimePoint updated_at;
+};
+
+struct EventTypeRecord {
+    std::string uuid;
+    std::string name;
+    std::string slug;
+    std::string color;
+    std::string description;
+    int duration_minutes = 30;
+    bool active = true;
+    int position = 0;
+    std::string location_kind = "google_conference";
+    TimePoint created_at;
+    TimePoint updated_at;
+};
+
+struct CancellationRecord {
+    std::string canceled_by;
+    std::string reason;
+    std::string canceler_type;  // "host" or "invitee"
+    TimePoint created_at;
+};
+
+struct InviteeRecord {
+    std::string uuid;
+    std::string name;
+    std::string first_name;  // empty: null (the event type asks for a single name field)
+    std::string last_name;
+    std::string email;
+    std::string timezone;
+    std::string text_reminder_number;  // empty: null
+    nlohmann::json questions_and_answers = nlohmann::json::array();
+    std::string status = "active";
+    std::optional<CancellationRecord> cancellation;
+    TimePoint created_at;
+    TimePoint updated_at;
+};
+
+struct ScheduledEventRecord {
+    std::string uuid;
+    std::string event_type_uuid;
+    std::string name;
+    std::string location_kind = "google_conference";
+    std::string join_url;
+    TimePoint start;
+    TimePoint end;
+    std::string status = "active";
+    std::optional<CancellationRecord> cancellation;
+    std::vector<InviteeRecord> invitees;
+    TimePoint created_at;
+    TimePoint updated_at;
+};
+
+struct SchedulingLinkRecord {
+    std::string id;  // the "abcd-brv8" of https://calendly.com/d/abcd-brv8/15-minute-meeting
+    std::string event_type_uuid;
+    TimePoint created_at;
+    bool used = false;  // max_event_count is always 1
+};
+
+struct WebhookSubscriptionRecord {
+    std::string uuid;
+    std::string callback_url;
+    std::vector<std::string> events;
+    std::string scope;      // "organization" or "user"
+    std::string user_uuid;  // set for user scope
+    std::string signing_key;
+    TimePoint created_at;
+    TimePoint updated_at;
+};
+
+}  // namespace calrt::testing::fake

@@ -1,0 +1,206 @@
+#include "testing/fake_calendly/resource_json.hpp"
+
+namespace calrt::testing::fake {
+namespace {
+
+using nlohmann::json;
+
+json null_or(const std::string& value) { return value.empty() ? json(nullptr) : json(value); }
+
+json null_tracking() {
+    return {{"utm_campaign", nullptr}, {"utm_source", nullptr}, {"utm_medium", nullptr},
+            {"utm_content", nullptr},  {"utm_term", nullptr},   {"salesforce_uuid", nullptr}};
+}
+
+}  // namespace
+
+std::string html_escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+std::string ResourceJson::user_scheduling_url(const HostUser& host) const {
+    return uris_.base() + "/" + host.slug;
+}
+
+std::string ResourceJson::event_type_scheduling_url(const EventTypeRecord& type,
+                                                    const HostUser& host) const {
+    return user_scheduling_url(host) + "/" + type.slug;
+}
+
+json ResourceJson::user(const HostUser& host) const {
+    return {{"uri", uris_.user(host.uuid)},
+            {"name", host.name},
+            {"slug", host.slug},
+            {"email", host.email},
+            {"scheduling_url", user_scheduling_url(host)},
+            {"timezone", host.timezone},
+            {"time_notation", "12h"},
+            {"avatar_url", nullptr},
+            {"locale", "en"},
+            {"created_at", format_calendly_time(host.created_at)},
+            {"updated_at", format_calendly_time(host.updated_at)},
+            {"current_organization", uris_.organization(host.organization_uuid)},
+            {"resource_type", "User"}};
+}
+
+json ResourceJson::event_type(const EventTypeRecord& type, const HostUser& host) const {
+    return {{"uri", uris_.event_type(type.uuid)},
+            {"name", type.name},
+            {"active", type.active},
+            {"booking_method", "instant"},
+            {"slug", type.slug},
+            {"scheduling_url", event_type_scheduling_url(type, host)},
+            {"duration", type.duration_minutes},
+            {"duration_options", nullptr},
+            {"kind", "solo"},
+            {"pooling_type", nullptr},
+            {"type", "StandardEventType"},
+            {"kind_description", "One-on-One"},
+            {"color", type.color},
+            {"created_at", format_calendly_time(type.created_at)},
+            {"updated_at", format_calendly_time(type.updated_at)},
+            {"internal_note", nullptr},
+            {"description_plain", type.description},
+            {"description_html", "<p>" + html_escape(type.description) + "</p>"},
+            {"profile", {{"type", "User"}, {"name", host.name}, {"owner", uris_.user(host.uuid)}}},
+            {"secret", false},
+            {"deleted_at", nullptr},
+            {"admin_managed", false},
+            {"is_paid", false},
+            {"custom_questions", json::array()},
+            {"locations", json::array({{{"kind", type.location_kind}}})},
+            {"position", type.position}};
+}
+
+json ResourceJson::cancellation(const CancellationRecord& cancellation) const {
+    return {{"canceled_by", cancellation.canceled_by},
+            {"reason", null_or(cancellation.reason)},
+            {"canceler_type", cancellation.canceler_type},
+            {"created_at", format_calendly_time(cancellation.created_at)}};
+}
+
+json ResourceJson::scheduled_event(const ScheduledEventRecord& event, const HostUser& host) const {
+    std::size_t active = 0;
+    for (const auto& invitee : event.invitees) active += invitee.status == "active" ? 1 : 0;
+    json out = {
+        {"uri", uris_.scheduled_event(event.uuid)},
+        {"name", event.name},
+        {"meeting_notes_plain", nullptr},
+        {"meeting_notes_html", nullptr},
+        {"status", event.status},
+        {"start_time", format_calendly_time(event.start)},
+        {"end_time", format_calendly_time(event.end)},
+        {"event_type", uris_.event_type(event.event_type_uuid)},
+        {"location",
+         {{"type", event.location_kind}, {"status", "pushed"}, {"join_url", event.join_url}}},
+        {"invitees_counter", {{"total", event.invitees.size()}, {"active", active}, {"limit", 1}}},
+        {"created_at", format_calendly_time(event.created_at)},
+        {"updated_at", format_calendly_time(event.updated_at)},
+        {"event_memberships", json::array({{{"user", uris_.user(host.uuid)},
+                                            {"user_email", host.email},
+                                            {"user_name", host.name}}})},
+        {"event_guests", json::array()},
+        {"calendar_event", nullptr}};
+    if (event.cancellation) out["cancellation"] = cancellation(*event.cancellation);
+    return out;
+}
+
+json ResourceJson::invitee(const ScheduledEventRecord& event, const InviteeRecord& invitee) const {
+    json out = {{"uri", uris_.invitee(event.uuid, invitee.uuid)},
+                {"email", invitee.email},
+                {"first_name", null_or(invitee.first_name)},
+                {"last_name", null_or(invitee.last_name)},
+                {"name", invitee.name},
+                {"status", invitee.status},
+                {"questions_and_answers", invitee.questions_and_answers},
+                {"timezone", null_or(invitee.timezone)},
+                {"event", uris_.scheduled_event(event.uuid)},
+                {"created_at", format_calendly_time(invitee.created_at)},
+                {"updated_at", format_calendly_time(invitee.updated_at)},
+                {"tracking", null_tracking()},
+                {"text_reminder_number", null_or(invitee.text_reminder_number)},
+                {"rescheduled", false},
+                {"old_invitee", nullptr},
+                {"new_invitee", nullptr},
+                {"cancel_url", uris_.base() + "/cancellations/" + invitee.uuid},
+                {"reschedule_url", uris_.base() + "/reschedulings/" + invitee.uuid},
+                {"routing_form_submission", nullptr},
+                {"payment", nullptr},
+                {"no_show", nullptr},
+                {"reconfirmation", nullptr},
+                {"scheduling_method", nullptr},
+                {"invitee_scheduled_by", nullptr}};
+    if (invitee.cancellation) out["cancellation"] = cancellation(*invitee.cancellation);
+    return out;
+}
+
+json ResourceJson::webhook_subscription(const WebhookSubscriptionRecord& subscription,
+                                        const HostUser& host) const {
+    return {{"uri", uris_.webhook_subscription(subscription.uuid)},
+            {"callback_url", subscription.callback_url},
+            {"created_at", format_calendly_time(subscription.created_at)},
+            {"updated_at", format_calendly_time(subscription.updated_at)},
+            {"retry_started_at", nullptr},
+            {"state", "active"},
+            {"events", subscription.events},
+            {"scope", subscription.scope},
+            {"organization", uris_.organization(host.organization_uuid)},
+            {"user", subscription.user_uuid.empty() ? json(nullptr)
+                                                    : json(uris_.user(subscription.user_uuid))},
+            {"group", nullptr},
+            {"creator", uris_.user(host.uuid)}};
+}
+
+json ResourceJson::available_time(const EventTypeRecord& type, const HostUser& host,
+                                  TimePoint start) const {
+    // Calendly's example: .../discovery-call/2020-01-02T20:00:00Z?month=2020-01&date=2020-01-02
+    const std::string date = format_date(start);
+    return {{"status", "available"},
+            {"invitees_remaining", 1},
+            {"start_time", format_calendly_time(start)},
+            {"scheduling_url", event_type_scheduling_url(type, host) + "/" +
+                                   format_compact_time(start) + "?month=" + date.substr(0, 7) +
+                                   "&date=" + date}};
+}
+
+json ResourceJson::busy_time(const ScheduledEventRecord& event) const {
+    return {{"type", "calendly"},
+            {"start_time", format_calendly_time(event.start)},
+            {"end_time", format_calendly_time(event.end)},
+            {"buffered_start_time", format_calendly_time(event.start)},
+            {"buffered_end_time", format_calendly_time(event.end)},
+            {"event", {{"uri", uris_.scheduled_event(event.uuid)}}}};
+}
+
+json ResourceJson::invitee_webhook_payload(const ScheduledEventRecord& event,
+                                           const InviteeRecord& invitee,
+                                           const HostUser& host) const {
+    json payload = this->invitee(event, invitee);
+    payload["scheduled_event"] = scheduled_event(event, host);
+    return payload;
+}
+
+}  // namespace calrt::testing::fake

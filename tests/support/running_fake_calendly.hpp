@@ -1,0 +1,49 @@
+#pragma once
+// A FakeCalendly on its own io_context and threads for the length of a test, plus a blocking way to
+// call it with (or without) its Bearer token.
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "support/http_test_client.hpp"
+#include "testing/fake_calendly/fake_calendly.hpp"
+
+namespace calrt::test {
+
+class RunningFakeCalendly {
+  public:
+    explicit RunningFakeCalendly(testing::FakeCalendlyOptions options = {}, unsigned threads = 2);
+    ~RunningFakeCalendly();
+
+    testing::FakeCalendly& operator*() { return *fake_; }
+    testing::FakeCalendly* operator->() { return fake_.get(); }
+
+    // `target` is a path with query, or a full URL on the fake (a next_page link, a resource URI).
+    // The fake's token is sent unless `token` says otherwise (an empty string: no header at all).
+    HttpResponse call(std::string_view method, std::string_view target,
+                      std::string_view json_body = {},
+                      std::optional<std::string> token = std::nullopt);
+    HttpResponse get(std::string_view target) { return call("GET", target); }
+    // The path and query of a URL on the fake.
+    std::string target_of(std::string_view url) const;
+
+    boost::asio::io_context io;
+
+  private:
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+    std::unique_ptr<testing::FakeCalendly> fake_;
+    std::vector<std::jthread> threads_;
+};
+
+// "/path?k=v&..." with the values percent-encoded.
+std::string with_query(std::string_view path,
+                       const std::vector<std::pair<std::string, std::string>>& params);
+
+}  // namespace calrt::test
