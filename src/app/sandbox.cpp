@@ -38,7 +38,7 @@ SandboxCalendly start_sandbox_calendly(boost::asio::io_context& io, const Secret
 }
 
 void deliver_sandbox_webhooks_to(SandboxCalendly& sandbox, std::uint16_t service_port) {
-    sandbox.fake->set_webhook_target("http://127.0.0.1:" + std::to_string(service_port) + "/api/calendly/webhook",
+    sandbox.fake->subscribe_webhooks("http://127.0.0.1:" + std::to_string(service_port) + "/api/calendly/webhook",
                                      sandbox.webhook_secret.reveal());
     log::warn("SANDBOX MODE: serving sandbox data from a built-in fake Calendly, not a real account",
               {{"fake_calendly", sandbox.fake->base_url()}});

@@ -65,6 +65,11 @@ void FakeCalendly::inject(std::string path_prefix, FaultPlan plan) {
 
 void FakeCalendly::clear_faults() { impl_->state->faults.clear(); }
 
+void FakeCalendly::subscribe_webhooks(std::string url, std::string signing_key) {
+    impl_->opened();
+    impl_->state->subscribe_service(std::move(url), std::move(signing_key));
+}
+
 std::size_t FakeCalendly::request_count(std::string_view path) const {
     return impl_->state->traffic.count(path);
 }

@@ -23,18 +23,20 @@ void FakeState::open(std::string base_url) {
     const TimePoint started = now();
     json.emplace(ResourceUris(std::move(base_url)));
     seeded = seed_calendar(store, options.host_timezone, started);
-    if (!options.webhook_url.empty()) {
-        // The subscription a sandbox host would have made for the service's webhook route.
-        WebhookSubscriptionRecord subscription;
-        subscription.uuid = store.ids().uuid();
-        subscription.callback_url = options.webhook_url;
-        subscription.events = {"invitee.created", "invitee.canceled"};
-        subscription.scope = "organization";
-        subscription.signing_key = options.webhook_signing_key;
-        subscription.created_at = subscription.updated_at = started;
-        (void)subscriptions.add(std::move(subscription));
-    }
+    if (!options.webhook_url.empty()) subscribe_service(options.webhook_url, options.webhook_signing_key);
     ready.store(true, std::memory_order_release);
+}
+
+void FakeState::subscribe_service(std::string url, std::string signing_key) {
+    // The subscription a sandbox host would have made for the service's webhook route.
+    WebhookSubscriptionRecord subscription;
+    subscription.uuid = store.ids().uuid();
+    subscription.callback_url = std::move(url);
+    subscription.events = {"invitee.created", "invitee.canceled"};
+    subscription.scope = "organization";
+    subscription.signing_key = std::move(signing_key);
+    subscription.created_at = subscription.updated_at = now();
+    (void)subscriptions.add(std::move(subscription));
 }
 
 void FakeState::publish_invitee_event(const std::string& event,

@@ -25,6 +25,8 @@ struct FakeState {
 
     // Seeds the calendar with URIs on `base_url` and opens the fake for requests.
     void open(std::string base_url);
+    // Adds an organization subscription to invitee.created/canceled for `url`, signed with the key.
+    void subscribe_service(std::string url, std::string signing_key);
     bool is_open() const { return ready.load(std::memory_order_acquire); }
     const ResourceJson& resources() const { return *json; }
 
