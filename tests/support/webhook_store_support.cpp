@@ -24,14 +24,4 @@ store::WebhookDelivery webhook_delivery(std::string_view event, int n,
     return std::move(*delivery);
 }
 
-IoThreads::IoThreads(unsigned threads) : work_(boost::asio::make_work_guard(io)) {
-    for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { io.run(); });
-}
-
-IoThreads::~IoThreads() {
-    work_.reset();
-    io.stop();
-    threads_.clear();  // joins
-}
-
 }  // namespace calrt::test

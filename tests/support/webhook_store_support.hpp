@@ -2,6 +2,7 @@
 // Helpers for tests of the webhook store: options over a temp dir, parsed deliveries, and
 // event-loop threads on which to await the store's coroutine API.
 
+#include "support/io_threads.hpp"
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -24,26 +25,5 @@ store::StoreOptions store_options(const TempDir& dir, MetricsRegistry& metrics);
 store::WebhookDelivery webhook_delivery(
     std::string_view event, int n,
     std::chrono::system_clock::time_point received_at = std::chrono::system_clock::now());
-
-// An io_context run by `threads` threads until destroyed.
-class IoThreads {
-  public:
-    explicit IoThreads(unsigned threads);
-    ~IoThreads();
-    IoThreads(const IoThreads&) = delete;
-    IoThreads& operator=(const IoThreads&) = delete;
-
-    // Runs `task` on the loop and waits for its result on the calling (test) thread.
-    template <class T>
-    T run(boost::asio::awaitable<T> task) {
-        return boost::asio::co_spawn(io, std::move(task), boost::asio::use_future).get();
-    }
-
-    boost::asio::io_context io;
-
-  private:
-    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-    std::vector<std::jthread> threads_;
-};
 
 }  // namespace calrt::test
