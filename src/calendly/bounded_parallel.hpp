@@ -18,27 +18,35 @@
 
 namespace calrt::calendly {
 
+namespace detail {
+
+struct BoundedRun {
+    BoundedRun(const boost::asio::any_io_executor& ex, std::size_t workers) : finished(ex, workers) {}
+    std::atomic<std::size_t> next{0};
+    boost::asio::experimental::concurrent_channel<void(boost::system::error_code)> finished;
+};
+
+// A named coroutine, not a lambda: GCC 12 destroys a coroutine lambda's by-value captures twice.
+inline boost::asio::awaitable<void> bounded_worker(std::shared_ptr<BoundedRun> run, std::size_t count,
+                                                   std::function<boost::asio::awaitable<void>(std::size_t)> task) {
+    for (std::size_t i; (i = run->next.fetch_add(1)) < count;) co_await task(i);
+}
+
+}  // namespace detail
+
+// Tasks must not throw (they report failures in their results); a thrown exception ends that worker.
 inline boost::asio::awaitable<void> run_bounded(boost::asio::any_io_executor executor, std::size_t count,
                                                 std::size_t concurrency,
                                                 std::function<boost::asio::awaitable<void>(std::size_t)> task) {
     if (count == 0) co_return;
     const std::size_t workers = std::clamp<std::size_t>(concurrency, 1, count);
-    struct Shared {
-        Shared(const boost::asio::any_io_executor& ex, std::size_t n) : finished(ex, n) {}
-        std::atomic<std::size_t> next{0};
-        boost::asio::experimental::concurrent_channel<void(boost::system::error_code)> finished;
-    };
-    auto shared = std::make_shared<Shared>(executor, workers);
+    auto run = std::make_shared<detail::BoundedRun>(executor, workers);
     for (std::size_t w = 0; w < workers; ++w) {
-        boost::asio::co_spawn(
-            executor,
-            [shared, count, task]() -> boost::asio::awaitable<void> {
-                for (std::size_t i; (i = shared->next.fetch_add(1)) < count;) co_await task(i);
-            },
-            [shared](std::exception_ptr) { shared->finished.try_send(boost::system::error_code{}); });
+        boost::asio::co_spawn(executor, detail::bounded_worker(run, count, task),
+                              [run](std::exception_ptr) { run->finished.try_send(boost::system::error_code{}); });
     }
     for (std::size_t w = 0; w < workers; ++w) {
-        co_await shared->finished.async_receive(boost::asio::as_tuple(boost::asio::use_awaitable));
+        co_await run->finished.async_receive(boost::asio::as_tuple(boost::asio::use_awaitable));
     }
 }
 

@@ -86,12 +86,24 @@ struct CalendlyClient::Impl {
         co_return user->uri;
     }
 
+    // Loaders are plain lambdas returning a member coroutine's awaitable: GCC 12 destroys the
+    // by-value captures of coroutine lambdas twice.
     asio::awaitable<Result<User>> load_user() {
         user_lookups.inc();
-        co_return co_await users.get("me", [this]() -> asio::awaitable<Result<User>> {
-            user_loads.inc();
-            co_return co_await get_resource<User>(std::string(kUsersMePath), kUsersMeEndpoint);
-        });
+        co_return co_await users.get("me", [this] { return fetch_user(); });
+    }
+
+    asio::awaitable<Result<User>> fetch_user() {
+        user_loads.inc();
+        co_return co_await get_resource<User>(std::string(kUsersMePath), kUsersMeEndpoint);
+    }
+
+    asio::awaitable<Result<std::vector<EventType>>> fetch_event_types(std::string host) {
+        event_type_loads.inc();
+        QueryParams query;
+        query.emplace_back("user", std::move(host));
+        query.emplace_back("active", "true");
+        co_return co_await list_all<EventType>(kEventTypesPath, std::move(query), kEventTypesEndpoint);
     }
 };
 
@@ -120,14 +132,7 @@ asio::awaitable<Result<std::vector<EventType>>> CalendlyClient::event_types() {
     auto host = co_await impl_->host_uri();
     if (!host) co_return host.error();
     impl_->event_type_lookups.inc();
-    co_return co_await impl_->event_type_lists.get(
-        *host, [this, uri = *host]() -> asio::awaitable<Result<std::vector<EventType>>> {
-            impl_->event_type_loads.inc();
-            QueryParams query;
-            query.emplace_back("user", uri);
-            query.emplace_back("active", "true");
-            co_return co_await impl_->list_all<EventType>(kEventTypesPath, std::move(query), kEventTypesEndpoint);
-        });
+    co_return co_await impl_->event_type_lists.get(*host, [this, &host] { return impl_->fetch_event_types(*host); });
 }
 
 asio::awaitable<Result<EventType>> CalendlyClient::event_type(std::string_view uuid) {

@@ -19,6 +19,7 @@ CalendlyTransport::CalendlyTransport(asio::any_io_executor executor, const Calen
       base_url_(options.base_url),
       authorization_("Bearer " + options.access_token.reveal()),
       http_(executor, options.http),
+      request_timeout_(options.http.request_timeout),
       retry_policy_(options.retry),
       metrics_(metrics),
       rate_limit_remaining_(metrics.gauge("calendly_rate_limit_remaining",
@@ -51,11 +52,15 @@ asio::awaitable<Result<nlohmann::json>> CalendlyTransport::call(std::string_view
 
     for (int attempt = 1;; ++attempt) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        request.timeout = std::max(std::chrono::milliseconds(1), left);
+        // Each attempt gets the per-request timeout, but never more than the call has left.
+        request.timeout = std::clamp(left, std::chrono::milliseconds(1), request_timeout_);
         auto response = co_await http_.send(request);
 
         AttemptOutcome outcome;
         std::string outcome_label;
+        // result::error() returns a copy: keep it, since the outcome holds a view of its code.
+        const std::optional<Error> transport_failure =
+            response ? std::nullopt : std::optional<Error>(response.error());
         if (response) {
             outcome.status = response->status;
             outcome.rate_limit = RateLimitHeaders::from(response->headers);
@@ -64,8 +69,8 @@ asio::awaitable<Result<nlohmann::json>> CalendlyTransport::call(std::string_view
             }
             outcome_label = std::to_string(response->status);
         } else {
-            outcome.transport_error = response.error().code;
-            outcome_label = response.error().code;
+            outcome.transport_error = transport_failure->code;
+            outcome_label = transport_failure->code;
         }
         metrics_
             .counter("calendly_requests_total", "Calendly HTTP attempts by endpoint and outcome",
@@ -90,7 +95,7 @@ asio::awaitable<Result<nlohmann::json>> CalendlyTransport::call(std::string_view
         if (!decision.retry) {
             latency.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
             Error error = response ? error_from_calendly_response(response->status, response->body, outcome.rate_limit)
-                                   : error_from_transport_failure(response.error());
+                                   : error_from_transport_failure(*transport_failure);
             log::warn("calendly call failed", {{"endpoint", endpoint},
                                                {"outcome", outcome_label},
                                                {"attempts", attempt},

@@ -42,6 +42,7 @@ private:
     std::string base_url_;
     std::string authorization_;  // "Bearer <token>": never logged
     net::HttpClient http_;
+    std::chrono::milliseconds request_timeout_;
     RetryPolicy retry_policy_;
     MetricsRegistry& metrics_;
     Gauge& rate_limit_remaining_;

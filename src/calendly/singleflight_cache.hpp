@@ -27,9 +27,10 @@ class SingleflightCache {
 public:
     explicit SingleflightCache(std::chrono::milliseconds ttl) : ttl_(ttl) {}
 
-    // `load` is a callable returning awaitable<Result<T>>; it runs at most once per miss.
+    // `load` is a callable returning awaitable<Result<T>>; it runs at most once per miss. It is
+    // taken by reference: it lives in the caller's co_await full-expression until get() finishes.
     template <class Loader>
-    boost::asio::awaitable<Result<T>> get(const std::string& key, Loader load) {
+    boost::asio::awaitable<Result<T>> get(const std::string& key, Loader&& load) {
         std::shared_ptr<Waiter> waiter;
         {
             std::lock_guard lock(mutex_);

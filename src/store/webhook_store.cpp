@@ -127,13 +127,19 @@ Result<StoreOutcome> WebhookStore::store_blocking(WebhookDelivery delivery) {
     return outcome.get();
 }
 
+namespace {
+
+// A named coroutine rather than a lambda: GCC 12 destroys the by-value captures of a coroutine
+// lambda twice, so the query travels as a parameter instead.
+asio::awaitable<Result<ListPage>> list_on_reader(DeliveryReader& reader, ListQuery query) {
+    co_return reader.list(query);
+}
+
+}  // namespace
+
 asio::awaitable<Result<ListPage>> WebhookStore::list(ListQuery query) {
-    co_return co_await asio::co_spawn(
-        impl_->read_pool.get_executor(),
-        [&reader = impl_->reader, query = std::move(query)]() -> asio::awaitable<Result<ListPage>> {
-            co_return reader.list(query);
-        },
-        asio::use_awaitable);
+    co_return co_await asio::co_spawn(impl_->read_pool.get_executor(),
+                                      list_on_reader(impl_->reader, std::move(query)), asio::use_awaitable);
 }
 
 Result<ListPage> WebhookStore::list_blocking(const ListQuery& query) {

@@ -58,10 +58,18 @@ private:
     std::optional<Route> fallback_;
 };
 
-// A handler whose result is ready without waiting (health checks, static files).
+namespace detail {
+template <class F>
+boost::asio::awaitable<Response> call_sync_handler(const F& f, Request& request) {
+    co_return f(request);
+}
+}  // namespace detail
+
+// A handler whose result is ready without waiting (health checks, static files). The lambda is not
+// itself a coroutine: GCC 12 destroys a coroutine lambda's by-value captures twice.
 template <class F>
 Handler sync_handler(F f) {
-    return [f = std::move(f)](Request& request) -> boost::asio::awaitable<Response> { co_return f(request); };
+    return [f = std::move(f)](Request& request) { return detail::call_sync_handler(f, request); };
 }
 
 }  // namespace calrt::server
