@@ -3,18 +3,22 @@ PRESET ?= default
 ARGS ?=
 BUILD_JOBS ?= $(shell nproc)
 
-.PHONY: run test test-plain test-asan deps build build-asan bench format clean
+.PHONY: run test test-plain test-asan test-fuzz deps build build-asan bench format clean
 
 run: deps build
 	./build/calendly-realtime $(ARGS)
 
-test: deps test-plain test-asan
+test: deps test-plain test-asan test-fuzz
 
 test-plain: build
 	ctest --preset default
 
 test-asan: build-asan
 	ctest --preset asan
+
+# Short libFuzzer runs of the webhook parsers (clang); skipped when clang is not installed.
+test-fuzz:
+	scripts/run-fuzz.sh 20000
 
 deps:
 	@scripts/install-deps.sh
