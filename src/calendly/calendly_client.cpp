@@ -38,7 +38,8 @@ struct CalendlyClient::Impl {
     CalendlyTransport transport;
     const Clock& clock;
     SingleflightCache<User> users;
-    SingleflightCache<std::vector<EventType>> event_type_lists;
+    // Shared and immutable: a cache hit costs a reference count, not a copy of every event type.
+    SingleflightCache<std::shared_ptr<const std::vector<EventType>>> event_type_lists;
     Counter& user_lookups;
     Counter& user_loads;
     Counter& event_type_lookups;
@@ -98,12 +99,14 @@ struct CalendlyClient::Impl {
         co_return co_await get_resource<User>(std::string(kUsersMePath), kUsersMeEndpoint);
     }
 
-    asio::awaitable<Result<std::vector<EventType>>> fetch_event_types(std::string host) {
+    asio::awaitable<Result<std::shared_ptr<const std::vector<EventType>>>> fetch_event_types(std::string host) {
         event_type_loads.inc();
         QueryParams query;
         query.emplace_back("user", std::move(host));
         query.emplace_back("active", "true");
-        co_return co_await list_all<EventType>(kEventTypesPath, std::move(query), kEventTypesEndpoint);
+        auto types = co_await list_all<EventType>(kEventTypesPath, std::move(query), kEventTypesEndpoint);
+        if (!types) co_return types.error();
+        co_return std::make_shared<const std::vector<EventType>>(std::move(*types));
     }
 };
 
@@ -128,11 +131,17 @@ asio::awaitable<Result<User>> CalendlyClient::current_user() {
     co_return co_await impl_->load_user();
 }
 
-asio::awaitable<Result<std::vector<EventType>>> CalendlyClient::event_types() {
+asio::awaitable<Result<std::shared_ptr<const std::vector<EventType>>>> CalendlyClient::shared_event_types() {
     auto host = co_await impl_->host_uri();
     if (!host) co_return host.error();
     impl_->event_type_lookups.inc();
     co_return co_await impl_->event_type_lists.get(*host, [this, &host] { return impl_->fetch_event_types(*host); });
+}
+
+asio::awaitable<Result<std::vector<EventType>>> CalendlyClient::event_types() {
+    auto shared = co_await shared_event_types();
+    if (!shared) co_return shared.error();
+    co_return **shared;
 }
 
 asio::awaitable<Result<EventType>> CalendlyClient::event_type(std::string_view uuid) {

@@ -24,10 +24,22 @@ Error not_found_as(const Error& error, std::string code, std::string what) {
 
 }  // namespace
 
+std::shared_ptr<const std::string> RenderedEventTypes::body_for(
+    const std::shared_ptr<const std::vector<calendly::EventType>>& types) {
+    std::lock_guard lock(mutex_);
+    if (types != source_) {
+        nlohmann::json body{{"event_types", raw_list(*types)}};
+        body_ = std::make_shared<const std::string>(
+            body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        source_ = types;
+    }
+    return body_;
+}
+
 asio::awaitable<Response> event_types_action(const ActionParams&, CalendlyRouteContext& context) {
-    auto types = co_await context.calendly.event_types();
+    auto types = co_await context.calendly.shared_event_types();
     if (!types) co_return error_response(types.error());
-    co_return json_response(200, {{"event_types", raw_list(*types)}});
+    co_return json_text_response(200, *context.rendered_event_types.body_for(*types));
 }
 
 asio::awaitable<Response> event_info_action(const ActionParams& params, CalendlyRouteContext& context) {

@@ -69,17 +69,29 @@ boost::asio::awaitable<Response> RequestPipeline::dispatch(Request& request, con
                                              request.request_id));
 }
 
+RequestPipeline::RequestMetrics& RequestPipeline::metrics_for(std::string_view route, std::string_view method,
+                                                             unsigned status) {
+    std::string key;
+    key.reserve(route.size() + method.size() + 8);
+    key.append(route).append(1, '\0').append(method).append(1, '\0').append(std::to_string(status));
+    {
+        std::shared_lock lock(metrics_mutex_);
+        if (auto it = metrics_by_key_.find(key); it != metrics_by_key_.end()) return it->second;
+    }
+    RequestMetrics found{
+        &metrics_.counter("http_requests_total", "HTTP requests served, by route, method and status",
+                          {{"route", std::string(route)}, {"method", std::string(method)}, {"status", std::to_string(status)}}),
+        &metrics_.histogram("http_request_duration_seconds", "Time from request head to response written, by route",
+                            {{"route", std::string(route)}})};
+    std::unique_lock lock(metrics_mutex_);
+    return metrics_by_key_.try_emplace(std::move(key), found).first->second;
+}
+
 void RequestPipeline::record(const Request& request, std::string_view route_label, unsigned status,
                              std::size_t bytes, std::chrono::microseconds elapsed) {
-    const std::string status_text = std::to_string(status);
-    metrics_
-        .counter("http_requests_total", "HTTP requests served, by route, method and status",
-                 {{"route", std::string(route_label)}, {"method", request.method}, {"status", status_text}})
-        .inc();
-    metrics_
-        .histogram("http_request_duration_seconds", "Time from request head to response written, by route",
-                   {{"route", std::string(route_label)}})
-        .observe(static_cast<double>(elapsed.count()) / 1e6);
+    RequestMetrics& metrics = metrics_for(route_label, request.method, status);
+    metrics.requests->inc();
+    metrics.duration->observe(static_cast<double>(elapsed.count()) / 1e6);
     if (log::enabled(log::Level::info)) {
         const std::string target = loggable_target(request);
         log::info("request", {{"request_id", request.request_id},

@@ -9,6 +9,8 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <atomic>
+#include <shared_mutex>
+#include <unordered_map>
 #include <chrono>
 #include <string>
 
@@ -33,8 +35,17 @@ public:
     Gauge& open_connections() { return open_connections_; }
 
 private:
+    struct RequestMetrics {
+        Counter* requests;
+        Histogram* duration;
+    };
+    // The registry's lookup renders labels under a lock; requests reuse what the first one found.
+    RequestMetrics& metrics_for(std::string_view route, std::string_view method, unsigned status);
+
     const Router& router_;
     MetricsRegistry& metrics_;
+    std::shared_mutex metrics_mutex_;
+    std::unordered_map<std::string, RequestMetrics> metrics_by_key_;
     Gauge& open_connections_;
     std::string id_prefix_;  // random per process, so ids from two runs do not collide
     std::atomic<std::uint64_t> next_id_{1};

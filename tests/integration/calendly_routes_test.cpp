@@ -31,8 +31,8 @@ protected:
         options.retry.deadline = 1s;
         client_ = std::make_unique<calendly::CalendlyClient>(server.io.get_executor(), options, server.metrics, clock);
         limiter_ = std::make_unique<RateLimiter>(per_minute, burst);
-        context_ = std::make_unique<CalendlyRouteContext>(CalendlyRouteContext{
-            *client_, "https://calendly.com/fallback/30min", Secret(std::move(admin_token)), *limiter_, zones, clock});
+        context_ = std::make_unique<CalendlyRouteContext>(*client_, "https://calendly.com/fallback/30min",
+                                                          Secret(std::move(admin_token)), *limiter_, zones, clock);
         add_calendly_routes(server.router, *context_);
         server.start();
     }

@@ -73,6 +73,9 @@ public:
     boost::asio::awaitable<Result<User>> current_user();
     // The host's active event types, all pages, cached.
     boost::asio::awaitable<Result<std::vector<EventType>>> event_types();
+    // The same list without copying it: the cached, immutable list itself. The pointer changes
+    // only when the list is loaded again, so callers may key what they derive from it on it.
+    boost::asio::awaitable<Result<std::shared_ptr<const std::vector<EventType>>>> shared_event_types();
     // GET /event_types/{uuid}.
     boost::asio::awaitable<Result<EventType>> event_type(std::string_view uuid);
     // GET /scheduled_events for the host, all pages up to the cap.

@@ -10,9 +10,24 @@
 #include "calrt/server/rate_limiter.hpp"
 #include "calrt/server/router.hpp"
 
+#include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 namespace calrt::server {
+
+// The rendered event-types body, reused while Calendly's cached list is the same object: the most
+// frequent read costs no JSON work on a cache hit.
+class RenderedEventTypes {
+public:
+    std::shared_ptr<const std::string> body_for(const std::shared_ptr<const std::vector<calendly::EventType>>& types);
+
+private:
+    std::mutex mutex_;
+    std::shared_ptr<const std::vector<calendly::EventType>> source_;
+    std::shared_ptr<const std::string> body_;
+};
 
 // What the actions use; must outlive the router.
 struct CalendlyRouteContext {
@@ -22,6 +37,7 @@ struct CalendlyRouteContext {
     RateLimiter& public_post_limit;  // create-link and book, per remote address
     TimeZoneCache& time_zones;
     const Clock& clock;
+    RenderedEventTypes rendered_event_types{};
 };
 
 void add_calendly_routes(Router& router, CalendlyRouteContext& context);
