@@ -108,6 +108,13 @@ asio::awaitable<json> ToolRegistry::dispatch(std::string name, std::string argum
     co_return std::move(outcome.result);
 }
 
+namespace {
+
+// A named coroutine, not a lambda: GCC 12 destroys a coroutine lambda's by-value captures twice.
+asio::awaitable<json> run_handler(ToolHandler handler, json arguments) { co_return co_await handler(arguments); }
+
+}  // namespace
+
 asio::awaitable<ToolRegistry::Outcome> ToolRegistry::run(const Tool& tool,
                                                          std::string_view arguments_json,
                                                          std::chrono::milliseconds timeout) const {
@@ -129,10 +136,7 @@ asio::awaitable<ToolRegistry::Outcome> ToolRegistry::run(const Tool& tool,
     auto strand = asio::make_strand(executor);
     auto call = std::make_shared<PendingCall>(strand, timeout);
     asio::co_spawn(
-        executor,
-        [handler = tool.handler, arguments = std::move(arguments)]() -> asio::awaitable<json> {
-            co_return co_await handler(arguments);
-        },
+        executor, run_handler(tool.handler, std::move(arguments)),
         asio::bind_executor(strand, [call](std::exception_ptr failure, json result) {
             call->finished = true;
             call->failure = failure;
