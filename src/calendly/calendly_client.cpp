@@ -144,15 +144,32 @@ asio::awaitable<Result<std::vector<EventType>>> CalendlyClient::event_types() {
     co_return **shared;
 }
 
+asio::awaitable<Result<std::vector<EventType>>> CalendlyClient::organization_event_types() {
+    auto user = co_await impl_->load_user();
+    if (!user) co_return user.error();
+    QueryParams query;
+    query.emplace_back("organization", user->current_organization);
+    query.emplace_back("active", "true");
+    co_return co_await impl_->list_all<EventType>(kEventTypesPath, std::move(query), kEventTypesEndpoint);
+}
+
 asio::awaitable<Result<EventType>> CalendlyClient::event_type(std::string_view uuid) {
     if (!is_calendly_uuid(uuid)) co_return invalid_uuid("event type", uuid);
     co_return co_await impl_->get_resource<EventType>("/event_types/" + std::string(uuid), "GET /event_types/{uuid}");
 }
 
 asio::awaitable<Result<std::vector<ScheduledEvent>>> CalendlyClient::scheduled_events(ScheduledEventQuery query) {
-    auto host = co_await impl_->host_uri();
-    if (!host) co_return host.error();
-    QueryParams params{{"user", *host}, {"sort", query.sort}};
+    QueryParams params;
+    if (query.organization_scope) {
+        auto user = co_await impl_->load_user();
+        if (!user) co_return user.error();
+        params.emplace_back("organization", user->current_organization);
+    } else {
+        auto host = co_await impl_->host_uri();
+        if (!host) co_return host.error();
+        params.emplace_back("user", *host);
+    }
+    params.emplace_back("sort", query.sort);
     if (query.status) params.emplace_back("status", *query.status);
     if (query.min_start_time) params.emplace_back("min_start_time", format_calendly_time(*query.min_start_time));
     if (query.max_start_time) params.emplace_back("max_start_time", format_calendly_time(*query.max_start_time));

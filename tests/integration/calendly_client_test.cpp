@@ -66,6 +66,22 @@ TEST_F(CalendlyClientTest, EventTypesFollowPaginationToTheLastPage) {
     EXPECT_EQ(fake->request_count("/event_types"), 3u) << "5 active types at count=2";
 }
 
+TEST_F(CalendlyClientTest, OrganizationScopeListsEventTypesAndScheduledEventsOfTheOrganization) {
+    auto& c = client();
+    auto types = run(c.organization_event_types());
+    ASSERT_TRUE(types) << types.error().message;
+    std::vector<std::string> uris;
+    for (const auto& t : *types) uris.push_back(t.uri);
+    EXPECT_EQ(uris, fake->active_event_type_uris()) << "the seeded organization has one member, the host";
+    ScheduledEventQuery query;
+    query.organization_scope = true;
+    query.status = "canceled";
+    auto events = run(c.scheduled_events(query));
+    ASSERT_TRUE(events) << events.error().message;
+    ASSERT_FALSE(events->empty());
+    for (const auto& e : *events) EXPECT_EQ(e.status, "canceled");
+}
+
 TEST_F(CalendlyClientTest, ListStopsAtTheItemCap) {
     auto o = options();
     o.max_list_items = 3;

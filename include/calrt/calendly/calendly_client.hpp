@@ -39,6 +39,7 @@ struct CalendlyClientOptions {
 };
 
 struct ScheduledEventQuery {
+    bool organization_scope = false;    // the host's whole organization instead of the host alone
     std::optional<std::string> status;  // "active" or "canceled"
     std::optional<Timestamp> min_start_time;
     std::optional<Timestamp> max_start_time;
@@ -76,6 +77,8 @@ public:
     // The same list without copying it: the cached, immutable list itself. The pointer changes
     // only when the list is loaded again, so callers may key what they derive from it on it.
     boost::asio::awaitable<Result<std::shared_ptr<const std::vector<EventType>>>> shared_event_types();
+    // The active event types of the host's whole organization, all pages (not cached).
+    boost::asio::awaitable<Result<std::vector<EventType>>> organization_event_types();
     // GET /event_types/{uuid}.
     boost::asio::awaitable<Result<EventType>> event_type(std::string_view uuid);
     // GET /scheduled_events for the host, all pages up to the cap.
