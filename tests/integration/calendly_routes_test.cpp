@@ -147,7 +147,8 @@ TEST_F(CalendlyRoutesTest, CreateLinkPrefillsASingleUseLink) {
     ASSERT_EQ(r.result_int(), 200u) << r.body();
     EXPECT_EQ(body(r)["fallback"], false);
     EXPECT_EQ(body(r)["event_type"]["uri"], fake->active_event_type_uris().front());
-    auto url = boost::urls::parse_absolute_uri(body(r)["booking_url"].get<std::string>());
+    const std::string booking_url = body(r)["booking_url"];  // the url_view below points into it
+    auto url = boost::urls::parse_absolute_uri(booking_url);
     ASSERT_TRUE(url);
     EXPECT_EQ((*url->params().find("name")).value, "Zoë Ñandú");
     EXPECT_EQ((*url->params().find("a1")).value, "Q&A + demo");
@@ -246,7 +247,8 @@ TEST_F(CalendlyRoutesTest, ScheduledEventsFilterAndCancel) {
     start();
     auto canceled = get("action=scheduled-events&status=canceled", std::string(kAdmin));
     ASSERT_EQ(canceled.result_int(), 200u) << canceled.body();
-    for (const auto& e : body(canceled)["scheduled_events"]) EXPECT_EQ(e["status"], "canceled");
+    const auto events = body(canceled)["scheduled_events"];  // a range-for would not keep body() alive
+    for (const auto& e : events) EXPECT_EQ(e["status"], "canceled");
     expect_error(get("action=scheduled-events&status=maybe", std::string(kAdmin)), 400, "invalid_status");
     expect_error(get("action=scheduled-events&invitee_email=nope", std::string(kAdmin)), 400, "invalid_email");
 
