@@ -92,9 +92,11 @@ asio::awaitable<void> serve(std::shared_ptr<RelayShared> shared,
         metrics.counter("calrt_realtime_refusals_total", "Relay connections refused",
                         {{"reason", "relay_busy"}})
             .inc();
-        co_await refuse(*connection, Refusal{http::status::service_unavailable, "relay_busy",
-                                             "the assistant is busy; try again in a minute",
-                                             std::chrono::seconds(30)});
+        // A named local, not a braced temporary inside co_await: GCC 12 miscompiles the latter
+        // (docs/architecture.md, "Compiler notes").
+        const Refusal busy{http::status::service_unavailable, "relay_busy",
+                           "the assistant is busy; try again in a minute", std::chrono::seconds(30)};
+        co_await refuse(*connection, busy);
         co_return;
     }
     shared->active_gauge.inc();
