@@ -6,7 +6,9 @@ IoThreads::IoThreads(unsigned count) : work_(boost::asio::make_work_guard(io)) {
     for (unsigned i = 0; i < count; ++i) threads_.emplace_back([this] { io.run(); });
 }
 
-IoThreads::~IoThreads() {
+IoThreads::~IoThreads() { stop(); }
+
+void IoThreads::stop() {
     work_.reset();
     io.stop();
     threads_.clear();  // joins

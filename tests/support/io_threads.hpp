@@ -7,7 +7,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
-
+#include <future>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -26,6 +26,16 @@ class IoThreads {
     T run(boost::asio::awaitable<T> task) {
         return boost::asio::co_spawn(io, std::move(task), boost::asio::use_future).get();
     }
+
+    // Starts `task` on the io_context; the future gets its result.
+    template <class T>
+    std::future<T> spawn(boost::asio::awaitable<T> task) {
+        return boost::asio::co_spawn(io, std::move(task), boost::asio::use_future);
+    }
+
+    // Stops the io_context and joins the threads (as the destructor does). A fixture calls it
+    // first thing in its destructor, so that nothing runs while its other members are destroyed.
+    void stop();
 
     boost::asio::io_context io;
 

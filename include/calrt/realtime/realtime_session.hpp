@@ -1,0 +1,102 @@
+#pragma once
+// One conversation with OpenAI's Realtime API (GA interface) over a WebSocket, running the
+// assistant's tools itself:
+//   connect():  opens {url}?model={model} with "Authorization: Bearer {key}" and sends
+//               session.update first (instructions, output modality, audio formats, server VAD,
+//               the registry's tools, tool_choice "auto").
+//   run():      reads server events until the upstream closes. Every event goes to the observer.
+//               Each function call (by call_id, once, however often it is announced) runs through
+//               the ToolRegistry with a timeout; the calls of one response run concurrently, and
+//               each output is sent as conversation.item.create function_call_output as soon as
+//               it is ready. Once all outputs of a response are sent and that response is done,
+//               one response.create asks the model to go on (FunctionCallLedger explains why).
+//               "error" events are logged and passed to the observer; they do not end the session.
+//   send*():    client events from elsewhere (a user's text, the relay's forwarded events), safe
+//               from any coroutine or thread and sent in call order.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "calrt/core/error.hpp"
+#include "calrt/core/secret.hpp"
+#include "calrt/net/websocket.hpp"
+#include "calrt/realtime/function_call_ledger.hpp"
+#include "calrt/realtime/realtime_observer.hpp"
+#include "calrt/tools/tool_registry.hpp"
+
+namespace calrt::realtime {
+
+struct RealtimeSessionOptions {
+    std::string url = "wss://api.openai.com/v1/realtime";  // OPENAI_REALTIME_URL
+    std::string model = "gpt-realtime";                    // OPENAI_REALTIME_MODEL
+    Secret api_key;  // OPENAI_API_KEY; empty sends no Authorization
+    std::string instructions;
+    std::vector<std::string> output_modalities{"audio"};  // or {"text"}
+    std::string voice = "marin";
+    std::chrono::milliseconds tool_timeout{20'000};
+    net::WebSocketOptions websocket;
+};
+
+// "{url}?model={model}" (added to any query the URL already has), or "invalid_url".
+Result<std::string> realtime_session_url(std::string_view base_url, std::string_view model);
+
+class RealtimeSession : public std::enable_shared_from_this<RealtimeSession> {
+    struct Token {};
+
+  public:
+    // Opens the session and sends session.update. `tools` must outlive the session (and any tool
+    // call still running after it). Fails with the net::connect_websocket() codes, e.g.
+    // "handshake_rejected" when the key is refused.
+    static boost::asio::awaitable<Result<std::shared_ptr<RealtimeSession>>> connect(
+        boost::asio::any_io_executor executor, const tools::ToolRegistry& tools,
+        RealtimeSessionOptions options, std::shared_ptr<RealtimeObserver> observer);
+
+    // Runs the session until it ends and returns why (also given to on_session_ended):
+    //   "upstream_closed"   the API closed the WebSocket (its close code and reason in the message)
+    //   "closed"            close() was called here
+    //   "timeout", "connection_lost", "message_too_large"   see net::WebSocket
+    // Call once.
+    boost::asio::awaitable<Error> run();
+
+    // Queues a client event (serialized as JSON text). Thread-safe, ordered.
+    void send(const nlohmann::json& client_event);
+    // A user's typed message: conversation.item.create (input_text), then response.create.
+    void send_user_text(std::string_view text);
+    // Sends a close frame with `reason`; run() then returns "closed".
+    boost::asio::awaitable<void> close(std::string reason);
+
+    // The session object sent in session.update (what the relay must not let a browser replace).
+    const nlohmann::json& session_config() const noexcept { return session_config_; }
+
+    RealtimeSession(Token, boost::asio::any_io_executor executor, const tools::ToolRegistry& tools,
+                    RealtimeSessionOptions options, std::shared_ptr<RealtimeObserver> observer,
+                    net::WebSocket socket);
+
+  private:
+    static boost::asio::awaitable<Error> read_loop(std::shared_ptr<RealtimeSession> self);
+    static boost::asio::awaitable<void> mark_closing(std::shared_ptr<RealtimeSession> self,
+                                                     std::string reason);
+    static boost::asio::awaitable<void> run_call(std::shared_ptr<RealtimeSession> self,
+                                                 FunctionCall call);
+    void handle(const std::string& text);
+    void start_call(const FunctionCall& call);
+    Error end_reason(const Error& read_error) const;
+
+    boost::asio::any_io_executor executor_;  // where tools run
+    boost::asio::any_io_executor strand_;    // all session state below is touched only here
+    const tools::ToolRegistry& tools_;
+    const RealtimeSessionOptions options_;
+    const std::shared_ptr<RealtimeObserver> observer_;
+    net::WebSocket socket_;
+    nlohmann::json session_config_;
+    FunctionCallLedger ledger_;
+    std::string close_reason_;
+    bool closing_ = false;
+};
+
+}  // namespace calrt::realtime

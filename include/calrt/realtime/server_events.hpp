@@ -1,0 +1,83 @@
+#pragma once
+// Server events of OpenAI's Realtime API, GA interface (platform.openai.com/docs/api-reference/
+// realtime-server-events), read tolerantly: a missing or mistyped field reads as empty, an unknown
+// event type is simply not one of these.
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace calrt::realtime {
+
+// The GA names this project reads or writes (the beta's response.text.delta and
+// response.audio.delta are not among them).
+namespace event_type {
+inline constexpr std::string_view error = "error";
+inline constexpr std::string_view session_created = "session.created";
+inline constexpr std::string_view session_updated = "session.updated";
+inline constexpr std::string_view conversation_item_added = "conversation.item.added";
+inline constexpr std::string_view conversation_item_done = "conversation.item.done";
+inline constexpr std::string_view response_created = "response.created";
+inline constexpr std::string_view response_done = "response.done";
+inline constexpr std::string_view output_item_added = "response.output_item.added";
+inline constexpr std::string_view output_item_done = "response.output_item.done";
+inline constexpr std::string_view content_part_added = "response.content_part.added";
+inline constexpr std::string_view content_part_done = "response.content_part.done";
+inline constexpr std::string_view output_text_delta = "response.output_text.delta";
+inline constexpr std::string_view output_text_done = "response.output_text.done";
+inline constexpr std::string_view output_audio_delta = "response.output_audio.delta";
+inline constexpr std::string_view output_audio_done = "response.output_audio.done";
+inline constexpr std::string_view output_audio_transcript_delta =
+    "response.output_audio_transcript.delta";
+inline constexpr std::string_view output_audio_transcript_done =
+    "response.output_audio_transcript.done";
+inline constexpr std::string_view function_call_arguments_delta =
+    "response.function_call_arguments.delta";
+inline constexpr std::string_view function_call_arguments_done =
+    "response.function_call_arguments.done";
+}  // namespace event_type
+
+struct ServerEvent {
+    std::string type;
+    nlohmann::json body;  // the whole event object
+};
+
+// Nullopt when `text` is not a JSON object with a string "type".
+std::optional<ServerEvent> parse_server_event(std::string_view text);
+
+struct FunctionCall {
+    std::string call_id;
+    std::string name;
+    std::string arguments;  // JSON text, as the model wrote it
+    std::string response_id;
+};
+
+// The finished call that `event` announces: response.function_call_arguments.done, or
+// response.output_item.done whose item is a function_call. The API announces each call both ways.
+std::optional<FunctionCall> completed_function_call(const ServerEvent& event);
+
+// The function_call items in a response.done event's response.output.
+std::vector<FunctionCall> function_calls_in_response(const ServerEvent& event);
+
+struct ResponseDone {
+    std::string response_id;
+    std::string status;  // completed, cancelled, failed, incomplete
+};
+std::optional<ResponseDone> response_done(const ServerEvent& event);
+
+// An "error" event: {"type":"error","error":{"type","code","message","param","event_id"}}.
+struct UpstreamError {
+    std::string type;  // invalid_request_error, server_error, ...
+    std::string code;  // may be empty
+    std::string message;
+    std::string event_id;  // the client event that caused it, when known
+};
+std::optional<UpstreamError> upstream_error(const ServerEvent& event);
+
+// The assistant's words as they stream: response.output_text.delta, or the transcript of spoken
+// output (response.output_audio_transcript.delta).
+std::optional<std::string> assistant_text_delta(const ServerEvent& event);
+
+}  // namespace calrt::realtime

@@ -1,0 +1,48 @@
+#include "calrt/net/websocket_accept.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/beast/http/field.hpp>
+
+#include "websocket_stream.hpp"
+
+namespace calrt::net {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+
+namespace {
+
+using Request = beast::http::request<beast::http::string_body>;
+
+asio::awaitable<Result<WebSocket>> accept_on_strand(
+    std::shared_ptr<StreamWebSocket<beast::tcp_stream>> core, Request request) {
+    auto& ws = core->stream();
+    beast::get_lowest_layer(ws).expires_never();  // the websocket stream keeps its own deadlines
+    auto timeout = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    timeout.handshake_timeout = core->options().connect_timeout;
+    timeout.idle_timeout = websocket::stream_base::none();
+    ws.set_option(timeout);
+    ws.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+        response.set(beast::http::field::server, "calendly-realtime");
+    }));
+    auto [ec] = co_await ws.async_accept(request, asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+        co_return Error::make(ErrorKind::invalid_argument, "handshake_failed",
+                              "the WebSocket upgrade could not be completed: " + ec.message());
+    }
+    core->use_open_connection_timeouts();
+    co_return WebSocket(core);
+}
+
+}  // namespace
+
+asio::awaitable<Result<WebSocket>> accept_websocket(beast::tcp_stream stream, Request request,
+                                                    WebSocketOptions options) {
+    auto strand = stream.get_executor();
+    auto core = std::make_shared<StreamWebSocket<beast::tcp_stream>>(strand, std::move(options),
+                                                                     nullptr, std::move(stream));
+    co_return co_await asio::co_spawn(strand, accept_on_strand(std::move(core), std::move(request)),
+                                      asio::use_awaitable);
+}
+
+}  // namespace calrt::net

@@ -1,0 +1,239 @@
+#include "calrt/net/websocket_client.hpp"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/websocket/error.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <boost/url/parse.hpp>
+#include <stdexcept>
+
+#include "calrt/net/tls.hpp"
+#include "websocket_stream.hpp"
+
+namespace calrt::net {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto as_result = asio::as_tuple(asio::use_awaitable);
+
+struct Endpoint {
+    bool tls = false;
+    std::string host;  // for DNS and SNI (no IPv6 brackets)
+    std::string port;
+    std::string host_header;  // host[:port] as written in the URL
+    std::string target;       // path and query
+};
+
+Error connect_error(std::string code, std::string message) {
+    const auto kind = code == "timeout" ? ErrorKind::upstream_timeout : ErrorKind::upstream_failed;
+    return Error::make(kind, std::move(code), std::move(message));
+}
+
+Result<Endpoint> parse_endpoint(std::string_view url) {
+    auto parsed = boost::urls::parse_uri(url);
+    const auto invalid = [&](std::string why) {
+        return Error::make(ErrorKind::invalid_argument, "invalid_url",
+                           "WebSocket URL '" + std::string(url) + "' " + why);
+    };
+    if (!parsed) return invalid("is not a URL");
+    Endpoint endpoint;
+    if (parsed->scheme_id() == boost::urls::scheme::wss) {
+        endpoint.tls = true;
+    } else if (parsed->scheme_id() != boost::urls::scheme::ws) {
+        return invalid("must start with ws:// or wss://");
+    }
+    if (parsed->host_address().empty()) return invalid("has no host");
+    endpoint.host = parsed->host_address();
+    endpoint.port =
+        parsed->has_port() ? std::string(parsed->port()) : (endpoint.tls ? "443" : "80");
+    endpoint.host_header = parsed->encoded_host_and_port();
+    endpoint.target = parsed->encoded_path().empty() ? "/" : std::string(parsed->encoded_path());
+    if (parsed->has_query()) endpoint.target += "?" + std::string(parsed->encoded_query());
+    return endpoint;
+}
+
+std::string where_of(const Endpoint& endpoint) { return endpoint.host + ":" + endpoint.port; }
+
+asio::awaitable<Result<tcp::resolver::results_type>> resolve(const Endpoint& endpoint,
+                                                             steady_clock::time_point deadline) {
+    auto executor = co_await asio::this_coro::executor;
+    tcp::resolver resolver(executor);
+    asio::steady_timer timer(executor, deadline);
+    bool timed_out = false;
+    // Resolution has no deadline of its own; the timer cancels it (both run on this strand).
+    timer.async_wait([&timed_out, &resolver](boost::system::error_code ec) {
+        if (ec) return;
+        timed_out = true;
+        resolver.cancel();
+    });
+    auto [ec, results] = co_await resolver.async_resolve(endpoint.host, endpoint.port, as_result);
+    timer.cancel();
+    if (timed_out) co_return connect_error("timeout", "resolving " + endpoint.host + " timed out");
+    if (ec)
+        co_return connect_error("connect_failed",
+                                "cannot resolve " + endpoint.host + ": " + ec.message());
+    co_return results;
+}
+
+asio::awaitable<Result<void>> connect_tcp(beast::tcp_stream& stream, const Endpoint& endpoint,
+                                          const tcp::resolver::results_type& results,
+                                          steady_clock::time_point deadline) {
+    stream.expires_at(deadline);
+    auto [ec, connected] = co_await stream.async_connect(results, as_result);
+    if (ec == beast::error::timeout)
+        co_return connect_error("timeout", "connecting to " + where_of(endpoint) + " timed out");
+    if (ec)
+        co_return connect_error("connect_failed",
+                                "cannot connect to " + where_of(endpoint) + ": " + ec.message());
+    co_return Result<void>{};
+}
+
+bool is_certificate_failure(const boost::system::error_code& ec) {
+    return ec.category() == asio::error::get_ssl_category() &&
+           ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
+               SSL_R_CERTIFICATE_VERIFY_FAILED;
+}
+
+asio::awaitable<Result<void>> handshake_tls(beast::ssl_stream<beast::tcp_stream>& stream,
+                                            const Endpoint& endpoint,
+                                            steady_clock::time_point deadline) {
+    if (auto prepared = prepare_tls_connection(stream.native_handle(), endpoint.host); !prepared) {
+        co_return prepared.error();
+    }
+    beast::get_lowest_layer(stream).expires_at(deadline);
+    auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::client, as_result);
+    if (!ec) co_return Result<void>{};
+    if (ec == beast::error::timeout)
+        co_return connect_error("timeout",
+                                "TLS handshake with " + where_of(endpoint) + " timed out");
+    if (is_certificate_failure(ec)) {
+        co_return connect_error("tls_verify_failed",
+                                "the certificate of " + endpoint.host + " did not verify");
+    }
+    co_return connect_error(
+        "connect_failed", "TLS handshake with " + where_of(endpoint) + " failed: " + ec.message());
+}
+
+template <class NextLayer>
+asio::awaitable<Result<void>> upgrade(StreamWebSocket<NextLayer>& core, const Endpoint& endpoint,
+                                      const HeaderList& headers,
+                                      steady_clock::time_point deadline) {
+    auto& ws = core.stream();
+    beast::get_lowest_layer(ws).expires_never();  // the websocket stream keeps its own deadlines
+    auto timeout = websocket::stream_base::timeout::suggested(beast::role_type::client);
+    timeout.handshake_timeout = std::max<steady_clock::duration>(deadline - steady_clock::now(),
+                                                                 std::chrono::milliseconds(1));
+    timeout.idle_timeout = websocket::stream_base::none();
+    ws.set_option(timeout);
+    ws.set_option(websocket::stream_base::decorator(
+        [user_agent = core.options().user_agent, headers](websocket::request_type& request) {
+            request.set(beast::http::field::user_agent, user_agent);
+            for (const auto& [name, value] : headers) request.set(name, value);
+        }));
+    websocket::response_type response;
+    auto [ec] =
+        co_await ws.async_handshake(response, endpoint.host_header, endpoint.target, as_result);
+    if (ec == websocket::error::upgrade_declined) {
+        co_return connect_error("handshake_rejected",
+                                "the server at " + where_of(endpoint) +
+                                    " answered the WebSocket upgrade with HTTP " +
+                                    std::to_string(response.result_int()) + " " +
+                                    std::string(response.reason()) + " instead of 101");
+    }
+    if (ec == beast::error::timeout)
+        co_return connect_error("timeout",
+                                "the WebSocket upgrade with " + where_of(endpoint) + " timed out");
+    if (ec)
+        co_return connect_error(
+            "connect_failed",
+            "the WebSocket upgrade with " + where_of(endpoint) + " failed: " + ec.message());
+    core.use_open_connection_timeouts();
+    co_return Result<void>{};
+}
+
+asio::awaitable<Result<WebSocket>> connect_plain(asio::any_io_executor strand, Endpoint endpoint,
+                                                 HeaderList headers, WebSocketOptions options,
+                                                 steady_clock::time_point deadline,
+                                                 tcp::resolver::results_type results) {
+    auto core = std::make_shared<StreamWebSocket<beast::tcp_stream>>(strand, std::move(options),
+                                                                     nullptr, strand);
+    if (auto connected = co_await connect_tcp(beast::get_lowest_layer(core->stream()), endpoint,
+                                              results, deadline);
+        !connected) {
+        co_return connected.error();
+    }
+    if (auto upgraded = co_await upgrade(*core, endpoint, headers, deadline); !upgraded)
+        co_return upgraded.error();
+    co_return WebSocket(core);
+}
+
+asio::awaitable<Result<WebSocket>> connect_tls(asio::any_io_executor strand, Endpoint endpoint,
+                                               HeaderList headers, WebSocketOptions options,
+                                               steady_clock::time_point deadline,
+                                               tcp::resolver::results_type results) {
+    std::shared_ptr<asio::ssl::context> context;
+    try {
+        context = make_client_tls_context(options.extra_ca_file);
+    } catch (const std::exception& e) {
+        co_return Error::make(ErrorKind::not_configured, "tls_setup_failed", e.what());
+    }
+    using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+    auto core = std::make_shared<StreamWebSocket<TlsStream>>(strand, std::move(options), context,
+                                                             strand, *context);
+    auto& tls = core->stream().next_layer();
+    if (auto connected =
+            co_await connect_tcp(beast::get_lowest_layer(tls), endpoint, results, deadline);
+        !connected) {
+        co_return connected.error();
+    }
+    if (auto secured = co_await handshake_tls(tls, endpoint, deadline); !secured)
+        co_return secured.error();
+    if (auto upgraded = co_await upgrade(*core, endpoint, headers, deadline); !upgraded)
+        co_return upgraded.error();
+    co_return WebSocket(core);
+}
+
+asio::awaitable<Result<WebSocket>> connect_on_strand(asio::any_io_executor strand,
+                                                     Endpoint endpoint, HeaderList headers,
+                                                     WebSocketOptions options) {
+    const auto deadline = steady_clock::now() + options.connect_timeout;
+    auto results = co_await resolve(endpoint, deadline);
+    if (!results) co_return results.error();
+    if (endpoint.tls) {
+        co_return co_await connect_tls(strand, std::move(endpoint), std::move(headers),
+                                       std::move(options), deadline, *results);
+    }
+    co_return co_await connect_plain(strand, std::move(endpoint), std::move(headers),
+                                     std::move(options), deadline, *results);
+}
+
+}  // namespace
+
+asio::awaitable<Result<WebSocket>> connect_websocket(asio::any_io_executor executor,
+                                                     std::string url, HeaderList headers,
+                                                     WebSocketOptions options) {
+    auto endpoint = parse_endpoint(url);
+    if (!endpoint) co_return endpoint.error();
+    // Everything about one connection, from DNS to close, runs on its own strand.
+    auto strand = asio::make_strand(executor);
+    co_return co_await asio::co_spawn(
+        strand,
+        connect_on_strand(strand, std::move(*endpoint), std::move(headers), std::move(options)),
+        asio::use_awaitable);
+}
+
+}  // namespace calrt::net

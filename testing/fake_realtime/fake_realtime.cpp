@@ -1,0 +1,214 @@
+#include "testing/fake_realtime/fake_realtime.hpp"
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/url/parse.hpp>
+#include <cctype>
+
+#include "calrt/core/secret.hpp"
+#include "calrt/net/websocket_accept.hpp"
+#include "calrt/server/upgrade_connection.hpp"
+#include "testing/fake_realtime/fake_connection.hpp"
+#include "testing/fake_realtime/fake_realtime_state.hpp"
+
+namespace calrt::testing {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kPath = "/v1/realtime";
+
+std::string lowercase(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    return out;
+}
+
+// What OpenAI answers to a wrong key: 401 before any upgrade.
+asio::awaitable<void> refuse_unauthorized(server::UpgradeConnection& connection) {
+    http::response<http::string_body> response{http::status::unauthorized,
+                                               connection.request.version()};
+    response.set(http::field::content_type, "application/json");
+    response.body() = R"({"error":{"type":"invalid_request_error","code":"invalid_api_key",)"
+                      R"("message":"Incorrect API key provided."}})";
+    response.keep_alive(false);
+    response.prepare_payload();
+    connection.stream.expires_after(std::chrono::seconds(5));
+    co_await http::async_write(connection.stream, response, asio::as_tuple(asio::use_awaitable));
+    boost::system::error_code ignored;
+    connection.stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+}
+
+std::string model_of(std::string_view target) {
+    auto parsed = boost::urls::parse_origin_form(target);
+    if (!parsed) return {};
+    auto model = parsed->params().find("model");
+    return model != parsed->params().end() ? std::string((*model).value) : std::string();
+}
+
+asio::awaitable<void> serve_upgrade(std::shared_ptr<FakeRealtime::State> state,
+                                    std::unique_ptr<server::UpgradeConnection> connection) {
+    const auto& options = state->options;
+    if (!options.api_key.empty()) {
+        const auto authorization = connection->request[http::field::authorization];
+        if (!constant_time_equal(authorization, "Bearer " + options.api_key)) {
+            {
+                std::lock_guard lock(state->mutex);
+                ++state->rejected;
+            }
+            co_await refuse_unauthorized(*connection);
+            co_return;
+        }
+    }
+    std::string model = model_of(connection->request.target());
+    net::WebSocketOptions socket_options;
+    socket_options.idle_timeout =
+        std::chrono::milliseconds(0);  // the client decides when to give up
+    socket_options.max_message_bytes = 16 * 1024 * 1024;
+    auto accepted = co_await net::accept_websocket(std::move(connection->stream),
+                                                   std::move(connection->request), socket_options);
+    if (!accepted) co_return;
+    auto socket = std::make_shared<net::WebSocket>(std::move(*accepted));
+    std::uint64_t id = 0;
+    {
+        std::lock_guard lock(state->mutex);
+        ++state->accepted;
+        state->last_model = model;
+        id = state->next_connection_id++;
+        state->connections.emplace(id, socket);
+    }
+    co_await serve_fake_realtime_connection(state, socket, std::move(model));
+    std::lock_guard lock(state->mutex);
+    state->connections.erase(id);
+}
+
+// A named coroutine rather than a lambda: GCC 12 destroys the temporaries of a co_await
+// expression inside a lambda coroutine twice.
+asio::awaitable<void> close_connection(std::shared_ptr<net::WebSocket> socket, std::uint16_t code,
+                                       std::string reason) {
+    co_await socket->close(code, std::move(reason));
+}
+
+}  // namespace
+
+FakeTurn FakeTurn::calling(std::vector<FakeToolCall> calls, Answer answer) {
+    FakeTurn turn;
+    turn.calls = std::move(calls);
+    turn.answer = std::move(answer);
+    return turn;
+}
+
+FakeTurn FakeTurn::saying(std::string text) {
+    FakeTurn turn;
+    turn.answer = [text = std::move(text)](const std::vector<json>&) { return text; };
+    return turn;
+}
+
+FakeTurn FakeTurn::failing(json error) {
+    FakeTurn turn;
+    turn.error = std::move(error);
+    return turn;
+}
+
+std::optional<FakeTurn> FakeRealtime::State::scripted_turn(std::string_view text) const {
+    const std::string lower = lowercase(text);
+    std::lock_guard lock(mutex);
+    for (const auto& [phrase, turn] : script) {
+        if (lower.find(lowercase(phrase)) != std::string::npos) return turn;
+    }
+    return std::nullopt;
+}
+
+FakeRealtime::FakeRealtime(asio::io_context& io, FakeRealtimeOptions options)
+    : state_(std::make_shared<State>(std::move(options))) {
+    state_->executor = io.get_executor();
+    ServerConfig config;
+    config.host = state_->options.host;
+    config.port = state_->options.port;
+    server_ = std::make_unique<server::HttpServer>(io, config, state_->router, state_->metrics);
+    server_->on_upgrade(std::string(kPath),
+                        [state = state_](std::unique_ptr<server::UpgradeConnection> connection) {
+                            return serve_upgrade(state, std::move(connection));
+                        });
+}
+
+FakeRealtime::~FakeRealtime() {
+    std::lock_guard lock(state_->mutex);
+    for (auto& [id, socket] : state_->connections) socket->abort();
+}
+
+void FakeRealtime::start() { server_->start(); }
+
+std::uint16_t FakeRealtime::port() const { return server_->port(); }
+
+std::string FakeRealtime::url() const {
+    return "ws://" + state_->options.host + ":" + std::to_string(port()) + std::string(kPath);
+}
+
+void FakeRealtime::on_user_text(std::string phrase, FakeTurn turn) {
+    std::lock_guard lock(state_->mutex);
+    state_->script.emplace_back(std::move(phrase), std::move(turn));
+}
+
+void FakeRealtime::close_connections(std::uint16_t code, std::string reason) {
+    std::lock_guard lock(state_->mutex);
+    for (auto& [id, socket] : state_->connections) {
+        asio::co_spawn(state_->executor, close_connection(socket, code, reason), asio::detached);
+    }
+}
+
+std::vector<json> FakeRealtime::session_updates() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->session_updates;
+}
+
+std::vector<json> FakeRealtime::function_call_outputs() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->function_call_outputs;
+}
+
+std::vector<std::string> FakeRealtime::user_texts() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->user_texts;
+}
+
+std::vector<std::string> FakeRealtime::client_event_types() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->client_event_types;
+}
+
+std::vector<std::size_t> FakeRealtime::outputs_before_response_create() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->outputs_before_response_create;
+}
+
+std::size_t FakeRealtime::connections_accepted() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->accepted;
+}
+
+std::size_t FakeRealtime::connections_rejected() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->rejected;
+}
+
+std::size_t FakeRealtime::open_connections() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->connections.size();
+}
+
+std::string FakeRealtime::last_model() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->last_model;
+}
+
+}  // namespace calrt::testing

@@ -1,0 +1,102 @@
+#pragma once
+// A fake of OpenAI's Realtime API (GA event protocol) on a loopback WebSocket, for tests and for
+// the sandbox (no OPENAI_API_KEY). Built on server::HttpServer's upgrade hook at /v1/realtime.
+//
+// Per connection it checks "Authorization: Bearer <api_key>" (refusing others with HTTP 401 before
+// the upgrade, as OpenAI does), sends session.created, answers session.update with session.updated,
+// and answers a user's text message (conversation.item.create + response.create) from a script:
+//   fake.on_user_text("availability", FakeTurn{{{"check_meeting_availability", {{"timezone",
+//   "UTC"}}}},
+//                                              [](const auto& outputs) { return "..."; }});
+// A turn with calls streams one response that calls them the way the API does (output_item.added,
+// function_call_arguments.delta pieces, .done, output_item.done, response.done); once the client
+// has sent the function_call_outputs and response.create, the answer streams as text (or, when the
+// session asked for audio, as an audio transcript with a little silent audio). Everything the
+// client sent is recorded for assertions. With `sandbox`, unscripted messages go to the sandbox
+// assistant (sandbox_assistant.hpp), which maps plain phrases to the booking tools.
+
+#include <boost/asio/io_context.hpp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "calrt/server/http_server.hpp"
+
+namespace calrt::testing {
+
+struct FakeToolCall {
+    std::string name;
+    nlohmann::json arguments = nlohmann::json::object();
+};
+
+// What the fake model does with a user message.
+struct FakeTurn {
+    using Answer = std::function<std::string(const std::vector<nlohmann::json>& outputs)>;
+
+    // One response calling `calls`, then, after their outputs and a response.create, `answer`.
+    static FakeTurn calling(std::vector<FakeToolCall> calls, Answer answer = {});
+    // An answer without tool calls.
+    static FakeTurn saying(std::string text);
+    // An "error" event with this error object ({"type","code","message"}) instead of a response.
+    static FakeTurn failing(nlohmann::json error);
+
+    // Called in one response (none: answer at once).
+    std::vector<FakeToolCall> calls;
+    // The final answer, given the outputs the client sent for `calls` (parsed JSON, in call
+    // order). Unset: a sentence quoting the outputs.
+    Answer answer;
+    std::optional<nlohmann::json> error;
+};
+
+struct FakeRealtimeOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 0;                   // 0: an ephemeral port
+    std::string api_key = "test-openai-key";  // empty: no Authorization required
+    bool sandbox = false;                     // unscripted messages go to the sandbox assistant
+    std::size_t argument_pieces = 3;          // function_call_arguments.delta events per call
+};
+
+class FakeRealtime {
+  public:
+    explicit FakeRealtime(boost::asio::io_context& io, FakeRealtimeOptions options = {});
+    ~FakeRealtime();  // aborts open connections
+    FakeRealtime(const FakeRealtime&) = delete;
+    FakeRealtime& operator=(const FakeRealtime&) = delete;
+
+    void start();
+    std::uint16_t port() const;
+    std::string url() const;  // ws://host:port/v1/realtime, the OPENAI_REALTIME_URL to use
+
+    // The first turn whose phrase the user's text contains (ignoring case) answers it; an empty
+    // phrase matches any text. Thread-safe.
+    void on_user_text(std::string phrase, FakeTurn turn);
+
+    // Closes every open connection with a close frame carrying `code` and `reason`.
+    void close_connections(std::uint16_t code, std::string reason);
+
+    // What clients sent (thread-safe copies).
+    std::vector<nlohmann::json> session_updates()
+        const;  // the "session" object of each session.update
+    std::vector<nlohmann::json> function_call_outputs() const;  // the items of function_call_output
+    std::vector<std::string> user_texts() const;
+    std::vector<std::string> client_event_types() const;  // every client event's type, in order
+    // For each response.create received: how many function_call_outputs had arrived before it on
+    // that connection since its last response.
+    std::vector<std::size_t> outputs_before_response_create() const;
+    std::size_t connections_accepted() const;
+    std::size_t connections_rejected() const;  // wrong or missing key
+    std::size_t open_connections() const;
+    std::string last_model() const;  // the ?model= of the last accepted connection
+
+    struct State;  // shared with the connections; defined in fake_realtime_state.hpp
+
+  private:
+    std::shared_ptr<State> state_;
+    std::unique_ptr<server::HttpServer> server_;
+};
+
+}  // namespace calrt::testing

@@ -1,0 +1,42 @@
+#pragma once
+// What FakeRealtime, its HttpServer and its connections share: options, the script, the recordings
+// and the open connections. The server's upgrade route holds it, so it outlives every connection
+// (their HttpSessions still use `router` and `metrics` after the handler returns).
+
+#include <boost/asio/any_io_executor.hpp>
+#include <map>
+#include <mutex>
+
+#include "calrt/core/metrics.hpp"
+#include "calrt/net/websocket.hpp"
+#include "calrt/server/router.hpp"
+#include "testing/fake_realtime/fake_realtime.hpp"
+
+namespace calrt::testing {
+
+struct FakeRealtime::State {
+    explicit State(FakeRealtimeOptions o) : options(std::move(o)) {}
+
+    const FakeRealtimeOptions options;
+    boost::asio::any_io_executor executor;
+    MetricsRegistry metrics;
+    server::Router router;  // no routes: everything is the upgrade
+
+    mutable std::mutex mutex;  // guards everything below
+    std::vector<std::pair<std::string, FakeTurn>> script;
+    std::vector<nlohmann::json> session_updates;
+    std::vector<nlohmann::json> function_call_outputs;
+    std::vector<std::string> user_texts;
+    std::vector<std::string> client_event_types;
+    std::vector<std::size_t> outputs_before_response_create;
+    std::size_t accepted = 0;
+    std::size_t rejected = 0;
+    std::string last_model;
+    std::map<std::uint64_t, std::shared_ptr<net::WebSocket>> connections;
+    std::uint64_t next_connection_id = 1;
+
+    // The scripted turn for `text`, if any.
+    std::optional<FakeTurn> scripted_turn(std::string_view text) const;
+};
+
+}  // namespace calrt::testing

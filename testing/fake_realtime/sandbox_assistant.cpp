@@ -1,0 +1,189 @@
+#include "testing/fake_realtime/sandbox_assistant.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+#include <vector>
+
+#include "calrt/tools/argument_validation.hpp"
+
+namespace calrt::testing {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kIntro =
+    "Sandbox assistant (no OpenAI key is configured, so this is not a real AI): ";
+
+std::string lowercase(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    return out;
+}
+
+bool contains(std::string_view haystack, std::string_view needle) {
+    return haystack.find(needle) != std::string_view::npos;
+}
+
+std::string trim_punctuation(std::string word) {
+    const auto is_punct = [](char c) {
+        return std::string_view(".,;:!?()<>\"'").find(c) != std::string_view::npos;
+    };
+    while (!word.empty() && is_punct(word.back())) word.pop_back();
+    while (!word.empty() && is_punct(word.front())) word.erase(word.begin());
+    return word;
+}
+
+std::vector<std::string> words_of(std::string_view text) {
+    std::istringstream in{std::string(text)};
+    std::vector<std::string> words;
+    for (std::string word; in >> word;) words.push_back(word);
+    return words;
+}
+
+std::optional<std::string> find_word(std::string_view text, bool (*matches)(std::string_view)) {
+    for (const auto& word : words_of(text)) {
+        auto clean = trim_punctuation(word);
+        if (matches(clean)) return clean;
+    }
+    return std::nullopt;
+}
+
+bool looks_like_timezone(std::string_view word) {
+    // IANA names: Area/Location, e.g. Europe/Berlin, America/New_York.
+    return word.find('/') != std::string_view::npos && word.find("://") == std::string_view::npos &&
+           !word.empty() && std::isupper(static_cast<unsigned char>(word.front()));
+}
+
+// The words after "my name is", "I'm", "I am" or "name:", up to a word that is clearly not a name.
+std::optional<std::string> find_name(std::string_view text) {
+    const std::string lower = lowercase(text);
+    for (std::string_view marker : {"my name is ", "i'm ", "i am ", "name: ", "name is "}) {
+        const auto at = lower.find(marker);
+        if (at == std::string::npos) continue;
+        std::string name;
+        for (const auto& word : words_of(text.substr(at + marker.size()))) {
+            const std::string clean = trim_punctuation(word);
+            const std::string lower_word = lowercase(clean);
+            if (clean.empty() || contains(clean, "@") || lower_word == "and" ||
+                lower_word == "my" || lower_word == "email" || lower_word == "at") {
+                break;
+            }
+            name += (name.empty() ? "" : " ") + clean;
+            if (word.back() == ',' || word.back() == '.' ||
+                std::count(name.begin(), name.end(), ' ') == 2)
+                break;
+        }
+        if (!name.empty()) return name;
+    }
+    return std::nullopt;
+}
+
+void add_person(json& arguments, std::string_view text) {
+    if (auto name = find_name(text)) arguments["name"] = *name;
+    if (auto email =
+            find_word(text, [](std::string_view w) { return tools::is_email_address(w); })) {
+        arguments["email"] = *email;
+    }
+}
+
+// "book me a 30 minute meeting at ..." -> "30 minute meeting".
+std::optional<std::string> event_type_between_book_and_at(std::string_view text) {
+    const std::string lower = lowercase(text);
+    const auto book = lower.find("book");
+    const auto at = lower.find(" at ", book);
+    if (book == std::string::npos || at == std::string::npos) return std::nullopt;
+    std::string type;
+    bool leading = true;
+    for (const auto& word : words_of(text.substr(book + 4, at - book - 4))) {
+        const std::string lower_word = lowercase(word);
+        if (leading &&
+            (lower_word == "me" || lower_word == "a" || lower_word == "an" || lower_word == "the"))
+            continue;
+        leading = false;
+        type += (type.empty() ? "" : " ") + trim_punctuation(word);
+    }
+    if (type.empty()) return std::nullopt;
+    return type;
+}
+
+std::string describe(const json& output) {
+    if (output.is_object()) {
+        if (auto error = output.find("error"); error != output.end() && error->is_object()) {
+            return "that did not work: " + error->value("message", std::string("an unknown error"));
+        }
+        if (auto message = output.find("message");
+            message != output.end() && message->is_string()) {
+            return message->get<std::string>();
+        }
+    }
+    std::string dumped = output.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (dumped.size() > 400) dumped = dumped.substr(0, 400) + "...";
+    return "here is what I found: " + dumped;
+}
+
+FakeTurn calling(std::string tool, json arguments) {
+    FakeTurn turn;
+    turn.calls.push_back(FakeToolCall{std::move(tool), std::move(arguments)});
+    turn.answer = [](const std::vector<json>& outputs) {
+        return std::string(kIntro) +
+               (outputs.empty() ? "the tool gave no answer." : describe(outputs.front()));
+    };
+    return turn;
+}
+
+}  // namespace
+
+FakeTurn sandbox_turn(std::string_view user_text) {
+    const std::string lower = lowercase(user_text);
+    if (contains(lower, "meeting type") || contains(lower, "kinds of meeting") ||
+        contains(lower, "types of meeting")) {
+        return calling("get_available_meeting_types", json::object());
+    }
+    if (contains(lower, "book") && contains(lower, " at ")) {
+        json arguments = json::object();
+        if (auto type = event_type_between_book_and_at(user_text)) arguments["event_type"] = *type;
+        if (auto start = find_word(
+                user_text, [](std::string_view w) { return tools::is_rfc3339_date_time(w); })) {
+            arguments["start_time"] = *start;
+        }
+        add_person(arguments, user_text);
+        if (auto zone = find_word(user_text, looks_like_timezone)) arguments["timezone"] = *zone;
+        return calling("book_meeting", std::move(arguments));
+    }
+    if (contains(lower, "schedule")) {
+        json arguments = json::object();
+        add_person(arguments, user_text);
+        return calling("schedule_call", std::move(arguments));
+    }
+    if (contains(lower, "availab") || contains(lower, " free") || contains(lower, "open slot")) {
+        json arguments = json::object();
+        if (auto date = find_word(user_text,
+                                  [](std::string_view w) { return tools::is_calendar_date(w); })) {
+            arguments["start_date"] = *date;
+        }
+        if (auto zone = find_word(user_text, looks_like_timezone)) arguments["timezone"] = *zone;
+        return calling("check_meeting_availability", std::move(arguments));
+    }
+    FakeTurn help;
+    help.answer = [](const std::vector<json>&) {
+        return std::string(kIntro) +
+               "I can list meeting types, check availability, send a booking link or book a slot. "
+               "Try \"What "
+               "meeting types are there?\", \"Is anything available on 2030-01-31?\", \"Schedule a "
+               "call, my name is "
+               "Ada Lovelace, ada@example.com\" or \"Book a 30 minute meeting at "
+               "2030-01-31T15:00:00Z, my name is "
+               "Ada Lovelace, ada@example.com, Europe/London\".";
+    };
+    return help;
+}
+
+std::string sandbox_audio_notice() {
+    return std::string(kIntro) +
+           "I cannot hear audio in the sandbox. Please type your message instead.";
+}
+
+}  // namespace calrt::testing

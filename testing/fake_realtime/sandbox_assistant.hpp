@@ -1,0 +1,25 @@
+#pragma once
+// The sandbox assistant: what the fake Realtime server does with a message no script covers, so the
+// whole flow (browser or terminal -> relay -> "model" -> tools -> Calendly) can be tried without an
+// OpenAI key. It is not an AI and says so: it maps plain phrases to the booking tools
+//   "what meeting types ..."            -> get_available_meeting_types {}
+//   "book ... at <RFC 3339 time> ..."   -> book_meeting {event_type, start_time, name, email,
+//   timezone} "schedule ..."                      -> schedule_call {name, email} (those found in
+//   the text)
+//   "... available ..." / "availability" / "free" -> check_meeting_availability {start_date?,
+//   timezone?}
+// and answers with the tool's "message" (or its error's message).
+
+#include <string>
+#include <string_view>
+
+#include "testing/fake_realtime/fake_realtime.hpp"
+
+namespace calrt::testing {
+
+FakeTurn sandbox_turn(std::string_view user_text);
+
+// The reply to input audio, which the sandbox cannot hear.
+std::string sandbox_audio_notice();
+
+}  // namespace calrt::testing

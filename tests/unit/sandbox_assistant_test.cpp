@@ -1,0 +1,89 @@
+// The fake Realtime server's sandbox assistant: plain phrases to tool calls, and a clear sandbox
+// disclaimer.
+#include "testing/fake_realtime/sandbox_assistant.hpp"
+
+#include <gtest/gtest.h>
+
+#include "testing/fake_realtime/response_streamer.hpp"
+
+namespace calrt::testing {
+namespace {
+
+using nlohmann::json;
+
+FakeToolCall only_call(const FakeTurn& turn) {
+    EXPECT_EQ(turn.calls.size(), 1u);
+    return turn.calls.empty() ? FakeToolCall{} : turn.calls.front();
+}
+
+TEST(SandboxAssistant, MeetingTypesQuestionListsMeetingTypes) {
+    const auto call =
+        only_call(sandbox_turn("What meeting types do you have? Are they available?"));
+    EXPECT_EQ(call.name, "get_available_meeting_types");
+    EXPECT_EQ(call.arguments, json::object());
+}
+
+TEST(SandboxAssistant, AvailabilityQuestionChecksAvailabilityWithDateAndTimezone) {
+    const auto call =
+        only_call(sandbox_turn("Is anything available on 2030-01-31 in Europe/Berlin?"));
+    EXPECT_EQ(call.name, "check_meeting_availability");
+    EXPECT_EQ(call.arguments, (json{{"start_date", "2030-01-31"}, {"timezone", "Europe/Berlin"}}));
+}
+
+TEST(SandboxAssistant, ScheduleRequestSendsNameAndEmailFound) {
+    const auto call =
+        only_call(sandbox_turn("Please schedule a call. My name is Ada Lovelace, ada@example.com"));
+    EXPECT_EQ(call.name, "schedule_call");
+    EXPECT_EQ(call.arguments, (json{{"name", "Ada Lovelace"}, {"email", "ada@example.com"}}));
+}
+
+TEST(SandboxAssistant, ScheduleRequestWithoutDetailsLeavesThemOut) {
+    EXPECT_EQ(only_call(sandbox_turn("schedule something")).arguments, json::object());
+}
+
+TEST(SandboxAssistant, BookRequestSendsEverythingItFinds) {
+    const auto call =
+        only_call(sandbox_turn("Book me a 30 minute meeting at 2030-01-31T15:00:00Z, I'm Ada "
+                               "Lovelace, ada@example.com, Europe/London"));
+    EXPECT_EQ(call.name, "book_meeting");
+    EXPECT_EQ(call.arguments, (json{{"event_type", "30 minute meeting"},
+                                    {"start_time", "2030-01-31T15:00:00Z"},
+                                    {"name", "Ada Lovelace"},
+                                    {"email", "ada@example.com"},
+                                    {"timezone", "Europe/London"}}));
+}
+
+TEST(SandboxAssistant, AnswersWithTheToolMessageOrItsError) {
+    const auto turn = sandbox_turn("what meeting types are there");
+    const std::string ok = turn.answer({json{{"message", "There is one: Intro call (30 min)."}}});
+    EXPECT_NE(ok.find("Sandbox"), std::string::npos);
+    EXPECT_NE(ok.find("Intro call"), std::string::npos);
+    const std::string failed =
+        turn.answer({json{{"error", {{"code", "x"}, {"message", "Calendly is down"}}}}});
+    EXPECT_NE(failed.find("Calendly is down"), std::string::npos);
+}
+
+TEST(SandboxAssistant, AnythingElseGetsHelpSayingItIsASandbox) {
+    const auto turn = sandbox_turn("hello there");
+    EXPECT_TRUE(turn.calls.empty());
+    const std::string help = turn.answer({});
+    EXPECT_NE(help.find("Sandbox"), std::string::npos);
+    EXPECT_NE(help.find("not a real AI"), std::string::npos);
+    EXPECT_NE(sandbox_audio_notice().find("cannot hear audio"), std::string::npos);
+}
+
+TEST(ResponseStreamerPieces, SplitsWithoutBreakingCharacters) {
+    const std::string text = "Grüße aus Köln";
+    const auto pieces = split_into_pieces(text, 4);
+    EXPECT_GT(pieces.size(), 1u);
+    std::string joined;
+    for (const auto& piece : pieces) {
+        ASSERT_FALSE(piece.empty());
+        EXPECT_NE(static_cast<unsigned char>(piece.front()) & 0xC0, 0x80) << piece;
+        joined += piece;
+    }
+    EXPECT_EQ(joined, text);
+}
+
+}  // namespace
+}  // namespace calrt::testing
