@@ -8,8 +8,16 @@ namespace asio = boost::asio;
 
 namespace {
 
-Result<PersonalizedLink> fallback_link(const std::string& fallback_url, const BookingPrefill& prefill,
-                                       std::optional<EventType> event_type, const Error& cause) {
+// Calendly said definitively that the thing does not exist, or the caller's input was wrong: a
+// fallback link would not help.
+bool is_callers_fault(const Error& error) {
+    return error.kind == ErrorKind::not_found || error.kind == ErrorKind::invalid_argument;
+}
+
+}  // namespace
+
+Result<PersonalizedLink> fallback_personalized_link(const std::string& fallback_url, const BookingPrefill& prefill,
+                                                    std::optional<EventType> event_type, const Error& cause) {
     if (fallback_url.empty()) {
         return Error::make(ErrorKind::not_configured, "no_fallback_url",
                            "Calendly failed (" + cause.message +
@@ -20,14 +28,6 @@ Result<PersonalizedLink> fallback_link(const std::string& fallback_url, const Bo
     log::warn("booking link falls back", {{"reason", cause.code}});
     return PersonalizedLink{std::move(*url), std::move(event_type), true, cause.code};
 }
-
-// Calendly said definitively that the thing does not exist, or the caller's input was wrong: a
-// fallback link would not help.
-bool is_callers_fault(const Error& error) {
-    return error.kind == ErrorKind::not_found || error.kind == ErrorKind::invalid_argument;
-}
-
-}  // namespace
 
 asio::awaitable<Result<PersonalizedLink>> create_personalized_link(CalendlyClient& client, std::string fallback_url,
                                                                    PersonalizedLinkRequest request) {
@@ -42,7 +42,7 @@ asio::awaitable<Result<PersonalizedLink>> create_personalized_link(CalendlyClien
     }
 
     auto types = co_await client.event_types();
-    if (!types) co_return fallback_link(fallback_url, request.prefill, std::nullopt, types.error());
+    if (!types) co_return fallback_personalized_link(fallback_url, request.prefill, std::nullopt, types.error());
     std::optional<EventType> chosen;
     for (const auto& type : *types) {
         if (!wanted_uuid || uuid_from_uri(type.uri) == wanted_uuid) {
@@ -62,7 +62,7 @@ asio::awaitable<Result<PersonalizedLink>> create_personalized_link(CalendlyClien
     auto link = co_await client.create_scheduling_link(chosen->uri);
     if (!link) {
         if (is_callers_fault(link.error())) co_return link.error();
-        co_return fallback_link(fallback_url, request.prefill, std::move(chosen), link.error());
+        co_return fallback_personalized_link(fallback_url, request.prefill, std::move(chosen), link.error());
     }
     auto url = personalize_booking_url(link->booking_url, request.prefill);
     if (!url) co_return url.error();

@@ -28,6 +28,13 @@ struct PersonalizedLink {
 // Errors: invalid_argument for a malformed event type id; not_found when Calendly says the event
 // type does not exist or it is not one of the host's active types; not_configured
 // ("no_fallback_url") when Calendly failed and no CALENDLY_FALLBACK_URL is set.
+// The fallback answer on its own, for callers that saw Calendly fail before they could ask for a
+// link: `fallback_url` with the prefill, `fallback` true and the reason `cause.code`.
+// Errors: not_configured ("no_fallback_url") when `fallback_url` is empty; those of
+// personalize_booking_url.
+Result<PersonalizedLink> fallback_personalized_link(const std::string& fallback_url, const BookingPrefill& prefill,
+                                                    std::optional<EventType> event_type, const Error& cause);
+
 boost::asio::awaitable<Result<PersonalizedLink>> create_personalized_link(CalendlyClient& client,
                                                                           std::string fallback_url,
                                                                           PersonalizedLinkRequest request);

@@ -1,10 +1,11 @@
 #pragma once
 // Checks on what callers send to /api/calendly: each returns the cleaned value or a 400 Error whose
-// message names the field and says what is expected.
+// message names the field and says what is expected. The checks on values that are not about
+// requests (names, emails, times, time zones, text) live in core/input_validation.hpp, shared with
+// the assistant's tools.
 
 #include "calrt/core/error.hpp"
-#include "calrt/core/time.hpp"
-#include "calrt/core/time_zone.hpp"
+#include "calrt/core/input_validation.hpp"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -33,16 +34,8 @@ private:
     std::vector<std::pair<std::string, std::string>> values_;
 };
 
-Result<std::string> validate_name(std::string_view field, std::string_view value);
-Result<std::string> validate_email(std::string_view field, std::string_view value);
-Result<Timestamp> validate_time(std::string_view field, std::string_view value);
-Result<TimeZone> validate_time_zone(std::string_view field, std::string_view value, TimeZoneCache& zones);
 // A UUID or a resource URI of `collection` ("event_types", "scheduled_events"): returns the UUID.
 Result<std::string> validate_resource_id(std::string_view field, std::string_view value,
                                          std::string_view collection);
-Result<std::string> validate_text(std::string_view field, std::string_view value, std::size_t max_characters);
-
-// Number of UTF-8 code points, or nullopt when `text` is not valid UTF-8.
-std::optional<std::size_t> utf8_length(std::string_view text);
 
 }  // namespace calrt::server
