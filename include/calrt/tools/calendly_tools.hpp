@@ -1,0 +1,72 @@
+#pragma once
+// The assistant's four Calendly tools: get_available_meeting_types, check_meeting_availability,
+// schedule_call and book_meeting. Each is a spec (name, description and JSON schema the model
+// reads) and an async handler over the Calendly client that answers with the data plus a short
+// `message` the assistant can say. A bad argument or a Calendly refusal is an error result
+// (tool_error) the model can recover from; when Calendly fails, the answer carries a booking link
+// the person can use by themselves and a plain apology (`"fallback": true`).
+//
+// The handlers check the arguments themselves too (they are public so tests and the sandbox can
+// call them without the registry), so they never rely on the registry's schema check alone.
+
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "calrt/calendly/calendly_client.hpp"
+#include "calrt/core/time.hpp"
+#include "calrt/core/time_zone.hpp"
+#include "calrt/tools/tool_registry.hpp"
+
+namespace calrt::tools {
+
+// What the Calendly tools work with. Everything is borrowed: it must outlive the registry the
+// tools are registered in (and any call still running after a dispatch timeout).
+struct CalendlyToolContext {
+    calendly::CalendlyClient& calendly;
+    // CALENDLY_FALLBACK_URL: the public booking page offered when Calendly's API fails; may be
+    // empty.
+    std::string fallback_url;
+    TimeZoneCache& time_zones;
+    const Clock& clock;
+    // Called with the email a person gave to schedule_call or book_meeting (before Calendly is
+    // asked), so the relay can confirm the booking live when Calendly's invitee.created webhook for
+    // that email arrives. May be empty.
+    std::function<void(const std::string& email)> on_invitee_email;
+};
+
+// Adds the four tools; `context` is captured by reference.
+void register_calendly_tools(ToolRegistry& registry, CalendlyToolContext& context);
+
+ToolSpec get_available_meeting_types_spec();
+ToolSpec check_meeting_availability_spec();
+ToolSpec schedule_call_spec();
+ToolSpec book_meeting_spec();
+
+// {} -> {"event_types": [{"name", "duration_minutes", "description", "booking_url", "uri"}],
+// "message"}
+boost::asio::awaitable<nlohmann::json> get_available_meeting_types(CalendlyToolContext& context,
+                                                                   const nlohmann::json& arguments);
+
+// {event_type?, start_date?, end_date?, timezone?} -> open slots grouped by day in the caller's
+// time zone: {"event_type", "timezone", "start_date", "end_date", "days": [{"date", "weekday",
+// "slots": [RFC 3339 local start times]}], "slot_count", "booking_url", "message"}; or, when the
+// host has several meeting types and none was named, {"needs_event_type": true, "event_types",
+// "message"}.
+boost::asio::awaitable<nlohmann::json> check_meeting_availability(CalendlyToolContext& context,
+                                                                  const nlohmann::json& arguments);
+
+// {name, email, purpose?, event_type?} -> {"booking_url", "fallback", "event_type", "message"}: a
+// single-use booking link with name and email (and purpose) prefilled.
+boost::asio::awaitable<nlohmann::json> schedule_call(CalendlyToolContext& context,
+                                                     const nlohmann::json& arguments);
+
+// {event_type, start_time, name, email, timezone} -> {"booked": true, "event_type", "start_time"
+// (in the caller's zone), "timezone", "cancel_url", "reschedule_url", "event", "message"}; or, when
+// the slot is taken, {"booked": false, "reason": "slot_unavailable", "nearest_available_times",
+// "message"} and nothing is booked.
+boost::asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
+                                                    const nlohmann::json& arguments);
+
+}  // namespace calrt::tools

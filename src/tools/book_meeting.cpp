@@ -1,0 +1,239 @@
+// book_meeting {event_type, start_time, name, email, timezone}: books one open slot through
+// Calendly's POST /invitees, after checking that the slot is still open.
+#include <algorithm>
+
+#include "calendly_fallback.hpp"
+#include "calrt/core/input_validation.hpp"
+#include "calrt/core/logging.hpp"
+#include "calrt/tools/calendly_tools.hpp"
+#include "event_type_choice.hpp"
+#include "local_calendar.hpp"
+#include "tool_arguments.hpp"
+
+namespace calrt::tools {
+namespace asio = boost::asio;
+using namespace std::chrono;
+
+namespace {
+
+// Slots this close to a taken one are offered instead of it.
+constexpr hours nearby{24};
+constexpr std::size_t alternatives_offered = 3;
+
+struct BookingRequest {
+    std::string event_type;
+    Timestamp start_time;
+    std::string name;
+    std::string email;
+    TimeZone zone;
+};
+
+Result<BookingRequest> read_request(const nlohmann::json& arguments, Timestamp now,
+                                    TimeZoneCache& zones) {
+    auto event_type = required_string_argument(arguments, "event_type");
+    if (!event_type) return event_type.error();
+    auto event_type_text = validate_text("event_type", *event_type, 200);
+    if (!event_type_text) return event_type_text.error();
+    auto start_text = required_string_argument(arguments, "start_time");
+    if (!start_text) return start_text.error();
+    auto start = validate_time("start_time", *start_text);
+    if (!start) return start.error();
+    if (*start <= now)
+        return invalid_field("start_time", "start_time_in_past", "must be in the future");
+    auto name_text = required_string_argument(arguments, "name");
+    if (!name_text) return name_text.error();
+    auto name = validate_name("name", *name_text);
+    if (!name) return name.error();
+    auto email_text = required_string_argument(arguments, "email");
+    if (!email_text) return email_text.error();
+    auto email = validate_email("email", *email_text);
+    if (!email) return email.error();
+    auto zone_text = required_string_argument(arguments, "timezone");
+    if (!zone_text) return zone_text.error();
+    auto zone = validate_time_zone("timezone", *zone_text, zones);
+    if (!zone) return zone.error();
+    return BookingRequest{std::move(*event_type_text), *start, std::move(*name), std::move(*email),
+                          std::move(*zone)};
+}
+
+bool offers_start(const std::vector<calendly::AvailableTime>& slots, Timestamp start) {
+    return std::any_of(slots.begin(), slots.end(),
+                       [&](const auto& slot) { return slot.start_time == start; });
+}
+
+nlohmann::json slot_taken_answer(const calendly::EventType& type, const BookingRequest& request,
+                                 std::vector<calendly::AvailableTime> slots) {
+    const auto distance = [&](const calendly::AvailableTime& slot) {
+        return slot.start_time < request.start_time ? request.start_time - slot.start_time
+                                                    : slot.start_time - request.start_time;
+    };
+    std::stable_sort(slots.begin(), slots.end(),
+                     [&](const auto& a, const auto& b) { return distance(a) < distance(b); });
+    if (slots.size() > alternatives_offered) slots.resize(alternatives_offered);
+    std::sort(slots.begin(), slots.end(),
+              [](const auto& a, const auto& b) { return a.start_time < b.start_time; });
+
+    nlohmann::json nearest = nlohmann::json::array();
+    std::string spoken;
+    for (const auto& slot : slots) {
+        const LocalTime local = request.zone.to_local(slot.start_time);
+        nearest.push_back(
+            {{"start_time", local.to_rfc3339()}, {"spoken", spoken_date_time(local)}});
+        spoken += (spoken.empty() ? "" : ", ") + spoken_date_time(local);
+    }
+    const std::string asked = spoken_date_time(request.zone.to_local(request.start_time));
+    std::string message =
+        "Nothing was booked: " + asked + " is not open for the " + display_name(type) + ". ";
+    message +=
+        slots.empty()
+            ? "There are no open times within a day of it; check availability on other dates."
+            : "The nearest open times are " + spoken + ". Ask the person which one they want.";
+    return {{"booked", false},
+            {"reason", "slot_unavailable"},
+            {"event_type", event_type_summary(type)},
+            {"timezone", request.zone.name()},
+            {"nearest_available_times", std::move(nearest)},
+            {"booking_url", type.scheduling_url},
+            {"message", std::move(message)}};
+}
+
+// Calendly answered, and the answer was no: nothing was booked.
+bool refused_before_booking(const Error& error) {
+    return error.kind == ErrorKind::invalid_argument || error.kind == ErrorKind::not_found ||
+           error.kind == ErrorKind::rate_limited || error.code == "calendly_rejected" ||
+           error.code == "calendly_auth_failed";
+}
+
+nlohmann::json booking_failed_answer(const calendly::EventType& type, const Error& error) {
+    nlohmann::json answer;
+    if (refused_before_booking(error)) {
+        answer = tool_error(
+            "booking_refused",
+            "Calendly did not accept the booking, so nothing was booked (" + error.message +
+                "). Check availability again, or the person can book at " + type.scheduling_url);
+    } else {
+        // POST /invitees is not repeated after a timeout or a 5xx: Calendly may have booked it.
+        answer = tool_error(
+            "booking_unconfirmed",
+            "Sorry, Calendly did not confirm the booking, so it may or may not have gone through. "
+            "The person should look for a confirmation email before trying again, or book at " +
+                type.scheduling_url);
+    }
+    answer["booking_url"] = type.scheduling_url;
+    return answer;
+}
+
+nlohmann::json optional_text(const std::optional<std::string>& text) {
+    return text ? nlohmann::json(*text) : nlohmann::json();
+}
+
+nlohmann::json booked_answer(const calendly::EventType& type, const BookingRequest& request,
+                             const calendly::Invitee& invitee) {
+    const LocalTime local = request.zone.to_local(request.start_time);
+    std::string message = "Booked: the " + display_name(type) + " on " + spoken_date_time(local) +
+                          " (" + request.zone.name() +
+                          "). Calendly is emailing a confirmation to " + invitee.email + ".";
+    if (invitee.reschedule_url || invitee.cancel_url) {
+        message += " They can reschedule or cancel with the links in that email.";
+    }
+    return {{"booked", true},
+            {"event_type", event_type_summary(type)},
+            {"start_time", local.to_rfc3339()},
+            {"timezone", request.zone.name()},
+            {"event", invitee.event},
+            {"invitee", invitee.uri},
+            {"cancel_url", optional_text(invitee.cancel_url)},
+            {"reschedule_url", optional_text(invitee.reschedule_url)},
+            {"message", std::move(message)}};
+}
+
+}  // namespace
+
+ToolSpec book_meeting_spec() {
+    ToolSpec spec;
+    spec.name = "book_meeting";
+    spec.description =
+        "Book a meeting at one of the open start times check_meeting_availability returned. Before "
+        "calling, read the meeting type, the time, the name and the email back to the person and "
+        "get their yes. If the time was taken meanwhile, nothing is booked and the nearest open "
+        "times come back instead.";
+    nlohmann::json properties = {
+        {"event_type",
+         {{"type", "string"},
+          {"maxLength", 200},
+          {"description",
+           "The meeting type: its name as get_available_meeting_types lists it, its slug, or its "
+           "uri."}}},
+        {"start_time",
+         {{"type", "string"},
+          {"format", "date-time"},
+          {"description",
+           "The slot's start exactly as check_meeting_availability gave it, RFC 3339 with an "
+           "offset, e.g. \"2026-05-04T10:00:00-04:00\"."}}},
+        {"name",
+         {{"type", "string"},
+          {"minLength", 1},
+          {"maxLength", 200},
+          {"description", "The person's full name."}}},
+        {"email",
+         {{"type", "string"},
+          {"format", "email"},
+          {"maxLength", 254},
+          {"description", "The person's email address; Calendly sends the confirmation there."}}},
+        {"timezone",
+         {{"type", "string"},
+          {"maxLength", 64},
+          {"description",
+           "The person's IANA time zone, e.g. \"America/New_York\"; the confirmation uses it."}}}};
+    spec.parameters = {{"type", "object"},
+                       {"properties", std::move(properties)},
+                       {"required", nlohmann::json::array(
+                                        {"event_type", "start_time", "name", "email", "timezone"})},
+                       {"additionalProperties", false}};
+    return spec;
+}
+
+asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
+                                             const nlohmann::json& arguments) {
+    constexpr std::string_view tool = "book_meeting";
+    auto request = read_request(arguments, context.clock.now(), context.time_zones);
+    if (!request) co_return error_result(request.error());
+    // Before booking: Calendly's invitee.created webhook may arrive before POST /invitees answers.
+    if (context.on_invitee_email) context.on_invitee_email(request->email);
+
+    auto active = co_await context.calendly.event_types();
+    if (!active) {
+        co_return calendly_failure_answer(context, tool, "book the meeting", active.error());
+    }
+    const auto types = offered_event_types(*active);
+    if (types.empty()) {
+        co_return error_result(no_event_types());
+    }
+    const calendly::EventType* type = find_event_type(types, request->event_type);
+    if (!type) co_return error_result(unknown_event_type(request->event_type, types));
+
+    const calendly::TimeRange around{request->start_time - nearby, request->start_time + nearby};
+    auto slots = co_await context.calendly.available_times(type->uri, around);
+    if (!slots) {
+        if (is_calendly_failure(slots.error())) {
+            co_return calendly_failure_answer(context, tool, "book the meeting", slots.error(),
+                                              type);
+        }
+        co_return error_result(slots.error());
+    }
+    if (!offers_start(*slots, request->start_time))
+        co_return slot_taken_answer(*type, *request, std::move(*slots));
+
+    calendly::InviteeRequest invitee_request{type->uri, request->start_time, request->name,
+                                             request->email, request->zone.name()};
+    auto invitee = co_await context.calendly.create_invitee(std::move(invitee_request));
+    if (!invitee) {
+        log::warn("assistant booking failed",
+                  {{"event_type", type->uri}, {"reason", invitee.error().code}});
+        co_return booking_failed_answer(*type, invitee.error());
+    }
+    log::info("assistant booked a meeting", {{"event_type", type->uri}, {"event", invitee->event}});
+    co_return booked_answer(*type, *request, *invitee);
+}
+
+}  // namespace calrt::tools

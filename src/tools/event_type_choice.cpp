@@ -1,0 +1,90 @@
+#include "event_type_choice.hpp"
+
+#include <algorithm>
+
+#include "calrt/calendly/resource_uri.hpp"
+#include "calrt/core/input_validation.hpp"
+
+namespace calrt::tools {
+namespace {
+
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return ascii_lower(x) == ascii_lower(y);
+           });
+}
+
+std::string_view trimmed(std::string_view text) {
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+    return text;
+}
+
+}  // namespace
+
+std::vector<calendly::EventType> offered_event_types(
+    const std::vector<calendly::EventType>& active_types) {
+    std::vector<calendly::EventType> offered;
+    for (const auto& type : active_types) {
+        if (type.active && !type.secret) offered.push_back(type);
+    }
+    return offered;
+}
+
+const calendly::EventType* find_event_type(const std::vector<calendly::EventType>& types,
+                                           std::string_view wanted) {
+    wanted = trimmed(wanted);
+    if (wanted.empty()) return nullptr;
+    const auto wanted_uuid = calendly::is_calendly_uuid(wanted) ? std::optional<std::string>(wanted)
+                                                                : calendly::uuid_from_uri(wanted);
+    for (const auto& type : types) {
+        if (type.uri == wanted || (wanted_uuid && calendly::uuid_from_uri(type.uri) == wanted_uuid))
+            return &type;
+    }
+    for (const auto& type : types) {
+        if ((type.slug && equal_ignoring_case(*type.slug, wanted)) ||
+            (type.name && equal_ignoring_case(*type.name, wanted))) {
+            return &type;
+        }
+    }
+    return nullptr;
+}
+
+std::string display_name(const calendly::EventType& type) {
+    if (type.name && !type.name->empty()) return *type.name;
+    if (type.slug && !type.slug->empty()) return *type.slug;
+    return "Meeting";
+}
+
+nlohmann::json event_type_summary(const calendly::EventType& type) {
+    return {{"name", display_name(type)},
+            {"duration_minutes", type.duration},
+            {"description", type.description_plain.value_or("")},
+            {"booking_url", type.scheduling_url},
+            {"uri", type.uri}};
+}
+
+std::string list_event_types(const std::vector<calendly::EventType>& types) {
+    std::string text;
+    for (const auto& type : types) {
+        if (!text.empty()) text += ", ";
+        text += display_name(type) + " (" + std::to_string(type.duration) + " min)";
+    }
+    return text;
+}
+
+Error no_event_types() {
+    return Error::make(ErrorKind::not_found, "no_event_types",
+                       "The host has no meeting types open for booking right now.");
+}
+
+Error unknown_event_type(std::string_view wanted, const std::vector<calendly::EventType>& types) {
+    const std::string shown(wanted.substr(0, 100));
+    return invalid_field(
+        "event_type", "unknown_event_type",
+        "no meeting type is called '" + shown + "'; the host offers: " + list_event_types(types));
+}
+
+}  // namespace calrt::tools

@@ -1,0 +1,41 @@
+#pragma once
+// Which of the host's meeting types a person means. People and the model name a type the way it
+// reads on the booking page ("30 minute meeting"), by its slug ("30min"), or by the UUID/URI an
+// earlier tool answer gave; all four are accepted.
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "calrt/calendly/models.hpp"
+
+namespace calrt::tools {
+
+// The types the assistant may offer: the active ones the client returns, without secret ones
+// (Calendly hides those from the host's public page; they are shared by link only).
+std::vector<calendly::EventType> offered_event_types(
+    const std::vector<calendly::EventType>& active_types);
+
+// The type whose URI, UUID, slug or name (ASCII case-insensitive, surrounding spaces ignored)
+// equals `wanted`, or nullptr.
+const calendly::EventType* find_event_type(const std::vector<calendly::EventType>& types,
+                                           std::string_view wanted);
+
+// The name people see: the type's name, else its slug, else "Meeting".
+std::string display_name(const calendly::EventType& type);
+
+// {"name", "duration_minutes", "description", "booking_url", "uri"}
+nlohmann::json event_type_summary(const calendly::EventType& type);
+
+// "15 Minute Meeting (15 min), 30 Minute Meeting (30 min)"
+std::string list_event_types(const std::vector<calendly::EventType>& types);
+
+// not_found / "no_event_types": the host offers nothing to book.
+Error no_event_types();
+
+// The invalid_argument / "unknown_event_type" error for a name that matched nothing, listing the
+// names that would.
+Error unknown_event_type(std::string_view wanted, const std::vector<calendly::EventType>& types);
+
+}  // namespace calrt::tools

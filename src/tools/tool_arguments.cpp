@@ -1,0 +1,42 @@
+#include "tool_arguments.hpp"
+
+#include "calrt/core/input_validation.hpp"
+#include "calrt/tools/tool_registry.hpp"
+
+namespace calrt::tools {
+namespace {
+
+std::string_view trimmed(std::string_view text) {
+    constexpr std::string_view blanks = " \t\r\n";
+    const auto first = text.find_first_not_of(blanks);
+    if (first == std::string_view::npos) return {};
+    return text.substr(first, text.find_last_not_of(blanks) - first + 1);
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> optional_string_argument(const nlohmann::json& arguments,
+                                                            std::string_view name) {
+    if (!arguments.is_object()) {
+        return Error::make(ErrorKind::invalid_argument, "invalid_arguments",
+                           "the arguments must be a JSON object");
+    }
+    const auto found = arguments.find(name);
+    if (found == arguments.end() || found->is_null()) return std::optional<std::string>();
+    if (!found->is_string()) return invalid_field(name, "invalid_field", "must be a string");
+    const std::string_view text = trimmed(found->get_ref<const std::string&>());
+    if (text.empty()) return std::optional<std::string>();
+    return std::optional<std::string>(std::string(text));
+}
+
+Result<std::string> required_string_argument(const nlohmann::json& arguments,
+                                             std::string_view name) {
+    auto value = optional_string_argument(arguments, name);
+    if (!value) return value.error();
+    if (!*value) return invalid_field(name, "missing_field", "is required");
+    return std::move(**value);
+}
+
+nlohmann::json error_result(const Error& error) { return tool_error(error.code, error.message); }
+
+}  // namespace calrt::tools
