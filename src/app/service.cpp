@@ -10,12 +10,14 @@
 #include "calrt/server/calendly_routes.hpp"
 #include "calrt/server/http_server.hpp"
 #include "calrt/server/ops_routes.hpp"
+#include "calrt/server/realtime_relay.hpp"
 #include "calrt/server/rate_limiter.hpp"
 #include "calrt/server/router.hpp"
 #include "calrt/server/static_files.hpp"
 #include "calrt/server/webhook_routes.hpp"
 #include "calrt/store/webhook_store.hpp"
 #include "sandbox.hpp"
+#include "testing/fake_realtime/fake_realtime.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -103,8 +105,30 @@ int run_service(const Config& config) {
     }
     router.fallback_get(server::sync_handler([&web_files](server::Request& r) { return web_files.serve(r); }));
 
+    // Without OPENAI_API_KEY the relay talks to the fake Realtime server's sandbox assistant, in
+    // process on a loopback port, so the whole flow can be tried with no key.
+    realtime::RealtimeSessionOptions upstream;
+    upstream.url = config.openai.realtime_url;
+    upstream.model = config.openai.model;
+    upstream.api_key = config.openai.api_key;
+    std::unique_ptr<calrt::testing::FakeRealtime> sandbox_realtime;
+    if (config.realtime_sandbox()) {
+        sandbox_realtime = std::make_unique<calrt::testing::FakeRealtime>(
+            io, calrt::testing::FakeRealtimeOptions{.api_key = "", .sandbox = true});
+        sandbox_realtime->start();
+        upstream.url = sandbox_realtime->url();
+        upstream.api_key = Secret();
+        log::warn("SANDBOX MODE: the assistant is the built-in sandbox assistant, not OpenAI",
+                  {{"fake_realtime", sandbox_realtime->url()}});
+    }
+    server::RelayContext relay{config.realtime_relay, upstream, calendly_client, config.calendly.fallback_url,
+                               time_zones, clock, metrics, &webhook_store->feed(), {}};
+
     server::HttpServer http(io, config.server, router, metrics);
+    server::add_realtime_relay(http, relay);
     http.start();
+    readiness.set("realtime", true,
+                  sandbox_realtime ? "sandbox assistant (no OPENAI_API_KEY)" : "OpenAI Realtime, model " + config.openai.model);
     if (sandbox) deliver_sandbox_webhooks_to(sandbox_calendly, http.port());
     readiness.set("server", true);
     log::info("listening", {{"host", config.server.host},

@@ -17,7 +17,7 @@ namespace calrt::tools {
 std::vector<calendly::EventType> offered_event_types(
     const std::vector<calendly::EventType>& active_types);
 
-// The type whose URI, UUID, slug or name (ASCII case-insensitive)
+// The type whose URI, UUID, slug or name (ASCII case-insensitive, surrounding spaces ignored)
 // equals `wanted`, or nullptr.
 const calendly::EventType* find_event_type(const std::vector<calendly::EventType>& types,
                                            std::string_view wanted);

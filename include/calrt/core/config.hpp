@@ -56,6 +56,17 @@ struct OpenAiConfig {
     std::string model = "gpt-realtime";
 };
 
+// The browser WebSocket relay GET /api/realtime (issue 5).
+struct RealtimeRelayConfig {
+    // Comma-separated Origins allowed to open the relay; empty: the page's own host only (the
+    // Origin matches the Host header, or is http://localhost:PORT / http://127.0.0.1:PORT).
+    std::string allowed_origins;
+    std::size_t max_sessions = 20;                          // open relay sessions at once (503)
+    std::chrono::milliseconds max_session_duration{1'800'000};  // then closed with a reason
+    std::size_t max_message_bytes = 1024 * 1024;            // one browser message (close 1009)
+    unsigned connections_per_minute = 10;                   // per client address (429)
+};
+
 struct LogConfig {
     std::string level = "info";  // trace, debug, info, warn, error, critical, off
     std::string format = "text";  // text or json
@@ -65,6 +76,7 @@ struct Config {
     ServerConfig server;
     CalendlyConfig calendly;
     OpenAiConfig openai;
+    RealtimeRelayConfig realtime_relay;
     Secret admin_token;
     RateLimitConfig rate_limits;
     std::string data_dir = "./data";

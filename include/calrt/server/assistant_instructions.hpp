@@ -1,0 +1,16 @@
+#pragma once
+// The instructions the Realtime model gets in session.update (set by the server, never by the
+// browser): who the host is, today's date, how to use the booking tools, and to confirm details
+// before booking anything.
+
+#include <string>
+#include <string_view>
+
+#include "calrt/core/time.hpp"
+
+namespace calrt::server {
+
+// `host_name` may be empty (Calendly unreachable): the instructions then say "the host".
+std::string assistant_instructions(std::string_view host_name, Timestamp now);
+
+}  // namespace calrt::server

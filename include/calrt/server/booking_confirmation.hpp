@@ -1,0 +1,35 @@
+#pragma once
+// Live booking confirmation: Calendly's invitee.created webhook (developer.calendly.com, "Webhook
+// payloads": payload.email, payload.timezone, payload.uri, payload.scheduled_event.name and
+// .start_time) turned into the conversation item the relay adds so the model tells the person,
+// while still talking, that the booking went through.
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "calrt/core/time_zone.hpp"
+
+namespace calrt::server {
+
+struct BookingConfirmation {
+    std::string email;
+    std::string invitee_uri;  // identifies the booking (a redelivery repeats it)
+    std::string event_name;
+    std::string start_time;  // RFC 3339, in the invitee's time zone when it is known
+    std::string timezone;    // the invitee's IANA zone; may be empty
+};
+
+// Nullopt when `raw_body` is not an invitee.created envelope with a payload email.
+std::optional<BookingConfirmation> booking_confirmation(std::string_view raw_body,
+                                                        TimeZoneCache& time_zones);
+
+// conversation.item.create adding a system message that states the confirmed booking and asks the
+// model to tell the person.
+nlohmann::json confirmation_item(const BookingConfirmation& booking);
+
+// Emails compare without regard to case (Calendly may normalise them).
+std::string normalized_email(std::string_view email);
+
+}  // namespace calrt::server

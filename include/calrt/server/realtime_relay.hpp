@@ -1,0 +1,59 @@
+#pragma once
+// GET /api/realtime: the browser's WebSocket to the assistant (issue 5). Per connection the server
+// opens its own upstream Realtime session (with its own OpenAI key, which never goes down), runs the
+// assistant's tools itself, forwards every upstream event down unchanged and forwards browser events
+// upstream only as relay_policy.hpp allows.
+//
+// Admission, before the upgrade, each refusal an HTTP status with a JSON error body:
+//   403 origin_not_allowed   the Origin is not allowed (RealtimeRelayConfig::allowed_origins)
+//   429 rate_limited         the client address opened too many connections this minute
+//   503 relay_busy           max_sessions are open
+// After the upgrade, each end is a close frame with a reason: the session time limit (1000), an
+// oversized message (1009), the upstream session failing or ending (1011), shutdown.
+//
+// Live confirmation: when an invitee.created webhook arrives (DeliveryFeed) for an email this
+// session gave to schedule_call or book_meeting, a system item stating the booking and a
+// response.create go upstream, so the person hears they are booked.
+
+#include <functional>
+#include <string>
+
+#include "calrt/calendly/calendly_client.hpp"
+#include "calrt/core/config.hpp"
+#include "calrt/core/metrics.hpp"
+#include "calrt/core/time.hpp"
+#include "calrt/core/time_zone.hpp"
+#include "calrt/realtime/realtime_session.hpp"
+#include "calrt/server/http_server.hpp"
+#include "calrt/store/delivery_feed.hpp"
+
+namespace calrt::server {
+
+// Everything is borrowed and must outlive the HttpServer.
+struct RelayContext {
+    const RealtimeRelayConfig& limits;
+    // url, model, api_key, modality, voice, tool timeout, WebSocket options of the upstream
+    // session; the instructions are written per session (assistant_instructions.hpp).
+    realtime::RealtimeSessionOptions upstream;
+    calendly::CalendlyClient& calendly;
+    std::string fallback_url;
+    TimeZoneCache& time_zones;
+    const Clock& clock;
+    MetricsRegistry& metrics;
+    store::DeliveryFeed* bookings = nullptr;  // null: no live confirmation
+    // Browser-side WebSocket settings (max_message_bytes comes from `limits`).
+    net::WebSocketOptions browser_websocket{};
+};
+
+// Registers the upgrade handler on /api/realtime. Metrics: calrt_realtime_sessions_active,
+// calrt_realtime_sessions_total, calrt_realtime_refusals_total{reason},
+// calrt_realtime_confirmations_total.
+void add_realtime_relay(HttpServer& server, RelayContext& context);
+
+// Whether `origin` may open the relay: one of `allowed` (comma-separated), or, when `allowed` is
+// empty, the page's own host (`host_header`): http(s)://{Host}, http://localhost:{port},
+// http://127.0.0.1:{port}. A missing Origin (not a browser) is allowed only when `allowed` is empty.
+bool origin_allowed(std::string_view origin, std::string_view host_header,
+                    std::string_view allowed);
+
+}  // namespace calrt::server

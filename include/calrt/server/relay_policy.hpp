@@ -1,0 +1,44 @@
+#pragma once
+// What the relay lets a browser send upstream to the Realtime session (OpenAI Realtime GA client
+// events, platform.openai.com/docs/api-reference/realtime-client-events). The server owns the
+// session's instructions and tools: a browser may stream audio, add its own user messages, ask for
+// and cancel responses and truncate what it has heard, and change only the voice and turn
+// detection. Everything else is answered with an error event and never reaches OpenAI.
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace calrt::server {
+
+// The event to send upstream as it is.
+struct ForwardEvent {
+    nlohmann::json event;
+};
+
+// A browser session.update, already merged into the session's configuration: `session` is the
+// whole new session object (instructions and tools unchanged) to send as session.update.
+struct UpdateSession {
+    nlohmann::json session;
+    std::string event_id;  // the browser's, when it gave one
+};
+
+// The error event to send down instead.
+struct RefuseEvent {
+    nlohmann::json error_event;
+};
+
+using BrowserEventDecision = std::variant<ForwardEvent, UpdateSession, RefuseEvent>;
+
+// Decides what to do with one browser message; `session_config` is the session object currently in
+// force (RealtimeSession::session_config() plus earlier browser updates).
+BrowserEventDecision decide_browser_event(std::string_view text,
+                                          const nlohmann::json& session_config);
+
+// {"type":"error","error":{"type":"invalid_request_error","code":code,"message":message
+//  [, "event_id"]}}: the shape of the API's own error events, so the page handles both alike.
+nlohmann::json relay_error_event(std::string_view code, std::string_view message,
+                                 std::string_view event_id = {});
+
+}  // namespace calrt::server

@@ -1,0 +1,71 @@
+#include "calrt/server/booking_confirmation.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "calrt/core/time.hpp"
+
+namespace calrt::server {
+using nlohmann::json;
+
+namespace {
+
+std::string string_at(const json& object, const json::json_pointer& pointer) {
+    if (!object.contains(pointer)) return {};
+    const json& value = object.at(pointer);
+    return value.is_string() ? value.get<std::string>() : std::string();
+}
+
+// The start in the invitee's zone, so the model can say it as the person expects it; the UTC text
+// as Calendly sent it when the zone or the time cannot be read.
+std::string local_start(const std::string& start_time, const std::string& zone_name,
+                        TimeZoneCache& time_zones) {
+    if (zone_name.empty()) return start_time;
+    const auto start = parse_rfc3339(start_time);
+    if (!start) return start_time;
+    const auto zone = time_zones.get(zone_name);
+    if (!zone) return start_time;
+    return zone->to_local(*start).to_rfc3339();
+}
+
+}  // namespace
+
+std::string normalized_email(std::string_view email) {
+    std::string lowered(email);
+    std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return lowered;
+}
+
+std::optional<BookingConfirmation> booking_confirmation(std::string_view raw_body,
+                                                        TimeZoneCache& time_zones) {
+    const json envelope = json::parse(raw_body, nullptr, false);
+    if (envelope.is_discarded() || !envelope.is_object()) return std::nullopt;
+    if (string_at(envelope, json::json_pointer("/event")) != "invitee.created") return std::nullopt;
+    BookingConfirmation booking;
+    booking.email = string_at(envelope, json::json_pointer("/payload/email"));
+    if (booking.email.empty()) return std::nullopt;
+    booking.invitee_uri = string_at(envelope, json::json_pointer("/payload/uri"));
+    booking.event_name = string_at(envelope, json::json_pointer("/payload/scheduled_event/name"));
+    booking.timezone = string_at(envelope, json::json_pointer("/payload/timezone"));
+    booking.start_time =
+        local_start(string_at(envelope, json::json_pointer("/payload/scheduled_event/start_time")),
+                    booking.timezone, time_zones);
+    return booking;
+}
+
+json confirmation_item(const BookingConfirmation& booking) {
+    std::string text = "Calendly has just confirmed the booking";
+    if (!booking.event_name.empty()) text += " of \"" + booking.event_name + "\"";
+    if (!booking.start_time.empty()) text += " starting " + booking.start_time;
+    if (!booking.timezone.empty()) text += " (" + booking.timezone + ")";
+    text += " for " + booking.email +
+            ". Tell the person now, briefly, that they are booked and that a calendar invitation "
+            "is on its way by email.";
+    json content = json::array();
+    content.push_back(json{{"type", "input_text"}, {"text", std::move(text)}});
+    json item = {{"type", "message"}, {"role", "system"}, {"content", std::move(content)}};
+    return json{{"type", "conversation.item.create"}, {"item", std::move(item)}};
+}
+
+}  // namespace calrt::server

@@ -1,0 +1,159 @@
+#include "calrt/server/realtime_relay.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/write.hpp>
+#include <nlohmann/json.hpp>
+
+#include "calrt/core/logging.hpp"
+#include "calrt/net/websocket_accept.hpp"
+#include "calrt/server/upgrade_connection.hpp"
+#include "relay_session.hpp"
+
+namespace calrt::server {
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+
+namespace {
+
+std::string_view trimmed(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    return text;
+}
+
+// The port part of a Host header ("example.com:3000" -> "3000"; none -> "").
+std::string_view host_port(std::string_view host) {
+    if (!host.empty() && host.front() == '[') {  // [::1]:3000
+        const auto close = host.find(']');
+        if (close == std::string_view::npos || close + 1 >= host.size()) return {};
+        return host.substr(close + 2);
+    }
+    const auto colon = host.rfind(':');
+    return colon == std::string_view::npos ? std::string_view{} : host.substr(colon + 1);
+}
+
+struct Refusal {
+    http::status status;
+    std::string code;
+    std::string message;
+    std::chrono::seconds retry_after{0};
+};
+
+// Answers the upgrade request with `refusal` (a JSON error body as every other route has) and
+// closes the connection.
+asio::awaitable<void> refuse(UpgradeConnection& connection, const Refusal& refusal) {
+    http::response<http::string_body> response{refusal.status, connection.request.version()};
+    response.set(http::field::content_type, "application/json");
+    response.set(http::field::connection, "close");
+    if (refusal.retry_after.count() > 0) {
+        response.set(http::field::retry_after, std::to_string(refusal.retry_after.count()));
+    }
+    response.body() =
+        nlohmann::json{{"error", {{"code", refusal.code}, {"message", refusal.message}}}}.dump();
+    response.prepare_payload();
+    connection.stream.expires_after(std::chrono::seconds(5));
+    co_await http::async_write(connection.stream, response, asio::as_tuple(asio::use_awaitable));
+    boost::system::error_code ignored;
+    connection.stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+}
+
+std::optional<Refusal> admission(RelayShared& shared, const UpgradeConnection& connection) {
+    const auto& request = connection.request;
+    if (!origin_allowed(request[http::field::origin], request[http::field::host],
+                        shared.context.limits.allowed_origins)) {
+        return Refusal{http::status::forbidden, "origin_not_allowed",
+                       "this page's origin may not open the assistant"};
+    }
+    const auto rate = shared.connections.take(connection.remote_address);
+    if (!rate.allowed) {
+        return Refusal{http::status::too_many_requests, "rate_limited",
+                       "too many assistant connections from this address; try again shortly",
+                       rate.retry_after};
+    }
+    return std::nullopt;
+}
+
+asio::awaitable<void> serve(std::shared_ptr<RelayShared> shared,
+                            std::unique_ptr<UpgradeConnection> connection) {
+    auto& metrics = shared->context.metrics;
+    if (auto refusal = admission(*shared, *connection)) {
+        metrics.counter("calrt_realtime_refusals_total", "Relay connections refused",
+                        {{"reason", refusal->code}})
+            .inc();
+        co_await refuse(*connection, *refusal);
+        co_return;
+    }
+    // Count first, then check, so that concurrent upgrades cannot both take the last place.
+    if (shared->active.fetch_add(1) >= shared->context.limits.max_sessions) {
+        shared->active.fetch_sub(1);
+        metrics.counter("calrt_realtime_refusals_total", "Relay connections refused",
+                        {{"reason", "relay_busy"}})
+            .inc();
+        // A named local, not a braced temporary inside co_await: GCC 12 miscompiles the latter
+        // (docs/architecture.md, "Compiler notes").
+        const Refusal busy{http::status::service_unavailable, "relay_busy",
+                           "the assistant is busy; try again in a minute", std::chrono::seconds(30)};
+        co_await refuse(*connection, busy);
+        co_return;
+    }
+    shared->active_gauge.inc();
+    struct Release {
+        RelayShared& shared;
+        ~Release() {
+            shared.active.fetch_sub(1);
+            shared.active_gauge.dec();
+        }
+    } release{*shared};
+
+    net::WebSocketOptions options = shared->context.browser_websocket;
+    options.max_message_bytes = shared->context.limits.max_message_bytes;
+    const auto executor = co_await asio::this_coro::executor;
+    auto browser = co_await net::accept_websocket(std::move(connection->stream),
+                                                  std::move(connection->request), options);
+    if (!browser) {
+        log::info("relay upgrade failed", {{"request_id", connection->request_id},
+                                           {"code", browser.error().code}});
+        co_return;
+    }
+    auto session = std::make_shared<RelaySession>(*shared, executor, std::move(*browser),
+                                                  connection->request_id);
+    co_await RelaySession::run(std::move(session));
+}
+
+}  // namespace
+
+bool origin_allowed(std::string_view origin, std::string_view host_header,
+                    std::string_view allowed) {
+    if (!allowed.empty()) {
+        if (origin.empty()) return false;
+        while (!allowed.empty()) {
+            const auto comma = allowed.find(',');
+            const auto entry = trimmed(allowed.substr(0, comma));
+            if (!entry.empty() && entry == origin) return true;
+            if (comma == std::string_view::npos) break;
+            allowed.remove_prefix(comma + 1);
+        }
+        return false;
+    }
+    if (origin.empty()) return true;  // not a browser: Origin protects browsers' users
+    if (host_header.empty()) return false;
+    const std::string host(host_header);
+    if (origin == "http://" + host || origin == "https://" + host) return true;
+    const std::string port(host_port(host_header));
+    const std::string suffix = port.empty() ? std::string() : ":" + port;
+    return origin == "http://localhost" + suffix || origin == "http://127.0.0.1" + suffix;
+}
+
+void add_realtime_relay(HttpServer& server, RelayContext& context) {
+    auto shared = std::make_shared<RelayShared>(context);
+    // A plain lambda (not a coroutine) handing over to a named coroutine: GCC 12 mishandles
+    // coroutine lambdas that capture by value (docs/architecture.md, "Compiler notes").
+    server.on_upgrade("/api/realtime", [shared](std::unique_ptr<UpgradeConnection> connection) {
+        return serve(shared, std::move(connection));
+    });
+}
+
+}  // namespace calrt::server

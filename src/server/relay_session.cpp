@@ -1,0 +1,187 @@
+#include "relay_session.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <type_traits>
+#include <variant>
+
+#include "calrt/core/logging.hpp"
+#include "calrt/server/assistant_instructions.hpp"
+#include "calrt/server/booking_confirmation.hpp"
+#include "calrt/server/relay_policy.hpp"
+
+namespace calrt::server {
+namespace asio = boost::asio;
+using nlohmann::json;
+
+namespace {
+
+std::string serialized(const json& event) {
+    return event.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// What the browser hears when the assistant cannot be reached: no upstream detail (URLs, codes
+// that could name the configuration) goes down.
+std::string upstream_unavailable_event() {
+    json error = {{"type", "server_error"},
+                  {"code", "upstream_unavailable"},
+                  {"message", "the assistant is unavailable right now; please try again later"}};
+    return serialized(json{{"type", "error"}, {"error", std::move(error)}});
+}
+
+}  // namespace
+
+RelayShared::RelayShared(RelayContext& relay_context)
+    : context(relay_context),
+      connections(relay_context.limits.connections_per_minute,
+                  relay_context.limits.connections_per_minute),
+      active_gauge(relay_context.metrics.gauge("calrt_realtime_sessions_active",
+                                               "Browser relay sessions open now")),
+      sessions_total(relay_context.metrics.counter("calrt_realtime_sessions_total",
+                                                   "Browser relay sessions opened")),
+      confirmations_total(relay_context.metrics.counter(
+          "calrt_realtime_confirmations_total",
+          "Live booking confirmations sent into relay sessions")) {}
+
+RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
+                           net::WebSocket browser, std::string request_id)
+    : shared_(shared),
+      executor_(executor),
+      browser_(std::move(browser)),
+      request_id_(std::move(request_id)),
+      tools_(shared.context.metrics),
+      tool_context_{shared.context.calendly, shared.context.fallback_url,
+                    shared.context.time_zones, shared.context.clock, {}},
+      time_limit_(executor) {
+    // The upstream session keeps this one alive (as its observer) while its tool calls run.
+    tool_context_.on_invitee_email = [this](const std::string& email) {
+        record_invitee_email(email);
+    };
+    tools::register_calendly_tools(tools_, tool_context_);
+}
+
+void RelaySession::on_server_event(std::string_view, std::string_view raw_json) {
+    // Upstream events go down exactly as OpenAI sent them (function-call events included, so the
+    // page can show what the assistant is doing).
+    browser_.send(std::string(raw_json));
+}
+
+void RelaySession::record_invitee_email(const std::string& email) {
+    const std::lock_guard lock(emails_mutex_);
+    invitee_emails_.insert(normalized_email(email));
+}
+
+asio::awaitable<bool> RelaySession::open_upstream() {
+    std::string host_name;
+    if (auto host = co_await shared_.context.calendly.current_user()) host_name = host->name;
+    realtime::RealtimeSessionOptions options = shared_.context.upstream;
+    options.instructions = assistant_instructions(host_name, shared_.context.clock.now());
+    auto upstream =
+        co_await realtime::RealtimeSession::connect(executor_, tools_, std::move(options),
+                                                    shared_from_this());
+    if (!upstream) {
+        log::warn("relay could not open the upstream session",
+                  {{"request_id", request_id_}, {"code", upstream.error().code}});
+        co_return false;
+    }
+    upstream_ = std::move(*upstream);
+    session_config_ = upstream_->session_config();
+    co_return true;
+}
+
+void RelaySession::subscribe_to_bookings() {
+    if (shared_.context.bookings == nullptr) return;
+    std::weak_ptr<RelaySession> weak = weak_from_this();
+    bookings_ = shared_.context.bookings->subscribe(
+        executor_,
+        [weak](std::shared_ptr<const store::StoredDelivery> delivery) {
+            if (auto self = weak.lock()) self->on_booking(*delivery);
+        },
+        store::SubscriberOptions{.event = "invitee.created"});
+}
+
+void RelaySession::on_booking(const store::StoredDelivery& delivery) {
+    if (!upstream_) return;
+    auto booking = booking_confirmation(delivery.delivery.raw_body, shared_.context.time_zones);
+    if (!booking) return;
+    {
+        const std::lock_guard lock(emails_mutex_);
+        if (!invitee_emails_.contains(normalized_email(booking->email))) return;
+    }
+    // A redelivered webhook (or both a schedule_call and a book_meeting) must not confirm twice.
+    const std::string key = booking->invitee_uri.empty() ? std::to_string(delivery.id)
+                                                         : booking->invitee_uri;
+    if (!confirmed_invitees_.insert(key).second) return;
+    upstream_->send(confirmation_item(*booking));
+    upstream_->send(json{{"type", "response.create"}});
+    shared_.confirmations_total.inc();
+    log::info("relay confirmed a booking live", {{"request_id", request_id_}});
+}
+
+void RelaySession::handle_browser_message(const std::string& text) {
+    auto decision = decide_browser_event(text, session_config_);
+    std::visit(
+        [this](auto& chosen) {
+            using Chosen = std::decay_t<decltype(chosen)>;
+            if constexpr (std::is_same_v<Chosen, ForwardEvent>) {
+                upstream_->send(chosen.event);
+            } else if constexpr (std::is_same_v<Chosen, UpdateSession>) {
+                session_config_ = chosen.session;
+                json update = {{"type", "session.update"}, {"session", session_config_}};
+                if (!chosen.event_id.empty()) update["event_id"] = chosen.event_id;
+                upstream_->send(update);
+            } else {
+                browser_.send(serialized(chosen.error_event));
+            }
+        },
+        decision);
+}
+
+asio::awaitable<void> RelaySession::pump_upstream(
+    std::shared_ptr<RelaySession> self, std::shared_ptr<realtime::RealtimeSession> upstream) {
+    const Error reason = co_await upstream->run();
+    log::info("relay upstream ended", {{"request_id", self->request_id_}, {"reason", reason.code}});
+    // Ends the browser side too (a no-op when the browser already left).
+    co_await self->browser_.close(net::close_code::internal_error,
+                                  "assistant session ended (" + reason.code + ")");
+}
+
+asio::awaitable<void> RelaySession::enforce_time_limit(std::shared_ptr<RelaySession> self) {
+    self->time_limit_.expires_after(self->shared_.context.limits.max_session_duration);
+    auto [ec] = co_await self->time_limit_.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return;  // the session ended first
+    log::info("relay session reached its time limit", {{"request_id", self->request_id_}});
+    co_await self->browser_.close(net::close_code::normal, "session time limit reached");
+}
+
+asio::awaitable<void> RelaySession::run(std::shared_ptr<RelaySession> self) {
+    if (!co_await self->open_upstream()) {
+        co_await self->browser_.write(upstream_unavailable_event());
+        co_await self->browser_.close(net::close_code::internal_error, "assistant unavailable");
+        co_return;
+    }
+    self->shared_.sessions_total.inc();
+    self->subscribe_to_bookings();
+    asio::co_spawn(self->executor_, pump_upstream(self, self->upstream_), asio::detached);
+    asio::co_spawn(self->executor_, enforce_time_limit(self), asio::detached);
+
+    std::string ended_by;
+    for (;;) {
+        auto message = co_await self->browser_.read();
+        if (!message) {
+            ended_by = message.error().code;
+            break;
+        }
+        self->handle_browser_message(*message);
+    }
+    log::info("relay session ended", {{"request_id", self->request_id_}, {"reason", ended_by}});
+    self->time_limit_.cancel();
+    self->bookings_.reset();
+    co_await self->upstream_->close("browser left");
+    // The upstream session holds this one as its observer: let go of it to end the cycle.
+    self->upstream_.reset();
+}
+
+}  // namespace calrt::server

@@ -1,0 +1,117 @@
+// What the relay lets a browser send upstream, and which Origins may open it.
+#include "calrt/server/relay_policy.hpp"
+
+#include <gtest/gtest.h>
+
+#include "calrt/server/realtime_relay.hpp"
+
+namespace calrt::server {
+namespace {
+
+using nlohmann::json;
+
+const json kSession = {{"type", "realtime"},
+                       {"instructions", "Server instructions."},
+                       {"tools", json::array({{{"type", "function"}, {"name", "book_meeting"}}})},
+                       {"audio", {{"output", {{"voice", "marin"}}},
+                                  {"input", {{"turn_detection", {{"type", "server_vad"}}}}}}}};
+
+BrowserEventDecision decide(const json& event) { return decide_browser_event(event.dump(), kSession); }
+
+std::string refusal_code(const BrowserEventDecision& decision) {
+    const auto* refused = std::get_if<RefuseEvent>(&decision);
+    return refused ? refused->error_event["error"]["code"].get<std::string>() : std::string();
+}
+
+TEST(RelayPolicy, ForwardsAudioBufferAndResponseControlEvents) {
+    for (const char* type : {"input_audio_buffer.append", "input_audio_buffer.commit",
+                             "input_audio_buffer.clear", "response.create", "response.cancel",
+                             "conversation.item.truncate"}) {
+        const json event = {{"type", type}};
+        const auto decision = decide(event);
+        ASSERT_TRUE(std::holds_alternative<ForwardEvent>(decision)) << type;
+        EXPECT_EQ(std::get<ForwardEvent>(decision).event, event);
+    }
+}
+
+TEST(RelayPolicy, ForwardsAUserTextMessage) {
+    const json event = {{"type", "conversation.item.create"},
+                        {"item", {{"type", "message"}, {"role", "user"},
+                                  {"content", json::array({{{"type", "input_text"}, {"text", "hi"}}})}}}};
+    EXPECT_TRUE(std::holds_alternative<ForwardEvent>(decide(event)));
+}
+
+TEST(RelayPolicy, RefusesSystemMessagesAndFunctionOutputs) {
+    const json system = {{"type", "conversation.item.create"},
+                         {"item", {{"type", "message"}, {"role", "system"},
+                                   {"content", json::array({{{"type", "input_text"}, {"text", "x"}}})}}}};
+    const json output = {{"type", "conversation.item.create"},
+                         {"item", {{"type", "function_call_output"}, {"call_id", "c"}, {"output", "{}"}}}};
+    EXPECT_EQ(refusal_code(decide(system)), "event_not_allowed");
+    EXPECT_EQ(refusal_code(decide(output)), "event_not_allowed");
+}
+
+TEST(RelayPolicy, RefusesResponseCreateThatOverridesInstructionsOrTools) {
+    EXPECT_EQ(refusal_code(decide({{"type", "response.create"}, {"response", {{"instructions", "x"}}}})),
+              "event_not_allowed");
+    EXPECT_EQ(refusal_code(decide({{"type", "response.create"}, {"response", {{"tools", json::array()}}}})),
+              "event_not_allowed");
+}
+
+TEST(RelayPolicy, SessionUpdateOfVoiceKeepsInstructionsAndTools) {
+    const auto decision = decide({{"type", "session.update"},
+                                  {"event_id", "e7"},
+                                  {"session", {{"audio", {{"output", {{"voice", "cedar"}}}}}}}});
+    ASSERT_TRUE(std::holds_alternative<UpdateSession>(decision));
+    const auto& update = std::get<UpdateSession>(decision);
+    EXPECT_EQ(update.session["audio"]["output"]["voice"], "cedar");
+    EXPECT_EQ(update.session["instructions"], kSession["instructions"]);
+    EXPECT_EQ(update.session["tools"], kSession["tools"]);
+    EXPECT_EQ(update.event_id, "e7");
+}
+
+TEST(RelayPolicy, SessionUpdateCanTurnOffTurnDetection) {
+    const auto decision = decide({{"type", "session.update"},
+                                  {"session", {{"audio", {{"input", {{"turn_detection", nullptr}}}}}}}});
+    ASSERT_TRUE(std::holds_alternative<UpdateSession>(decision));
+    const auto& session = std::get<UpdateSession>(decision).session;
+    ASSERT_TRUE(session["audio"]["input"].contains("turn_detection"));
+    EXPECT_TRUE(session["audio"]["input"]["turn_detection"].is_null());
+}
+
+TEST(RelayPolicy, SessionUpdateOfAnythingElseIsRefused) {
+    for (const json& session : {json{{"instructions", "x"}}, json{{"tools", json::array()}},
+                                json{{"audio", {{"input", {{"format", {{"type", "audio/pcmu"}}}}}}}},
+                                json{{"output_modalities", {"text"}}}}) {
+        EXPECT_EQ(refusal_code(decide({{"type", "session.update"}, {"session", session}})),
+                  "event_not_allowed")
+            << session.dump();
+    }
+}
+
+TEST(RelayPolicy, UnknownAndMalformedEventsAreRefused) {
+    EXPECT_EQ(refusal_code(decide({{"type", "output_audio_buffer.clear"}})), "event_not_allowed");
+    EXPECT_EQ(refusal_code(decide_browser_event("not json", kSession)), "invalid_event");
+    EXPECT_EQ(refusal_code(decide_browser_event("[1]", kSession)), "invalid_event");
+}
+
+TEST(RelayOrigin, DefaultAllowsThePagesOwnHostAndLoopbackOnItsPort) {
+    EXPECT_TRUE(origin_allowed("http://example.com:3000", "example.com:3000", ""));
+    EXPECT_TRUE(origin_allowed("https://example.com", "example.com", ""));
+    EXPECT_TRUE(origin_allowed("http://localhost:3000", "127.0.0.1:3000", ""));
+    EXPECT_TRUE(origin_allowed("http://127.0.0.1:3000", "localhost:3000", ""));
+    EXPECT_TRUE(origin_allowed("", "example.com", ""));
+    EXPECT_FALSE(origin_allowed("http://evil.example", "example.com:3000", ""));
+    EXPECT_FALSE(origin_allowed("http://localhost:4000", "localhost:3000", ""));
+}
+
+TEST(RelayOrigin, ConfiguredListIsExact) {
+    const char* allowed = "https://book.example.com, http://localhost:5173";
+    EXPECT_TRUE(origin_allowed("https://book.example.com", "api.example.com", allowed));
+    EXPECT_TRUE(origin_allowed("http://localhost:5173", "api.example.com", allowed));
+    EXPECT_FALSE(origin_allowed("https://api.example.com", "api.example.com", allowed));
+    EXPECT_FALSE(origin_allowed("", "api.example.com", allowed));
+}
+
+}  // namespace
+}  // namespace calrt::server
