@@ -75,6 +75,8 @@ std::string usage() {
         "\n"
         "Usage:\n"
         "  calendly-realtime [--sandbox] [--config FILE] [--SETTING VALUE ...]   run the service\n"
+        "  calendly-realtime chat [--sandbox] [--SETTING VALUE ...]               talk to the assistant\n"
+        "                                                                          in the terminal\n"
         "  calendly-realtime webhooks register --url URL [--events a,b] | list | delete URI\n"
         "  calendly-realtime --help | --version\n"
         "\n"

@@ -1,5 +1,6 @@
 // calendly-realtime: parse the command line, load the configuration, run the chosen command.
 // Start-up problems end the process with one clear line on stderr.
+#include "chat_command.hpp"
 #include "command_line.hpp"
 #include "service.hpp"
 #include "webhooks_command.hpp"
@@ -55,6 +56,9 @@ int main(int argc, char** argv) {
 
     try {
         if (command_line->command.empty()) return calrt::app::run_service(*config);
+        if (command_line->command.front() == "chat") {
+            return calrt::app::run_chat_command(*config, {command_line->command.begin() + 1, command_line->command.end()});
+        }
         if (command_line->command.front() == "webhooks") {
             return calrt::app::run_webhooks_command(
                 *config, {command_line->command.begin() + 1, command_line->command.end()}, command_line->options);

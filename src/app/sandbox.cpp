@@ -37,6 +37,12 @@ SandboxCalendly start_sandbox_calendly(boost::asio::io_context& io, const Secret
     return sandbox;
 }
 
+void use_sandbox_calendly(calendly::CalendlyClientOptions& options, const SandboxCalendly& sandbox) {
+    options.base_url = sandbox.fake->base_url();
+    options.access_token = Secret(sandbox.fake->access_token());
+    options.user_uri.clear();
+}
+
 void deliver_sandbox_webhooks_to(SandboxCalendly& sandbox, std::uint16_t service_port) {
     sandbox.fake->subscribe_webhooks("http://127.0.0.1:" + std::to_string(service_port) + "/api/calendly/webhook",
                                      sandbox.webhook_secret.reveal());

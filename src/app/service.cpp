@@ -16,8 +16,8 @@
 #include "calrt/server/static_files.hpp"
 #include "calrt/server/webhook_routes.hpp"
 #include "calrt/store/webhook_store.hpp"
+#include "assistant_upstream.hpp"
 #include "sandbox.hpp"
-#include "testing/fake_realtime/fake_realtime.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -81,9 +81,7 @@ int run_service(const Config& config) {
     SandboxCalendly sandbox_calendly;
     if (sandbox) {
         sandbox_calendly = start_sandbox_calendly(io, webhook_secret);
-        calendly_config.base_url = sandbox_calendly.fake->base_url();
-        calendly_config.access_token = Secret(sandbox_calendly.fake->access_token());
-        calendly_config.user_uri.clear();
+        use_sandbox_calendly(calendly_config, sandbox_calendly);
         webhook_secret = sandbox_calendly.webhook_secret;
     }
     readiness.set("calendly", false, "checking");
@@ -105,30 +103,15 @@ int run_service(const Config& config) {
     }
     router.fallback_get(server::sync_handler([&web_files](server::Request& r) { return web_files.serve(r); }));
 
-    // Without OPENAI_API_KEY the relay talks to the fake Realtime server's sandbox assistant, in
-    // process on a loopback port, so the whole flow can be tried with no key.
-    realtime::RealtimeSessionOptions upstream;
-    upstream.url = config.openai.realtime_url;
-    upstream.model = config.openai.model;
-    upstream.api_key = config.openai.api_key;
-    std::unique_ptr<calrt::testing::FakeRealtime> sandbox_realtime;
-    if (config.realtime_sandbox()) {
-        sandbox_realtime = std::make_unique<calrt::testing::FakeRealtime>(
-            io, calrt::testing::FakeRealtimeOptions{.api_key = "", .sandbox = true});
-        sandbox_realtime->start();
-        upstream.url = sandbox_realtime->url();
-        upstream.api_key = Secret();
-        log::warn("SANDBOX MODE: the assistant is the built-in sandbox assistant, not OpenAI",
-                  {{"fake_realtime", sandbox_realtime->url()}});
-    }
-    server::RelayContext relay{config.realtime_relay, upstream, calendly_client, config.calendly.fallback_url,
+    AssistantUpstream assistant = assistant_upstream(io, config);
+    server::RelayContext relay{config.realtime_relay, assistant.options, calendly_client, config.calendly.fallback_url,
                                time_zones, clock, metrics, &webhook_store->feed(), {}};
 
     server::HttpServer http(io, config.server, router, metrics);
     server::add_realtime_relay(http, relay);
     http.start();
     readiness.set("realtime", true,
-                  sandbox_realtime ? "sandbox assistant (no OPENAI_API_KEY)" : "OpenAI Realtime, model " + config.openai.model);
+                  assistant.sandbox ? "sandbox assistant (no OPENAI_API_KEY)" : "OpenAI Realtime, model " + config.openai.model);
     if (sandbox) deliver_sandbox_webhooks_to(sandbox_calendly, http.port());
     readiness.set("server", true);
     log::info("listening", {{"host", config.server.host},

@@ -16,6 +16,7 @@
 #include <boost/asio/write.hpp>
 
 #include <stdexcept>
+#include <vector>
 
 namespace calrt::server {
 namespace asio = boost::asio;
@@ -50,6 +51,7 @@ struct HttpServer::State : ServerState {
     asio::io_context& io;
     tcp::acceptor acceptor;
     std::uint16_t bound_port = 0;
+    std::vector<std::function<void()>> shutdown_hooks;  // set while wiring, before start()
 };
 
 namespace {
@@ -71,6 +73,10 @@ HttpServer::~HttpServer() {
 
 void HttpServer::on_upgrade(std::string path, UpgradeHandler handler) {
     state_->upgrade_routes.emplace(std::move(path), std::move(handler));
+}
+
+void HttpServer::on_shutdown(std::function<void()> hook) {
+    state_->shutdown_hooks.push_back(std::move(hook));
 }
 
 void HttpServer::start() {
@@ -102,6 +108,7 @@ void HttpServer::shutdown(std::chrono::milliseconds grace, std::function<void()>
         state->acceptor.close(ec);
     });
     for (auto& session : state_->live_sessions()) session->drain();
+    for (auto& hook : state_->shutdown_hooks) hook();
 
     auto wait = [](std::shared_ptr<State> state, std::chrono::milliseconds grace_period,
                    std::function<void()> on_done) -> asio::awaitable<void> {

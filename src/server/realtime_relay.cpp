@@ -87,7 +87,7 @@ asio::awaitable<void> serve(std::shared_ptr<RelayShared> shared,
         co_return;
     }
     // Count first, then check, so that concurrent upgrades cannot both take the last place.
-    if (shared->active.fetch_add(1) >= shared->context.limits.max_sessions) {
+    if (shared->active.fetch_add(1) >= shared->context.limits.max_sessions || shared->stopping) {
         shared->active.fetch_sub(1);
         metrics.counter("calrt_realtime_refusals_total", "Relay connections refused",
                         {{"reason", "relay_busy"}})
@@ -120,6 +120,13 @@ asio::awaitable<void> serve(std::shared_ptr<RelayShared> shared,
     }
     auto session = std::make_shared<RelaySession>(*shared, executor, std::move(*browser),
                                                   connection->request_id);
+    struct Registered {
+        RelayShared& shared;
+        std::uint64_t id;
+        ~Registered() { shared.remove_session(id); }
+    } registered{*shared, shared->add_session(session)};
+    // Shutdown may have begun while the upgrade was answered: end at once, as shut_down() would.
+    if (shared->stopping) session->end_for_shutdown();
     co_await RelaySession::run(std::move(session));
 }
 
@@ -154,6 +161,7 @@ void add_realtime_relay(HttpServer& server, RelayContext& context) {
     server.on_upgrade("/api/realtime", [shared](std::unique_ptr<UpgradeConnection> connection) {
         return serve(shared, std::move(connection));
     });
+    server.on_shutdown([shared] { shared->shut_down(); });
 }
 
 }  // namespace calrt::server

@@ -8,7 +8,7 @@
 #include <variant>
 
 #include "calrt/core/logging.hpp"
-#include "calrt/server/assistant_instructions.hpp"
+#include "calrt/realtime/assistant_instructions.hpp"
 #include "calrt/server/booking_confirmation.hpp"
 #include "calrt/server/relay_policy.hpp"
 
@@ -45,6 +45,31 @@ RelayShared::RelayShared(RelayContext& relay_context)
           "calrt_realtime_confirmations_total",
           "Live booking confirmations sent into relay sessions")) {}
 
+std::uint64_t RelayShared::add_session(const std::shared_ptr<RelaySession>& session) {
+    const std::lock_guard lock(sessions_mutex_);
+    const auto id = next_session_id_++;
+    sessions_.emplace(id, session);
+    return id;
+}
+
+void RelayShared::remove_session(std::uint64_t id) {
+    const std::lock_guard lock(sessions_mutex_);
+    sessions_.erase(id);
+}
+
+void RelayShared::shut_down() {
+    stopping = true;
+    std::vector<std::shared_ptr<RelaySession>> open;
+    {
+        const std::lock_guard lock(sessions_mutex_);
+        for (const auto& [id, weak] : sessions_) {
+            if (auto session = weak.lock()) open.push_back(std::move(session));
+        }
+    }
+    if (!open.empty()) log::info("closing relay sessions for shutdown", {{"open", open.size()}});
+    for (const auto& session : open) session->end_for_shutdown();
+}
+
 RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
                            net::WebSocket browser, std::string request_id)
     : shared_(shared),
@@ -52,14 +77,23 @@ RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
       browser_(std::move(browser)),
       request_id_(std::move(request_id)),
       tools_(shared.context.metrics),
-      tool_context_{shared.context.calendly, shared.context.fallback_url,
-                    shared.context.time_zones, shared.context.clock, {}},
+      tool_context_(std::make_shared<tools::CalendlyToolContext>(tools::CalendlyToolContext{
+          shared.context.calendly, shared.context.fallback_url, shared.context.time_zones,
+          shared.context.clock, {}})),
       time_limit_(executor) {
-    // The upstream session keeps this one alive (as its observer) while its tool calls run.
-    tool_context_.on_invitee_email = [this](const std::string& email) {
-        record_invitee_email(email);
-    };
     tools::register_calendly_tools(tools_, tool_context_);
+}
+
+void RelaySession::end_for_shutdown() {
+    asio::co_spawn(executor_,
+                   close_browser(shared_from_this(), net::close_code::going_away,
+                                 "server shutting down"),
+                   asio::detached);
+}
+
+asio::awaitable<void> RelaySession::close_browser(std::shared_ptr<RelaySession> self,
+                                                  std::uint16_t code, std::string reason) {
+    co_await self->browser_.close(code, std::move(reason));
 }
 
 void RelaySession::on_server_event(std::string_view, std::string_view raw_json) {
@@ -77,7 +111,7 @@ asio::awaitable<bool> RelaySession::open_upstream() {
     std::string host_name;
     if (auto host = co_await shared_.context.calendly.current_user()) host_name = host->name;
     realtime::RealtimeSessionOptions options = shared_.context.upstream;
-    options.instructions = assistant_instructions(host_name, shared_.context.clock.now());
+    options.instructions = realtime::assistant_instructions(host_name, shared_.context.clock.now());
     auto upstream =
         co_await realtime::RealtimeSession::connect(executor_, tools_, std::move(options),
                                                     shared_from_this());
@@ -157,6 +191,11 @@ asio::awaitable<void> RelaySession::enforce_time_limit(std::shared_ptr<RelaySess
 }
 
 asio::awaitable<void> RelaySession::run(std::shared_ptr<RelaySession> self) {
+    // Weak: a tool call still running after the session ended must not keep it, nor touch it.
+    std::weak_ptr<RelaySession> weak = self;
+    self->tool_context_->on_invitee_email = [weak](const std::string& email) {
+        if (auto session = weak.lock()) session->record_invitee_email(email);
+    };
     if (!co_await self->open_upstream()) {
         co_await self->browser_.write(upstream_unavailable_event());
         co_await self->browser_.close(net::close_code::internal_error, "assistant unavailable");
@@ -182,6 +221,11 @@ asio::awaitable<void> RelaySession::run(std::shared_ptr<RelaySession> self) {
     co_await self->upstream_->close("browser left");
     // The upstream session holds this one as its observer: let go of it to end the cycle.
     self->upstream_.reset();
+    // A tool that outlived its dispatch timeout still uses the Calendly client: let it finish
+    // while the server (which waits for this connection at shutdown) still stands.
+    if (!co_await self->tools_.wait_until_idle(self->shared_.context.upstream.tool_timeout)) {
+        log::warn("relay session ended with a tool still running", {{"request_id", self->request_id_}});
+    }
 }
 
 }  // namespace calrt::server

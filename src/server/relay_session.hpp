@@ -6,6 +6,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <atomic>
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -24,16 +26,30 @@
 
 namespace calrt::server {
 
+class RelaySession;
+
 // What all sessions of one relay share.
 struct RelayShared {
     explicit RelayShared(RelayContext& relay_context);
 
+    // The open sessions, so shutdown can end them with a close reason. Thread-safe.
+    std::uint64_t add_session(const std::shared_ptr<RelaySession>& session);
+    void remove_session(std::uint64_t id);
+    // Refuses new sessions from now on and closes the open ones (1001, "server shutting down").
+    void shut_down();
+
     RelayContext& context;
+    std::atomic<bool> stopping{false};
     RateLimiter connections;
     std::atomic<std::size_t> active{0};
     Gauge& active_gauge;
     Counter& sessions_total;
     Counter& confirmations_total;
+
+  private:
+    std::mutex sessions_mutex_;
+    std::uint64_t next_session_id_ = 0;
+    std::map<std::uint64_t, std::weak_ptr<RelaySession>> sessions_;
 };
 
 class RelaySession : public realtime::RealtimeObserver,
@@ -47,10 +63,16 @@ class RelaySession : public realtime::RealtimeObserver,
 
     void on_server_event(std::string_view type, std::string_view raw_json) override;
 
+    // Closes the browser side with 1001 (the session then ends as when the browser leaves).
+    // Thread-safe.
+    void end_for_shutdown();
+
   private:
     static boost::asio::awaitable<void> pump_upstream(
         std::shared_ptr<RelaySession> self, std::shared_ptr<realtime::RealtimeSession> upstream);
     static boost::asio::awaitable<void> enforce_time_limit(std::shared_ptr<RelaySession> self);
+    static boost::asio::awaitable<void> close_browser(std::shared_ptr<RelaySession> self,
+                                                      std::uint16_t code, std::string reason);
     boost::asio::awaitable<bool> open_upstream();
     void subscribe_to_bookings();
     void handle_browser_message(const std::string& text);
@@ -62,7 +84,8 @@ class RelaySession : public realtime::RealtimeObserver,
     net::WebSocket browser_;
     const std::string request_id_;
     tools::ToolRegistry tools_;
-    tools::CalendlyToolContext tool_context_;
+    // Shared with the tool handlers: a call still running after its dispatch timeout keeps it.
+    std::shared_ptr<tools::CalendlyToolContext> tool_context_;
     std::shared_ptr<realtime::RealtimeSession> upstream_;
     nlohmann::json session_config_;  // what is in force upstream
     boost::asio::steady_timer time_limit_;

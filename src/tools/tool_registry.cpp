@@ -54,7 +54,21 @@ struct ToolRegistry::Outcome {
     std::string_view label;
 };
 
-ToolRegistry::ToolRegistry(MetricsRegistry& metrics) : metrics_(metrics) {}
+ToolRegistry::ToolRegistry(MetricsRegistry& metrics)
+    : metrics_(metrics), running_(std::make_shared<std::atomic<std::size_t>>(0)) {}
+
+std::size_t ToolRegistry::running_handlers() const noexcept { return running_->load(); }
+
+asio::awaitable<bool> ToolRegistry::wait_until_idle(std::chrono::milliseconds limit) const {
+    // Polling is enough: this runs once, when a session ends with a timed-out tool still running.
+    asio::steady_timer pause(co_await asio::this_coro::executor);
+    const auto deadline = steady_clock::now() + limit;
+    while (running_->load() > 0 && steady_clock::now() < deadline) {
+        pause.expires_after(std::chrono::milliseconds(10));
+        co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    co_return running_->load() == 0;
+}
 
 void ToolRegistry::add(ToolSpec spec, ToolHandler handler) {
     if (!valid_tool_name(spec.name))
@@ -111,7 +125,19 @@ asio::awaitable<json> ToolRegistry::dispatch(std::string name, std::string argum
 namespace {
 
 // A named coroutine, not a lambda: GCC 12 destroys a coroutine lambda's by-value captures twice.
-asio::awaitable<json> run_handler(ToolHandler handler, json arguments) { co_return co_await handler(arguments); }
+// `running` counts the handler from its first step until its frame ends, whether or not anyone
+// still waits for its result.
+asio::awaitable<json> run_handler(ToolHandler handler, json arguments,
+                                  std::shared_ptr<std::atomic<std::size_t>> running) {
+    struct Running {
+        std::atomic<std::size_t>& count;
+        explicit Running(std::atomic<std::size_t>& c) : count(c) { ++count; }
+        ~Running() { --count; }
+        Running(const Running&) = delete;
+        Running& operator=(const Running&) = delete;
+    } counted(*running);
+    co_return co_await handler(arguments);
+}
 
 }  // namespace
 
@@ -136,7 +162,7 @@ asio::awaitable<ToolRegistry::Outcome> ToolRegistry::run(const Tool& tool,
     auto strand = asio::make_strand(executor);
     auto call = std::make_shared<PendingCall>(strand, timeout);
     asio::co_spawn(
-        executor, run_handler(tool.handler, std::move(arguments)),
+        executor, run_handler(tool.handler, std::move(arguments), running_),
         asio::bind_executor(strand, [call](std::exception_ptr failure, json result) {
             call->finished = true;
             call->failure = failure;

@@ -39,6 +39,14 @@ json error_event(std::string_view code, std::string message, const json& cause) 
               {"event_id", cause.is_object() ? cause.value("event_id", json()) : json()}}}};
 }
 
+std::string input_text_of(const json& message_item) {
+    std::string text;
+    for (const auto& part : message_item.value("content", json::array())) {
+        if (part.value("type", "") == "input_text") text += part.value("text", "");
+    }
+    return text;
+}
+
 std::string quote_outputs(const std::vector<json>& outputs) {
     std::string text = "Fake Realtime answer using";
     for (const auto& output : outputs)
@@ -116,13 +124,17 @@ class FakeConversation {
             std::lock_guard lock(state_->mutex);
             state_->function_call_outputs.push_back(item);
         } else if (type == "message" && item.value("role", "") == "user") {
-            std::string text;
-            for (const auto& part : item.value("content", json::array())) {
-                if (part.value("type", "") == "input_text") text += part.value("text", "");
-            }
+            std::string text = input_text_of(item);
             unanswered_.push_back(text);
             std::lock_guard lock(state_->mutex);
             state_->user_texts.push_back(text);
+        } else if (type == "message" && item.value("role", "") == "system") {
+            // A note from the application (the relay's booking confirmation): the next
+            // response.create answers it before any user text.
+            std::string text = input_text_of(item);
+            system_notes_.push_back(text);
+            std::lock_guard lock(state_->mutex);
+            state_->system_texts.push_back(text);
         }
         if (!item.contains("id")) item["id"] = out_.next_id("item");
         item["object"] = "realtime.item";
@@ -147,6 +159,13 @@ class FakeConversation {
                 awaiting_->answer ? awaiting_->answer(outputs) : quote_outputs(outputs);
             awaiting_.reset();
             return out_.answer(answer, spoken());
+        }
+        if (!system_notes_.empty()) {
+            const std::string note = system_notes_.front();
+            system_notes_.pop_front();
+            return out_.answer(state_->options.sandbox ? sandbox_note_answer(note)
+                                                       : "Fake Realtime noted: " + note,
+                               spoken());
         }
         if (unanswered_.empty())
             return out_.answer("Fake Realtime: there is nothing new to answer.", spoken());
@@ -192,6 +211,7 @@ class FakeConversation {
     ResponseStreamer out_;
     json session_;
     std::deque<std::string> unanswered_;
+    std::deque<std::string> system_notes_;
     std::optional<AwaitingOutputs> awaiting_;
     std::set<std::string, std::less<>> issued_calls_;
     std::map<std::string, json> outputs_;

@@ -181,6 +181,11 @@ std::vector<std::string> FakeRealtime::user_texts() const {
     return state_->user_texts;
 }
 
+std::vector<std::string> FakeRealtime::system_texts() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->system_texts;
+}
+
 std::vector<std::string> FakeRealtime::client_event_types() const {
     std::lock_guard lock(state_->mutex);
     return state_->client_event_types;

@@ -83,6 +83,7 @@ class FakeRealtime {
         const;  // the "session" object of each session.update
     std::vector<nlohmann::json> function_call_outputs() const;  // the items of function_call_output
     std::vector<std::string> user_texts() const;
+    std::vector<std::string> system_texts() const;  // the text of each system message item
     std::vector<std::string> client_event_types() const;  // every client event's type, in order
     // For each response.create received: how many function_call_outputs had arrived before it on
     // that connection since its last response.

@@ -27,6 +27,7 @@ struct FakeRealtime::State {
     std::vector<nlohmann::json> session_updates;
     std::vector<nlohmann::json> function_call_outputs;
     std::vector<std::string> user_texts;
+    std::vector<std::string> system_texts;
     std::vector<std::string> client_event_types;
     std::vector<std::size_t> outputs_before_response_create;
     std::size_t accepted = 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 #include <sstream>
 #include <vector>
 
@@ -109,6 +110,70 @@ std::optional<std::string> event_type_between_book_and_at(std::string_view text)
     return type;
 }
 
+// "is the 30 minute meeting available ..." or "availability for the intro call on ..." -> the
+// meeting type's words; nullopt when none is named ("is anything available").
+std::optional<std::string> event_type_for_availability(std::string_view text) {
+    const std::string lower = lowercase(text);
+    const auto skip_leading = [](const std::vector<std::string>& words, std::size_t from) {
+        static const std::set<std::string, std::less<>> kFillers = {
+            "the", "a", "an", "your", "there", "anything", "something", "any", "time"};
+        while (from < words.size() && kFillers.contains(lowercase(trim_punctuation(words[from]))))
+            ++from;
+        return from;
+    };
+    const auto joined = [](const std::vector<std::string>& words, std::size_t from, std::size_t to) {
+        std::string out;
+        for (std::size_t i = from; i < to; ++i) out += (out.empty() ? "" : " ") + trim_punctuation(words[i]);
+        return out;
+    };
+    // Before "available": the words after the last " is ".
+    if (const auto available = lower.find(" available"); available != std::string::npos) {
+        const auto is = lower.rfind("is ", available);
+        if (is != std::string::npos && (is == 0 || lower[is - 1] == ' ')) {
+            const auto words = words_of(text.substr(is + 3, available - is - 3));
+            const auto from = skip_leading(words, 0);
+            if (from < words.size()) return joined(words, from, words.size());
+        }
+    }
+    // After "availability for" / "available for" / "free for": up to a date, zone or stop word.
+    for (std::string_view marker : {"availability for ", "available for ", "free for "}) {
+        const auto at = lower.find(marker);
+        if (at == std::string::npos) continue;
+        const auto words = words_of(text.substr(at + marker.size()));
+        const auto from = skip_leading(words, 0);
+        std::size_t to = from;
+        static const std::set<std::string, std::less<>> kStops = {"on", "in", "from", "this", "next",
+                                                                 "between", "during", "today", "tomorrow"};
+        while (to < words.size()) {
+            const std::string clean = trim_punctuation(words[to]);
+            if (kStops.contains(lowercase(clean)) || tools::is_calendar_date(clean) ||
+                looks_like_timezone(clean))
+                break;
+            const bool last = words[to].back() == ',' || words[to].back() == '?' || words[to].back() == '.';
+            ++to;
+            if (last) break;
+        }
+        if (to > from) return joined(words, from, to);
+    }
+    return std::nullopt;
+}
+
+// For an availability answer: how to book its first open time in the sandbox, which has no memory
+// of the conversation, so the person can copy the exact phrase.
+std::string booking_hint(const json& output) {
+    if (!output.is_object() || !output.contains("days") || !output["days"].is_array()) return {};
+    for (const auto& day : output["days"]) {
+        if (!day.contains("slots") || !day["slots"].is_array() || day["slots"].empty()) continue;
+        const std::string name =
+            output.contains("event_type") ? output["event_type"].value("name", std::string("meeting"))
+                                          : std::string("meeting");
+        return " To book the first one here, say: \"Book a " + name + " at " +
+               day["slots"][0].get<std::string>() + ", my name is <your name>, <your email>, " +
+               output.value("timezone", std::string("UTC")) + "\".";
+    }
+    return {};
+}
+
 std::string describe(const json& output) {
     if (output.is_object()) {
         if (auto error = output.find("error"); error != output.end() && error->is_object()) {
@@ -116,7 +181,12 @@ std::string describe(const json& output) {
         }
         if (auto message = output.find("message");
             message != output.end() && message->is_string()) {
-            return message->get<std::string>();
+            std::string text = message->get<std::string>();
+            if (const auto hint = booking_hint(output); !hint.empty()) {
+                if (!text.empty() && text.back() != '.') text += '.';
+                text += hint;
+            }
+            return text;
         }
     }
     std::string dumped = output.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -165,6 +235,7 @@ FakeTurn sandbox_turn(std::string_view user_text) {
             arguments["start_date"] = *date;
         }
         if (auto zone = find_word(user_text, looks_like_timezone)) arguments["timezone"] = *zone;
+        if (auto type = event_type_for_availability(user_text)) arguments["event_type"] = *type;
         return calling("check_meeting_availability", std::move(arguments));
     }
     FakeTurn help;
@@ -179,6 +250,13 @@ FakeTurn sandbox_turn(std::string_view user_text) {
                "Ada Lovelace, ada@example.com, Europe/London\".";
     };
     return help;
+}
+
+std::string sandbox_note_answer(std::string_view note) {
+    // Sentences end at ". " (a full stop inside a time such as "10.30" is not followed by a space).
+    const auto end = note.find(". ");
+    const std::string_view first = end == std::string_view::npos ? note : note.substr(0, end + 1);
+    return std::string(kIntro) + "good news! " + std::string(first);
 }
 
 std::string sandbox_audio_notice() {

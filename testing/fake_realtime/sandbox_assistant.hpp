@@ -19,6 +19,10 @@ namespace calrt::testing {
 
 FakeTurn sandbox_turn(std::string_view user_text);
 
+// The reply to a system note the application added (e.g. the relay's booking confirmation): the
+// note's first sentence, the part that states what happened.
+std::string sandbox_note_answer(std::string_view note);
+
 // The reply to input audio, which the sandbox cannot hear.
 std::string sandbox_audio_notice();
 

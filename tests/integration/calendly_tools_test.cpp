@@ -47,7 +47,7 @@ class CalendlyToolsTest : public ::testing::Test {
     void use_client(calendly::CalendlyClientOptions options) {
         client = std::make_unique<calendly::CalendlyClient>(fake.io.get_executor(),
                                                             std::move(options), metrics, clock);
-        context = std::make_unique<CalendlyToolContext>(CalendlyToolContext{
+        context = std::make_shared<CalendlyToolContext>(CalendlyToolContext{
             *client, std::string(fallback_url), zones, clock,
             [this](const std::string& email) { invitee_emails.push_back(email); }});
     }
@@ -79,7 +79,7 @@ class CalendlyToolsTest : public ::testing::Test {
     std::unique_ptr<calendly::CalendlyClient> client;
     std::vector<std::string>
         invitee_emails;  // written on an I/O thread, read after the call returned
-    std::unique_ptr<CalendlyToolContext> context;
+    std::shared_ptr<CalendlyToolContext> context;
 };
 
 std::string error_code(const json& result) {
@@ -439,7 +439,7 @@ TEST_F(CalendlyToolsTest, BookMeetingServerErrorIsReportedAsUnconfirmedNotRetrie
 
 TEST_F(CalendlyToolsTest, RegisteredToolsAreAdvertisedAndDispatched) {
     ToolRegistry registry(metrics);
-    register_calendly_tools(registry, *context);
+    register_calendly_tools(registry, context);
     EXPECT_EQ(registry.names(),
               (std::vector<std::string>{"get_available_meeting_types", "check_meeting_availability",
                                         "schedule_call", "book_meeting"}));
@@ -459,7 +459,7 @@ TEST_F(CalendlyToolsTest, RegisteredToolsAreAdvertisedAndDispatched) {
 
 TEST_F(CalendlyToolsTest, RegistryHoldsArgumentsToTheToolSchemas) {
     ToolRegistry registry(metrics);
-    register_calendly_tools(registry, *context);
+    register_calendly_tools(registry, context);
     const std::vector<std::pair<std::string, std::string>> calls = {
         {"schedule_call", R"({"name": "Ada Lovelace"})"},
         {"schedule_call", R"({"name": "Ada Lovelace", "email": "not-an-address"})"},

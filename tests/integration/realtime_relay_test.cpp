@@ -6,6 +6,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <functional>
+#include <future>
 #include <nlohmann/json.hpp>
 
 #include "calrt/calendly/calendly_client.hpp"
@@ -333,6 +334,64 @@ TEST_F(RealtimeRelayTest, BookingWebhookForThisSessionsEmailConfirmsLive) {
     EXPECT_NE(text.find("confirmed"), std::string::npos) << text;
     EXPECT_NE(text.find("30 Minute Meeting"), std::string::npos) << text;
     EXPECT_EQ(fake_calendly.bookings().size(), 1u);
+    // ... and asked the model to say so: the answer to that response.create is about the note.
+    ASSERT_TRUE(read_until(browser, of_type("response.output_text.done")));
+    EXPECT_EQ(seen.back()["text"], "Fake Realtime noted: " + text);
+    EXPECT_EQ(fake_realtime.system_texts(), std::vector<std::string>{text});
+}
+
+TEST_F(RealtimeRelayTest, BookingWebhookForAnotherEmailIsNotAnnounced) {
+    start();
+    const std::string type_uri = fake_calendly.event_type_uri("30min");
+    const auto now = std::chrono::time_point_cast<std::chrono::seconds>(clock.now());
+    auto slots = io.run(calendly_client->available_times(type_uri, {now + 1h, now + 24h * 7}));
+    ASSERT_TRUE(slots && slots->size() >= 2);
+    json schedule = {{"name", "Bob Byte"}, {"email", "bob@example.com"}};
+    fake_realtime.on_user_text("link", FakeTurn::calling({FakeToolCall{"schedule_call", schedule}}));
+    auto browser = open();
+    say(browser, "Send me a link");
+    ASSERT_TRUE(read_until(browser, of_type("response.output_text.done")));
+
+    // Someone else books (their webhook reaches this service first), then Bob does.
+    calendly::InviteeRequest other{type_uri, slots->at(0).start_time, "Eve Other", "eve@example.com", "UTC"};
+    ASSERT_TRUE(io.run(calendly_client->create_invitee(std::move(other))));
+    calendly::InviteeRequest bob{type_uri, slots->at(1).start_time, "Bob Byte", "BOB@example.com", "UTC"};
+    ASSERT_TRUE(io.run(calendly_client->create_invitee(std::move(bob))));
+
+    ASSERT_TRUE(read_until(browser, [](const json& event) {
+        return event.value("type", "") == "conversation.item.added" &&
+               event["item"].value("role", "") == "system";
+    }));
+    const std::string text = seen.back()["item"]["content"][0]["text"];
+    EXPECT_NE(text.find("BOB@example.com"), std::string::npos) << text;
+    EXPECT_EQ(text.find("eve@example.com"), std::string::npos) << text;
+    // Deliveries are published in order, so Eve's was seen (and passed over) before Bob's.
+    std::size_t system_items = 0;
+    for (const auto& event : seen) {
+        if (event.value("type", "") == "conversation.item.added" &&
+            event["item"].value("role", "") == "system") {
+            ++system_items;
+        }
+    }
+    EXPECT_EQ(system_items, 1u);
+    EXPECT_EQ(metrics.counter("calrt_realtime_confirmations_total", "").value(), 1u);
+}
+
+TEST_F(RealtimeRelayTest, ShutdownClosesOpenSessionsWithGoingAway) {
+    start();
+    auto browser = open();
+    ASSERT_TRUE(test::wait_until([&] { return fake_realtime.open_connections() == 1; }));
+    std::promise<void> drained;
+    const auto started = std::chrono::steady_clock::now();
+    http->shutdown(10s, [&drained] { drained.set_value(); });
+    EXPECT_FALSE(read_until(browser, [](const json&) { return false; }));
+    ASSERT_TRUE(browser.peer_close());
+    EXPECT_EQ(browser.peer_close()->code, net::close_code::going_away);
+    EXPECT_EQ(browser.peer_close()->reason, "server shutting down");
+    // The server did not sit out its grace period waiting for the session.
+    ASSERT_EQ(drained.get_future().wait_for(5s), std::future_status::ready);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+    EXPECT_TRUE(test::wait_until([&] { return fake_realtime.open_connections() == 0; }));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,9 +12,16 @@
 namespace calrt::test {
 
 ChildProcess::ChildProcess(const std::string& program, const std::vector<std::string>& args,
-                           const std::map<std::string, std::string>& environment, const std::string& working_dir) {
+                           const std::map<std::string, std::string>& environment, const std::string& working_dir,
+                           bool pipe_stdin) {
     int pipe_fds[2];
     if (::pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
+    int stdin_fds[2] = {-1, -1};
+    // A socket pair rather than a pipe: send() with MSG_NOSIGNAL cannot raise SIGPIPE in the test
+    // when the child has already exited. The child polls it exactly as it would a pipe.
+    if (pipe_stdin && ::socketpair(AF_UNIX, SOCK_STREAM, 0, stdin_fds) != 0) {
+        throw std::runtime_error("socketpair failed");
+    }
     std::vector<std::string> env_strings;
     for (const auto& [k, v] : environment) env_strings.push_back(k + "=" + v);
     std::vector<char*> argv;
@@ -31,12 +39,35 @@ ChildProcess::ChildProcess(const std::string& program, const std::vector<std::st
         ::dup2(pipe_fds[1], STDERR_FILENO);
         ::close(pipe_fds[0]);
         ::close(pipe_fds[1]);
+        if (pipe_stdin) {
+            ::dup2(stdin_fds[0], STDIN_FILENO);
+            ::close(stdin_fds[0]);
+            ::close(stdin_fds[1]);
+        }
         if (::chdir(working_dir.c_str()) != 0) ::_exit(126);
         ::execve(program.c_str(), argv.data(), envp.data());
         ::_exit(127);
     }
     ::close(pipe_fds[1]);
     stderr_fd_ = pipe_fds[0];
+    if (pipe_stdin) {
+        ::close(stdin_fds[0]);
+        stdin_fd_ = stdin_fds[1];
+    }
+}
+
+void ChildProcess::write_stdin(std::string_view text) {
+    if (stdin_fd_ < 0) throw std::logic_error("the child's stdin is not a pipe (or is closed)");
+    while (!text.empty()) {
+        const auto n = ::send(stdin_fd_, text.data(), text.size(), MSG_NOSIGNAL);
+        if (n <= 0) throw std::runtime_error("writing to the child's stdin failed");
+        text.remove_prefix(static_cast<std::size_t>(n));
+    }
+}
+
+void ChildProcess::close_stdin() {
+    if (stdin_fd_ >= 0) ::close(stdin_fd_);
+    stdin_fd_ = -1;
 }
 
 ChildProcess::~ChildProcess() {
@@ -45,6 +76,7 @@ ChildProcess::~ChildProcess() {
         ::waitpid(pid_, nullptr, 0);
     }
     if (stderr_fd_ >= 0) ::close(stderr_fd_);
+    close_stdin();
 }
 
 bool ChildProcess::read_more(std::chrono::milliseconds timeout) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <sys/types.h>
 #include <vector>
 
@@ -13,8 +14,11 @@ namespace calrt::test {
 
 class ChildProcess {
 public:
+    // With `pipe_stdin`, the child's standard input is a stream socket fed by write_stdin();
+    // otherwise it is inherited.
     ChildProcess(const std::string& program, const std::vector<std::string>& args,
-                 const std::map<std::string, std::string>& environment, const std::string& working_dir = ".");
+                 const std::map<std::string, std::string>& environment, const std::string& working_dir = ".",
+                 bool pipe_stdin = false);
     ~ChildProcess();
     ChildProcess(const ChildProcess&) = delete;
     ChildProcess& operator=(const ChildProcess&) = delete;
@@ -23,6 +27,9 @@ public:
     std::optional<std::string> wait_for_line(const std::string& needle,
                                              std::chrono::milliseconds timeout = std::chrono::seconds(10));
     void signal(int signal_number);
+    // Writes to the child's standard input (pipe_stdin only); close_stdin() sends end of input.
+    void write_stdin(std::string_view text);
+    void close_stdin();
     // Waits for exit; returns the exit code, or nullopt on timeout (the child is then killed).
     std::optional<int> wait_exit(std::chrono::milliseconds timeout = std::chrono::seconds(10));
     // Everything read from stderr so far, plus whatever remains until EOF.
@@ -34,6 +41,7 @@ private:
 
     pid_t pid_ = -1;
     int stderr_fd_ = -1;
+    int stdin_fd_ = -1;
     std::string buffer_;
     std::size_t consumed_ = 0;
     bool exited_ = false;

@@ -30,6 +30,15 @@ TEST(SandboxAssistant, AvailabilityQuestionChecksAvailabilityWithDateAndTimezone
     EXPECT_EQ(call.arguments, (json{{"start_date", "2030-01-31"}, {"timezone", "Europe/Berlin"}}));
 }
 
+TEST(SandboxAssistant, AvailabilityQuestionPassesTheMeetingTypeItNames) {
+    EXPECT_EQ(only_call(sandbox_turn("Is the 30 minute meeting available on 2030-01-31?")).arguments,
+              (json{{"event_type", "30 minute meeting"}, {"start_date", "2030-01-31"}}));
+    EXPECT_EQ(only_call(sandbox_turn("What is your availability for the Intro Call next week?"))
+                  .arguments,
+              (json{{"event_type", "Intro Call"}}));
+    EXPECT_EQ(only_call(sandbox_turn("Is there anything available?")).arguments, json::object());
+}
+
 TEST(SandboxAssistant, ScheduleRequestSendsNameAndEmailFound) {
     const auto call =
         only_call(sandbox_turn("Please schedule a call. My name is Ada Lovelace, ada@example.com"));
@@ -83,6 +92,18 @@ TEST(ResponseStreamerPieces, SplitsWithoutBreakingCharacters) {
         joined += piece;
     }
     EXPECT_EQ(joined, text);
+}
+
+TEST(SandboxAssistant, SystemNoteIsAnsweredWithItsFirstSentence) {
+    const std::string answer = sandbox_note_answer(
+        "Calendly has just confirmed the booking of \"Intro\" starting 2030-01-31T10:30:00+00:00 "
+        "for ada@example.com. Tell the person now, briefly.");
+    EXPECT_NE(answer.find("Sandbox assistant"), std::string::npos) << answer;
+    EXPECT_NE(answer.find("confirmed the booking of \"Intro\" starting 2030-01-31T10:30:00+00:00 "
+                          "for ada@example.com."),
+              std::string::npos)
+        << answer;
+    EXPECT_EQ(answer.find("Tell the person"), std::string::npos) << answer;
 }
 
 }  // namespace

@@ -107,6 +107,24 @@ TEST_F(ToolRegistryTest, SlowHandlerAnswersTimeoutWithoutWaitingForIt) {
     EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
 }
 
+TEST_F(ToolRegistryTest, HandlerLeftRunningAfterItsTimeoutIsCountedUntilItEnds) {
+    registry.add({"late", "Answers after the deadline.", {{"type", "object"}}},
+                 [](const json&) -> boost::asio::awaitable<json> {
+                     boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor,
+                                                     200ms);
+                     co_await timer.async_wait(boost::asio::use_awaitable);
+                     co_return json::object();
+                 });
+    EXPECT_EQ(registry.running_handlers(), 0u);
+    EXPECT_EQ(dispatch("late", "{}", 20ms)["error"]["code"], "tool_timeout");
+    EXPECT_EQ(registry.running_handlers(), 1u);
+    EXPECT_FALSE(io.run(registry.wait_until_idle(1ms)));
+    EXPECT_TRUE(io.run(registry.wait_until_idle(5s)));
+    EXPECT_EQ(registry.running_handlers(), 0u);
+    dispatch("greet", R"({"name":"Ada"})");
+    EXPECT_EQ(registry.running_handlers(), 0u);  // a finished call leaves no count behind
+}
+
 TEST_F(ToolRegistryTest, ThrowingHandlerAnswersToolFailed) {
     registry.add({"broken", "Throws.", {{"type", "object"}}},
                  [](const json&) -> boost::asio::awaitable<json> {

@@ -30,6 +30,10 @@ public:
     // WebSocket upgrades on `path` go to `handler`, which takes over the connection.
     void on_upgrade(std::string path, UpgradeHandler handler);
 
+    // `hook` runs once when shutdown() begins (on the calling thread), so owners of long-lived
+    // upgraded connections can end them with a close reason within the grace period.
+    void on_shutdown(std::function<void()> hook);
+
     // Binds and starts accepting. Throws std::runtime_error naming the address when it cannot listen
     // (start-up misconfiguration).
     void start();

@@ -11,6 +11,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -21,8 +22,9 @@
 
 namespace calrt::tools {
 
-// What the Calendly tools work with. Everything is borrowed: it must outlive the registry the
-// tools are registered in (and any call still running after a dispatch timeout).
+// What the Calendly tools work with. The handlers share ownership of the context itself; what it
+// borrows (client, zones, clock) must outlive the registry and any call still running after a
+// dispatch timeout (ToolRegistry::wait_until_idle).
 struct CalendlyToolContext {
     calendly::CalendlyClient& calendly;
     // CALENDLY_FALLBACK_URL: the public booking page offered when Calendly's API fails; may be
@@ -36,8 +38,8 @@ struct CalendlyToolContext {
     std::function<void(const std::string& email)> on_invitee_email;
 };
 
-// Adds the four tools; `context` is captured by reference.
-void register_calendly_tools(ToolRegistry& registry, CalendlyToolContext& context);
+// Adds the four tools; each handler keeps `context` alive while it runs.
+void register_calendly_tools(ToolRegistry& registry, std::shared_ptr<CalendlyToolContext> context);
 
 ToolSpec get_available_meeting_types_spec();
 ToolSpec check_meeting_availability_spec();

@@ -9,9 +9,11 @@
 // counted in calrt_tool_calls_total{tool,outcome} and calrt_tool_call_duration_seconds{tool}.
 
 #include <boost/asio/awaitable.hpp>
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -60,6 +62,12 @@ class ToolRegistry {
     boost::asio::awaitable<nlohmann::json> dispatch(std::string name, std::string arguments_json,
                                                     std::chrono::milliseconds timeout) const;
 
+    // Handlers running now, including those still finishing after their dispatch timed out.
+    std::size_t running_handlers() const noexcept;
+    // Waits until no handler runs (checking every 10 ms), at most `limit`; true when none runs.
+    // Whoever owns what the handlers borrow waits here before letting it go.
+    boost::asio::awaitable<bool> wait_until_idle(std::chrono::milliseconds limit) const;
+
   private:
     struct Tool {
         ToolSpec spec;
@@ -73,6 +81,8 @@ class ToolRegistry {
                 std::chrono::steady_clock::duration took) const;
 
     MetricsRegistry& metrics_;
+    // Shared with each handler's frame, which may outlive a timed-out dispatch.
+    std::shared_ptr<std::atomic<std::size_t>> running_;
     std::vector<Tool> tools_;
     std::map<std::string, std::size_t, std::less<>> index_;
 };

@@ -1,6 +1,6 @@
-#include "calrt/server/assistant_instructions.hpp"
+#include "calrt/realtime/assistant_instructions.hpp"
 
-namespace calrt::server {
+namespace calrt::realtime {
 
 std::string assistant_instructions(std::string_view host_name, Timestamp now) {
     const std::string host = host_name.empty() ? std::string("the host") : std::string(host_name);
@@ -20,4 +20,4 @@ std::string assistant_instructions(std::string_view host_name, Timestamp now) {
            "plainly and offer the booking link it gives.";
 }
 
-}  // namespace calrt::server
+}  // namespace calrt::realtime

@@ -8,9 +8,9 @@
 
 #include "calrt/core/time.hpp"
 
-namespace calrt::server {
+namespace calrt::realtime {
 
 // `host_name` may be empty (Calendly unreachable): the instructions then say "the host".
 std::string assistant_instructions(std::string_view host_name, Timestamp now);
 
-}  // namespace calrt::server
+}  // namespace calrt::realtime
