@@ -55,13 +55,24 @@ bool overrides_locked_response_fields(const json& event) {
     return false;
 }
 
-// The voice (audio.output.voice) and turn detection (audio.input.turn_detection) of a browser's
-// session object, or nullopt when it tries to set anything else.
+// The API answers in one output modality: ["audio"] (with a transcript) or ["text"].
+bool is_output_modalities(const json& value) {
+    return value == json::array({"audio"}) || value == json::array({"text"});
+}
+
+// The voice (audio.output.voice), turn detection (audio.input.turn_detection) and output
+// modality (output_modalities, for a page that reads rather than listens) of a browser's session
+// object, or nullopt when it tries to set anything else.
 std::optional<json> allowed_session_changes(const json& session) {
     json changes = json::object();
     for (const auto& [key, value] : session.items()) {
         if (key == "type") {
             if (value != "realtime") return std::nullopt;
+            continue;
+        }
+        if (key == "output_modalities") {
+            if (!is_output_modalities(value)) return std::nullopt;
+            changes["output_modalities"] = value;
             continue;
         }
         if (key != "audio" || !value.is_object()) return std::nullopt;
@@ -120,8 +131,9 @@ BrowserEventDecision decide_browser_event(std::string_view text, const json& ses
         std::optional<json> changes;
         if (session != event.end() && session->is_object()) changes = allowed_session_changes(*session);
         if (!changes) {
-            return refuse("session.update may change only audio.output.voice and "
-                          "audio.input.turn_detection",
+            return refuse("session.update may change only audio.output.voice, "
+                          "audio.input.turn_detection and output_modalities ([\"audio\"] or "
+                          "[\"text\"])",
                           event_id);
         }
         json merged = session_config;

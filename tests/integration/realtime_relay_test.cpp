@@ -15,6 +15,7 @@
 #include "calrt/server/webhook_routes.hpp"
 #include "calrt/store/webhook_store.hpp"
 #include "support/io_threads.hpp"
+#include "support/realtime_events_reader.hpp"
 #include "support/running_server.hpp"
 #include "support/temp_dir.hpp"
 #include "support/webhook_store_support.hpp"
@@ -32,12 +33,7 @@ using calrt::testing::FakeTurn;
 constexpr const char* kOpenAiKey = "sk-test-relay-secret-key";
 constexpr const char* kWebhookKey = "relay-test-webhook-signing-key";
 
-json user_message(const std::string& text) {
-    json content = json::array();
-    content.push_back(json{{"type", "input_text"}, {"text", text}});
-    return json{{"type", "conversation.item.create"},
-                {"item", json{{"type", "message"}, {"role", "user"}, {"content", content}}}};
-}
+using test::user_message;
 
 class RealtimeRelayTest : public ::testing::Test {
   protected:
@@ -105,29 +101,11 @@ class RealtimeRelayTest : public ::testing::Test {
 
     // Reads events (recorded in `seen`) until one satisfies `done`; false when the socket ends.
     bool read_until(net::WebSocket& socket, const std::function<bool(const json&)>& done) {
-        for (;;) {
-            // Pings keep an idle socket open, so the test sets its own deadline per event.
-            auto pending = io.spawn(socket.read());
-            if (pending.wait_for(5s) != std::future_status::ready) {
-                socket.abort();
-                pending.wait();
-                ADD_FAILURE() << "no event within 5 s; last seen: " << (seen_text.empty() ? "" : seen_text.back());
-                return false;
-            }
-            auto text = pending.get();
-            if (!text) {
-                ended_with = text.error().code;
-                return false;
-            }
-            seen_text.push_back(*text);
-            json event = json::parse(*text, nullptr, false);
-            seen.push_back(event);
-            if (done(event)) return true;
-        }
+        return test::read_events_until(io, socket, log, done);
     }
 
     static std::function<bool(const json&)> of_type(std::string type) {
-        return [type](const json& event) { return event.value("type", "") == type; };
+        return test::event_of_type(std::move(type));
     }
 
     void send(net::WebSocket& socket, const json& event) {
@@ -154,9 +132,10 @@ class RealtimeRelayTest : public ::testing::Test {
     std::unique_ptr<WebhookRouteContext> webhook_context;
     std::unique_ptr<RelayContext> relay_context;
     std::unique_ptr<HttpServer> http;
-    std::vector<json> seen;
-    std::vector<std::string> seen_text;
-    std::string ended_with;  // the read error that ended read_until
+    test::EventLog log;
+    std::vector<json>& seen = log.events;
+    std::vector<std::string>& seen_text = log.texts;
+    std::string& ended_with = log.ended_with;  // the read error that ended read_until
 };
 
 TEST_F(RealtimeRelayTest, ToolCallRunsOnTheServerAndTheAnswerReachesTheBrowser) {

@@ -79,10 +79,20 @@ TEST(RelayPolicy, SessionUpdateCanTurnOffTurnDetection) {
     EXPECT_TRUE(session["audio"]["input"]["turn_detection"].is_null());
 }
 
+TEST(RelayPolicy, SessionUpdateCanSwitchToTextAnswers) {
+    const auto decision =
+        decide({{"type", "session.update"}, {"session", {{"type", "realtime"}, {"output_modalities", {"text"}}}}});
+    ASSERT_TRUE(std::holds_alternative<UpdateSession>(decision));
+    const auto& session = std::get<UpdateSession>(decision).session;
+    EXPECT_EQ(session["output_modalities"], json::array({"text"}));
+    EXPECT_EQ(session["instructions"], kSession["instructions"]);
+}
+
 TEST(RelayPolicy, SessionUpdateOfAnythingElseIsRefused) {
     for (const json& session : {json{{"instructions", "x"}}, json{{"tools", json::array()}},
                                 json{{"audio", {{"input", {{"format", {{"type", "audio/pcmu"}}}}}}}},
-                                json{{"output_modalities", {"text"}}}}) {
+                                json{{"output_modalities", json::array({"text", "audio"})}},
+                                json{{"output_modalities", json::array({"video"})}}}) {
         EXPECT_EQ(refusal_code(decide({{"type", "session.update"}, {"session", session}})),
                   "event_not_allowed")
             << session.dump();

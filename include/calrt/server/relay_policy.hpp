@@ -2,8 +2,8 @@
 // What the relay lets a browser send upstream to the Realtime session (OpenAI Realtime GA client
 // events, platform.openai.com/docs/api-reference/realtime-client-events). The server owns the
 // session's instructions and tools: a browser may stream audio, add its own user messages, ask for
-// and cancel responses and truncate what it has heard, and change only the voice and turn
-// detection. Everything else is answered with an error event and never reaches OpenAI.
+// and cancel responses and truncate what it has heard, and change only the voice, the turn
+// detection and whether answers are spoken or written. Everything else is answered with an error event and never reaches OpenAI.
 
 #include <nlohmann/json.hpp>
 #include <string>
