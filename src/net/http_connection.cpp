@@ -1,6 +1,7 @@
 #include "http_connection.hpp"
 
 #include "calrt/net/tls.hpp"
+#include "resolve.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -41,33 +42,17 @@ Error connect_failed(std::string message, ErrorKind kind = ErrorKind::upstream_f
     return Error::make(kind, "connect_failed", std::move(message));
 }
 
-// DNS has no deadline of its own, so a timer cancels the lookup. The resolver is shared with the
-// timer's handler, which may run after this coroutine has moved on.
 asio::awaitable<Result<std::vector<tcp::endpoint>>> resolve(
     const HttpTarget& target, steady_clock::time_point deadline,
     std::chrono::milliseconds connect_timeout) {
-    boost::system::error_code not_an_address;
-    const auto address = asio::ip::make_address(target.host, not_an_address);
-    if (!not_an_address) co_return std::vector<tcp::endpoint>{tcp::endpoint(address, target.port)};
-
-    auto executor = co_await asio::this_coro::executor;
-    auto resolver = std::make_shared<tcp::resolver>(executor);
-    asio::steady_timer timer(executor, deadline);
-    timer.async_wait([resolver](boost::system::error_code ec) {
-        if (!ec) resolver->cancel();
-    });
-    auto [ec, results] = co_await resolver->async_resolve(
-        target.host, std::to_string(target.port), tcp::resolver::numeric_service, as_result);
-    timer.cancel();
-    if (ec == asio::error::operation_aborted) {
+    auto [ec, endpoints] = co_await resolve_before(target.host, std::to_string(target.port), deadline);
+    if (ec == asio::error::timed_out) {
         co_return connect_failed(
             "looking up " + target.host + " timed out after " + milliseconds_text(connect_timeout),
             ErrorKind::upstream_timeout);
     }
     if (ec) co_return connect_failed("cannot resolve " + target.host + ": " + ec.message());
-    std::vector<tcp::endpoint> endpoints;
-    for (const auto& entry : results) endpoints.push_back(entry.endpoint());
-    co_return endpoints;
+    co_return std::move(endpoints);
 }
 
 Error handshake_failed(HttpConnection::TlsStream& stream, const boost::system::error_code& ec,

@@ -17,6 +17,7 @@
 #include <stdexcept>
 
 #include "calrt/net/tls.hpp"
+#include "resolve.hpp"
 #include "websocket_stream.hpp"
 
 namespace calrt::net {
@@ -68,29 +69,19 @@ Result<Endpoint> parse_endpoint(std::string_view url) {
 
 std::string where_of(const Endpoint& endpoint) { return endpoint.host + ":" + endpoint.port; }
 
-asio::awaitable<Result<tcp::resolver::results_type>> resolve(const Endpoint& endpoint,
-                                                             steady_clock::time_point deadline) {
-    auto executor = co_await asio::this_coro::executor;
-    tcp::resolver resolver(executor);
-    asio::steady_timer timer(executor, deadline);
-    bool timed_out = false;
-    // Resolution has no deadline of its own; the timer cancels it (both run on this strand).
-    timer.async_wait([&timed_out, &resolver](boost::system::error_code ec) {
-        if (ec) return;
-        timed_out = true;
-        resolver.cancel();
-    });
-    auto [ec, results] = co_await resolver.async_resolve(endpoint.host, endpoint.port, as_result);
-    timer.cancel();
-    if (timed_out) co_return connect_error("timeout", "resolving " + endpoint.host + " timed out");
+asio::awaitable<Result<std::vector<tcp::endpoint>>> resolve(const Endpoint& endpoint,
+                                                            steady_clock::time_point deadline) {
+    auto [ec, endpoints] = co_await resolve_before(endpoint.host, endpoint.port, deadline);
+    if (ec == asio::error::timed_out)
+        co_return connect_error("timeout", "resolving " + endpoint.host + " timed out");
     if (ec)
         co_return connect_error("connect_failed",
                                 "cannot resolve " + endpoint.host + ": " + ec.message());
-    co_return results;
+    co_return std::move(endpoints);
 }
 
 asio::awaitable<Result<void>> connect_tcp(beast::tcp_stream& stream, const Endpoint& endpoint,
-                                          const tcp::resolver::results_type& results,
+                                          const std::vector<tcp::endpoint>& results,
                                           steady_clock::time_point deadline) {
     stream.expires_at(deadline);
     auto [ec, connected] = co_await stream.async_connect(results, as_result);
@@ -168,7 +159,7 @@ asio::awaitable<Result<void>> upgrade(StreamWebSocket<NextLayer>& core, const En
 asio::awaitable<Result<WebSocket>> connect_plain(asio::any_io_executor strand, Endpoint endpoint,
                                                  HeaderList headers, WebSocketOptions options,
                                                  steady_clock::time_point deadline,
-                                                 tcp::resolver::results_type results) {
+                                                 std::vector<tcp::endpoint> results) {
     auto core = std::make_shared<StreamWebSocket<beast::tcp_stream>>(strand, std::move(options),
                                                                      nullptr, strand);
     if (auto connected = co_await connect_tcp(beast::get_lowest_layer(core->stream()), endpoint,
@@ -184,7 +175,7 @@ asio::awaitable<Result<WebSocket>> connect_plain(asio::any_io_executor strand, E
 asio::awaitable<Result<WebSocket>> connect_tls(asio::any_io_executor strand, Endpoint endpoint,
                                                HeaderList headers, WebSocketOptions options,
                                                steady_clock::time_point deadline,
-                                               tcp::resolver::results_type results) {
+                                               std::vector<tcp::endpoint> results) {
     std::shared_ptr<asio::ssl::context> context;
     try {
         context = make_client_tls_context(options.extra_ca_file);

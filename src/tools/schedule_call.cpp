@@ -80,16 +80,8 @@ ToolSpec schedule_call_spec() {
         "in, so they can pick a time themselves. Use it when they want to schedule but not pick a "
         "slot with you. Confirm the spelling of the name and email with the person before calling.";
     nlohmann::json properties = {
-        {"name",
-         {{"type", "string"},
-          {"minLength", 1},
-          {"maxLength", 200},
-          {"description", "The person's full name."}}},
-        {"email",
-         {{"type", "string"},
-          {"format", "email"},
-          {"maxLength", 254},
-          {"description", "The person's email address; Calendly sends the confirmation there."}}},
+        {"name", person_name_schema()},
+        {"email", person_email_schema()},
         {"purpose",
          {{"type", "string"},
           {"maxLength", 1000},

@@ -39,4 +39,18 @@ Result<std::string> required_string_argument(const nlohmann::json& arguments,
 
 nlohmann::json error_result(const Error& error) { return tool_error(error.code, error.message); }
 
+nlohmann::json person_name_schema() {
+    return {{"type", "string"},
+            {"minLength", 1},
+            {"maxLength", 200},
+            {"description", "The person's full name."}};
+}
+
+nlohmann::json person_email_schema() {
+    return {{"type", "string"},
+            {"format", "email"},
+            {"maxLength", 254},
+            {"description", "The person's email address; Calendly sends the confirmation there."}};
+}
+
 }  // namespace calrt::tools

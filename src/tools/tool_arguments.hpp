@@ -23,6 +23,10 @@ Result<std::optional<std::string>> optional_string_argument(const nlohmann::json
 Result<std::string> required_string_argument(const nlohmann::json& arguments,
                                              std::string_view name);
 
+// The schemas of the person's name and email, the same wherever a tool asks for them.
+nlohmann::json person_name_schema();
+nlohmann::json person_email_schema();
+
 // The error result the model sees: tool_error(error.code, error.message).
 nlohmann::json error_result(const Error& error);
 

@@ -1,0 +1,32 @@
+// The instructions the server gives the Realtime model: who the host is, today's date, how to use
+// each tool, and to confirm before booking.
+#include "calrt/realtime/assistant_instructions.hpp"
+
+#include <gtest/gtest.h>
+
+namespace calrt::realtime {
+namespace {
+
+TEST(AssistantInstructions, NameTheHostTodayAndEveryTool) {
+    const auto now = parse_rfc3339("2026-11-25T23:30:00Z");
+    ASSERT_TRUE(now);
+    const std::string text = assistant_instructions("Alex Rivera", *now);
+    EXPECT_NE(text.find("Alex Rivera"), std::string::npos) << text;
+    EXPECT_NE(text.find("Today is 2026-11-25"), std::string::npos) << text;
+    for (const char* tool : {"get_available_meeting_types", "check_meeting_availability", "schedule_call",
+                             "book_meeting"}) {
+        EXPECT_NE(text.find(tool), std::string::npos) << tool;
+    }
+    EXPECT_NE(text.find("confirms"), std::string::npos) << text;  // book only after the person confirms
+}
+
+TEST(AssistantInstructions, WithoutAHostNameSayTheHost) {
+    const auto now = parse_rfc3339("2026-01-02T08:00:00Z");
+    ASSERT_TRUE(now);
+    const std::string text = assistant_instructions("", *now);
+    EXPECT_NE(text.find("with the host."), std::string::npos) << text;
+    EXPECT_NE(text.find("Today is 2026-01-02"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace calrt::realtime
