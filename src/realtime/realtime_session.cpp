@@ -2,6 +2,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/url/parse.hpp>
@@ -81,7 +82,43 @@ asio::awaitable<Error> RealtimeSession::run() {
     co_return co_await asio::co_spawn(strand_, read_loop(shared_from_this()), asio::use_awaitable);
 }
 
-void RealtimeSession::send(const json& client_event) { socket_.send(serialized(client_event)); }
+void RealtimeSession::send(const json& client_event) {
+    if (client_event.value("type", "") == "response.create") {
+        // Counted before the event is written, so the count is in place before the
+        // response.created it causes can be read (dispatch: at once when already on the strand).
+        asio::dispatch(strand_, [self = shared_from_this()] { ++self->responses_requested_; });
+    }
+    socket_.send(serialized(client_event));
+}
+
+void RealtimeSession::send_when_idle(std::vector<json> client_events) {
+    asio::dispatch(strand_, [self = shared_from_this(), events = std::move(client_events)]() mutable {
+        self->when_idle_.push_back(std::move(events));
+        self->send_queued_if_idle();
+    });
+}
+
+void RealtimeSession::send_queued_if_idle() {
+    while (!when_idle_.empty() && !response_active_ && responses_requested_ == 0 &&
+           ledger_.running_calls() == 0 && !closing_) {
+        auto events = std::move(when_idle_.front());
+        when_idle_.pop_front();
+        for (const auto& event : events) send(event);  // a response.create here ends the idle
+    }
+}
+
+void RealtimeSession::track_responses(const ServerEvent& event) {
+    if (event.type == event_type::response_created) {
+        response_active_ = true;
+        if (responses_requested_ > 0) --responses_requested_;
+    } else if (event.type == event_type::response_done) {
+        response_active_ = false;
+    } else if (auto error = upstream_error(event);
+               error && error->code == "conversation_already_has_active_response" &&
+               responses_requested_ > 0) {
+        --responses_requested_;  // that request will never produce a response
+    }
+}
 
 void RealtimeSession::send_user_text(std::string_view text) {
     send(user_text_message(text));
@@ -136,6 +173,7 @@ void RealtimeSession::handle(const std::string& text) {
         return;
     }
     observer_->on_server_event(event->type, text);
+    track_responses(*event);
 
     if (auto call = completed_function_call(*event)) {
         start_call(*call);
@@ -144,12 +182,14 @@ void RealtimeSession::handle(const std::string& text) {
         // separately.
         for (const auto& listed : function_calls_in_response(*event)) start_call(listed);
         if (ledger_.response_done(done->response_id, done->status)) send(response_create());
+        send_queued_if_idle();
     } else if (auto error = upstream_error(*event)) {
         log::warn("realtime API reported an error", {{"type", error->type},
                                                      {"code", error->code},
                                                      {"message", error->message},
                                                      {"event_id", error->event_id}});
         observer_->on_upstream_error(*error);
+        send_queued_if_idle();
     }
 }
 
@@ -178,6 +218,7 @@ asio::awaitable<void> RealtimeSession::run_call(std::shared_ptr<RealtimeSession>
                   {{"tool", call.name}, {"error", sent.error().message}});
     }
     if (self->ledger_.call_finished(call.call_id)) self->send(response_create());
+    self->send_queued_if_idle();
 }
 
 }  // namespace calrt::realtime

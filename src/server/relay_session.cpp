@@ -148,8 +148,12 @@ void RelaySession::on_booking(const store::StoredDelivery& delivery) {
     const std::string key = booking->invitee_uri.empty() ? std::to_string(delivery.id)
                                                          : booking->invitee_uri;
     if (!confirmed_invitees_.insert(key).second) return;
-    upstream_->send(confirmation_item(*booking));
-    upstream_->send(json{{"type", "response.create"}});
+    // Not before the conversation is idle: the webhook often arrives while book_meeting is still
+    // running, and the model should answer the tool's result first.
+    std::vector<json> confirmation;
+    confirmation.push_back(confirmation_item(*booking));
+    confirmation.push_back(json{{"type", "response.create"}});
+    upstream_->send_when_idle(std::move(confirmation));
     shared_.confirmations_total.inc();
     log::info("relay confirmed a booking live", {{"request_id", request_id_}});
 }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -205,6 +207,55 @@ TEST_F(RealtimeSessionTest, ToolTimeoutSendsAnErrorOutputInsteadOfHanging) {
 
     ASSERT_TRUE(test::wait_until([&] { return observer->answers_done() == 1; }));
     EXPECT_EQ(observer->assistant_text(), "error: tool_timeout");
+}
+
+TEST_F(RealtimeSessionTest, EventsQueuedForIdleWaitForTheToolAndTheAnswerToIt) {
+    std::atomic<bool> release{false};
+    std::atomic<int> holding{0};
+    registry.add({"hold", "Answers when the test says so.", {{"type", "object"}}},
+                 [&](const json&) -> boost::asio::awaitable<json> {
+                     ++holding;
+                     while (!release) co_await pause(5ms);
+                     co_return json{{"message", "released"}};
+                 });
+    fake.on_user_text("hold", FakeTurn::calling({FakeToolCall{"hold"}}));
+    auto session = open(options());
+    session->send_user_text("hold please");
+    ASSERT_TRUE(test::wait_until([&] { return holding == 1; }));
+
+    json content = json::array();
+    content.push_back(json{{"type", "input_text"}, {"text", "A note from the application."}});
+    std::vector<json> note;
+    note.push_back(json{{"type", "conversation.item.create"},
+                        {"item", json{{"type", "message"}, {"role", "system"}, {"content", content}}}});
+    note.push_back(json{{"type", "response.create"}});
+    session->send_when_idle(std::move(note));
+    std::this_thread::sleep_for(50ms);
+    EXPECT_TRUE(fake.system_texts().empty());  // held while the tool runs
+
+    release = true;
+    ASSERT_TRUE(test::wait_until([&] { return observer->answers_done() == 2; }));
+    EXPECT_EQ(fake.system_texts(), std::vector<std::string>{"A note from the application."});
+    // The tool's output and the answer to it came first; then the note and its own response.
+    const auto types = fake.client_event_types();
+    EXPECT_TRUE(in_order(types, {"session.update", "conversation.item.create", "response.create",
+                                 "conversation.item.create", "response.create", "conversation.item.create",
+                                 "response.create"}))
+        << ::testing::PrintToString(types);
+    EXPECT_EQ(response_creates(), 3u);
+    EXPECT_EQ(fake.function_call_outputs().size(), 1u);
+}
+
+TEST_F(RealtimeSessionTest, EventsQueuedForIdleGoAtOnceWhenNothingRuns) {
+    auto session = open(options());
+    ASSERT_TRUE(test::wait_until([&] { return fake.session_updates().size() == 1; }));
+    json content = json::array();
+    content.push_back(json{{"type", "input_text"}, {"text", "Now."}});
+    std::vector<json> note;
+    note.push_back(json{{"type", "conversation.item.create"},
+                        {"item", json{{"type", "message"}, {"role", "system"}, {"content", content}}}});
+    session->send_when_idle(std::move(note));
+    EXPECT_TRUE(test::wait_until([&] { return fake.system_texts().size() == 1; }));
 }
 
 TEST_F(RealtimeSessionTest, ArgumentsBreakingTheSchemaGoBackAsAnErrorOutput) {

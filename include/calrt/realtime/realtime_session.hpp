@@ -17,6 +17,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -65,6 +66,13 @@ class RealtimeSession : public std::enable_shared_from_this<RealtimeSession> {
 
     // Queues a client event (serialized as JSON text). Thread-safe, ordered.
     void send(const nlohmann::json& client_event);
+    // Queues client events to go out together once the conversation is idle: no response active
+    // or requested, no function call running. For what the application adds on its own (the
+    // relay's booking confirmation), so it neither overtakes a tool's output the model is about
+    // to answer from nor collides with an active response (the API refuses a second
+    // response.create then: conversation_already_has_active_response). Thread-safe; groups go
+    // out in order, each waiting for the conversation to be idle again.
+    void send_when_idle(std::vector<nlohmann::json> client_events);
     // A user's typed message: conversation.item.create (input_text), then response.create.
     void send_user_text(std::string_view text);
     // Sends a close frame with `reason`; run() then returns "closed".
@@ -84,6 +92,8 @@ class RealtimeSession : public std::enable_shared_from_this<RealtimeSession> {
     static boost::asio::awaitable<void> run_call(std::shared_ptr<RealtimeSession> self,
                                                  FunctionCall call);
     void handle(const std::string& text);
+    void track_responses(const ServerEvent& event);
+    void send_queued_if_idle();
     void start_call(const FunctionCall& call);
     Error end_reason(const Error& read_error) const;
 
@@ -97,6 +107,9 @@ class RealtimeSession : public std::enable_shared_from_this<RealtimeSession> {
     FunctionCallLedger ledger_;
     std::string close_reason_;
     bool closing_ = false;
+    bool response_active_ = false;          // between response.created and response.done
+    std::size_t responses_requested_ = 0;  // response.create sent, response.created not yet seen
+    std::deque<std::vector<nlohmann::json>> when_idle_;
 };
 
 }  // namespace calrt::realtime
