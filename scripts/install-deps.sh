@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian bookworm packages the build, the tests and the benchmarks need.
-# Idempotent and quiet when everything is already there; `apt-get update` runs only when something is missing.
+# Installs the Debian bookworm packages the build, the tests and the benchmarks need, and the npm
+# packages of the browser test (tests/browser).
+# Idempotent and quiet when everything is already there; `apt-get update` runs only when
+# something is missing.
+#   --bench       also what scripts/run-benchmarks.sh needs
+#   --no-browser  not Chromium, Node.js and the browser test's npm packages (an image build)
 set -euo pipefail
 
 packages=(
@@ -12,8 +16,20 @@ packages=(
   tzdata
   curl
 )
-if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(wrk bc sqlite3)
+browser=1
+for arg in "$@"; do
+  case "$arg" in
+    --bench) packages+=(wrk bc sqlite3) ;;
+    --no-browser) browser=0 ;;
+    *) echo "usage: $0 [--bench] [--no-browser]" >&2; exit 2 ;;
+  esac
+done
+if [[ $browser -eq 1 ]]; then
+  packages+=(chromium)
+  # By command, not by package: a node from elsewhere (NodeSource's nodejs bundles npm and
+  # conflicts with Debian's npm package) must not be replaced.
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
 fi
 
 missing=()
@@ -22,11 +38,20 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "installing: ${missing[*]}"
+  sudo_cmd=()
+  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 
-echo "installing: ${missing[*]}"
-sudo_cmd=()
-[[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The browser test's pinned npm packages (package-lock.json), as the invoking user. The lock file
+# is absent where only this script was copied (the Dockerfile's first step).
+browser_tests="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/browser"
+if [[ $browser -eq 1 && -f "$browser_tests/package-lock.json" &&
+      ! -d "$browser_tests/node_modules/playwright-core" ]]; then
+  echo "installing the browser test's npm packages (tests/browser)"
+  npm ci --prefix "$browser_tests" --no-audit --no-fund --loglevel=error >/dev/null
+fi

@@ -1,0 +1,253 @@
+// The chat page (web/) in a real Chromium against the real service binary in sandbox mode, over
+// real sockets: typed questions with tool activity, a booking confirmed live by its webhook,
+// voice from a fake microphone, and the service's shutdown as the page shows it.
+//
+//   node tests/browser/chat_page.test.mjs <path/to/calendly-realtime> [<source dir>]
+//
+// Needs Chromium (/usr/bin/chromium, or $CHROMIUM) and `npm ci --prefix tests/browser`.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ServiceProcess } from './service_process.mjs';
+
+// ctest reports this exit code as "skipped" (SKIP_RETURN_CODE in tests/CMakeLists.txt).
+const SKIPPED = 77;
+const [binary, sourceArgument] = process.argv.slice(2);
+if (!binary) {
+    console.error('usage: node chat_page.test.mjs <calendly-realtime binary> [<source dir>]');
+    process.exit(2);
+}
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const { chromium } = await import('playwright-core').catch(() => ({}));
+if (!chromium || !existsSync(chromiumPath)) {
+    console.error(`skipped: needs ${chromiumPath} and playwright-core (scripts/install-deps.sh)`);
+    process.exit(SKIPPED);
+}
+const here = path.dirname(fileURLToPath(import.meta.url));
+const sourceDir = path.resolve(sourceArgument ?? path.join(here, '../..'));
+const WAIT_MS = 10_000;
+
+const service = new ServiceProcess(binary, path.join(sourceDir, 'web'));
+// Stopped by ctest's timeout or ^C: the service must not outlive the test (playwright closes
+// the browser on its own).
+process.on('exit', () => service.kill());
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(1));
+
+let browser;
+let page;
+let failed = false;
+const pageProblems = []; // uncaught exceptions and console errors
+// The relay WebSocket's frames as the page sent (with the time) and received them.
+const sent = [];
+const received = [];
+
+before(async () => {
+    const port = await service.start(WAIT_MS);
+    browser = await chromium.launch({
+        executablePath: chromiumPath,
+        args: [
+            '--use-fake-ui-for-media-stream', // allow the microphone without a prompt
+            '--use-fake-device-for-media-stream', // a microphone that beeps
+            '--no-sandbox', // runs as root in containers
+        ],
+    });
+    const origin = `http://127.0.0.1:${port}`;
+    const context = await browser.newContext();
+    await context.grantPermissions(['microphone'], { origin });
+    page = await context.newPage();
+    page.setDefaultTimeout(WAIT_MS);
+    page.on('pageerror', (error) => pageProblems.push(`uncaught: ${error.message}`));
+    page.on('console', (message) => {
+        if (message.type() === 'error') pageProblems.push(`console: ${message.text()}`);
+    });
+    page.on('websocket', (socket) => {
+        socket.on('framesent', ({ payload }) => {
+            sent.push({ ...JSON.parse(payload), sentAt: Date.now() });
+        });
+        socket.on('framereceived', ({ payload }) => received.push(JSON.parse(payload)));
+    });
+    await page.goto(`${origin}/`);
+});
+
+after(async () => {
+    if (failed) {
+        const shown = await page?.locator('#messages').innerText().catch(() => '');
+        console.error(`--- the page's conversation:\n${shown}`);
+        console.error(`--- the service's stderr:\n${service.log}`);
+    }
+    await browser?.close();
+    await service.stop();
+});
+
+// Bubbles the assistant has finished, in order.
+const finishedAnswers = () => page.locator('.message.assistant.done');
+const messageBox = () => page.getByLabel('Message to the assistant');
+const voiceButton = () => page.getByRole('button', { name: 'Voice' });
+
+// Types `text` as a person would and returns the text of the assistant's next finished bubble.
+async function ask(text) {
+    const before = await finishedAnswers().count();
+    await messageBox().fill(text);
+    await messageBox().press('Enter');
+    await page.locator('.message.user').filter({ hasText: text }).waitFor();
+    return answerAt(before);
+}
+
+// The text of the assistant's bubble number `index` (from 0), once finished.
+async function answerAt(index) {
+    const answer = finishedAnswers().nth(index);
+    await answer.waitFor();
+    return answer.locator('.body').innerText();
+}
+
+async function expectActivityDone(tool, label) {
+    const line = page.locator(`.activity[data-tool="${tool}"]`).last();
+    await line.and(page.locator('[data-state="done"]')).waitFor();
+    assert.equal(await line.innerText(), label);
+}
+
+// Polls `condition` until it holds: for what the page sends, which has no DOM to wait on.
+async function waitUntil(condition, ms = WAIT_MS) {
+    const deadline = Date.now() + ms;
+    while (!condition()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${condition}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+}
+
+// Whether an input_audio_buffer.append carries sound rather than silence.
+function isAudible(append) {
+    const bytes = Buffer.from(append.audio, 'base64');
+    const samples = new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
+    return samples.some((sample) => Math.abs(sample) > 1000);
+}
+
+const outputModalities = (event) =>
+    event.type === 'session.update' ? event.session.output_modalities?.join() : undefined;
+
+test('the chat page books by text and talks by voice with the sandbox service', async (t) => {
+    // The steps build on each other: after a failure the rest are skipped, not timed out.
+    const step = (name, body) =>
+        t.test(name, { skip: failed && 'an earlier step failed' }, async () => {
+            try {
+                await body();
+            } catch (error) {
+                failed = true;
+                throw error;
+            }
+        });
+
+    await step('connects and says it is the sandbox', async () => {
+        await page.locator('#status[data-state="connected"]').waitFor();
+        assert.equal(await page.locator('#status').innerText(), 'Connected');
+        await page.locator('#sandbox-note').waitFor({ state: 'visible' });
+        // A page for reading asks for written answers (the session speaks by default).
+        const { sentAt, ...first } = sent[0];
+        assert.deepEqual(first, {
+            type: 'session.update',
+            session: { type: 'realtime', output_modalities: ['text'] },
+        });
+    });
+
+    await step('a typed question shows the tool at work and the answer', async () => {
+        const answer = await ask('What meeting types are there?');
+        assert.match(answer, /30 Minute Meeting/);
+        await expectActivityDone('get_available_meeting_types', 'Looked up meeting types');
+    });
+
+    await step('a booking link in an answer is a safe link', async () => {
+        const answer = await ask('Schedule a call, my name is Grace Hopper, grace@example.com');
+        await expectActivityDone('schedule_call', 'Created your booking link');
+        const link = finishedAnswers().last().locator('a[href^="http"]');
+        assert.equal(await link.count(), 1, answer);
+        assert.ok(answer.includes(await link.getAttribute('href')), answer);
+        assert.equal(await link.getAttribute('rel'), 'noopener noreferrer');
+    });
+
+    await step('a booking is made, then confirmed live without typing', async () => {
+        const availability = await ask('Is the 30 minute meeting available?');
+        await expectActivityDone('check_meeting_availability', 'Checked availability');
+        const phrase = /say: "([^"]+)"/.exec(availability)?.[1];
+        assert.ok(phrase, availability);
+        const booking = phrase
+            .replace('<your name>', 'Ada Lovelace')
+            .replace('<your email>', 'ada@example.com');
+
+        const answersBefore = await finishedAnswers().count();
+        const booked = await ask(booking);
+        // "here is what I found: null" instead means the live confirmation's response.create went
+        // upstream before book_meeting's output (the webhook arrives while the tool still runs).
+        assert.match(booked, /^Sandbox assistant.*Booked: the 30 Minute Meeting/s);
+        await expectActivityDone('book_meeting', 'Booked the meeting');
+
+        // The webhook may be back before this line runs: the bubble after "Booked" is the one.
+        const confirmation = await answerAt(answersBefore + 1);
+        assert.match(confirmation, /good news/);
+        assert.match(confirmation, /ada@example\.com/);
+    });
+
+    await step('voice on streams the microphone and the answer is spoken', async () => {
+        const finished = await finishedAnswers().count();
+        const sentBefore = sent.length;
+        await voiceButton().click();
+        await page.locator('#mic[aria-pressed="true"]').waitFor();
+        assert.match(await answerAt(finished), /cannot hear audio in the sandbox/);
+        // Spoken answers were asked for before any audio went up.
+        assert.equal(outputModalities(sent[sentBefore]), 'audio', JSON.stringify(sent[sentBefore]));
+        // The notice came spoken: audio chunks with a transcript.
+        assert.ok(received.some((event) => event.type === 'response.output_audio.delta'));
+        assert.ok(received.some((event) => event.type === 'response.output_audio_transcript.done'));
+
+        // The microphone keeps streaming: 100 ms chunks of 24 kHz PCM16 mono (4800 bytes) ten
+        // times a second, some with the fake device's beep in them.
+        const appends = () =>
+            sent.slice(sentBefore).filter((event) => event.type === 'input_audio_buffer.append');
+        const spanMs = (chunks) => chunks.at(-1).sentAt - chunks[0].sentAt;
+        await waitUntil(() => {
+            const chunks = appends();
+            return chunks.length > 1 && spanMs(chunks) >= 1000 && chunks.some(isAudible);
+        });
+        const chunks = appends();
+        const perSecond = ((chunks.length - 1) * 1000) / spanMs(chunks);
+        // Wide bounds for a busy machine; without resampling it would be 18 or 20 a second.
+        assert.ok(perSecond > 5 && perSecond < 15, `${perSecond} chunks per second`);
+        for (const chunk of chunks) assert.equal(Buffer.from(chunk.audio, 'base64').length, 4800);
+
+        const sentBeforeOff = sent.length;
+        await voiceButton().click();
+        await page.locator('#mic[aria-pressed="false"]').waitFor();
+        const offEvents = sent
+            .slice(sentBeforeOff)
+            .filter((event) => event.type !== 'input_audio_buffer.append');
+        assert.deepEqual(
+            offEvents.map((event) => outputModalities(event) ?? event.type),
+            ['input_audio_buffer.clear', 'text'],
+        );
+    });
+
+    await step('the service shutting down ends the session with its reason', async () => {
+        service.signal('SIGTERM');
+        await page.locator('#status[data-state="closed"]').waitFor();
+        assert.match(await page.locator('#status').innerText(), /server shutting down/);
+        await page.getByRole('button', { name: 'Reconnect' }).waitFor({ state: 'visible' });
+        assert.equal(await messageBox().isDisabled(), true);
+        assert.deepEqual(await service.exit, { code: 0, signal: null });
+    });
+
+    await step('the service refused none of the events the page sent', () => {
+        assert.deepEqual(received.filter((event) => event.type === 'error'), []);
+    });
+
+    await step('the page logged no errors', () => {
+        assert.deepEqual(pageProblems, []);
+    });
+
+    // Last: the failed connection attempt logs browser errors of its own.
+    await step('reconnecting to a stopped service says it cannot be reached', async () => {
+        await page.getByRole('button', { name: 'Reconnect' }).click();
+        await page.locator('.system.error').filter({ hasText: 'cannot be reached' }).waitFor();
+        assert.match(await page.locator('#status').innerText(), /could not connect/);
+    });
+});

@@ -1,0 +1,215 @@
+// The chat page: typed messages and voice to the booking assistant over the service's relay.
+import { AudioPlayer } from './audio_player.js';
+import { ChatView } from './chat_view.js';
+import { Conversation } from './conversation.js';
+import { Microphone } from './microphone.js';
+import { RelayConnection, relayUrl } from './relay_connection.js';
+
+const page = {
+    status: document.getElementById('status'),
+    reconnect: document.getElementById('reconnect'),
+    sandboxNote: document.getElementById('sandbox-note'),
+    messages: document.getElementById('messages'),
+    composer: document.getElementById('composer'),
+    input: document.getElementById('message'),
+    send: document.getElementById('send'),
+    mic: document.getElementById('mic'),
+};
+
+const view = new ChatView(page.messages);
+const relay = new RelayConnection(relayUrl(window.location));
+// Audio is made on the first press of Voice: browsers start an AudioContext only after a gesture.
+const voice = {
+    context: null,
+    microphone: null,
+    player: null,
+    starting: false,
+    silencedItem: null, // the answer the person talked over: its audio still arriving is dropped
+};
+let connectedBefore = false;
+
+const conversation = new Conversation(view, {
+    onAudio: (itemId, base64) => {
+        if (!voice.microphone?.on || itemId === voice.silencedItem) return;
+        voice.player.enqueue(itemId, base64);
+    },
+    // Barge-in: the person talks over the assistant, so it stops and the API learns how much of
+    // the answer was heard (conversation.item.truncate, OpenAI Realtime guide).
+    onSpeechStarted: () => {
+        page.mic.classList.add('hearing');
+        const heard = voice.player?.stop();
+        if (heard) {
+            voice.silencedItem = heard.itemId;
+            relay.send({
+                type: 'conversation.item.truncate',
+                item_id: heard.itemId,
+                content_index: 0,
+                audio_end_ms: heard.playedMs,
+            });
+        }
+    },
+    onSpeechStopped: () => page.mic.classList.remove('hearing'),
+});
+
+// Text answers unless voice is on: the default session speaks (audio plus its transcript).
+function sendOutputModality() {
+    const modality = voice.microphone?.on ? 'audio' : 'text';
+    relay.send({
+        type: 'session.update',
+        session: { type: 'realtime', output_modalities: [modality] },
+    });
+}
+
+function sendTypedMessage() {
+    const text = page.input.value.trim();
+    if (!text || !relay.open) return;
+    relay.send({
+        type: 'conversation.item.create',
+        item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
+    });
+    relay.send({ type: 'response.create' });
+    view.addUserText(text);
+    page.input.value = '';
+    fitInput();
+}
+
+async function startVoice() {
+    voice.starting = true;
+    page.mic.disabled = true;
+    try {
+        voice.context ??= new AudioContext();
+        await voice.context.resume(); // a click lets the page start audio
+        voice.microphone ??= new Microphone(voice.context);
+        voice.player ??= new AudioPlayer(voice.context);
+        await voice.microphone.start((audio) =>
+            relay.send({ type: 'input_audio_buffer.append', audio }),
+        );
+        if (!relay.open) {
+            voice.microphone.stop();
+            return;
+        }
+        sendOutputModality();
+        view.addSystem('Voice is on: speak, and the assistant answers aloud.');
+    } catch (error) {
+        view.addSystem(`The microphone is not available: ${error.message || error.name}`, 'error');
+    } finally {
+        voice.starting = false;
+        showVoiceState();
+    }
+}
+
+// `quietly`: the connection has ended, so nothing is sent.
+function stopVoice({ quietly = false } = {}) {
+    if (!voice.microphone?.on) return;
+    voice.microphone.stop();
+    voice.player.stop();
+    page.mic.classList.remove('hearing');
+    if (!quietly) {
+        relay.send({ type: 'input_audio_buffer.clear' }); // drop half a sentence
+        sendOutputModality();
+        view.addSystem('Voice is off: answers come as text.');
+    }
+    showVoiceState();
+}
+
+function showVoiceState() {
+    const on = voice.microphone?.on ?? false;
+    page.mic.setAttribute('aria-pressed', String(on));
+    page.mic.disabled = voice.starting || !relay.open;
+}
+
+function showConnection({ state, message, refused }) {
+    page.status.dataset.state = state;
+    const connected = state === 'connected';
+    page.input.disabled = page.send.disabled = !connected;
+    page.reconnect.hidden = state !== 'closed';
+    showVoiceState();
+    if (state === 'connecting') {
+        page.status.textContent = 'Connecting…';
+    } else if (connected) {
+        page.status.textContent = 'Connected';
+        if (connectedBefore) {
+            view.addSystem(
+                'Reconnected. This is a new conversation: the assistant does not remember ' +
+                    'earlier messages.',
+            );
+        }
+        connectedBefore = true;
+        sendOutputModality();
+        // Not on touch screens, where focusing the box would pop up the keyboard unasked.
+        if (window.matchMedia('(pointer: fine)').matches) page.input.focus();
+    } else {
+        page.status.textContent = `Disconnected: ${message}`;
+        stopVoice({ quietly: true });
+        conversation.closed();
+        if (refused) {
+            explainRefusal();
+        } else {
+            view.addSystem(`Session ended: ${message}. Press Reconnect to start again.`, 'error');
+        }
+    }
+}
+
+// The browser does not say why an upgrade failed; /readyz tells "down" from "refused".
+async function explainRefusal() {
+    let reachable = true;
+    try {
+        await fetch('/readyz', { cache: 'no-store' });
+    } catch {
+        reachable = false;
+    }
+    view.addSystem(
+        reachable
+            ? 'The service refused a new session (it may be busy or limiting new connections). ' +
+                  'Wait a moment and press Reconnect.'
+            : 'The service cannot be reached. Check your connection, then press Reconnect.',
+        'error',
+    );
+}
+
+// GET /readyz lists its checks; in sandbox mode their details say so.
+async function showSandboxNote() {
+    try {
+        const readiness = await (await fetch('/readyz', { cache: 'no-store' })).json();
+        const details = Object.values(readiness.checks ?? {}).map((check) => check.detail ?? '');
+        page.sandboxNote.hidden = !details.some((detail) => /sandbox/i.test(detail));
+        // Open where there is room for the examples; a summary line on a phone.
+        page.sandboxNote.open = window.matchMedia('(min-width: 40rem)').matches;
+    } catch {
+        page.sandboxNote.hidden = true;
+    }
+}
+
+// The message box grows with its text, up to the height the stylesheet allows.
+function fitInput() {
+    page.input.style.height = 'auto';
+    page.input.style.height = `${page.input.scrollHeight}px`;
+}
+
+relay.addEventListener('status', (event) => showConnection(event.detail));
+relay.addEventListener('server-event', (event) => conversation.handle(event.detail));
+
+page.composer.addEventListener('submit', (event) => {
+    event.preventDefault();
+    sendTypedMessage();
+});
+page.input.addEventListener('keydown', (event) => {
+    // Enter sends; Shift+Enter is a new line; Enter that ends an IME composition is not a send.
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        sendTypedMessage();
+    }
+});
+page.input.addEventListener('input', fitInput);
+page.mic.addEventListener('click', () => (voice.microphone?.on ? stopVoice() : startVoice()));
+page.reconnect.addEventListener('click', () => relay.connect());
+for (const example of page.sandboxNote.querySelectorAll('button.example')) {
+    example.addEventListener('click', () => {
+        page.input.value = example.textContent.replace(/\s+/g, ' ').trim();
+        fitInput();
+        page.input.focus();
+    });
+}
+
+showSandboxNote();
+relay.connect();
