@@ -53,5 +53,8 @@ browser_tests="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/browser"
 if [[ $browser -eq 1 && -f "$browser_tests/package-lock.json" &&
       ! -d "$browser_tests/node_modules/playwright-core" ]]; then
   echo "installing the browser test's npm packages (tests/browser)"
-  npm ci --prefix "$browser_tests" --no-audit --no-fund --loglevel=error >/dev/null
+  # Without them only the browser test is skipped (ctest "Skipped"), so a registry outage does not
+  # stop the build and every other test; say so loudly.
+  npm ci --prefix "$browser_tests" --no-audit --no-fund --loglevel=error >/dev/null ||
+    echo "WARNING: npm ci failed in tests/browser; the browser test will be skipped" >&2
 fi
