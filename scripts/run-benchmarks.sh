@@ -37,7 +37,7 @@ wrk -t2 -c64 -d"${duration}s" --latency -s bench/load/reads.lua \
   "http://127.0.0.1:$port/api/calendly?action=event-types" >"$work/reads.txt"
 report cached_event_types "$work/reads.txt"
 
-"$build/bench/make_signed_deliveries" "$secret" 300000 >"$work/deliveries.tsv"
+"$build/bench/make_signed_deliveries" "$secret" 600000 >"$work/deliveries.tsv"
 wrk -t2 -c64 -d"${duration}s" --latency -s bench/load/webhooks.lua \
   "http://127.0.0.1:$port" -- "$work/deliveries.tsv" 2 >"$work/webhooks.txt"
 report signed_webhook_deliveries "$work/webhooks.txt"
