@@ -12,6 +12,17 @@ namespace event_type = realtime::event_type;
 ChatTranscript::ChatTranscript(asio::any_io_executor executor, std::ostream& out)
     : out_(out), turn_signal_(std::move(executor)) {}
 
+std::string printable(std::string_view model_text) {
+    // The model's words go to a terminal: control characters (escape sequences could retitle the
+    // window or write the clipboard) become spaces; newlines and tabs stay. UTF-8 bytes are >= 0x80.
+    std::string out(model_text);
+    for (char& c : out) {
+        const auto byte = static_cast<unsigned char>(c);
+        if ((byte < 0x20 && c != '\n' && c != '\t') || byte == 0x7f) c = ' ';
+    }
+    return out;
+}
+
 std::string tool_activity(std::string_view tool_name) {
     if (tool_name == "get_available_meeting_types") return "looking up the meeting types";
     if (tool_name == "check_meeting_availability") return "checking availability";
@@ -36,7 +47,7 @@ void ChatTranscript::on_server_event(std::string_view type, std::string_view raw
         if (auto delta = realtime::assistant_text_delta(*event)) {
             if (!mid_line_) out_ << "assistant> ";
             mid_line_ = true;
-            out_ << *delta << std::flush;
+            out_ << printable(*delta) << std::flush;
         }
     } else if (words_done) {
         end_line();
@@ -71,7 +82,7 @@ void ChatTranscript::on_tool_finished(const realtime::ToolCallInfo& call, const 
 
 void ChatTranscript::on_upstream_error(const realtime::UpstreamError& error) {
     end_line();
-    out_ << "  [error] " << error.message << "\n" << std::flush;
+    out_ << "  [error] " << printable(error.message) << "\n" << std::flush;
     if (!responding_) finish_turn();  // nothing more will come for this turn
 }
 

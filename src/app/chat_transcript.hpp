@@ -52,6 +52,10 @@ class ChatTranscript : public realtime::RealtimeObserver {
     std::optional<Error> ended_;
 };
 
+// `model_text` safe to print on a terminal: control characters other than newline and tab
+// (escape sequences) replaced by spaces.
+std::string printable(std::string_view model_text);
+
 // What the chat shows while a tool runs ("checking availability").
 std::string tool_activity(std::string_view tool_name);
 

@@ -4,6 +4,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,12 +25,17 @@ TerminalInput::TerminalInput(asio::any_io_executor executor) {
         regular_file_ = true;
         return;
     }
-    const int duplicate = ::dup(STDIN_FILENO);
-    if (duplicate < 0) {
+    // Asio makes the descriptor non-blocking, a flag of the open file description. A terminal's
+    // description is usually shared by stdin, stdout and stderr (and the shell), so reopen the
+    // terminal or pipe as a description of its own; only what cannot be reopened (a socket) is
+    // duplicated.
+    int own = ::open("/proc/self/fd/0", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (own < 0) own = ::dup(STDIN_FILENO);
+    if (own < 0) {
         at_end_ = true;
         return;
     }
-    stream_.emplace(executor, duplicate);
+    stream_.emplace(executor, own);
 }
 
 std::optional<std::string> TerminalInput::take_buffered_line(bool at_end) {

@@ -1,8 +1,8 @@
 #pragma once
 // Lines typed (or piped) into the terminal chat, read without blocking the I/O thread, so the
-// assistant's answer keeps streaming while the person types. A terminal or pipe is read through
-// Asio; a regular file (`chat < script.txt`) cannot be polled, so it is read directly (it never
-// blocks).
+// assistant's answer keeps streaming while the person types. A terminal, pipe or socket is read
+// through Asio; a regular file (`chat < script.txt`) cannot be polled, so it is read directly (it
+// never blocks).
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -16,8 +16,8 @@ namespace calrt::app {
 
 class TerminalInput {
   public:
-    // Reads standard input (a duplicate of it, so closing this leaves fd 0 and its blocking mode
-    // as they were).
+    // Reads standard input through a descriptor of its own (the terminal or pipe reopened), so
+    // that making it non-blocking leaves stdout, stderr and the shell's terminal as they were.
     explicit TerminalInput(boost::asio::any_io_executor executor);
     TerminalInput(const TerminalInput&) = delete;
     TerminalInput& operator=(const TerminalInput&) = delete;

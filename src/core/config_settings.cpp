@@ -126,7 +126,7 @@ const std::array kSettings{
                 [](Config& c, std::string_view v) { return sp::non_empty(c.openai.model, v); },
                 [](const Config& c) { return c.openai.model; }},
     SettingSpec{"REALTIME_ALLOWED_ORIGINS", "/realtime_relay/allowed_origins", "",
-                "comma-separated Origins allowed to open /api/realtime; empty: the page's own host", false, {},
+                "comma-separated Origins allowed to open /api/realtime; empty: the page's own host when it is an IP address or localhost", false, {},
                 [](Config& c, std::string_view v) { c.realtime_relay.allowed_origins = v; return Result<void>{}; },
                 [](const Config& c) { return c.realtime_relay.allowed_origins; }},
     SettingSpec{"REALTIME_MAX_SESSIONS", "/realtime_relay/max_sessions", "20",

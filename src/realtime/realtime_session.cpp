@@ -83,12 +83,21 @@ asio::awaitable<Error> RealtimeSession::run() {
 }
 
 void RealtimeSession::send(const json& client_event) {
-    if (client_event.value("type", "") == "response.create") {
-        // Counted before the event is written, so the count is in place before the
-        // response.created it causes can be read (dispatch: at once when already on the strand).
-        asio::dispatch(strand_, [self = shared_from_this()] { ++self->responses_requested_; });
+    if (client_event.value("type", "") != "response.create") {
+        socket_.send(serialized(client_event));
+        return;
     }
-    socket_.send(serialized(client_event));
+    // Each response.create carries an event_id, so an error refusing it can be matched and the
+    // request forgotten. Recorded before the event is written, so it is in place before the
+    // response.created it causes can be read (dispatch: at once when already on the strand).
+    json request = client_event;
+    if (!request.contains("event_id") || !request["event_id"].is_string()) {
+        request["event_id"] = "calrt_response_" + std::to_string(++response_requests_sent_);
+    }
+    asio::dispatch(strand_, [self = shared_from_this(), id = request["event_id"].get<std::string>()] {
+        self->responses_requested_.push_back(id);
+    });
+    socket_.send(serialized(request));
 }
 
 void RealtimeSession::send_when_idle(std::vector<json> client_events) {
@@ -99,7 +108,7 @@ void RealtimeSession::send_when_idle(std::vector<json> client_events) {
 }
 
 void RealtimeSession::send_queued_if_idle() {
-    while (!when_idle_.empty() && !response_active_ && responses_requested_ == 0 &&
+    while (!when_idle_.empty() && !response_active_ && responses_requested_.empty() &&
            ledger_.running_calls() == 0 && !closing_) {
         auto events = std::move(when_idle_.front());
         when_idle_.pop_front();
@@ -110,19 +119,30 @@ void RealtimeSession::send_queued_if_idle() {
 void RealtimeSession::track_responses(const ServerEvent& event) {
     if (event.type == event_type::response_created) {
         response_active_ = true;
-        if (responses_requested_ > 0) --responses_requested_;
+        // response.created does not name the request; requests are answered in order.
+        if (!responses_requested_.empty()) responses_requested_.pop_front();
     } else if (event.type == event_type::response_done) {
         response_active_ = false;
-    } else if (auto error = upstream_error(event);
-               error && error->code == "conversation_already_has_active_response" &&
-               responses_requested_ > 0) {
-        --responses_requested_;  // that request will never produce a response
+    } else if (auto error = upstream_error(event); error && !error->event_id.empty()) {
+        // A refused response.create (e.g. conversation_already_has_active_response) will never
+        // produce a response.
+        std::erase(responses_requested_, error->event_id);
     }
 }
 
 void RealtimeSession::send_user_text(std::string_view text) {
     send(user_text_message(text));
     send(response_create());
+}
+
+void RealtimeSession::abort(std::string reason) {
+    asio::dispatch(strand_, [self = shared_from_this(), reason = std::move(reason)]() mutable {
+        if (!self->closing_) {
+            self->closing_ = true;
+            self->close_reason_ = std::move(reason);
+        }
+        self->socket_.abort();
+    });
 }
 
 asio::awaitable<void> RealtimeSession::close(std::string reason) {
@@ -194,7 +214,8 @@ void RealtimeSession::handle(const std::string& text) {
 }
 
 void RealtimeSession::start_call(const FunctionCall& call) {
-    if (!ledger_.announce(call)) return;
+    // Once the session is closing (the person left), a call read now must not act: it could book.
+    if (closing_ || !ledger_.announce(call)) return;
     observer_->on_tool_started(ToolCallInfo{call.call_id, call.name, call.response_id});
     asio::co_spawn(strand_, run_call(shared_from_this(), call), asio::detached);
 }

@@ -46,12 +46,22 @@ std::optional<BookingConfirmation> booking_confirmation(std::string_view raw_bod
     booking.email = string_at(envelope, json::json_pointer("/payload/email"));
     if (booking.email.empty()) return std::nullopt;
     booking.invitee_uri = string_at(envelope, json::json_pointer("/payload/uri"));
+    booking.event_type_uri = string_at(envelope, json::json_pointer("/payload/scheduled_event/event_type"));
+    if (auto start = parse_rfc3339(string_at(envelope, json::json_pointer("/payload/scheduled_event/start_time")))) {
+        booking.start = *start;
+    }
     booking.event_name = string_at(envelope, json::json_pointer("/payload/scheduled_event/name"));
     booking.timezone = string_at(envelope, json::json_pointer("/payload/timezone"));
     booking.start_time =
         local_start(string_at(envelope, json::json_pointer("/payload/scheduled_event/start_time")),
                     booking.timezone, time_zones);
     return booking;
+}
+
+bool matches(const BookingConfirmation& booking, const tools::ExpectedBooking& expected) {
+    if (normalized_email(booking.email) != normalized_email(expected.email)) return false;
+    if (expected.event_type_uri.empty() || booking.event_type_uri != expected.event_type_uri) return false;
+    return !expected.start_time || (booking.start && *booking.start == *expected.start_time);
 }
 
 json confirmation_item(const BookingConfirmation& booking) {

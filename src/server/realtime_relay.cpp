@@ -1,6 +1,7 @@
 #include "calrt/server/realtime_relay.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
@@ -33,6 +34,15 @@ std::string_view host_port(std::string_view host) {
     }
     const auto colon = host.rfind(':');
     return colon == std::string_view::npos ? std::string_view{} : host.substr(colon + 1);
+}
+
+// The name part of a Host header ("example.com:3000" -> "example.com", "[::1]:3000" -> "::1").
+std::string_view host_name(std::string_view host) {
+    if (!host.empty() && host.front() == '[') {
+        const auto close = host.find(']');
+        return close == std::string_view::npos ? std::string_view{} : host.substr(1, close - 1);
+    }
+    return host.substr(0, host.rfind(':'));
 }
 
 struct Refusal {
@@ -148,7 +158,15 @@ bool origin_allowed(std::string_view origin, std::string_view host_header,
     if (origin.empty()) return true;  // not a browser: Origin protects browsers' users
     if (host_header.empty()) return false;
     const std::string host(host_header);
-    if (origin == "http://" + host || origin == "https://" + host) return true;
+    // The page's own origin, when its Host names the machine by address or as localhost. A domain
+    // name is not enough: with DNS rebinding, a hostile page's origin and Host both carry the
+    // attacker's domain while the requests reach this service; such deployments list their
+    // Origins in REALTIME_ALLOWED_ORIGINS.
+    const std::string name(host_name(host_header));
+    boost::system::error_code not_an_address;
+    (void)asio::ip::make_address(name, not_an_address);
+    const bool host_by_address = !not_an_address || name == "localhost";
+    if (host_by_address && (origin == "http://" + host || origin == "https://" + host)) return true;
     const std::string port(host_port(host_header));
     const std::string suffix = port.empty() ? std::string() : ":" + port;
     return origin == "http://localhost" + suffix || origin == "http://127.0.0.1" + suffix;

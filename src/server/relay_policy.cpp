@@ -1,6 +1,7 @@
 #include "calrt/server/relay_policy.hpp"
 
-#include <array>
+#include <algorithm>
+#include <initializer_list>
 #include <optional>
 
 namespace calrt::server {
@@ -8,16 +9,52 @@ using nlohmann::json;
 
 namespace {
 
-// Forwarded unchanged: the audio buffer, response control and truncation of played audio.
-constexpr std::array<std::string_view, 5> kPassThroughEvents = {
-    "input_audio_buffer.append", "input_audio_buffer.commit", "input_audio_buffer.clear",
-    "response.cancel",           "conversation.item.truncate",
-};
+// Deeper than any allowed event (conversation.item.create -> item -> content -> part is 4).
+// Checked before parsing: copying, dumping and merge_patch of nlohmann::json recurse, so a
+// message nested a few hundred thousand levels deep would exhaust an I/O thread's stack.
+constexpr std::size_t kMaxNesting = 8;
 
-// response.create may carry a "response" object that overrides the session for that one response
-// (instructions, tools, ...). These keys would let a browser replace what the server decides.
-constexpr std::array<std::string_view, 4> kLockedResponseKeys = {"instructions", "tools",
-                                                                 "tool_choice", "prompt"};
+std::size_t nesting_depth(std::string_view text) {
+    std::size_t depth = 0;
+    std::size_t deepest = 0;
+    bool in_string = false;
+    bool escaped = false;
+    for (const char c : text) {
+        if (in_string) {
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                in_string = false;
+            }
+            continue;
+        }
+        if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            deepest = std::max(deepest, ++depth);
+        } else if ((c == '}' || c == ']') && depth > 0) {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
+using Keys = std::initializer_list<std::string_view>;
+
+bool one_of(std::string_view key, Keys keys) {
+    return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+// The first key of `object` not in `allowed`, or whose value is structured (an object or array)
+// when only plain values may appear; nullopt when all are fine.
+std::optional<std::string> unexpected_key(const json& object, Keys allowed) {
+    for (const auto& [key, value] : object.items()) {
+        if (!one_of(key, allowed) || value.is_structured()) return key;
+    }
+    return std::nullopt;
+}
 
 std::string string_field(const json& object, const char* key) {
     const auto it = object.find(key);
@@ -28,36 +65,79 @@ RefuseEvent refuse(std::string_view message, std::string_view event_id) {
     return RefuseEvent{relay_error_event("event_not_allowed", message, event_id)};
 }
 
-// A user message whose parts are the user's own text or audio.
-bool is_user_message(const json& event) {
-    const auto item = event.find("item");
-    if (item == event.end() || !item->is_object()) return false;
-    if (string_field(*item, "type") != "message" || string_field(*item, "role") != "user") {
-        return false;
-    }
-    const auto content = item->find("content");
-    if (content == item->end() || !content->is_array()) return false;
-    for (const auto& part : *content) {
-        if (!part.is_object()) return false;
-        const std::string type = string_field(part, "type");
-        if (type != "input_text" && type != "input_audio") return false;
-    }
-    return true;
-}
-
-bool overrides_locked_response_fields(const json& event) {
-    const auto response = event.find("response");
-    if (response == event.end()) return false;
-    if (!response->is_object()) return true;
-    for (const auto key : kLockedResponseKeys) {
-        if (response->contains(key)) return true;
-    }
-    return false;
-}
+// Forwarded as they are when they hold only these plain fields: the audio buffer, response
+// cancellation and truncation of audio the person did not hear.
+struct PassThrough {
+    std::string_view type;
+    Keys keys;
+};
+const PassThrough kPassThrough[] = {
+    {"input_audio_buffer.append", {"type", "event_id", "audio"}},
+    {"input_audio_buffer.commit", {"type", "event_id"}},
+    {"input_audio_buffer.clear", {"type", "event_id"}},
+    {"response.cancel", {"type", "event_id", "response_id"}},
+    {"conversation.item.truncate", {"type", "event_id", "item_id", "content_index", "audio_end_ms"}},
+};
 
 // The API answers in one output modality: ["audio"] (with a transcript) or ["text"].
 bool is_output_modalities(const json& value) {
     return value == json::array({"audio"}) || value == json::array({"text"});
+}
+
+// A user message whose parts are the user's own text or audio, and nothing else.
+bool is_user_message_event(const json& event) {
+    for (const auto& [key, value] : event.items()) {
+        if (key == "item") continue;
+        if (!one_of(key, {"type", "event_id", "previous_item_id"}) || value.is_structured())
+            return false;
+    }
+    const auto item = event.find("item");
+    if (item == event.end() || !item->is_object()) return false;
+    if (string_field(*item, "type") != "message" || string_field(*item, "role") != "user") return false;
+    for (const auto& [key, value] : item->items()) {
+        if (key == "content") continue;
+        if (!one_of(key, {"type", "role", "id"}) || value.is_structured()) return false;
+    }
+    const auto content = item->find("content");
+    if (content == item->end() || !content->is_array() || content->empty()) return false;
+    for (const auto& part : *content) {
+        if (!part.is_object()) return false;
+        const std::string type = string_field(part, "type");
+        const bool known = (type == "input_text" && unexpected_key(part, {"type", "text"}) == std::nullopt) ||
+                           (type == "input_audio" &&
+                            unexpected_key(part, {"type", "audio", "transcript"}) == std::nullopt);
+        if (!known) return false;
+    }
+    return true;
+}
+
+// response.create may carry a "response" object that overrides the session for that response.
+// Only the output modality may be chosen; instructions, tools, input items ("input" could add
+// system messages), out-of-band conversations and the rest stay the server's.
+bool is_allowed_response_create(const json& event) {
+    for (const auto& [key, value] : event.items()) {
+        if (key == "response") continue;
+        if (!one_of(key, {"type", "event_id"}) || value.is_structured()) return false;
+    }
+    const auto response = event.find("response");
+    if (response == event.end()) return true;
+    if (!response->is_object()) return false;
+    for (const auto& [key, value] : response->items()) {
+        if (key != "output_modalities" || !is_output_modalities(value)) return false;
+    }
+    return true;
+}
+
+// Server VAD settings a page may tune (plain values only); idle_timeout_ms is left out: it makes
+// the model speak up on every silence, at the host's cost.
+bool is_allowed_turn_detection(const json& value) {
+    if (value.is_null()) return true;
+    if (!value.is_object()) return false;
+    const std::string type = string_field(value, "type");
+    if (type != "server_vad" && type != "semantic_vad") return false;
+    return unexpected_key(value, {"type", "threshold", "prefix_padding_ms", "silence_duration_ms",
+                                  "eagerness", "create_response", "interrupt_response"}) ==
+           std::nullopt;
 }
 
 // The voice (audio.output.voice), turn detection (audio.input.turn_detection) and output
@@ -81,13 +161,40 @@ std::optional<json> allowed_session_changes(const json& session) {
             for (const auto& [name, setting] : settings.items()) {
                 const bool allowed = (direction == "output" && name == "voice" && setting.is_string()) ||
                                      (direction == "input" && name == "turn_detection" &&
-                                      (setting.is_object() || setting.is_null()));
+                                      is_allowed_turn_detection(setting));
                 if (!allowed) return std::nullopt;
                 changes["audio"][direction][name] = setting;
             }
         }
     }
     return changes;
+}
+
+BrowserEventDecision decide_session_update(const json& event, const json& session_config,
+                                           const std::string& event_id) {
+    for (const auto& [key, value] : event.items()) {
+        if (key != "session" && (!one_of(key, {"type", "event_id"}) || value.is_structured())) {
+            return refuse("session.update may not carry \"" + key + "\"", event_id);
+        }
+    }
+    const auto session = event.find("session");
+    std::optional<json> changes;
+    if (session != event.end() && session->is_object()) changes = allowed_session_changes(*session);
+    if (!changes) {
+        return refuse("session.update may change only audio.output.voice, "
+                      "audio.input.turn_detection (server_vad or semantic_vad settings) and "
+                      "output_modalities ([\"audio\"] or [\"text\"])",
+                      event_id);
+    }
+    json merged = session_config;
+    merged.merge_patch(*changes);
+    // merge_patch removes a key set to null; turn_detection null means "no VAD" in the API.
+    if (changes->contains("audio") && (*changes)["audio"].contains("input") &&
+        (*changes)["audio"]["input"].contains("turn_detection") &&
+        (*changes)["audio"]["input"]["turn_detection"].is_null()) {
+        merged["audio"]["input"]["turn_detection"] = nullptr;
+    }
+    return UpdateSession{std::move(merged), event_id};
 }
 
 }  // namespace
@@ -99,6 +206,9 @@ json relay_error_event(std::string_view code, std::string_view message, std::str
 }
 
 BrowserEventDecision decide_browser_event(std::string_view text, const json& session_config) {
+    if (nesting_depth(text) > kMaxNesting) {
+        return RefuseEvent{relay_error_event("invalid_event", "the event is nested too deeply")};
+    }
     json event = json::parse(text, nullptr, false);
     if (event.is_discarded() || !event.is_object() || !event.contains("type") ||
         !event["type"].is_string()) {
@@ -108,44 +218,30 @@ BrowserEventDecision decide_browser_event(std::string_view text, const json& ses
     const std::string type = event["type"].get<std::string>();
     const std::string event_id = string_field(event, "event_id");
 
-    for (const auto allowed : kPassThroughEvents) {
-        if (type == allowed) return ForwardEvent{std::move(event)};
+    for (const auto& allowed : kPassThrough) {
+        if (type != allowed.type) continue;
+        if (auto key = unexpected_key(event, allowed.keys)) {
+            return refuse(type + " may not carry \"" + *key + "\"", event_id);
+        }
+        return ForwardEvent{std::move(event)};
     }
     if (type == "response.create") {
-        if (overrides_locked_response_fields(event)) {
-            return refuse("response.create may not override instructions, tools or tool_choice",
+        if (!is_allowed_response_create(event)) {
+            return refuse("response.create may choose only response.output_modalities; "
+                          "instructions, tools, input and the rest are the server's",
                           event_id);
         }
         return ForwardEvent{std::move(event)};
     }
     if (type == "conversation.item.create") {
-        if (!is_user_message(event)) {
+        if (!is_user_message_event(event)) {
             return refuse("conversation.item.create may only add a user message of input_text or "
                           "input_audio parts",
                           event_id);
         }
         return ForwardEvent{std::move(event)};
     }
-    if (type == "session.update") {
-        const auto session = event.find("session");
-        std::optional<json> changes;
-        if (session != event.end() && session->is_object()) changes = allowed_session_changes(*session);
-        if (!changes) {
-            return refuse("session.update may change only audio.output.voice, "
-                          "audio.input.turn_detection and output_modalities ([\"audio\"] or "
-                          "[\"text\"])",
-                          event_id);
-        }
-        json merged = session_config;
-        merged.merge_patch(*changes);
-        // merge_patch removes a key set to null; turn_detection null means "no VAD" in the API.
-        if (changes->contains("audio") && (*changes)["audio"].contains("input") &&
-            (*changes)["audio"]["input"].contains("turn_detection") &&
-            (*changes)["audio"]["input"]["turn_detection"].is_null()) {
-            merged["audio"]["input"]["turn_detection"] = nullptr;
-        }
-        return UpdateSession{std::move(merged), event_id};
-    }
+    if (type == "session.update") return decide_session_update(event, session_config, event_id);
     return refuse("the relay does not forward " + type + " events", event_id);
 }
 

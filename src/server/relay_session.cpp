@@ -3,7 +3,9 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <algorithm>
 #include <type_traits>
 #include <variant>
 
@@ -17,6 +19,11 @@ namespace asio = boost::asio;
 using nlohmann::json;
 
 namespace {
+
+// At shutdown (SHUTDOWN_GRACE_MS, 10 s by default, covers both): how long a browser may take to
+// answer the 1001 close frame, and how long a tool still running may take to finish.
+constexpr std::chrono::seconds kShutdownCloseLimit{2};
+constexpr std::chrono::seconds kShutdownToolLimit{5};
 
 std::string serialized(const json& event) {
     return event.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -80,15 +87,24 @@ RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
       tool_context_(std::make_shared<tools::CalendlyToolContext>(tools::CalendlyToolContext{
           shared.context.calendly, shared.context.fallback_url, shared.context.time_zones,
           shared.context.clock, {}})),
-      time_limit_(executor) {
+      time_limit_(executor),
+      shutdown_deadline_(executor) {
     tools::register_calendly_tools(tools_, tool_context_);
 }
 
 void RelaySession::end_for_shutdown() {
-    asio::co_spawn(executor_,
-                   close_browser(shared_from_this(), net::close_code::going_away,
-                                 "server shutting down"),
-                   asio::detached);
+    asio::dispatch(executor_, [self = shared_from_this()] {
+        // The server's grace period is short: a browser that does not answer the close frame
+        // soon is cut off. The handler holds no reference, so it keeps nothing alive.
+        self->shutdown_deadline_.expires_after(kShutdownCloseLimit);
+        self->shutdown_deadline_.async_wait([weak = std::weak_ptr<RelaySession>(self)](boost::system::error_code ec) {
+            if (ec) return;
+            if (auto session = weak.lock()) session->browser_.abort();
+        });
+        asio::co_spawn(self->executor_,
+                       close_browser(self, net::close_code::going_away, "server shutting down"),
+                       asio::detached);
+    });
 }
 
 asio::awaitable<void> RelaySession::close_browser(std::shared_ptr<RelaySession> self,
@@ -102,9 +118,10 @@ void RelaySession::on_server_event(std::string_view, std::string_view raw_json) 
     browser_.send(std::string(raw_json));
 }
 
-void RelaySession::record_invitee_email(const std::string& email) {
-    const std::lock_guard lock(emails_mutex_);
-    invitee_emails_.insert(normalized_email(email));
+void RelaySession::expect_booking(const tools::ExpectedBooking& booking) {
+    const std::lock_guard lock(expected_mutex_);
+    // A session makes a handful of these; the cap only guards against a runaway conversation.
+    if (expected_bookings_.size() < 64) expected_bookings_.push_back(booking);
 }
 
 asio::awaitable<bool> RelaySession::open_upstream() {
@@ -141,8 +158,10 @@ void RelaySession::on_booking(const store::StoredDelivery& delivery) {
     auto booking = booking_confirmation(delivery.delivery.raw_body, shared_.context.time_zones);
     if (!booking) return;
     {
-        const std::lock_guard lock(emails_mutex_);
-        if (!invitee_emails_.contains(normalized_email(booking->email))) return;
+        const std::lock_guard lock(expected_mutex_);
+        const bool expected = std::any_of(expected_bookings_.begin(), expected_bookings_.end(),
+                                          [&](const tools::ExpectedBooking& e) { return matches(*booking, e); });
+        if (!expected) return;
     }
     // A redelivered webhook (or both a schedule_call and a book_meeting) must not confirm twice.
     const std::string key = booking->invitee_uri.empty() ? std::to_string(delivery.id)
@@ -197,8 +216,8 @@ asio::awaitable<void> RelaySession::enforce_time_limit(std::shared_ptr<RelaySess
 asio::awaitable<void> RelaySession::run(std::shared_ptr<RelaySession> self) {
     // Weak: a tool call still running after the session ended must not keep it, nor touch it.
     std::weak_ptr<RelaySession> weak = self;
-    self->tool_context_->on_invitee_email = [weak](const std::string& email) {
-        if (auto session = weak.lock()) session->record_invitee_email(email);
+    self->tool_context_->on_expected_booking = [weak](const tools::ExpectedBooking& booking) {
+        if (auto session = weak.lock()) session->expect_booking(booking);
     };
     if (!co_await self->open_upstream()) {
         co_await self->browser_.write(upstream_unavailable_event());
@@ -221,13 +240,22 @@ asio::awaitable<void> RelaySession::run(std::shared_ptr<RelaySession> self) {
     }
     log::info("relay session ended", {{"request_id", self->request_id_}, {"reason", ended_by}});
     self->time_limit_.cancel();
+    self->shutdown_deadline_.cancel();
     self->bookings_.reset();
-    co_await self->upstream_->close("browser left");
+    const bool stopping = self->shared_.stopping;
+    if (stopping) {
+        self->upstream_->abort("server shutting down");  // no closing handshake to wait for
+    } else {
+        co_await self->upstream_->close("browser left");
+    }
     // The upstream session holds this one as its observer: let go of it to end the cycle.
     self->upstream_.reset();
     // A tool that outlived its dispatch timeout still uses the Calendly client: let it finish
     // while the server (which waits for this connection at shutdown) still stands.
-    if (!co_await self->tools_.wait_until_idle(self->shared_.context.upstream.tool_timeout)) {
+    const auto tool_wait = stopping ? std::min<std::chrono::milliseconds>(
+                                          self->shared_.context.upstream.tool_timeout, kShutdownToolLimit)
+                                    : self->shared_.context.upstream.tool_timeout;
+    if (!co_await self->tools_.wait_until_idle(tool_wait)) {
         log::warn("relay session ended with a tool still running", {{"request_id", self->request_id_}});
     }
 }

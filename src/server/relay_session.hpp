@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "calrt/net/websocket.hpp"
 #include "calrt/realtime/realtime_observer.hpp"
@@ -76,7 +77,7 @@ class RelaySession : public realtime::RealtimeObserver,
     boost::asio::awaitable<bool> open_upstream();
     void subscribe_to_bookings();
     void handle_browser_message(const std::string& text);
-    void record_invitee_email(const std::string& email);
+    void expect_booking(const tools::ExpectedBooking& booking);
     void on_booking(const store::StoredDelivery& delivery);
 
     RelayShared& shared_;
@@ -89,11 +90,12 @@ class RelaySession : public realtime::RealtimeObserver,
     std::shared_ptr<realtime::RealtimeSession> upstream_;
     nlohmann::json session_config_;  // what is in force upstream
     boost::asio::steady_timer time_limit_;
+    boost::asio::steady_timer shutdown_deadline_;  // cuts off a browser that ignores the 1001
     store::DeliveryFeed::Subscription bookings_;
     std::set<std::string> confirmed_invitees_;
 
-    std::mutex emails_mutex_;  // tools run on any thread
-    std::set<std::string> invitee_emails_;
+    std::mutex expected_mutex_;  // tools run on any thread
+    std::vector<tools::ExpectedBooking> expected_bookings_;
 };
 
 }  // namespace calrt::server

@@ -190,8 +190,6 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
     constexpr std::string_view tool = "book_meeting";
     auto request = read_request(arguments, context.clock.now(), context.time_zones);
     if (!request) co_return error_result(request.error());
-    // Before booking: Calendly's invitee.created webhook may arrive before POST /invitees answers.
-    if (context.on_invitee_email) context.on_invitee_email(request->email);
 
     auto active = co_await context.calendly.event_types();
     if (!active) {
@@ -216,6 +214,10 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
     if (!offers_start(*slots, request->start_time))
         co_return slot_taken_answer(*type, *request, std::move(*slots));
 
+    // Before booking: Calendly's invitee.created webhook may arrive before POST /invitees answers.
+    if (context.on_expected_booking) {
+        context.on_expected_booking(ExpectedBooking{request->email, type->uri, request->start_time});
+    }
     calendly::InviteeRequest invitee_request{type->uri, request->start_time, request->name,
                                              request->email, request->zone.name()};
     auto invitee = co_await context.calendly.create_invitee(std::move(invitee_request));

@@ -104,7 +104,6 @@ asio::awaitable<nlohmann::json> schedule_call(CalendlyToolContext& context,
                                               const nlohmann::json& arguments) {
     auto request = read_request(arguments);
     if (!request) co_return error_result(request.error());
-    if (context.on_invitee_email) context.on_invitee_email(request->prefill.email);
 
     // The person may name the type the way it reads; the link library takes only its id.
     auto active = co_await context.calendly.event_types();
@@ -126,6 +125,9 @@ asio::awaitable<nlohmann::json> schedule_call(CalendlyToolContext& context,
         if (!type) co_return error_result(unknown_event_type(*request->event_type, types));
     }
 
+    if (context.on_expected_booking) {
+        context.on_expected_booking(ExpectedBooking{request->prefill.email, type->uri, std::nullopt});
+    }
     calendly::PersonalizedLinkRequest link_request{type->uri, request->prefill};
     auto link = co_await calendly::create_personalized_link(context.calendly, context.fallback_url,
                                                             std::move(link_request));

@@ -125,17 +125,24 @@ asio::awaitable<json> ToolRegistry::dispatch(std::string name, std::string argum
 namespace {
 
 // A named coroutine, not a lambda: GCC 12 destroys a coroutine lambda's by-value captures twice.
-// `running` counts the handler from its first step until its frame ends, whether or not anyone
+// Counts one handler from before it is spawned until its frame is gone, whether or not anyone
 // still waits for its result.
+class RunningHandler {
+  public:
+    explicit RunningHandler(std::shared_ptr<std::atomic<std::size_t>> count) : count_(std::move(count)) {
+        ++*count_;
+    }
+    ~RunningHandler() { --*count_; }
+    RunningHandler(const RunningHandler&) = delete;
+    RunningHandler& operator=(const RunningHandler&) = delete;
+
+  private:
+    std::shared_ptr<std::atomic<std::size_t>> count_;
+};
+
 asio::awaitable<json> run_handler(ToolHandler handler, json arguments,
-                                  std::shared_ptr<std::atomic<std::size_t>> running) {
-    struct Running {
-        std::atomic<std::size_t>& count;
-        explicit Running(std::atomic<std::size_t>& c) : count(c) { ++count; }
-        ~Running() { --count; }
-        Running(const Running&) = delete;
-        Running& operator=(const Running&) = delete;
-    } counted(*running);
+                                  std::unique_ptr<RunningHandler> running) {
+    (void)running;  // held by the frame
     co_return co_await handler(arguments);
 }
 
@@ -162,7 +169,8 @@ asio::awaitable<ToolRegistry::Outcome> ToolRegistry::run(const Tool& tool,
     auto strand = asio::make_strand(executor);
     auto call = std::make_shared<PendingCall>(strand, timeout);
     asio::co_spawn(
-        executor, run_handler(tool.handler, std::move(arguments), running_),
+        executor,
+        run_handler(tool.handler, std::move(arguments), std::make_unique<RunningHandler>(running_)),
         asio::bind_executor(strand, [call](std::exception_ptr failure, json result) {
             call->finished = true;
             call->failure = failure;

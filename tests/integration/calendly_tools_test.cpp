@@ -49,7 +49,7 @@ class CalendlyToolsTest : public ::testing::Test {
                                                             std::move(options), metrics, clock);
         context = std::make_shared<CalendlyToolContext>(CalendlyToolContext{
             *client, std::string(fallback_url), zones, clock,
-            [this](const std::string& email) { invitee_emails.push_back(email); }});
+            [this](const ExpectedBooking& booking) { expected_bookings.push_back(booking); }});
     }
 
     json run(boost::asio::awaitable<json> call) {
@@ -77,8 +77,8 @@ class CalendlyToolsTest : public ::testing::Test {
     SystemClock clock;
     TimeZoneCache zones;
     std::unique_ptr<calendly::CalendlyClient> client;
-    std::vector<std::string>
-        invitee_emails;  // written on an I/O thread, read after the call returned
+    std::vector<ExpectedBooking>
+        expected_bookings;  // written on an I/O thread, read after the call returned
     std::shared_ptr<CalendlyToolContext> context;
 };
 
@@ -295,9 +295,12 @@ TEST_F(CalendlyToolsTest, ScheduleCallUsesTheNamedType) {
     EXPECT_EQ(result["event_type"]["uri"], fake->event_type_uri("product-demo")) << result.dump();
 }
 
-TEST_F(CalendlyToolsTest, ScheduleCallReportsTheInviteeEmailForLiveConfirmation) {
-    run(schedule_call(*context, {{"name", "Ada Lovelace"}, {"email", "ada@example.com"}}));
-    EXPECT_EQ(invitee_emails, std::vector<std::string>{"ada@example.com"});
+TEST_F(CalendlyToolsTest, ScheduleCallReportsTheExpectedBookingForLiveConfirmation) {
+    run(schedule_call(*context, {{"name", "Ada Lovelace"}, {"email", "ada@example.com"}, {"event_type", "30min"}}));
+    ASSERT_EQ(expected_bookings.size(), 1u);
+    EXPECT_EQ(expected_bookings[0].email, "ada@example.com");
+    EXPECT_EQ(expected_bookings[0].event_type_uri, fake->event_type_uri("30min"));
+    EXPECT_FALSE(expected_bookings[0].start_time);  // the person picks the time on the page
 }
 
 TEST_F(CalendlyToolsTest, ScheduleCallFallsBackToThePrefilledBookingPageWhenCalendlyFails) {
@@ -356,7 +359,10 @@ TEST_F(CalendlyToolsTest, BookMeetingBooksAnOpenSlotAndAnswersInTheCallersTimeZo
     EXPECT_EQ(bookings[0].event_type_uri, type);
     EXPECT_EQ(bookings[0].timezone, "Europe/Berlin");
     EXPECT_EQ(result["event"], bookings[0].event_uri);
-    EXPECT_EQ(invitee_emails, std::vector<std::string>{"ada@example.com"});
+    ASSERT_EQ(expected_bookings.size(), 1u);
+    EXPECT_EQ(expected_bookings[0].email, "ada@example.com");
+    EXPECT_EQ(expected_bookings[0].event_type_uri, type);
+    EXPECT_EQ(expected_bookings[0].start_time, start);
 }
 
 TEST_F(CalendlyToolsTest, BookMeetingOfATakenSlotOffersTheNearestOpenOnesAndBooksNothing) {
@@ -474,7 +480,7 @@ TEST_F(CalendlyToolsTest, RegistryHoldsArgumentsToTheToolSchemas) {
         EXPECT_EQ(error_code(run(registry.dispatch(tool, arguments, 5s))), "invalid_arguments");
     }
     EXPECT_EQ(fake->request_count(), 0u) << "nothing reached Calendly";
-    EXPECT_TRUE(invitee_emails.empty());
+    EXPECT_TRUE(expected_bookings.empty());
 }
 
 }  // namespace

@@ -319,21 +319,28 @@ TEST_F(RealtimeRelayTest, BookingWebhookForThisSessionsEmailConfirmsLive) {
     EXPECT_EQ(fake_realtime.system_texts(), std::vector<std::string>{text});
 }
 
-TEST_F(RealtimeRelayTest, BookingWebhookForAnotherEmailIsNotAnnounced) {
+TEST_F(RealtimeRelayTest, BookingWebhookForAnotherEmailOrMeetingTypeIsNotAnnounced) {
     start();
     const std::string type_uri = fake_calendly.event_type_uri("30min");
     const auto now = std::chrono::time_point_cast<std::chrono::seconds>(clock.now());
     auto slots = io.run(calendly_client->available_times(type_uri, {now + 1h, now + 24h * 7}));
     ASSERT_TRUE(slots && slots->size() >= 2);
-    json schedule = {{"name", "Bob Byte"}, {"email", "bob@example.com"}};
+    json schedule = {{"name", "Bob Byte"}, {"email", "bob@example.com"}, {"event_type", "30min"}};
     fake_realtime.on_user_text("link", FakeTurn::calling({FakeToolCall{"schedule_call", schedule}}));
     auto browser = open();
     say(browser, "Send me a link");
     ASSERT_TRUE(read_until(browser, of_type("response.output_text.done")));
 
-    // Someone else books (their webhook reaches this service first), then Bob does.
+    // Someone else books (their webhook reaches this service first), Bob books another kind of
+    // meeting than his link's, then Bob books through the link's type.
     calendly::InviteeRequest other{type_uri, slots->at(0).start_time, "Eve Other", "eve@example.com", "UTC"};
     ASSERT_TRUE(io.run(calendly_client->create_invitee(std::move(other))));
+    const std::string other_type = fake_calendly.event_type_uri("15min");
+    auto other_slots = io.run(calendly_client->available_times(other_type, {now + 1h, now + 24h * 7}));
+    ASSERT_TRUE(other_slots && !other_slots->empty());
+    calendly::InviteeRequest bob_other_type{other_type, other_slots->back().start_time, "Bob Byte",
+                                            "bob@example.com", "UTC"};
+    ASSERT_TRUE(io.run(calendly_client->create_invitee(std::move(bob_other_type))));
     calendly::InviteeRequest bob{type_uri, slots->at(1).start_time, "Bob Byte", "BOB@example.com", "UTC"};
     ASSERT_TRUE(io.run(calendly_client->create_invitee(std::move(bob))));
 

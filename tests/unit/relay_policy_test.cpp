@@ -58,6 +58,62 @@ TEST(RelayPolicy, RefusesResponseCreateThatOverridesInstructionsOrTools) {
               "event_not_allowed");
 }
 
+TEST(RelayPolicy, ResponseCreateMayChooseOnlyTheOutputModality) {
+    const json text_answer = {{"type", "response.create"}, {"response", {{"output_modalities", {"text"}}}}};
+    EXPECT_TRUE(std::holds_alternative<ForwardEvent>(decide(text_answer)));
+    // "input" could add system messages; "conversation": "none" starts responses outside the
+    // conversation; the rest is the server's to set.
+    const json system_input = json::array({{{"type", "message"},
+                                            {"role", "system"},
+                                            {"content", json::array({{{"type", "input_text"}, {"text", "x"}}})}}});
+    for (const json& response : {json{{"input", system_input}}, json{{"conversation", "none"}},
+                                 json{{"max_output_tokens", 4096}}, json{{"metadata", {{"k", "v"}}}},
+                                 json{{"output_modalities", {"audio", "text"}}}}) {
+        EXPECT_EQ(refusal_code(decide({{"type", "response.create"}, {"response", response}})), "event_not_allowed")
+            << response.dump();
+    }
+    EXPECT_EQ(refusal_code(decide({{"type", "response.create"}, {"extra", {{"k", "v"}}}})), "event_not_allowed");
+}
+
+TEST(RelayPolicy, PassedThroughEventsMayCarryOnlyTheirOwnPlainFields) {
+    EXPECT_TRUE(std::holds_alternative<ForwardEvent>(
+        decide({{"type", "conversation.item.truncate"}, {"item_id", "i1"}, {"content_index", 0}, {"audio_end_ms", 1200}})));
+    EXPECT_EQ(refusal_code(decide({{"type", "input_audio_buffer.append"}, {"audio", ""}, {"x", {1, 2}}})),
+              "event_not_allowed");
+    EXPECT_EQ(refusal_code(decide({{"type", "input_audio_buffer.append"}, {"audio", {{"nested", true}}}})),
+              "event_not_allowed");
+    EXPECT_EQ(refusal_code(decide({{"type", "response.cancel"}, {"unknown", 1}})), "event_not_allowed");
+}
+
+TEST(RelayPolicy, UserMessageWithOtherItemFieldsIsRefused) {
+    const json parts = json::array({{{"type", "input_text"}, {"text", "hi"}}});
+    EXPECT_EQ(refusal_code(decide({{"type", "conversation.item.create"},
+                                   {"item", {{"type", "message"}, {"role", "user"}, {"content", parts},
+                                             {"status", {{"x", 1}}}}}})),
+              "event_not_allowed");
+    EXPECT_EQ(refusal_code(decide({{"type", "conversation.item.create"},
+                                   {"item", {{"type", "message"}, {"role", "user"},
+                                             {"content", json::array({{{"type", "input_text"}, {"text", {"a"}}}})}}}})),
+              "event_not_allowed");
+    EXPECT_EQ(refusal_code(decide({{"type", "conversation.item.create"},
+                                   {"item", {{"type", "message"}, {"role", "user"}, {"content", json::array()}}}})),
+              "event_not_allowed");
+}
+
+TEST(RelayPolicy, DeeplyNestedMessageIsRefusedBeforeParsing) {
+    // Deep enough to exhaust a thread's stack in nlohmann::json's recursive copy and dump.
+    const std::size_t levels = 200'000;
+    std::string text = R"({"type":"input_audio_buffer.append","audio":"","x":)";
+    text += std::string(levels, '[') + std::string(levels, ']') + "}";
+    EXPECT_EQ(refusal_code(decide_browser_event(text, kSession)), "invalid_event");
+    // Brackets inside strings are text, not nesting.
+    const json bracketed = {{"type", "conversation.item.create"},
+                            {"item", {{"type", "message"}, {"role", "user"},
+                                      {"content", json::array({{{"type", "input_text"},
+                                                                {"text", std::string(100, '[')}}})}}}};
+    EXPECT_TRUE(std::holds_alternative<ForwardEvent>(decide(bracketed)));
+}
+
 TEST(RelayPolicy, SessionUpdateOfVoiceKeepsInstructionsAndTools) {
     const auto decision = decide({{"type", "session.update"},
                                   {"event_id", "e7"},
@@ -92,7 +148,10 @@ TEST(RelayPolicy, SessionUpdateOfAnythingElseIsRefused) {
     for (const json& session : {json{{"instructions", "x"}}, json{{"tools", json::array()}},
                                 json{{"audio", {{"input", {{"format", {{"type", "audio/pcmu"}}}}}}}},
                                 json{{"output_modalities", json::array({"text", "audio"})}},
-                                json{{"output_modalities", json::array({"video"})}}}) {
+                                json{{"output_modalities", json::array({"video"})}},
+                                json{{"audio", {{"input", {{"turn_detection", {{"type", "server_vad"},
+                                                                               {"idle_timeout_ms", 5000}}}}}}}},
+                                json{{"audio", {{"input", {{"turn_detection", {{"type", "loud_vad"}}}}}}}}}) {
         EXPECT_EQ(refusal_code(decide({{"type", "session.update"}, {"session", session}})),
                   "event_not_allowed")
             << session.dump();
@@ -105,14 +164,23 @@ TEST(RelayPolicy, UnknownAndMalformedEventsAreRefused) {
     EXPECT_EQ(refusal_code(decide_browser_event("[1]", kSession)), "invalid_event");
 }
 
-TEST(RelayOrigin, DefaultAllowsThePagesOwnHostAndLoopbackOnItsPort) {
-    EXPECT_TRUE(origin_allowed("http://example.com:3000", "example.com:3000", ""));
-    EXPECT_TRUE(origin_allowed("https://example.com", "example.com", ""));
+TEST(RelayOrigin, DefaultAllowsThePagesOwnAddressAndLoopbackOnItsPort) {
+    EXPECT_TRUE(origin_allowed("http://192.168.1.20:3000", "192.168.1.20:3000", ""));
+    EXPECT_TRUE(origin_allowed("https://10.0.0.5", "10.0.0.5", ""));
+    EXPECT_TRUE(origin_allowed("http://[::1]:3000", "[::1]:3000", ""));
+    EXPECT_TRUE(origin_allowed("http://localhost:3000", "localhost:3000", ""));
     EXPECT_TRUE(origin_allowed("http://localhost:3000", "127.0.0.1:3000", ""));
     EXPECT_TRUE(origin_allowed("http://127.0.0.1:3000", "localhost:3000", ""));
     EXPECT_TRUE(origin_allowed("", "example.com", ""));
     EXPECT_FALSE(origin_allowed("http://evil.example", "example.com:3000", ""));
     EXPECT_FALSE(origin_allowed("http://localhost:4000", "localhost:3000", ""));
+}
+
+TEST(RelayOrigin, DefaultRefusesAPageUnderADomainName) {
+    // DNS rebinding: evil.example resolves to this service, so Origin and Host agree.
+    EXPECT_FALSE(origin_allowed("http://evil.example:3000", "evil.example:3000", ""));
+    EXPECT_FALSE(origin_allowed("https://book.example.com", "book.example.com", ""));
+    EXPECT_TRUE(origin_allowed("https://book.example.com", "book.example.com", "https://book.example.com"));
 }
 
 TEST(RelayOrigin, ConfiguredListIsExact) {

@@ -58,8 +58,9 @@ struct OpenAiConfig {
 
 // The browser WebSocket relay GET /api/realtime (issue 5).
 struct RealtimeRelayConfig {
-    // Comma-separated Origins allowed to open the relay; empty: the page's own host only (the
-    // Origin matches the Host header, or is http://localhost:PORT / http://127.0.0.1:PORT).
+    // Comma-separated Origins allowed to open the relay; empty: the page's own host when that is
+    // an IP address or localhost (the Origin matches the Host header, or is
+    // http://localhost:PORT / http://127.0.0.1:PORT). Pages under a domain name must be listed.
     std::string allowed_origins;
     std::size_t max_sessions = 20;                          // open relay sessions at once (503)
     std::chrono::milliseconds max_session_duration{1'800'000};  // then closed with a reason

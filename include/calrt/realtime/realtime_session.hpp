@@ -16,6 +16,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <memory>
@@ -77,6 +78,9 @@ class RealtimeSession : public std::enable_shared_from_this<RealtimeSession> {
     void send_user_text(std::string_view text);
     // Sends a close frame with `reason`; run() then returns "closed".
     boost::asio::awaitable<void> close(std::string reason);
+    // Drops the connection at once, without a closing handshake (at shutdown); run() then returns
+    // "closed". Thread-safe.
+    void abort(std::string reason);
 
     // The session object sent in session.update (what the relay must not let a browser replace).
     const nlohmann::json& session_config() const noexcept { return session_config_; }
@@ -108,7 +112,9 @@ class RealtimeSession : public std::enable_shared_from_this<RealtimeSession> {
     std::string close_reason_;
     bool closing_ = false;
     bool response_active_ = false;          // between response.created and response.done
-    std::size_t responses_requested_ = 0;  // response.create sent, response.created not yet seen
+    // The event_ids of response.create sent whose response.created has not been seen.
+    std::deque<std::string> responses_requested_;
+    std::atomic<std::uint64_t> response_requests_sent_{0};
     std::deque<std::vector<nlohmann::json>> when_idle_;
 };
 

@@ -9,12 +9,16 @@
 #include <string>
 #include <string_view>
 
+#include "calrt/core/time.hpp"
 #include "calrt/core/time_zone.hpp"
+#include "calrt/tools/calendly_tools.hpp"
 
 namespace calrt::server {
 
 struct BookingConfirmation {
     std::string email;
+    std::string event_type_uri;  // payload.scheduled_event.event_type
+    std::optional<Timestamp> start;  // payload.scheduled_event.start_time, when readable
     std::string invitee_uri;  // identifies the booking (a redelivery repeats it)
     std::string event_name;
     std::string start_time;  // RFC 3339, in the invitee's time zone when it is known
@@ -31,5 +35,10 @@ nlohmann::json confirmation_item(const BookingConfirmation& booking);
 
 // Emails compare without regard to case (Calendly may normalise them).
 std::string normalized_email(std::string_view email);
+
+// Whether `booking` is the one `expected` set in motion: the same email (ignoring case) and
+// meeting type, and the same start when the tool chose one. Not the email alone: a session that
+// asked for a link in someone else's name must not hear about that person's own bookings.
+bool matches(const BookingConfirmation& booking, const tools::ExpectedBooking& expected);
 
 }  // namespace calrt::server

@@ -11,9 +11,10 @@
 // After the upgrade, each end is a close frame with a reason: the session time limit (1000), an
 // oversized message (1009), the upstream session failing or ending (1011), shutdown.
 //
-// Live confirmation: when an invitee.created webhook arrives (DeliveryFeed) for an email this
-// session gave to schedule_call or book_meeting, a system item stating the booking and a
-// response.create go upstream, so the person hears they are booked.
+// Live confirmation: when an invitee.created webhook arrives (DeliveryFeed) for a booking this
+// session set in motion (the email and meeting type it gave schedule_call, or the email, type and
+// slot it gave book_meeting), a system item stating the booking and a response.create go
+// upstream once the conversation is idle, so the person hears they are booked.
 
 #include <functional>
 #include <string>
@@ -51,8 +52,10 @@ struct RelayContext {
 void add_realtime_relay(HttpServer& server, RelayContext& context);
 
 // Whether `origin` may open the relay: one of `allowed` (comma-separated), or, when `allowed` is
-// empty, the page's own host (`host_header`): http(s)://{Host}, http://localhost:{port},
-// http://127.0.0.1:{port}. A missing Origin (not a browser) is allowed only when `allowed` is empty.
+// empty, the page's own host (`host_header`) when that is an IP address or localhost:
+// http(s)://{Host}, http://localhost:{port}, http://127.0.0.1:{port}. A page served under a domain
+// name needs `allowed` (DNS rebinding could otherwise pass any page off as the service's own). A
+// missing Origin (not a browser) is allowed only when `allowed` is empty.
 bool origin_allowed(std::string_view origin, std::string_view host_header,
                     std::string_view allowed);
 

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "calrt/calendly/calendly_client.hpp"
@@ -25,6 +26,13 @@ namespace calrt::tools {
 // What the Calendly tools work with. The handlers share ownership of the context itself; what it
 // borrows (client, zones, clock) must outlive the registry and any call still running after a
 // dispatch timeout (ToolRegistry::wait_until_idle).
+// A booking a tool has set in motion, as Calendly's invitee.created webhook will describe it.
+struct ExpectedBooking {
+    std::string email;           // as the person gave it
+    std::string event_type_uri;  // the type booked, or offered by the link
+    std::optional<Timestamp> start_time;  // book_meeting: the slot; schedule_call: unknown
+};
+
 struct CalendlyToolContext {
     calendly::CalendlyClient& calendly;
     // CALENDLY_FALLBACK_URL: the public booking page offered when Calendly's API fails; may be
@@ -32,10 +40,10 @@ struct CalendlyToolContext {
     std::string fallback_url;
     TimeZoneCache& time_zones;
     const Clock& clock;
-    // Called with the email a person gave to schedule_call or book_meeting (before Calendly is
-    // asked), so the relay can confirm the booking live when Calendly's invitee.created webhook for
-    // that email arrives. May be empty.
-    std::function<void(const std::string& email)> on_invitee_email;
+    // Called when schedule_call makes a link for a meeting type, or just before book_meeting
+    // books a slot (Calendly's webhook can overtake POST /invitees' answer), so the relay can
+    // confirm the booking live when a matching invitee.created webhook arrives. May be empty.
+    std::function<void(const ExpectedBooking& booking)> on_expected_booking;
 };
 
 // Adds the four tools; each handler keeps `context` alive while it runs.
