@@ -25,6 +25,10 @@ namespace {
 constexpr std::chrono::seconds kShutdownCloseLimit{2};
 constexpr std::chrono::seconds kShutdownToolLimit{5};
 
+// Per conversation: meetings book_meeting may book, and links schedule_call may make.
+constexpr std::size_t kMaxBookingsPerSession = 3;
+constexpr std::size_t kMaxLinksPerSession = 10;
+
 std::string serialized(const json& event) {
     return event.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -118,10 +122,20 @@ void RelaySession::on_server_event(std::string_view, std::string_view raw_json) 
     browser_.send(std::string(raw_json));
 }
 
-void RelaySession::expect_booking(const tools::ExpectedBooking& booking) {
+bool RelaySession::expect_booking(const tools::ExpectedBooking& booking) {
     const std::lock_guard lock(expected_mutex_);
-    // A session makes a handful of these; the cap only guards against a runaway conversation.
-    if (expected_bookings_.size() < 64) expected_bookings_.push_back(booking);
+    // A person books a meeting or two per conversation; a conversation that keeps booking (real
+    // meetings in the host's calendar, emails to any address) is refused by the tool.
+    auto& made = booking.start_time ? bookings_started_ : links_made_;
+    const std::size_t limit = booking.start_time ? kMaxBookingsPerSession : kMaxLinksPerSession;
+    if (made >= limit) {
+        log::warn("relay session reached its booking limit",
+                  {{"request_id", request_id_}, {"kind", booking.start_time ? "book_meeting" : "schedule_call"}});
+        return false;
+    }
+    ++made;
+    expected_bookings_.push_back(booking);
+    return true;
 }
 
 asio::awaitable<bool> RelaySession::open_upstream() {
@@ -217,7 +231,8 @@ asio::awaitable<void> RelaySession::run(std::shared_ptr<RelaySession> self) {
     // Weak: a tool call still running after the session ended must not keep it, nor touch it.
     std::weak_ptr<RelaySession> weak = self;
     self->tool_context_->on_expected_booking = [weak](const tools::ExpectedBooking& booking) {
-        if (auto session = weak.lock()) session->expect_booking(booking);
+        auto session = weak.lock();
+        return session && session->expect_booking(booking);
     };
     if (!co_await self->open_upstream()) {
         co_await self->browser_.write(upstream_unavailable_event());

@@ -77,7 +77,7 @@ class RelaySession : public realtime::RealtimeObserver,
     boost::asio::awaitable<bool> open_upstream();
     void subscribe_to_bookings();
     void handle_browser_message(const std::string& text);
-    void expect_booking(const tools::ExpectedBooking& booking);
+    bool expect_booking(const tools::ExpectedBooking& booking);
     void on_booking(const store::StoredDelivery& delivery);
 
     RelayShared& shared_;
@@ -96,6 +96,8 @@ class RelaySession : public realtime::RealtimeObserver,
 
     std::mutex expected_mutex_;  // tools run on any thread
     std::vector<tools::ExpectedBooking> expected_bookings_;
+    std::size_t bookings_started_ = 0;  // book_meeting calls that reached Calendly
+    std::size_t links_made_ = 0;        // schedule_call links
 };
 
 }  // namespace calrt::server

@@ -215,8 +215,9 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
         co_return slot_taken_answer(*type, *request, std::move(*slots));
 
     // Before booking: Calendly's invitee.created webhook may arrive before POST /invitees answers.
-    if (context.on_expected_booking) {
-        context.on_expected_booking(ExpectedBooking{request->email, type->uri, request->start_time});
+    if (context.on_expected_booking &&
+        !context.on_expected_booking(ExpectedBooking{request->email, type->uri, request->start_time})) {
+        co_return error_result(booking_limit_reached(*type));
     }
     calendly::InviteeRequest invitee_request{type->uri, request->start_time, request->name,
                                              request->email, request->zone.name()};

@@ -75,6 +75,12 @@ std::string list_event_types(const std::vector<calendly::EventType>& types) {
     return text;
 }
 
+Error booking_limit_reached(const calendly::EventType& type) {
+    return Error::make(ErrorKind::rate_limited, "booking_limit_reached",
+                       "This conversation has made as many bookings and links as it may. Offer the "
+                       "public booking page instead: " + type.scheduling_url);
+}
+
 Error no_event_types() {
     return Error::make(ErrorKind::not_found, "no_event_types",
                        "The host has no meeting types open for booking right now.");

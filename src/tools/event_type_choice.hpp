@@ -31,6 +31,10 @@ nlohmann::json event_type_summary(const calendly::EventType& type);
 // "15 Minute Meeting (15 min), 30 Minute Meeting (30 min)"
 std::string list_event_types(const std::vector<calendly::EventType>& types);
 
+// rate_limited / "booking_limit_reached": the relay's per-conversation limit on bookings and
+// links was reached (the type's public page is offered instead).
+Error booking_limit_reached(const calendly::EventType& type);
+
 // not_found / "no_event_types": the host offers nothing to book.
 Error no_event_types();
 

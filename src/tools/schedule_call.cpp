@@ -125,8 +125,9 @@ asio::awaitable<nlohmann::json> schedule_call(CalendlyToolContext& context,
         if (!type) co_return error_result(unknown_event_type(*request->event_type, types));
     }
 
-    if (context.on_expected_booking) {
-        context.on_expected_booking(ExpectedBooking{request->prefill.email, type->uri, std::nullopt});
+    if (context.on_expected_booking &&
+        !context.on_expected_booking(ExpectedBooking{request->prefill.email, type->uri, std::nullopt})) {
+        co_return error_result(booking_limit_reached(*type));
     }
     calendly::PersonalizedLinkRequest link_request{type->uri, request->prefill};
     auto link = co_await calendly::create_personalized_link(context.calendly, context.fallback_url,

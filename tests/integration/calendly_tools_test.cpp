@@ -49,7 +49,10 @@ class CalendlyToolsTest : public ::testing::Test {
                                                             std::move(options), metrics, clock);
         context = std::make_shared<CalendlyToolContext>(CalendlyToolContext{
             *client, std::string(fallback_url), zones, clock,
-            [this](const ExpectedBooking& booking) { expected_bookings.push_back(booking); }});
+            [this](const ExpectedBooking& booking) {
+                expected_bookings.push_back(booking);
+                return expected_bookings.size() <= allowed_bookings;
+            }});
     }
 
     json run(boost::asio::awaitable<json> call) {
@@ -79,6 +82,7 @@ class CalendlyToolsTest : public ::testing::Test {
     std::unique_ptr<calendly::CalendlyClient> client;
     std::vector<ExpectedBooking>
         expected_bookings;  // written on an I/O thread, read after the call returned
+    std::size_t allowed_bookings = 100;  // what on_expected_booking accepts
     std::shared_ptr<CalendlyToolContext> context;
 };
 
@@ -363,6 +367,21 @@ TEST_F(CalendlyToolsTest, BookMeetingBooksAnOpenSlotAndAnswersInTheCallersTimeZo
     EXPECT_EQ(expected_bookings[0].email, "ada@example.com");
     EXPECT_EQ(expected_bookings[0].event_type_uri, type);
     EXPECT_EQ(expected_bookings[0].start_time, start);
+}
+
+TEST_F(CalendlyToolsTest, RefusedExpectationBooksNothingAndOffersThePublicPage) {
+    allowed_bookings = 0;  // the relay's per-conversation limit, reached
+    const std::string type = fake->event_type_uri("30min");
+    const auto slots = open_slots(type);
+    ASSERT_FALSE(slots.empty());
+    const json booked = run(book_meeting(*context, booking_arguments("30min", slots.front().start_time, "UTC")));
+    EXPECT_EQ(error_code(booked), "booking_limit_reached") << booked.dump();
+    EXPECT_NE(booked["error"]["message"].get<std::string>().find(fake->scheduling_url_of(type)), std::string::npos);
+    const json link = run(schedule_call(*context, {{"name", "Ada Lovelace"}, {"email", "ada@example.com"}}));
+    EXPECT_EQ(error_code(link), "booking_limit_reached") << link.dump();
+    EXPECT_TRUE(fake->bookings().empty());
+    EXPECT_EQ(fake->request_count("/invitees"), 0u);
+    EXPECT_EQ(fake->request_count("/scheduling_links"), 0u);
 }
 
 TEST_F(CalendlyToolsTest, BookMeetingOfATakenSlotOffersTheNearestOpenOnesAndBooksNothing) {

@@ -363,6 +363,36 @@ TEST_F(RealtimeRelayTest, BookingWebhookForAnotherEmailOrMeetingTypeIsNotAnnounc
     EXPECT_EQ(metrics.counter("calrt_realtime_confirmations_total", "").value(), 1u);
 }
 
+TEST_F(RealtimeRelayTest, AConversationBooksAtMostThreeMeetings) {
+    start();
+    const std::string type_uri = fake_calendly.event_type_uri("30min");
+    const auto now = std::chrono::time_point_cast<std::chrono::seconds>(clock.now());
+    auto slots = io.run(calendly_client->available_times(type_uri, {now + 1h, now + 24h * 7}));
+    ASSERT_TRUE(slots && slots->size() >= 4);
+    const std::vector<std::string> phrases = {"alpha", "bravo", "charlie", "delta"};
+    for (std::size_t i = 0; i < phrases.size(); ++i) {
+        json arguments = {{"event_type", "30min"},
+                          {"start_time", format_rfc3339(slots->at(i).start_time)},
+                          {"name", "Ada Lovelace"},
+                          {"email", "ada" + std::to_string(i) + "@example.com"},
+                          {"timezone", "UTC"}};
+        fake_realtime.on_user_text(phrases[i], FakeTurn::calling({FakeToolCall{"book_meeting", arguments}}));
+    }
+    auto browser = open();
+    for (const auto& phrase : phrases) {
+        say(browser, "book " + phrase);
+        ASSERT_TRUE(read_until(browser, [](const json& event) {
+            return event.value("type", "") == "response.output_text.done" &&
+                   event.value("text", "").starts_with("Fake Realtime answer");
+        }));
+    }
+    const auto outputs = fake_realtime.function_call_outputs();
+    ASSERT_EQ(outputs.size(), 4u);
+    const json fourth = json::parse(outputs[3]["output"].get<std::string>());
+    EXPECT_EQ(fourth["error"]["code"], "booking_limit_reached") << fourth.dump();
+    EXPECT_EQ(fake_calendly.bookings().size(), 3u);
+}
+
 TEST_F(RealtimeRelayTest, ShutdownClosesOpenSessionsWithGoingAway) {
     start();
     auto browser = open();

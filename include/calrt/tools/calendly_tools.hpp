@@ -40,10 +40,12 @@ struct CalendlyToolContext {
     std::string fallback_url;
     TimeZoneCache& time_zones;
     const Clock& clock;
-    // Called when schedule_call makes a link for a meeting type, or just before book_meeting
-    // books a slot (Calendly's webhook can overtake POST /invitees' answer), so the relay can
-    // confirm the booking live when a matching invitee.created webhook arrives. May be empty.
-    std::function<void(const ExpectedBooking& booking)> on_expected_booking;
+    // Called when schedule_call is about to make a link for a meeting type, or just before
+    // book_meeting books a slot (Calendly's webhook can overtake POST /invitees' answer), so the
+    // relay can confirm the booking live when a matching invitee.created webhook arrives. Answers
+    // false to refuse (the relay's per-conversation limit): the tool then answers
+    // "booking_limit_reached" and asks Calendly nothing. May be empty.
+    std::function<bool(const ExpectedBooking& booking)> on_expected_booking;
 };
 
 // Adds the four tools; each handler keeps `context` alive while it runs.
