@@ -3,9 +3,10 @@ PRESET ?= default
 ARGS ?=
 BUILD_JOBS ?= $(shell nproc)
 
-.PHONY: run test test-plain test-asan test-fuzz deps build build-asan bench format clean
+.PHONY: run test test-plain test-asan test-fuzz deps deps-service build build-asan bench format clean
 
-run: deps build
+# Running the service needs no browser: Chromium and the npm packages are for the browser test.
+run: deps-service build
 	./build/calendly-realtime $(ARGS)
 
 test: deps test-plain test-asan test-fuzz
@@ -23,6 +24,9 @@ test-fuzz:
 deps:
 	@scripts/install-deps.sh
 
+deps-service:
+	@scripts/install-deps.sh --no-browser
+
 build:
 	@[ -f build/build.ninja ] || cmake --preset default
 	cmake --build --preset default -j $(BUILD_JOBS)
@@ -31,8 +35,8 @@ build-asan:
 	@[ -f build-asan/build.ninja ] || cmake --preset asan
 	cmake --build --preset asan -j $(BUILD_JOBS)
 
-bench: deps build
-	@scripts/install-deps.sh --bench
+bench: deps-service build
+	@scripts/install-deps.sh --bench --no-browser
 	scripts/run-benchmarks.sh
 
 format:
