@@ -11,7 +11,7 @@ if ! command -v clang++ >/dev/null || ! compgen -G "/usr/lib/llvm-*/lib/clang/*/
 fi
 [[ -f build-fuzz/build.ninja ]] || cmake -S fuzz -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ >/dev/null
 cmake --build build-fuzz -j "$(nproc)"
-for target in webhook_signature_fuzz webhook_envelope_fuzz; do
+for target in webhook_signature_fuzz webhook_envelope_fuzz relay_policy_fuzz; do
   corpus=fuzz/corpus/${target%_fuzz}
   corpus=${corpus/webhook_/}
   work=$(mktemp -d)

@@ -1,0 +1,46 @@
+// libFuzzer target: the relay's decision on one browser message. Any bytes must give a decision
+// without crashing; whatever is forwarded is an allowed event type, and a session.update never
+// changes the server's instructions or tools.
+#include "calrt/server/relay_policy.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace {
+
+const nlohmann::json& server_session() {
+    static const nlohmann::json session = {
+        {"type", "realtime"},
+        {"instructions", "Server instructions."},
+        {"tools", nlohmann::json::array({{{"type", "function"}, {"name", "book_meeting"}}})},
+        {"audio", {{"output", {{"voice", "marin"}}}, {"input", {{"turn_detection", {{"type", "server_vad"}}}}}}}};
+    return session;
+}
+
+bool forwardable(const std::string& type) {
+    static constexpr std::array<std::string_view, 7> kTypes = {
+        "input_audio_buffer.append", "input_audio_buffer.commit", "input_audio_buffer.clear",
+        "response.cancel",           "conversation.item.truncate", "response.create",
+        "conversation.item.create"};
+    return std::find(kTypes.begin(), kTypes.end(), type) != kTypes.end();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    const auto decision = calrt::server::decide_browser_event(text, server_session());
+    if (const auto* forward = std::get_if<calrt::server::ForwardEvent>(&decision)) {
+        if (!forwardable(forward->event.value("type", ""))) __builtin_trap();
+        (void)forward->event.dump();  // what the relay does next
+    } else if (const auto* update = std::get_if<calrt::server::UpdateSession>(&decision)) {
+        if (update->session["instructions"] != server_session()["instructions"] ||
+            update->session["tools"] != server_session()["tools"]) {
+            __builtin_trap();
+        }
+    }
+    return 0;
+}
