@@ -139,7 +139,7 @@ int run_chat_command(const Config& config, const std::vector<std::string>& words
     tools::ToolRegistry tools(metrics);
     tools::register_calendly_tools(
         tools, std::make_shared<tools::CalendlyToolContext>(tools::CalendlyToolContext{
-                   calendly_client, config.calendly.fallback_url, time_zones, clock, {}}));
+                   calendly_client, config.calendly.fallback_url, time_zones, clock, {}, {}}));
 
     Chat chat{config,  calendly_client,           tools, upstream.options, clock,
               upstream.sandbox != nullptr, config.calendly_sandbox()};

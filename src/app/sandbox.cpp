@@ -1,29 +1,11 @@
 #include "sandbox.hpp"
 
 #include "calrt/core/logging.hpp"
-
-#include <openssl/rand.h>
+#include "calrt/core/random.hpp"
 
 #include <stdexcept>
 
 namespace calrt::app {
-namespace {
-
-std::string random_hex(std::size_t bytes) {
-    std::string raw(bytes, '\0');
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
-        throw std::runtime_error("cannot generate a sandbox webhook secret: no randomness available");
-    }
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char c : raw) {
-        out += kHex[c >> 4];
-        out += kHex[c & 0xF];
-    }
-    return out;
-}
-
-}  // namespace
 
 SandboxCalendly start_sandbox_calendly(boost::asio::io_context& io, const Secret& configured_secret) {
     SandboxCalendly sandbox;

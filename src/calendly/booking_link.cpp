@@ -62,10 +62,11 @@ Result<std::string> personalize_booking_url(std::string_view base_url,
                                "' is not an absolute http(s) URL");
     }
     boost::urls::url url(*parsed);
-    const std::array<std::pair<std::string_view, std::string_view>, 3> values = {{
+    const std::array<std::pair<std::string_view, std::string_view>, 4> values = {{
         {"name", prefill.name},
         {"email", prefill.email},
         {"a1", prefill.purpose},
+        {"utm_content", prefill.tracking},
     }};
     for (const auto& [key, value] : values) {
         if (value.empty()) continue;

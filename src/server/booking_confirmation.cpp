@@ -46,6 +46,7 @@ std::optional<BookingConfirmation> booking_confirmation(std::string_view raw_bod
     booking.email = string_at(envelope, json::json_pointer("/payload/email"));
     if (booking.email.empty()) return std::nullopt;
     booking.invitee_uri = string_at(envelope, json::json_pointer("/payload/uri"));
+    booking.tracking = string_at(envelope, json::json_pointer("/payload/tracking/utm_content"));
     booking.event_type_uri = string_at(envelope, json::json_pointer("/payload/scheduled_event/event_type"));
     if (auto start = parse_rfc3339(string_at(envelope, json::json_pointer("/payload/scheduled_event/start_time")))) {
         booking.start = *start;
@@ -59,9 +60,10 @@ std::optional<BookingConfirmation> booking_confirmation(std::string_view raw_bod
 }
 
 bool matches(const BookingConfirmation& booking, const tools::ExpectedBooking& expected) {
-    if (normalized_email(booking.email) != normalized_email(expected.email)) return false;
     if (expected.event_type_uri.empty() || booking.event_type_uri != expected.event_type_uri) return false;
-    return !expected.start_time || (booking.start && *booking.start == *expected.start_time);
+    if (!expected.tracking.empty()) return booking.tracking == expected.tracking;
+    if (normalized_email(booking.email) != normalized_email(expected.email)) return false;
+    return expected.start_time && booking.start && *booking.start == *expected.start_time;
 }
 
 json confirmation_item(const BookingConfirmation& booking) {

@@ -19,7 +19,7 @@ asio::awaitable<Response> create_link_action(const ActionParams& params, Calendl
     auto email = validate_email("email", *email_text);
     if (!email) co_return error_response(email.error());
     calendly::PersonalizedLinkRequest request;
-    request.prefill = {*name, *email, {}};
+    request.prefill = {*name, *email, {}, {}};
     if (const auto purpose = params.get("purpose")) {
         auto text = validate_text("purpose", *purpose, 1000);
         if (!text) co_return error_response(text.error());

@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "calrt/core/logging.hpp"
+#include "calrt/core/random.hpp"
 #include "calrt/realtime/assistant_instructions.hpp"
 #include "calrt/server/booking_confirmation.hpp"
 #include "calrt/server/relay_policy.hpp"
@@ -90,7 +91,7 @@ RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
       tools_(shared.context.metrics),
       tool_context_(std::make_shared<tools::CalendlyToolContext>(tools::CalendlyToolContext{
           shared.context.calendly, shared.context.fallback_url, shared.context.time_zones,
-          shared.context.clock, {}})),
+          shared.context.clock, "calrt-" + random_hex(12), {}})),
       time_limit_(executor),
       shutdown_deadline_(executor) {
     tools::register_calendly_tools(tools_, tool_context_);

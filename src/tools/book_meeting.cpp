@@ -216,7 +216,7 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
 
     // Before booking: Calendly's invitee.created webhook may arrive before POST /invitees answers.
     if (context.on_expected_booking &&
-        !context.on_expected_booking(ExpectedBooking{request->email, type->uri, request->start_time})) {
+        !context.on_expected_booking(ExpectedBooking{request->email, type->uri, request->start_time, {}})) {
         co_return error_result(booking_limit_reached(*type));
     }
     calendly::InviteeRequest invitee_request{type->uri, request->start_time, request->name,

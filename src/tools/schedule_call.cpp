@@ -104,6 +104,7 @@ asio::awaitable<nlohmann::json> schedule_call(CalendlyToolContext& context,
                                               const nlohmann::json& arguments) {
     auto request = read_request(arguments);
     if (!request) co_return error_result(request.error());
+    request->prefill.tracking = context.link_tracking;
 
     // The person may name the type the way it reads; the link library takes only its id.
     auto active = co_await context.calendly.event_types();
@@ -126,7 +127,8 @@ asio::awaitable<nlohmann::json> schedule_call(CalendlyToolContext& context,
     }
 
     if (context.on_expected_booking &&
-        !context.on_expected_booking(ExpectedBooking{request->prefill.email, type->uri, std::nullopt})) {
+        !context.on_expected_booking(
+            ExpectedBooking{request->prefill.email, type->uri, std::nullopt, context.link_tracking})) {
         co_return error_result(booking_limit_reached(*type));
     }
     calendly::PersonalizedLinkRequest link_request{type->uri, request->prefill};

@@ -58,6 +58,10 @@ std::string render_booking_page(const BookingPageView& view) {
         "name=\"a1\">" +
         html_escape(view.prefill.purpose) + "</textarea></label>";
     body += "<input type=\"hidden\" name=\"timezone\" value=\"UTC\">";
+    if (!view.prefill.utm_content.empty()) {
+        body += "<input type=\"hidden\" name=\"utm_content\" value=\"" +
+                html_escape(view.prefill.utm_content) + "\">";
+    }
     body += "<fieldset><legend>Choose a time (UTC)</legend>";
     bool first = true;
     for (const auto start : view.open_slots) {

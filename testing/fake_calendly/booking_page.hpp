@@ -1,7 +1,8 @@
 #pragma once
 // The HTML page a booking URL opens: the event type, the next open times and a form that books one
 // (name and email prefilled from the query, as Calendly's `name`, `first_name`, `last_name`,
-// `email` and `a1` prefill parameters do). Plain functions from values to HTML, so they are
+// `email` and `a1` prefill parameters do; `utm_content` rides along in a hidden field into the
+// invitee's tracking). Plain functions from values to HTML, so they are
 // testable alone.
 
 #include <optional>
@@ -16,6 +17,7 @@ struct BookingPrefill {
     std::string name;
     std::string email;
     std::string purpose;  // a1: the answer to the first question
+    std::string utm_content;  // kept with the booking as tracking.utm_content, as Calendly does
 };
 
 struct BookingPageView {

@@ -37,9 +37,10 @@ std::string field(const Fields& fields, std::string_view name) {
     return it == fields.end() ? std::string() : it->second;
 }
 
-// Calendly's prefill parameters: name (or first_name + last_name), email, a1.
+// Calendly's prefill parameters: name (or first_name + last_name), email, a1; and utm_content.
 BookingPrefill prefill_from(const Fields& query) {
-    BookingPrefill prefill{field(query, "name"), field(query, "email"), field(query, "a1")};
+    BookingPrefill prefill{field(query, "name"), field(query, "email"), field(query, "a1"),
+                           field(query, "utm_content")};
     if (prefill.name.empty()) {
         const std::string first = field(query, "first_name");
         const std::string last = field(query, "last_name");
@@ -128,6 +129,7 @@ server::Response book_from_page(FakeState& fake, const server::Request& request)
     InviteeRecord invitee;
     invitee.name = view.prefill.name;
     invitee.email = view.prefill.email;
+    invitee.utm_content = view.prefill.utm_content;
     invitee.timezone = field(*fields, "timezone").empty() ? "UTC" : field(*fields, "timezone");
     if (!view.prefill.purpose.empty()) {
         invitee.questions_and_answers = nlohmann::json::array(

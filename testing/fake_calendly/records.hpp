@@ -50,6 +50,7 @@ struct InviteeRecord {
     std::string email;
     std::string timezone;
     std::string text_reminder_number;  // empty: null
+    std::string utm_content;           // tracking.utm_content; empty: null
     nlohmann::json questions_and_answers = nlohmann::json::array();
     std::string status = "active";
     std::optional<CancellationRecord> cancellation;

@@ -7,9 +7,11 @@ using nlohmann::json;
 
 json null_or(const std::string& value) { return value.empty() ? json(nullptr) : json(value); }
 
-json null_tracking() {
+// The invitee's UTM and Salesforce tracking: utm_content from its booking page, the rest null.
+json tracking(const InviteeRecord& invitee) {
     return {{"utm_campaign", nullptr}, {"utm_source", nullptr}, {"utm_medium", nullptr},
-            {"utm_content", nullptr},  {"utm_term", nullptr},   {"salesforce_uuid", nullptr}};
+            {"utm_content", null_or(invitee.utm_content)},  {"utm_term", nullptr},
+            {"salesforce_uuid", nullptr}};
 }
 
 }  // namespace
@@ -140,7 +142,7 @@ json ResourceJson::invitee(const ScheduledEventRecord& event, const InviteeRecor
                 {"event", uris_.scheduled_event(event.uuid)},
                 {"created_at", format_calendly_time(invitee.created_at)},
                 {"updated_at", format_calendly_time(invitee.updated_at)},
-                {"tracking", null_tracking()},
+                {"tracking", tracking(invitee)},
                 {"text_reminder_number", null_or(invitee.text_reminder_number)},
                 {"rescheduled", false},
                 {"old_invitee", nullptr},

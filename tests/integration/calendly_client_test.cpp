@@ -321,7 +321,7 @@ TEST_F(CalendlyClientTest, BookingIsRetriedAfterARateLimit) {
 }
 
 TEST_F(CalendlyClientTest, PersonalizedLinkPrefillsNameEmailAndPurpose) {
-    auto link = run(create_personalized_link(client(), "", {std::nullopt, {"José Müller & Co", "jose+1@example.com", "a = b?"}}));
+    auto link = run(create_personalized_link(client(), "", {std::nullopt, {"José Müller & Co", "jose+1@example.com", "a = b?", ""}}));
     ASSERT_TRUE(link) << link.error().message;
     EXPECT_FALSE(link->fallback);
     auto url = boost::urls::parse_absolute_uri(link->booking_url);
@@ -334,7 +334,7 @@ TEST_F(CalendlyClientTest, PersonalizedLinkPrefillsNameEmailAndPurpose) {
 TEST_F(CalendlyClientTest, PersonalizedLinkFallsBackWhenCalendlyFails) {
     fake->inject("/scheduling_links", FaultPlan::error(500, 100));
     auto link = run(create_personalized_link(client(), "https://calendly.com/host/30min",
-                                             {std::nullopt, {"Ada Lovelace", "ada@example.com", ""}}));
+                                             {std::nullopt, {"Ada Lovelace", "ada@example.com", "", ""}}));
     ASSERT_TRUE(link) << link.error().message;
     EXPECT_TRUE(link->fallback);
     EXPECT_EQ(link->booking_url, "https://calendly.com/host/30min?name=Ada%20Lovelace&email=ada%40example.com");

@@ -20,6 +20,7 @@ using nlohmann::json;
 using testing::FaultPlan;
 
 constexpr std::string_view fallback_url = "https://calendly.com/alex-rivera";
+constexpr std::string_view kLinkTracking = "calrt-test-link-token";
 
 calendly::CalendlyClientOptions client_options(const testing::FakeCalendly& fake) {
     calendly::CalendlyClientOptions options;
@@ -48,7 +49,7 @@ class CalendlyToolsTest : public ::testing::Test {
         client = std::make_unique<calendly::CalendlyClient>(fake.io.get_executor(),
                                                             std::move(options), metrics, clock);
         context = std::make_shared<CalendlyToolContext>(CalendlyToolContext{
-            *client, std::string(fallback_url), zones, clock,
+            *client, std::string(fallback_url), zones, clock, std::string(kLinkTracking),
             [this](const ExpectedBooking& booking) {
                 expected_bookings.push_back(booking);
                 return expected_bookings.size() <= allowed_bookings;
@@ -305,6 +306,18 @@ TEST_F(CalendlyToolsTest, ScheduleCallReportsTheExpectedBookingForLiveConfirmati
     EXPECT_EQ(expected_bookings[0].email, "ada@example.com");
     EXPECT_EQ(expected_bookings[0].event_type_uri, fake->event_type_uri("30min"));
     EXPECT_FALSE(expected_bookings[0].start_time);  // the person picks the time on the page
+    EXPECT_EQ(expected_bookings[0].tracking, kLinkTracking);
+}
+
+TEST_F(CalendlyToolsTest, ScheduleCallLinksCarryTheConversationsTrackingToken) {
+    const json result = run(schedule_call(*context, {{"name", "Ada Lovelace"}, {"email", "ada@example.com"}}));
+    ASSERT_EQ(result["fallback"], false) << result.dump();
+    const std::string booking_url = result["booking_url"];  // the URL view below points into it
+    auto url = boost::urls::parse_absolute_uri(booking_url);
+    ASSERT_TRUE(url);
+    const auto token = url->params().find("utm_content");
+    ASSERT_NE(token, url->params().end());
+    EXPECT_EQ((*token).value, kLinkTracking);
 }
 
 TEST_F(CalendlyToolsTest, ScheduleCallFallsBackToThePrefilledBookingPageWhenCalendlyFails) {

@@ -249,10 +249,11 @@ TEST_F(FakeCalendlyBookingTest, SchedulingLinkIsASingleUseBookingPageOnTheFake) 
     const std::string booking_url = link["booking_url"];
     ASSERT_EQ(booking_url.rfind(fake->base_url() + "/d/", 0), 0u) << booking_url;
 
-    const auto page = fake.get(booking_url + "?name=Ada%20Lovelace&email=ada%40example.com");
+    const auto page = fake.get(booking_url + "?name=Ada%20Lovelace&email=ada%40example.com&utm_content=calrt-t1");
     ASSERT_EQ(page.result_int(), 200u);
     EXPECT_NE(page.body().find("value=\"Ada Lovelace\""), std::string::npos);
     EXPECT_NE(page.body().find("value=\"ada@example.com\""), std::string::npos);
+    EXPECT_NE(page.body().find("name=\"utm_content\" value=\"calrt-t1\""), std::string::npos);
 
     const std::string slot = fake::format_compact_time(
         fake::parse_rfc3339(
@@ -261,7 +262,7 @@ TEST_F(FakeCalendlyBookingTest, SchedulingLinkIsASingleUseBookingPageOnTheFake) 
     const auto booked = test::http_request(
         fake->port(), "POST", fake.target_of(booking_url),
         {{"Content-Type", "application/x-www-form-urlencoded"}},
-        "name=Ada+Lovelace&email=ada%40example.com&timezone=UTC&start_time=" + slot);
+        "name=Ada+Lovelace&email=ada%40example.com&timezone=UTC&utm_content=calrt-t1&start_time=" + slot);
     ASSERT_EQ(booked.result_int(), 200u) << booked.body();
     const auto bookings = fake->bookings();
     ASSERT_EQ(bookings.size(), 1u);
@@ -269,7 +270,10 @@ TEST_F(FakeCalendlyBookingTest, SchedulingLinkIsASingleUseBookingPageOnTheFake) 
     EXPECT_EQ(bookings[0].name, "Ada Lovelace");
     EXPECT_EQ(bookings[0].booking_url, booking_url);
     ASSERT_TRUE(test::wait_until([&] { return !receiver.received().empty(); }));
-    EXPECT_EQ(json::parse(receiver.received().front().body)["event"], "invitee.created");
+    const json delivered = json::parse(receiver.received().front().body);
+    EXPECT_EQ(delivered["event"], "invitee.created");
+    EXPECT_EQ(delivered["payload"]["tracking"]["utm_content"], "calrt-t1");  // as Calendly keeps UTM
+    EXPECT_TRUE(delivered["payload"]["tracking"]["utm_source"].is_null());
 
     EXPECT_EQ(fake.get(booking_url).result_int(), 404u);  // max_event_count is 1
 }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/url/parse.hpp>
 #include <functional>
 #include <future>
 #include <nlohmann/json.hpp>
@@ -14,6 +15,7 @@
 #include "calrt/server/router.hpp"
 #include "calrt/server/webhook_routes.hpp"
 #include "calrt/store/webhook_store.hpp"
+#include "support/http_test_client.hpp"
 #include "support/io_threads.hpp"
 #include "support/realtime_events_reader.hpp"
 #include "support/running_server.hpp"
@@ -319,20 +321,20 @@ TEST_F(RealtimeRelayTest, BookingWebhookForThisSessionsEmailConfirmsLive) {
     EXPECT_EQ(fake_realtime.system_texts(), std::vector<std::string>{text});
 }
 
-TEST_F(RealtimeRelayTest, BookingWebhookForAnotherEmailOrMeetingTypeIsNotAnnounced) {
+TEST_F(RealtimeRelayTest, OnlyABookingThroughThisSessionsLinkIsAnnounced) {
     start();
     const std::string type_uri = fake_calendly.event_type_uri("30min");
     const auto now = std::chrono::time_point_cast<std::chrono::seconds>(clock.now());
     auto slots = io.run(calendly_client->available_times(type_uri, {now + 1h, now + 24h * 7}));
-    ASSERT_TRUE(slots && slots->size() >= 2);
+    ASSERT_TRUE(slots && slots->size() >= 3);
     json schedule = {{"name", "Bob Byte"}, {"email", "bob@example.com"}, {"event_type", "30min"}};
     fake_realtime.on_user_text("link", FakeTurn::calling({FakeToolCall{"schedule_call", schedule}}));
     auto browser = open();
     say(browser, "Send me a link");
     ASSERT_TRUE(read_until(browser, of_type("response.output_text.done")));
 
-    // Someone else books (their webhook reaches this service first), Bob books another kind of
-    // meeting than his link's, then Bob books through the link's type.
+    // Someone else books (their webhook reaches this service first); Bob books another kind of
+    // meeting, and the link's kind but not through the link; then he books through the link.
     calendly::InviteeRequest other{type_uri, slots->at(0).start_time, "Eve Other", "eve@example.com", "UTC"};
     ASSERT_TRUE(io.run(calendly_client->create_invitee(std::move(other))));
     const std::string other_type = fake_calendly.event_type_uri("15min");
@@ -341,8 +343,22 @@ TEST_F(RealtimeRelayTest, BookingWebhookForAnotherEmailOrMeetingTypeIsNotAnnounc
     calendly::InviteeRequest bob_other_type{other_type, other_slots->back().start_time, "Bob Byte",
                                             "bob@example.com", "UTC"};
     ASSERT_TRUE(io.run(calendly_client->create_invitee(std::move(bob_other_type))));
-    calendly::InviteeRequest bob{type_uri, slots->at(1).start_time, "Bob Byte", "BOB@example.com", "UTC"};
-    ASSERT_TRUE(io.run(calendly_client->create_invitee(std::move(bob))));
+    calendly::InviteeRequest bob_direct{type_uri, slots->at(1).start_time, "Bob Byte", "bob@example.com", "UTC"};
+    ASSERT_TRUE(io.run(calendly_client->create_invitee(std::move(bob_direct))));
+
+    const auto outputs = fake_realtime.function_call_outputs();
+    ASSERT_EQ(outputs.size(), 1u);
+    const std::string booking_url = json::parse(outputs[0]["output"].get<std::string>())["booking_url"];
+    auto link = boost::urls::parse_absolute_uri(booking_url);
+    ASSERT_TRUE(link) << booking_url;
+    const auto token = link->params().find("utm_content");
+    ASSERT_NE(token, link->params().end()) << booking_url;
+    // The page as a browser submits it: the prefilled form, the token in its hidden field.
+    const std::string form = "name=Bob+Byte&email=BOB%40example.com&timezone=UTC&start_time=" +
+                             format_rfc3339(slots->at(2).start_time) + "&utm_content=" + std::string((*token).value);
+    const auto booked = test::http_request(fake_calendly.port(), "POST", std::string(link->encoded_path()),
+                                           {{"Content-Type", "application/x-www-form-urlencoded"}}, form);
+    ASSERT_EQ(booked.result_int(), 200u) << booked.body();
 
     ASSERT_TRUE(read_until(browser, [](const json& event) {
         return event.value("type", "") == "conversation.item.added" &&

@@ -41,20 +41,34 @@ TEST(BookingConfirmation, OtherEventsAreNotBookings) {
     EXPECT_FALSE(booking_confirmation("not json", zones));
 }
 
-TEST(BookingConfirmation, MatchesOnlyTheBookingTheSessionSetInMotion) {
+TEST(BookingConfirmation, ADirectBookingIsRecognisedByEmailTypeAndSlot) {
     TimeZoneCache zones;
     const auto booking = booking_confirmation(invitee_created("ADA@example.com", kType, "2026-12-01T14:00:00Z"), zones);
     ASSERT_TRUE(booking);
     const auto start = parse_rfc3339("2026-12-01T14:00:00Z");
     const auto other_start = parse_rfc3339("2026-12-01T15:00:00Z");
     ASSERT_TRUE(start && other_start);
-    // schedule_call: email and type; book_meeting: email, type and slot.
-    EXPECT_TRUE(matches(*booking, {"ada@example.com", kType, std::nullopt}));
-    EXPECT_TRUE(matches(*booking, {"ada@example.com", kType, *start}));
-    EXPECT_FALSE(matches(*booking, {"ada@example.com", kType, *other_start}));
-    EXPECT_FALSE(matches(*booking, {"ada@example.com", "https://api.calendly.com/event_types/OTHER", std::nullopt}));
-    EXPECT_FALSE(matches(*booking, {"eve@example.com", kType, std::nullopt}));
-    EXPECT_FALSE(matches(*booking, {"ada@example.com", "", std::nullopt}));
+    // book_meeting: email, type and slot. Without a slot or a link token nothing identifies it.
+    EXPECT_FALSE(matches(*booking, {"ada@example.com", kType, std::nullopt, ""}));
+    EXPECT_TRUE(matches(*booking, {"ada@example.com", kType, *start, ""}));
+    EXPECT_FALSE(matches(*booking, {"ada@example.com", kType, *other_start, ""}));
+    EXPECT_FALSE(matches(*booking, {"ada@example.com", "https://api.calendly.com/event_types/OTHER", std::nullopt, ""}));
+    EXPECT_FALSE(matches(*booking, {"eve@example.com", kType, std::nullopt, ""}));
+    EXPECT_FALSE(matches(*booking, {"ada@example.com", "", std::nullopt, ""}));
+}
+
+TEST(BookingConfirmation, ALinksBookingIsRecognisedByItsTrackingToken) {
+    TimeZoneCache zones;
+    json envelope = json::parse(invitee_created("someone.else@example.com", kType, "2026-12-01T14:00:00Z"));
+    envelope["payload"]["tracking"] = {{"utm_content", "calrt-token-1"}, {"utm_source", nullptr}};
+    const auto booking = booking_confirmation(envelope.dump(), zones);
+    ASSERT_TRUE(booking);
+    EXPECT_EQ(booking->tracking, "calrt-token-1");
+    // The person may change the email on the page; the token is what identifies the link.
+    EXPECT_TRUE(matches(*booking, {"ada@example.com", kType, std::nullopt, "calrt-token-1"}));
+    EXPECT_FALSE(matches(*booking, {"ada@example.com", kType, std::nullopt, "calrt-token-2"}));
+    EXPECT_FALSE(matches(*booking, {"someone.else@example.com", "https://api.calendly.com/event_types/X",
+                                    std::nullopt, "calrt-token-1"}));
 }
 
 }  // namespace

@@ -30,7 +30,7 @@ std::string personalize(std::string_view base, BookingPrefill prefill) {
 
 TEST(BookingLink, PrefillsNameEmailAndPurpose) {
     const std::string url = personalize("https://calendly.com/d/abcd-brv8/15-minute-meeting",
-                                        {"Ada Lovelace", "ada@example.com", "Project kickoff"});
+                                        {"Ada Lovelace", "ada@example.com", "Project kickoff", ""});
     EXPECT_EQ(url,
               "https://calendly.com/d/abcd-brv8/15-minute-meeting"
               "?name=Ada%20Lovelace&email=ada%40example.com&a1=Project%20kickoff");
@@ -39,7 +39,7 @@ TEST(BookingLink, PrefillsNameEmailAndPurpose) {
 TEST(BookingLink, ReservedAndNonAsciiCharactersRoundTrip) {
     const BookingPrefill prefill{"Jos\u00e9 M\u00fcller & C++ = 100% #1",
                                  "jose+calendar@example.com",
-                                 "R\u00e9sum\u00e9 review \U0001F642 a/b?c;d"};
+                                 "R\u00e9sum\u00e9 review \U0001F642 a/b?c;d", ""};
     const std::string url = personalize("https://calendly.com/acme/30min", prefill);
     for (bool space_as_plus : {true, false}) {
         const Params params = decoded_params(url, space_as_plus);
@@ -54,9 +54,14 @@ TEST(BookingLink, ReservedAndNonAsciiCharactersRoundTrip) {
     EXPECT_NE(url.find("Jos%C3%A9"), std::string::npos) << url;
 }
 
+TEST(BookingLink, TrackingTokenGoesInUtmContent) {
+    EXPECT_EQ(personalize("https://calendly.com/d/abcd-brv8/30min", {"Ada", "", "", "calrt-1f2e"}),
+              "https://calendly.com/d/abcd-brv8/30min?name=Ada&utm_content=calrt-1f2e");
+}
+
 TEST(BookingLink, KeepsExistingParametersAndFragment) {
     const std::string url = personalize("https://calendly.com/acme/30min?month=2024-05&back=1#top",
-                                        {"Ada", "ada@example.com", ""});
+                                        {"Ada", "ada@example.com", "", ""});
     const Params params = decoded_params(url, true);
     EXPECT_EQ(params.find("month")->second, "2024-05");
     EXPECT_EQ(params.find("back")->second, "1");
@@ -67,7 +72,7 @@ TEST(BookingLink, KeepsExistingParametersAndFragment) {
 TEST(BookingLink, ReplacesEarlierPrefillInsteadOfDuplicatingIt) {
     const std::string url =
         personalize("https://calendly.com/acme/30min?name=Old&email=old%40x.com",
-                    {"New Name", "new@example.com", ""});
+                    {"New Name", "new@example.com", "", ""});
     const Params params = decoded_params(url, true);
     EXPECT_EQ(params.count("name"), 1u);
     EXPECT_EQ(params.find("name")->second, "New Name");
@@ -75,23 +80,23 @@ TEST(BookingLink, ReplacesEarlierPrefillInsteadOfDuplicatingIt) {
 }
 
 TEST(BookingLink, EmptyValuesAreLeftOut) {
-    EXPECT_EQ(personalize("https://calendly.com/acme/30min", {"", "", ""}),
+    EXPECT_EQ(personalize("https://calendly.com/acme/30min", {"", "", "", ""}),
               "https://calendly.com/acme/30min");
     const Params params =
-        decoded_params(personalize("https://calendly.com/acme/30min", {"Ada", "", ""}), true);
+        decoded_params(personalize("https://calendly.com/acme/30min", {"Ada", "", "", ""}), true);
     EXPECT_EQ(params.size(), 1u);
     EXPECT_EQ(params.count("a1"), 0u);
 }
 
 TEST(BookingLink, HttpBaseWorksForTheSandbox) {
-    EXPECT_EQ(personalize("http://127.0.0.1:4010/d/abc/30min", {"Ada", "", ""}),
+    EXPECT_EQ(personalize("http://127.0.0.1:4010/d/abc/30min", {"Ada", "", "", ""}),
               "http://127.0.0.1:4010/d/abc/30min?name=Ada");
 }
 
 TEST(BookingLink, RejectsBaseUrlsThatAreNotWebPages) {
     for (const char* base : {"", "calendly.com/acme", "/acme/30min", "ftp://calendly.com/acme",
                              "https://", "not a url at all", "javascript:alert(1)"}) {
-        auto url = personalize_booking_url(base, {"Ada", "ada@example.com", ""});
+        auto url = personalize_booking_url(base, {"Ada", "ada@example.com", "", ""});
         ASSERT_FALSE(url) << base;
         EXPECT_EQ(url.error().code, "invalid_booking_url") << base;
     }
@@ -99,7 +104,7 @@ TEST(BookingLink, RejectsBaseUrlsThatAreNotWebPages) {
 
 TEST(BookingLink, RejectsInvalidUtf8) {
     for (const char* name : {"\xFF", "bad \xC3", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80"}) {
-        auto url = personalize_booking_url("https://calendly.com/acme", {name, "", ""});
+        auto url = personalize_booking_url("https://calendly.com/acme", {name, "", "", ""});
         ASSERT_FALSE(url);
         EXPECT_EQ(url.error().code, "invalid_prefill");
         EXPECT_EQ(url.error().kind, ErrorKind::invalid_argument);

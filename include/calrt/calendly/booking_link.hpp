@@ -3,8 +3,9 @@
 // configured CALENDLY_FALLBACK_URL) with the invitee's details prefilled by query parameters.
 // Calendly's booking pages read `name`, `email` and `a1`..`a10` (answers to the event type's
 // custom questions, in order) from the query (help.calendly.com, "How to pre-fill invitee
-// information in your Calendly link"); `first_name`, `last_name`, `guests`, `location` and
-// `utm_*` exist too but are not used here.
+// information in your Calendly link"), and keep `utm_*` parameters with the booking (the invitee's
+// `tracking`, also in the invitee.created webhook); `first_name`, `last_name`, `guests` and
+// `location` exist too but are not used here.
 
 #include "calrt/core/error.hpp"
 
@@ -17,6 +18,9 @@ struct BookingPrefill {
     std::string name;     // -> name
     std::string email;    // -> email
     std::string purpose;  // -> a1, the answer to the event type's first custom question
+    // -> utm_content: comes back as payload.tracking.utm_content of the booking's webhook, so the
+    // service recognises bookings made through its own link.
+    std::string tracking;
 };
 
 // Adds the non-empty prefill values to `base_url`, replacing parameters of the same name and

@@ -20,6 +20,7 @@ struct BookingConfirmation {
     std::string event_type_uri;  // payload.scheduled_event.event_type
     std::optional<Timestamp> start;  // payload.scheduled_event.start_time, when readable
     std::string invitee_uri;  // identifies the booking (a redelivery repeats it)
+    std::string tracking;     // payload.tracking.utm_content: the link's token, when booked through one
     std::string event_name;
     std::string start_time;  // RFC 3339, in the invitee's time zone when it is known
     std::string timezone;    // the invitee's IANA zone; may be empty
@@ -36,9 +37,11 @@ nlohmann::json confirmation_item(const BookingConfirmation& booking);
 // Emails compare without regard to case (Calendly may normalise them).
 std::string normalized_email(std::string_view email);
 
-// Whether `booking` is the one `expected` set in motion: the same email (ignoring case) and
-// meeting type, and the same start when the tool chose one. Not the email alone: a session that
-// asked for a link in someone else's name must not hear about that person's own bookings.
+// Whether `booking` is the one `expected` set in motion. A link (schedule_call): booked through it,
+// i.e. its tracking token came back, for the same meeting type (the person may change the email on
+// the page). A direct booking (book_meeting): the same email (ignoring case), meeting type and
+// start. Never the email alone: a session that asked for a link in someone else's name must not
+// hear about that person's own bookings.
 bool matches(const BookingConfirmation& booking, const tools::ExpectedBooking& expected);
 
 }  // namespace calrt::server

@@ -31,6 +31,7 @@ struct ExpectedBooking {
     std::string email;           // as the person gave it
     std::string event_type_uri;  // the type booked, or offered by the link
     std::optional<Timestamp> start_time;  // book_meeting: the slot; schedule_call: unknown
+    std::string tracking;  // schedule_call: the link's utm_content token (link_tracking)
 };
 
 struct CalendlyToolContext {
@@ -40,6 +41,9 @@ struct CalendlyToolContext {
     std::string fallback_url;
     TimeZoneCache& time_zones;
     const Clock& clock;
+    // Put on every link schedule_call makes as utm_content (Calendly keeps it with the booking),
+    // so bookings made through this conversation's links can be recognised. May be empty.
+    std::string link_tracking;
     // Called when schedule_call is about to make a link for a meeting type, or just before
     // book_meeting books a slot (Calendly's webhook can overtake POST /invitees' answer), so the
     // relay can confirm the booking live when a matching invitee.created webhook arrives. Answers

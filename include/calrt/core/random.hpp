@@ -1,0 +1,14 @@
+#pragma once
+// Unguessable random text from the operating system's generator (OpenSSL's RAND_bytes): secrets
+// generated for a run, and tokens that tell this service's own links apart.
+
+#include <cstddef>
+#include <string>
+
+namespace calrt {
+
+// `bytes` random bytes as lowercase hex (twice as many characters). Throws std::runtime_error when
+// the generator has no entropy (nothing sensible can go on without it).
+std::string random_hex(std::size_t bytes);
+
+}  // namespace calrt
