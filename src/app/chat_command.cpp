@@ -1,5 +1,7 @@
 #include "chat_command.hpp"
 
+#include "calrt/core/text.hpp"
+
 #include "assistant_upstream.hpp"
 #include "calendly_options.hpp"
 #include "chat_transcript.hpp"
@@ -42,12 +44,6 @@ struct Chat {
     bool sandbox_calendly;
 };
 
-std::string trimmed(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    return std::string(text);
-}
-
 asio::awaitable<void> run_session(std::shared_ptr<realtime::RealtimeSession> session) {
     co_await session->run();  // its end reaches the transcript through on_session_ended
 }
@@ -85,7 +81,7 @@ asio::awaitable<int> converse(Chat& chat) {
         if (input.interactive()) std::cout << "you> " << std::flush;
         auto line = co_await input.next_line();
         if (!line) break;
-        const std::string message = trimmed(*line);
+        const std::string message(trim(*line));
         if (message == "/quit" || message == "/exit") break;
         if (message.empty() || transcript->ended()) continue;
         transcript->begin_turn();

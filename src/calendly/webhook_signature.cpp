@@ -1,5 +1,7 @@
 #include "calrt/calendly/webhook_signature.hpp"
 
+#include "calrt/core/text.hpp"
+
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -72,12 +74,6 @@ std::optional<Digest> decode_hex_digest(std::string_view hex) {
         out[i] = static_cast<unsigned char>(high * 16 + low);
     }
     return out;
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    return text;
 }
 
 Error rejected(const char* code, std::string message) {

@@ -1,5 +1,7 @@
 #include "calrt/core/config_loader.hpp"
 
+#include "calrt/core/text.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -110,13 +112,6 @@ std::string unquote_double(std::string_view body) {
     return out;
 }
 
-std::string_view trim(std::string_view s) {
-    const auto first = s.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos) return {};
-    const auto last = s.find_last_not_of(" \t\r");
-    return s.substr(first, last - first + 1);
-}
-
 }  // namespace
 
 std::string SettingSpec::flag() const {
@@ -131,18 +126,18 @@ Result<std::map<std::string, std::string>> parse_dotenv(std::string_view text) {
     while (!text.empty()) {
         ++line_number;
         const auto newline = text.find('\n');
-        std::string_view line = trim(text.substr(0, newline));
+        std::string_view line = trim(text.substr(0, newline), " \t\r");
         text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
         if (line.empty() || line.front() == '#') continue;
-        if (line.starts_with("export ")) line = trim(line.substr(7));
+        if (line.starts_with("export ")) line = trim(line.substr(7), " \t\r");
         const auto eq = line.find('=');
-        const std::string_view key = trim(line.substr(0, eq));
+        const std::string_view key = trim(line.substr(0, eq), " \t\r");
         if (eq == std::string_view::npos || key.empty() ||
             key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") !=
                 std::string_view::npos) {
             return config_error("line " + std::to_string(line_number) + ": expected NAME=value");
         }
-        std::string_view value = trim(line.substr(eq + 1));
+        std::string_view value = trim(line.substr(eq + 1), " \t\r");
         std::string parsed;
         if (!value.empty() && (value.front() == '"' || value.front() == '\'')) {
             const char quote = value.front();
@@ -169,7 +164,7 @@ Result<std::map<std::string, std::string>> parse_dotenv(std::string_view text) {
         } else {
             // Unquoted: an inline comment starts at " #".
             const auto comment = value.find(" #");
-            parsed = std::string(trim(value.substr(0, comment)));
+            parsed = std::string(trim(value.substr(0, comment), " \t\r"));
         }
         out[std::string(key)] = std::move(parsed);
     }

@@ -1,5 +1,7 @@
 #include "http_session.hpp"
 
+#include "calrt/core/text.hpp"
+
 #include "calrt/core/logging.hpp"
 #include "calrt/server/responses.hpp"
 #include "calrt/server/upgrade_connection.hpp"
@@ -26,12 +28,6 @@ using std::chrono::steady_clock;
 namespace {
 
 constexpr auto as_result = asio::as_tuple(asio::use_awaitable);
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 bool media_type_allowed(std::string_view content_type, const std::vector<std::string>& allowed) {
     if (allowed.empty()) return true;

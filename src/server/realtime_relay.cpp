@@ -1,5 +1,7 @@
 #include "calrt/server/realtime_relay.hpp"
 
+#include "calrt/core/text.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -18,12 +20,6 @@ namespace asio = boost::asio;
 namespace http = boost::beast::http;
 
 namespace {
-
-std::string_view trimmed(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    return text;
-}
 
 // The port part of a Host header ("example.com:3000" -> "3000"; none -> "").
 std::string_view host_port(std::string_view host) {
@@ -148,7 +144,7 @@ bool origin_allowed(std::string_view origin, std::string_view host_header,
         if (origin.empty()) return false;
         while (!allowed.empty()) {
             const auto comma = allowed.find(',');
-            const auto entry = trimmed(allowed.substr(0, comma));
+            const auto entry = trim(allowed.substr(0, comma));
             if (!entry.empty() && entry == origin) return true;
             if (comma == std::string_view::npos) break;
             allowed.remove_prefix(comma + 1);

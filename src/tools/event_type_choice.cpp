@@ -1,5 +1,7 @@
 #include "event_type_choice.hpp"
 
+#include "calrt/core/text.hpp"
+
 #include <algorithm>
 
 #include "calrt/calendly/resource_uri.hpp"
@@ -16,12 +18,6 @@ bool equal_ignoring_case(std::string_view a, std::string_view b) {
            });
 }
 
-std::string_view trimmed(std::string_view text) {
-    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-    return text;
-}
-
 }  // namespace
 
 std::vector<calendly::EventType> offered_event_types(
@@ -35,7 +31,7 @@ std::vector<calendly::EventType> offered_event_types(
 
 const calendly::EventType* find_event_type(const std::vector<calendly::EventType>& types,
                                            std::string_view wanted) {
-    wanted = trimmed(wanted);
+    wanted = trim(wanted, " ");
     if (wanted.empty()) return nullptr;
     const auto wanted_uuid = calendly::is_calendly_uuid(wanted) ? std::optional<std::string>(wanted)
                                                                 : calendly::uuid_from_uri(wanted);

@@ -1,17 +1,12 @@
 #include "tool_arguments.hpp"
 
+#include "calrt/core/text.hpp"
+
 #include "calrt/core/input_validation.hpp"
 #include "calrt/tools/tool_registry.hpp"
 
 namespace calrt::tools {
 namespace {
-
-std::string_view trimmed(std::string_view text) {
-    constexpr std::string_view blanks = " \t\r\n";
-    const auto first = text.find_first_not_of(blanks);
-    if (first == std::string_view::npos) return {};
-    return text.substr(first, text.find_last_not_of(blanks) - first + 1);
-}
 
 }  // namespace
 
@@ -24,7 +19,7 @@ Result<std::optional<std::string>> optional_string_argument(const nlohmann::json
     const auto found = arguments.find(name);
     if (found == arguments.end() || found->is_null()) return std::optional<std::string>();
     if (!found->is_string()) return invalid_field(name, "invalid_field", "must be a string");
-    const std::string_view text = trimmed(found->get_ref<const std::string&>());
+    const std::string_view text = trim(found->get_ref<const std::string&>(), " \t\r\n");
     if (text.empty()) return std::optional<std::string>();
     return std::optional<std::string>(std::string(text));
 }

@@ -1,0 +1,16 @@
+#pragma once
+// Small text helpers shared by parsers of headers, settings and tool arguments.
+
+#include <string_view>
+
+namespace calrt {
+
+// `text` without leading and trailing characters from `blanks` (by default HTTP's optional
+// whitespace, space and tab).
+inline std::string_view trim(std::string_view text, std::string_view blanks = " \t") {
+    const auto first = text.find_first_not_of(blanks);
+    if (first == std::string_view::npos) return {};
+    return text.substr(first, text.find_last_not_of(blanks) - first + 1);
+}
+
+}  // namespace calrt
