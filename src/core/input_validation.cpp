@@ -1,5 +1,7 @@
 #include "calrt/core/input_validation.hpp"
 
+#include "calrt/core/utf8.hpp"
+
 namespace calrt {
 namespace {
 
@@ -21,19 +23,10 @@ Error invalid_field(std::string_view field, std::string code, std::string proble
 
 std::optional<std::size_t> utf8_length(std::string_view text) {
     std::size_t count = 0;
-    for (std::size_t i = 0; i < text.size();) {
-        const auto lead = static_cast<unsigned char>(text[i]);
-        std::size_t width = lead < 0x80           ? 1
-                            : (lead >> 5) == 0x6  ? 2
-                            : (lead >> 4) == 0xE  ? 3
-                            : (lead >> 3) == 0x1E ? 4
-                                                  : 0;
-        if (width == 0 || i + width > text.size()) return std::nullopt;
-        for (std::size_t k = 1; k < width; ++k) {
-            if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return std::nullopt;
-        }
+    for (std::size_t i = 0; i < text.size(); ++count) {
+        const std::size_t width = utf8_sequence_length(text, i);
+        if (width == 0) return std::nullopt;
         i += width;
-        ++count;
     }
     return count;
 }

@@ -1,6 +1,7 @@
 #include "calrt/core/logging.hpp"
 
 #include "calrt/core/json_text.hpp"
+#include "calrt/core/utf8.hpp"
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -29,9 +30,10 @@ spdlog::level::level_enum to_spdlog(Level level) {
 bool needs_quotes(std::string_view text) {
     if (text.empty()) return true;
     for (char c : text) {
-        if (c == ' ' || c == '"' || c == '=' || static_cast<unsigned char>(c) < 0x20) return true;
+        if (c == ' ' || c == '"' || c == '=' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
     }
-    return false;
+    // Quoted values go through append_json_string, which replaces invalid UTF-8.
+    return !is_valid_utf8(text);
 }
 
 void append_value(std::string& out, const FieldValue& value, bool json) {

@@ -21,11 +21,11 @@ void add_ops_routes(Router& router, const Readiness& readiness, const MetricsReg
                    }
                    if (!readiness.all_ready()) {
                        if (reasons.empty()) reasons = "starting up";
-                       auto response = error_response(Error::make(ErrorKind::unavailable, "not_ready", reasons));
-                       auto body = nlohmann::json::parse(response.body);
-                       body["checks"] = std::move(checks);
-                       response.body = body.dump();
-                       return response;
+                       // Built as a document (not by re-parsing an error body): a detail with
+                       // invalid UTF-8 must not turn into a 500 (review item L7).
+                       nlohmann::json body{{"error", {{"code", "not_ready"}, {"message", reasons}}},
+                                           {"checks", std::move(checks)}};
+                       return json_response(503, body);
                    }
                    return json_response(200, {{"status", "ready"}, {"checks", std::move(checks)}});
                }));

@@ -1,5 +1,6 @@
 #pragma once
-// Appends `text` to `out` as a JSON string literal (quotes and escapes included). Used where JSON is
+// Appends `text` to `out` as a JSON string literal (quotes and escapes included; invalid UTF-8
+// bytes become U+FFFD, so the result is always valid JSON). Used where JSON is
 // written without building a document first: log lines, error bodies on hot paths.
 
 #include <string>
