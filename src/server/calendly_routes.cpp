@@ -1,7 +1,9 @@
 #include "calrt/server/calendly_routes.hpp"
 
 #include "calendly_actions.hpp"
+#include "calrt/core/json_nesting.hpp"
 #include "calrt/server/admin_auth.hpp"
+#include "calrt/server/client_address.hpp"
 #include "calrt/server/responses.hpp"
 
 #include <nlohmann/json.hpp>
@@ -70,8 +72,11 @@ asio::awaitable<Response> dispatch(std::string_view method, const Request& reque
             co_return response;
         }
     }
-    if (found->access == ActionAccess::rate_limited) {
-        const auto decision = context.public_post_limit.take(request.remote_address);
+    RateLimiter* limit = found->access == ActionAccess::rate_limited ? &context.public_post_limit
+                         : found->access == ActionAccess::open       ? context.public_read_limit
+                                                                     : nullptr;
+    if (limit) {
+        const auto decision = limit->take(address_bucket(request.remote_address));
         if (!decision.allowed) {
             Error error = Error::make(ErrorKind::rate_limited, "rate_limited",
                                       "too many requests from this address; retry in " +
@@ -91,6 +96,11 @@ void add_calendly_routes(Router& router, CalendlyRouteContext& context) {
         co_return co_await dispatch("GET", request, ActionParams::from_query(request.query), context);
     });
     router.post("/api/calendly", [&context](Request& request) -> asio::awaitable<Response> {
+        if (!json_nesting_within(request.body)) {
+            co_return error_response(Error::make(ErrorKind::invalid_argument, "too_deeply_nested",
+                                                 "the request body nests deeper than " +
+                                                     std::to_string(kMaxJsonNesting) + " levels"));
+        }
         auto body = nlohmann::json::parse(request.body, nullptr, false);
         if (body.is_discarded()) {
             co_return error_response(

@@ -5,6 +5,7 @@
 #include "calrt/server/admin_auth.hpp"
 #include "calrt/server/request_validation.hpp"
 #include "calrt/server/responses.hpp"
+#include "webhook_listing.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -65,10 +66,6 @@ asio::awaitable<Response> receive_delivery(Request& request, WebhookRouteContext
     co_return json_response(200, {{"received", true}, {"duplicate", stored->duplicate}});
 }
 
-std::int64_t unix_millis(std::chrono::system_clock::time_point t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
 asio::awaitable<Response> list_deliveries(Request& request, WebhookRouteContext& context) {
     if (auto allowed = check_admin(request, context.admin_token); !allowed) {
         co_return error_response(allowed.error());
@@ -97,15 +94,7 @@ asio::awaitable<Response> list_deliveries(Request& request, WebhookRouteContext&
     auto page = co_await context.store.list(std::move(query));
     if (!page) co_return error_response(page.error());
     nlohmann::json events = nlohmann::json::array();
-    for (const auto& item : page->items) {
-        const auto& d = item.delivery;
-        events.push_back({{"id", item.id},
-                          {"event", d.event},
-                          {"payload_uri", d.payload_uri},
-                          {"created_at", d.envelope_created_at},
-                          {"received_at", format_rfc3339(Timestamp(std::chrono::milliseconds(unix_millis(d.received_at))))},
-                          {"envelope", nlohmann::json::parse(d.raw_body, nullptr, false)}});
-    }
+    for (const auto& item : page->items) events.push_back(listed_delivery(item));
     co_return json_response(200, {{"events", std::move(events)},
                                   {"next_cursor", page->next_cursor ? nlohmann::json(*page->next_cursor) : nlohmann::json()}});
 }

@@ -58,13 +58,13 @@ Result<void> GroupCommitWriter::start() {
     // RETURNING yields the new id, and no row when the identity already exists (a redelivery).
     auto insert = connection_.prepare(
         "INSERT INTO webhook_deliveries (event, payload_uri, envelope_created_at, received_at_ms, "
-        "raw_body) "
-        "VALUES (?1, ?2, ?3, ?4, ?5) "
-        "ON CONFLICT (event, payload_uri, envelope_created_at) DO NOTHING RETURNING id");
+        "raw_body, payload_digest) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+        "ON CONFLICT (event, payload_uri, envelope_created_at, payload_digest) DO NOTHING RETURNING id");
     if (!insert) return insert.error();
     auto find_existing = connection_.prepare(
         "SELECT id FROM webhook_deliveries WHERE event = ?1 AND payload_uri = ?2 AND "
-        "envelope_created_at = ?3");
+        "envelope_created_at = ?3 AND payload_digest = ?4");
     if (!find_existing) return find_existing.error();
     insert_.emplace(std::move(*insert));
     find_existing_.emplace(std::move(*find_existing));
@@ -157,6 +157,7 @@ Result<StoreOutcome> GroupCommitWriter::insert(const WebhookDelivery& delivery) 
     insert_->bind(3, delivery.envelope_created_at);
     insert_->bind(4, to_unix_millis(delivery.received_at));
     insert_->bind(5, delivery.raw_body);
+    insert_->bind(6, delivery.payload_digest);
     int rc = insert_->step();
     if (rc == SQLITE_ROW) {
         const StoreOutcome outcome{insert_->column_int64(0), false};
@@ -173,6 +174,7 @@ Result<StoreOutcome> GroupCommitWriter::insert(const WebhookDelivery& delivery) 
     find_existing_->bind(1, delivery.event);
     find_existing_->bind(2, delivery.payload_uri);
     find_existing_->bind(3, delivery.envelope_created_at);
+    find_existing_->bind(4, delivery.payload_digest);
     rc = find_existing_->step();
     if (rc != SQLITE_ROW) {
         find_existing_->reset();

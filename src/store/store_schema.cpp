@@ -10,7 +10,7 @@ namespace {
 
 // Migration N (1-based) takes the schema from version N-1 to N. Append only: a shipped migration
 // never changes, because databases in the field have already run it.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     // 1: deliveries, identified as issue 4 says by (event, payload.uri, envelope created_at).
     R"sql(
 CREATE TABLE webhook_deliveries (
@@ -22,6 +22,27 @@ CREATE TABLE webhook_deliveries (
     raw_body TEXT NOT NULL,
     UNIQUE (event, payload_uri, envelope_created_at)
 );
+CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries (event, id);
+)sql",
+    // 2: a payload without a uri is told apart by its digest (review item L10). SQLite cannot
+    // change a table's UNIQUE constraint in place, so the table is rebuilt; rows already stored
+    // keep an empty digest.
+    R"sql(
+ALTER TABLE webhook_deliveries RENAME TO webhook_deliveries_v1;
+DROP INDEX webhook_deliveries_by_event;
+CREATE TABLE webhook_deliveries (
+    id INTEGER PRIMARY KEY,
+    event TEXT NOT NULL,
+    payload_uri TEXT NOT NULL,
+    envelope_created_at TEXT NOT NULL,
+    received_at_ms INTEGER NOT NULL,
+    raw_body TEXT NOT NULL,
+    payload_digest TEXT NOT NULL DEFAULT '',
+    UNIQUE (event, payload_uri, envelope_created_at, payload_digest)
+);
+INSERT INTO webhook_deliveries (id, event, payload_uri, envelope_created_at, received_at_ms, raw_body)
+    SELECT id, event, payload_uri, envelope_created_at, received_at_ms, raw_body FROM webhook_deliveries_v1;
+DROP TABLE webhook_deliveries_v1;
 CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries (event, id);
 )sql",
 };

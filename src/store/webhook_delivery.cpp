@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "calrt/core/json_nesting.hpp"
+#include "calrt/core/sha256.hpp"
+
 namespace calrt::store {
 namespace {
 
@@ -23,6 +26,12 @@ Result<WebhookDelivery> parse_webhook_envelope(std::string_view raw) {
 
 Result<WebhookDelivery> parse_webhook_envelope(std::string_view raw,
                                                std::chrono::system_clock::time_point received_at) {
+    // Checked before parsing: a stored body is rendered again by every listing, and rendering
+    // recurses once per level (json_nesting.hpp).
+    if (!json_nesting_within(raw)) {
+        return Error::make(ErrorKind::invalid_argument, "too_deeply_nested",
+                           "webhook body nests deeper than " + std::to_string(kMaxJsonNesting) + " levels");
+    }
     nlohmann::json envelope;
     try {
         envelope = nlohmann::json::parse(raw);
@@ -57,6 +66,9 @@ Result<WebhookDelivery> parse_webhook_envelope(std::string_view raw,
     }
 
     WebhookDelivery delivery;
+    // dump() writes object keys sorted, so a redelivery that orders its keys differently still
+    // matches; invalid UTF-8 cannot occur (the parser refused it).
+    if (payload_uri.empty()) delivery.payload_digest = sha256_hex(payload->dump());
     delivery.event = event->get<std::string>();
     delivery.payload_uri = std::move(payload_uri);
     delivery.envelope_created_at = created_at->get<std::string>();

@@ -123,7 +123,7 @@ TEST(WebhookStore, DatabaseUsesWalAndRecordsItsSchemaVersion) {
     sqlite3_close(db);
 
     EXPECT_EQ(journal_mode, "wal");
-    EXPECT_EQ(version, 1);
+    EXPECT_EQ(version, 2);
 }
 
 TEST(WebhookStore, RedeliveryIsADuplicateOfTheOriginalRow) {

@@ -104,5 +104,35 @@ TEST(WebhookEnvelope, AcceptsAPayloadWithoutUri) {
     EXPECT_EQ(delivery->payload_uri, "");
 }
 
+TEST(WebhookEnvelope, RefusesABodyNestedDeeperThanTheLimitBeforeParsingIt) {
+    std::string deep = R"({"event":"invitee.created","created_at":"2024-05-01T10:00:00Z","payload":{"uri":"u","x":)";
+    deep.append(100'000, '[');
+    deep.append(100'000, ']');
+    deep += "}}";
+    const auto delivery = parse_webhook_envelope(deep);
+    ASSERT_FALSE(delivery);
+    EXPECT_EQ(delivery.error().code, "too_deeply_nested");
+}
+
+TEST(WebhookEnvelope, APayloadWithoutUriIsIdentifiedByItsDigest) {
+    const auto a = parse_webhook_envelope(
+        R"({"event":"x.y","created_at":"2024-05-01T10:00:00Z","payload":{"id":1,"b":2}})");
+    const auto a_reordered = parse_webhook_envelope(
+        R"({"payload":{"b":2, "id":1},"created_at":"2024-05-01T10:00:00Z","event":"x.y"})");
+    const auto b = parse_webhook_envelope(
+        R"({"event":"x.y","created_at":"2024-05-01T10:00:00Z","payload":{"id":2,"b":2}})");
+    ASSERT_TRUE(a && a_reordered && b);
+    EXPECT_EQ(a->payload_digest.size(), 64u);
+    EXPECT_EQ(a->payload_digest, a_reordered->payload_digest) << "a redelivery is the same delivery";
+    EXPECT_NE(a->payload_digest, b->payload_digest) << "two deliveries with equal created_at stay two";
+}
+
+TEST(WebhookEnvelope, APayloadWithAUriNeedsNoDigest) {
+    const auto delivery = parse_webhook_envelope(
+        test::webhook_envelope("invitee.created", test::invitee_uri(7), "2024-05-01T10:00:00Z"));
+    ASSERT_TRUE(delivery);
+    EXPECT_TRUE(delivery->payload_digest.empty());
+}
+
 }  // namespace
 }  // namespace calrt::store
