@@ -61,6 +61,34 @@ const std::array kSettings{
                 "open connections at once; more are answered 503 and closed", false, {},
                 [](Config& c, std::string_view v) { return sp::size_in(c.server.limits.max_connections, v, 1, 1'000'000); },
                 [](const Config& c) { return std::to_string(c.server.limits.max_connections); }},
+    SettingSpec{"MAX_CONNECTIONS_PER_ADDRESS", "/server/limits/max_connections_per_address", "64",
+                "open connections one client address may hold (trusted proxies excepted); more are answered 429 and closed",
+                false, {},
+                [](Config& c, std::string_view v) { return sp::size_in(c.server.limits.max_connections_per_address, v, 1, 1'000'000); },
+                [](const Config& c) { return std::to_string(c.server.limits.max_connections_per_address); }},
+    SettingSpec{"MAX_BUFFERED_BODY_BYTES", "/server/limits/max_buffered_body_bytes", "67108864",
+                "request body bytes being read at once, all connections together; past it requests are answered 503",
+                false, {},
+                [](Config& c, std::string_view v) { return sp::size_in(c.server.limits.max_buffered_body_bytes, v, 1024, std::size_t{1} << 40); },
+                [](const Config& c) { return std::to_string(c.server.limits.max_buffered_body_bytes); }},
+    SettingSpec{"KEEPALIVE_TIMEOUT_BUSY_MS", "/server/limits/keepalive_timeout_busy_ms", "5000",
+                "idle time allowed between requests once 3/4 of MAX_CONNECTIONS are open", false, {},
+                [](Config& c, std::string_view v) { return sp::millis(c.server.limits.busy_keepalive_timeout, v); },
+                [](const Config& c) { return show_ms(c.server.limits.busy_keepalive_timeout); }},
+    SettingSpec{"LINGERING_CLOSE_MS", "/server/limits/lingering_close_ms", "5000",
+                "after an error that leaves input unread, how long to discard it before closing (so the answer arrives)",
+                false, {},
+                [](Config& c, std::string_view v) { return sp::millis(c.server.limits.lingering_close_timeout, v); },
+                [](const Config& c) { return show_ms(c.server.limits.lingering_close_timeout); }},
+    SettingSpec{"LINGERING_CLOSE_BYTES", "/server/limits/lingering_close_bytes", "16777216",
+                "at most this much unread input is discarded before closing after an error", false, {},
+                [](Config& c, std::string_view v) { return sp::size_in(c.server.limits.lingering_close_bytes, v, 0, std::size_t{1} << 32); },
+                [](const Config& c) { return std::to_string(c.server.limits.lingering_close_bytes); }},
+    SettingSpec{"TRUSTED_PROXIES", "/server/trusted_proxies", "",
+                "comma-separated CIDRs of reverse proxies whose X-Forwarded-For names the client; empty: the peer is the client",
+                false, {},
+                [](Config& c, std::string_view v) { return sp::ip_networks(c.server.trusted_proxies, v); },
+                [](const Config& c) { return sp::show_ip_networks(c.server.trusted_proxies); }},
     SettingSpec{"CALENDLY_API_KEY", {}, "", "Calendly personal access token; unset means sandbox mode", true, {},
                 [](Config& c, std::string_view v) { return sp::secret(c.calendly.api_key, v); },
                 [](const Config& c) { return std::string(c.calendly.api_key.redacted()); }},
@@ -116,6 +144,33 @@ const std::array kSettings{
                     return r;
                 },
                 [](const Config& c) { return std::to_string(static_cast<unsigned>(c.rate_limits.public_post_burst)); }},
+    SettingSpec{"PUBLIC_READ_RATE_LIMIT_PER_MINUTE", "/rate_limits/public_read_per_minute", "120",
+                "event-types, event-info and availability requests a client address may make per minute", false, {},
+                [](Config& c, std::string_view v) {
+                    unsigned n = 0;
+                    auto r = sp::unsigned_in(n, v, 1, 1'000'000'000);
+                    c.rate_limits.public_read_per_minute = n;
+                    return r;
+                },
+                [](const Config& c) { return std::to_string(static_cast<unsigned>(c.rate_limits.public_read_per_minute)); }},
+    SettingSpec{"PUBLIC_READ_RATE_LIMIT_BURST", "/rate_limits/public_read_burst", "30",
+                "event-types, event-info and availability requests a client address may make at once", false, {},
+                [](Config& c, std::string_view v) {
+                    unsigned n = 0;
+                    auto r = sp::unsigned_in(n, v, 1, 1'000'000'000);
+                    c.rate_limits.public_read_burst = n;
+                    return r;
+                },
+                [](const Config& c) { return std::to_string(static_cast<unsigned>(c.rate_limits.public_read_burst)); }},
+    SettingSpec{"DAILY_BOOKING_LIMIT", "/rate_limits/bookings_per_day", "100",
+                "meetings the service may book per UTC day (REST book and the assistant together)", false, {},
+                [](Config& c, std::string_view v) { return sp::size_in(c.rate_limits.bookings_per_day, v, 0, 1'000'000); },
+                [](const Config& c) { return std::to_string(c.rate_limits.bookings_per_day); }},
+    SettingSpec{"DAILY_LINK_LIMIT", "/rate_limits/links_per_day", "500",
+                "single-use scheduling links the service may make per UTC day (then the fallback page is offered)", false,
+                {},
+                [](Config& c, std::string_view v) { return sp::size_in(c.rate_limits.links_per_day, v, 0, 1'000'000); },
+                [](const Config& c) { return std::to_string(c.rate_limits.links_per_day); }},
     SettingSpec{"OPENAI_API_KEY", {}, "", "key for the upstream Realtime session; unset means the sandbox assistant", true, {},
                 [](Config& c, std::string_view v) { return sp::secret(c.openai.api_key, v); },
                 [](const Config& c) { return std::string(c.openai.api_key.redacted()); }},

@@ -15,6 +15,7 @@ unsigned http_status_of(ErrorKind kind) noexcept {
         case ErrorKind::rate_limited: return 429;
         case ErrorKind::header_too_large: return 431;
         case ErrorKind::internal: return 500;
+        case ErrorKind::not_implemented: return 501;
         case ErrorKind::upstream_failed: return 502;
         case ErrorKind::not_configured: return 503;
         case ErrorKind::unavailable: return 503;
@@ -36,6 +37,7 @@ std::string_view to_string(ErrorKind kind) noexcept {
         case ErrorKind::rate_limited: return "rate_limited";
         case ErrorKind::header_too_large: return "header_too_large";
         case ErrorKind::internal: return "internal";
+        case ErrorKind::not_implemented: return "not_implemented";
         case ErrorKind::upstream_failed: return "upstream_failed";
         case ErrorKind::not_configured: return "not_configured";
         case ErrorKind::unavailable: return "unavailable";

@@ -60,6 +60,22 @@ Result<void> millis(std::chrono::milliseconds& out, std::string_view value) {
     return {};
 }
 
+Result<void> ip_networks(std::vector<IpNetwork>& out, std::string_view value) {
+    auto parsed = parse_ip_networks(value);
+    if (!parsed) return parsed.error();
+    out = std::move(*parsed);
+    return {};
+}
+
+std::string show_ip_networks(const std::vector<IpNetwork>& networks) {
+    std::string text;
+    for (const auto& network : networks) {
+        if (!text.empty()) text += ',';
+        text += network.to_string();
+    }
+    return text;
+}
+
 Result<void> non_empty(std::string& out, std::string_view value) {
     if (value.empty()) return bad("a non-empty value", value);
     out = value;

@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace calrt::setting_parsers {
 
@@ -24,6 +25,9 @@ Result<void> unsigned_in(unsigned& out, std::string_view value, unsigned min, un
 Result<void> size_in(std::size_t& out, std::string_view value, std::size_t min, std::size_t max);
 Result<void> millis(std::chrono::milliseconds& out, std::string_view value);
 Result<void> non_empty(std::string& out, std::string_view value);
+// Comma-separated CIDRs (TRUSTED_PROXIES); empty is none.
+Result<void> ip_networks(std::vector<IpNetwork>& out, std::string_view value);
+std::string show_ip_networks(const std::vector<IpNetwork>& networks);
 Result<void> secret(Secret& out, std::string_view value);
 Result<void> one_of(std::string& out, std::string_view value, std::initializer_list<std::string_view> allowed);
 // An absolute URL with one of `schemes` and a host.

@@ -1,7 +1,10 @@
 #include "calrt/server/http_server.hpp"
 
 #include "calrt/core/logging.hpp"
+#include "calrt/server/client_address.hpp"
+#include "calrt/server/responses.hpp"
 #include "http_session.hpp"
+#include "lingering_close.hpp"
 #include "server_state.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -20,38 +23,57 @@
 
 namespace calrt::server {
 namespace asio = boost::asio;
+namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 
 namespace {
 
 constexpr auto as_result = asio::as_tuple(asio::use_awaitable);
 
-// Over the connection limit: a short, complete answer instead of a silent reset.
-asio::awaitable<void> refuse_busy(tcp::socket socket) {
-    static constexpr std::string_view kBusy =
-        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
-        "Retry-After: 1\r\nContent-Length: 98\r\n\r\n"
-        R"({"error":{"code":"too_many_connections","message":"the server is at its connection limit; retry"}})";
-    asio::steady_timer deadline(socket.get_executor(), std::chrono::seconds(1));
-    deadline.async_wait([&socket](boost::system::error_code ec) {
-        if (!ec) socket.close();
-    });
-    co_await asio::async_write(socket, asio::buffer(kBusy.data(), kBusy.size()), as_result);
-    deadline.cancel();
-    boost::system::error_code ignored;
-    socket.shutdown(tcp::socket::shutdown_both, ignored);
+// A connection refused on accept: a short, complete answer instead of a silent reset. The client
+// may already have sent its request, so the answer is followed by a lingering close (unread input
+// at close time would make the kernel reset the connection, and the reset can overtake the answer).
+// The deadline is the stream's own, so no timer handler can outlive the socket (review item L8).
+asio::awaitable<void> refuse_connection(beast::tcp_stream stream, std::string response, LingerLimits linger) {
+    stream.expires_after(std::chrono::seconds(1));
+    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(response), as_result);
+    if (ec) {
+        stream.close();
+        co_return;
+    }
+    co_await close_after_draining(stream, linger);
+}
+
+std::string refusal_response(unsigned status, std::string_view reason, std::string_view code, std::string_view message) {
+    const Error error = Error::make(ErrorKind::unavailable, std::string(code), std::string(message));
+    const std::string body = error_response(error).body;
+    return "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason) +
+           "\r\nContent-Type: application/json\r\nConnection: close\r\nRetry-After: 1\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
 }  // namespace
 
 struct HttpServer::State : ServerState {
     State(asio::io_context& io_context, const ServerConfig& c, const Router& router, MetricsRegistry& metrics)
-        : ServerState(c, router, metrics), io(io_context), acceptor(asio::make_strand(io_context)) {}
+        : ServerState(c, router, metrics),
+          io(io_context),
+          acceptor(asio::make_strand(io_context)),
+          busy_response(refusal_response(503, "Service Unavailable", "too_many_connections",
+                                         "the server is at its connection limit; retry")),
+          per_address_response(refusal_response(429, "Too Many Requests", "too_many_connections",
+                                                "this address holds too many open connections; close some and retry")) {}
 
     asio::io_context& io;
     tcp::acceptor acceptor;
     std::uint16_t bound_port = 0;
     std::vector<std::function<void()>> shutdown_hooks;  // set while wiring, before start()
+    const std::string busy_response;
+    const std::string per_address_response;
+
+    LingerLimits linger() const {
+        return {config.limits.lingering_close_timeout, config.limits.lingering_close_bytes};
+    }
 };
 
 namespace {
@@ -150,16 +172,44 @@ asio::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
         boost::system::error_code no_delay_ec;
         socket.set_option(tcp::no_delay(true), no_delay_ec);
         if (state->open_connections.load() >= state->config.limits.max_connections) {
+            state->refusals_too_many.inc();
             auto executor = socket.get_executor();
-            asio::co_spawn(executor, refuse_busy(std::move(socket)), asio::detached);
+            asio::co_spawn(executor, refuse_connection(beast::tcp_stream(std::move(socket)), state->busy_response, state->linger()),
+                           asio::detached);
             continue;
         }
-        state->open_connections.fetch_add(1);
+        // Per address (by /64 for IPv6), so one host cannot hold every slot; proxies carry many
+        // clients and are trusted not to be one.
+        boost::system::error_code peer_ec;
+        const auto peer = socket.remote_endpoint(peer_ec);
+        if (peer_ec) continue;  // already gone
+        const std::string peer_address = peer.address().to_string();
+        std::optional<AddressConnections::Slot> slot;
+        const auto parsed_peer = IpAddress::parse(peer_address);
+        if (!parsed_peer || !any_contains(state->config.trusted_proxies, *parsed_peer)) {
+            slot = state->connections_by_address.take(address_bucket(peer_address));
+            if (!slot) {
+                state->refusals_per_address.inc();
+                auto executor = socket.get_executor();
+                asio::co_spawn(executor,
+                               refuse_connection(beast::tcp_stream(std::move(socket)), state->per_address_response,
+                                                 state->linger()),
+                               asio::detached);
+                continue;
+            }
+        }
+        const std::size_t open_before = state->open_connections.fetch_add(1);
+        // Crossing into "busy" (3/4 of the slots): connections idling on the long keep-alive limit
+        // switch to the short one, so idle holders make room for new clients.
+        if (open_before < state->busy_threshold() && open_before + 1 >= state->busy_threshold()) {
+            for (auto& live : state->live_sessions()) live->shorten_idle();
+        }
         state->pipeline.open_connections().inc();
-        auto session = std::make_shared<HttpSession>(std::move(socket), state);
+        auto session = std::make_shared<HttpSession>(std::move(socket), peer_address, state);
         const auto id = state->add_session(session);
         asio::co_spawn(session->executor(), session->run(),
-                       [state, id, session](std::exception_ptr failure) {
+                       [state, id, session, held = std::make_shared<std::optional<AddressConnections::Slot>>(
+                                                std::move(slot))](std::exception_ptr failure) {
                            if (failure) {
                                try {
                                    std::rethrow_exception(failure);
@@ -167,6 +217,7 @@ asio::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
                                    log::error("connection failed", {{"what", e.what()}});
                                }
                            }
+                           held->reset();
                            state->remove_session(id);
                            state->pipeline.open_connections().dec();
                            state->open_connections.fetch_sub(1);

@@ -5,6 +5,8 @@
 #include "calrt/core/logging.hpp"
 #include "calrt/server/responses.hpp"
 #include "calrt/server/upgrade_connection.hpp"
+#include "lingering_close.hpp"
+#include "request_head.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
@@ -15,7 +17,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/url/parse.hpp>
 
 #include <limits>
 
@@ -48,31 +49,36 @@ bool header_has_token(std::string_view value, std::string_view token) {
     return false;
 }
 
-// Fills path and query from the request-target; false when it is not an origin-form target.
-bool parse_target(Request& request) {
-    auto parsed = boost::urls::parse_origin_form(request.target);
-    if (!parsed) return false;
-    request.path = parsed->path();
-    for (auto param : parsed->params()) request.query.emplace_back(param.key, param.value);
-    return true;
-}
-
 Error rejection(ErrorKind kind, std::string code, std::string message) {
     return Error::make(kind, std::move(code), std::move(message));
 }
 
 }  // namespace
 
-HttpSession::HttpSession(asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state)
-    : stream_(std::move(socket)), state_(std::move(state)), executor_(stream_.get_executor()) {
-    boost::system::error_code ec;
-    const auto endpoint = stream_.socket().remote_endpoint(ec);
-    if (!ec) remote_address_ = endpoint.address().to_string();
+HttpSession::HttpSession(asio::ip::tcp::socket socket, std::string peer_address, std::shared_ptr<ServerState> state)
+    : stream_(std::move(socket)),
+      state_(std::move(state)),
+      executor_(stream_.get_executor()),
+      peer_address_(std::move(peer_address)) {}
+
+std::chrono::milliseconds HttpSession::keepalive_timeout() const {
+    const HttpLimits& limits = state_->config.limits;
+    // Under load an idle keep-alive connection holds a slot someone else could use.
+    return state_->busy() ? std::min(limits.keepalive_timeout, limits.busy_keepalive_timeout) : limits.keepalive_timeout;
 }
 
 void HttpSession::drain() {
     asio::post(executor_, [self = shared_from_this()] {
         if (self->idle_ && !self->upgraded_) self->stream_.cancel();
+    });
+}
+
+void HttpSession::shorten_idle() {
+    asio::post(executor_, [self = shared_from_this()] {
+        if (self->idle_ && !self->upgraded_ && !self->shorten_requested_) {
+            self->shorten_requested_ = true;
+            self->stream_.cancel();  // the idle wait starts again with the busy limit
+        }
     });
 }
 
@@ -115,6 +121,12 @@ asio::awaitable<void> HttpSession::reject(Request& request, const Error& error, 
     const std::size_t bytes = co_await write(request, error_response(error), version, false, ok);
     state_->pipeline.record(request, route_label, status, bytes,
                             std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - started));
+    // The client may still be sending (the body we refused, a pipelined request): close without
+    // letting a reset overtake the answer.
+    if (ok) {
+        co_await close_after_draining(
+            stream_, {state_->config.limits.lingering_close_timeout, state_->config.limits.lingering_close_bytes});
+    }
 }
 
 asio::awaitable<void> HttpSession::run() {
@@ -126,12 +138,23 @@ asio::awaitable<void> HttpSession::run() {
         // header timeout below measures only how long the head itself takes (slow loris).
         if (buffer.size() == 0) {
             if (state_->draining) break;
-            idle_ = true;
-            stream_.expires_after(first_request ? limits.header_timeout : limits.keepalive_timeout);
-            auto [ec, n] = co_await stream_.async_read_some(buffer.prepare(2048), as_result);
-            idle_ = false;
-            if (ec) break;
-            buffer.commit(n);
+            bool read = false;
+            for (bool shortened = false; !read;) {
+                idle_ = true;
+                const auto idle_limit = first_request ? limits.header_timeout : keepalive_timeout();
+                stream_.expires_after(shortened ? std::min(idle_limit, limits.busy_keepalive_timeout) : idle_limit);
+                auto [ec, n] = co_await stream_.async_read_some(buffer.prepare(2048), as_result);
+                idle_ = false;
+                if (ec == asio::error::operation_aborted && shorten_requested_ && !state_->draining) {
+                    shorten_requested_ = false;
+                    shortened = true;
+                    continue;
+                }
+                if (ec) break;
+                buffer.commit(n);
+                read = true;
+            }
+            if (!read) break;
         }
         first_request = false;
         const auto started = steady_clock::now();
@@ -143,40 +166,41 @@ asio::awaitable<void> HttpSession::run() {
         stream_.expires_after(limits.header_timeout);
         auto [head_ec, head_bytes] = co_await http::async_read_header(stream_, buffer, parser, as_result);
 
-        Request request;
-        request.remote_address = remote_address_;
         if (head_ec) {
+            Request unparsed;
+            unparsed.remote_address = peer_address_;
             if (head_ec == http::error::header_limit) {
-                co_await reject(request,
+                co_await reject(unparsed,
                                 rejection(ErrorKind::header_too_large, "header_too_large",
                                           "the request head exceeds " + std::to_string(limits.max_header_bytes) +
                                               " bytes"),
                                 11, "rejected", started);
-            } else if (head_ec.category() == make_error_code(http::error::bad_target).category() &&
-                       head_ec != http::error::end_of_stream && head_ec != http::error::partial_message) {
-                co_await reject(request,
+                co_return;
+            }
+            if (head_ec.category() == make_error_code(http::error::bad_target).category() &&
+                head_ec != http::error::end_of_stream && head_ec != http::error::partial_message) {
+                co_await reject(unparsed,
                                 rejection(ErrorKind::invalid_argument, "bad_request",
                                           "malformed HTTP request: " + head_ec.message()),
                                 11, "rejected", started);
+                co_return;
             }
             break;  // timeouts and resets just close
         }
 
         auto& head = parser.get();
         const unsigned version = head.version();
-        request.method = std::string(head.method_string());
-        request.target = std::string(head.target());
-        request.headers.reserve(16);
-        for (const auto& field : head) {
-            request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+        auto parsed = request_from_head(head, peer_address_, state_->config.trusted_proxies);
+        if (!parsed) {
+            Request unparsed;
+            unparsed.remote_address = peer_address_;
+            // A method this server does not know is recorded under one fixed label (review item H1).
+            if (parsed.error().kind == ErrorKind::not_implemented) unparsed.method = "OTHER";
+            co_await reject(unparsed, parsed.error(), version, "rejected", started);
+            co_return;
         }
+        Request request = std::move(*parsed);
         request.request_id = state_->pipeline.request_id(request.header("X-Request-Id"));
-        if (!parse_target(request)) {
-            co_await reject(request,
-                            rejection(ErrorKind::invalid_argument, "bad_request", "malformed request target"),
-                            version, "rejected", started);
-            break;
-        }
 
         if (header_has_token(request.header("Connection"), "upgrade")) {
             auto upgrade = state_->upgrade_routes.find(request.path);
@@ -184,7 +208,8 @@ asio::awaitable<void> HttpSession::run() {
                 upgraded_ = true;
                 stream_.expires_never();
                 auto connection = std::make_unique<UpgradeConnection>(UpgradeConnection{
-                    std::move(stream_), std::move(buffer), parser.release(), request.request_id, remote_address_});
+                    std::move(stream_), std::move(buffer), parser.release(), request.request_id,
+                    request.remote_address});
                 co_await upgrade->second(std::move(connection));
                 co_return;
             }
@@ -194,6 +219,7 @@ asio::awaitable<void> HttpSession::run() {
         const std::string_view route_label = match.metric_label();
         request.path_params = match.path_params;
 
+        BodyBudget::Reservation body_reservation;
         if (!parser.is_done()) {
             const RouteOptions& options =
                 match.outcome == RouteMatch::Outcome::found ? match.route->options : RouteOptions{{}, {}};
@@ -203,16 +229,28 @@ asio::awaitable<void> HttpSession::run() {
                                           "Content-Type must be " + options.body_media_types.front() + ", got '" +
                                               std::string(request.header("Content-Type")) + "'"),
                                 version, route_label, started);
-                break;
+                co_return;
             }
             const std::size_t limit = options.body_limit.value_or(limits.max_body_bytes);
             const auto too_large = rejection(ErrorKind::payload_too_large, "payload_too_large",
                                              "the request body exceeds " + std::to_string(limit) + " bytes");
             // Refuse on the declared length before reading anything: an oversized body is never buffered.
-            if (const auto length = parser.content_length(); length && *length > limit) {
+            const auto length = parser.content_length();
+            if (length && *length > limit) {
                 co_await reject(request, too_large, version, route_label, started);
-                break;
+                co_return;
             }
+            // Bodies being read share one memory budget; a chunked body may grow to its limit.
+            auto reservation = state_->body_budget.reserve(length ? static_cast<std::size_t>(*length) : limit);
+            if (!reservation) {
+                state_->body_budget_refusals.inc();
+                Error busy = rejection(ErrorKind::unavailable, "server_busy",
+                                       "the server is reading too many request bodies at once; retry shortly");
+                busy.retry_after = std::chrono::seconds(1);
+                co_await reject(request, busy, version, route_label, started);
+                co_return;
+            }
+            body_reservation = std::move(*reservation);
             parser.body_limit(limit);  // enforces the limit on chunked bodies as they arrive
             if (iequals(request.header("Expect"), "100-continue")) {
                 http::response<http::empty_body> go_on{http::status::continue_, version};
@@ -224,7 +262,7 @@ asio::awaitable<void> HttpSession::run() {
             auto [body_ec, body_bytes] = co_await http::async_read(stream_, buffer, parser, as_result);
             if (body_ec == http::error::body_limit) {
                 co_await reject(request, too_large, version, route_label, started);
-                break;
+                co_return;
             }
             if (body_ec) break;
         }
@@ -232,13 +270,22 @@ asio::awaitable<void> HttpSession::run() {
         const bool client_keep_alive = parser.get().keep_alive();
 
         Response response = co_await state_->pipeline.dispatch(request, match);
+        body_reservation = {};
         const unsigned status = response.status;
         const bool keep_alive = client_keep_alive && !response.close_connection && !state_->draining;
         bool written = false;
         const std::size_t bytes = co_await write(request, std::move(response), version, keep_alive, written);
         state_->pipeline.record(request, route_label, status, bytes,
                                 std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - started));
-        if (!written || !keep_alive) break;
+        if (!written) break;
+        if (!keep_alive) {
+            // Pipelined requests after this one will not be answered: let them not reset the answer.
+            if (buffer.size() > 0) {
+                co_await close_after_draining(stream_, {limits.lingering_close_timeout, limits.lingering_close_bytes});
+                co_return;
+            }
+            break;
+        }
     }
     boost::system::error_code ignored;
     stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);

@@ -16,7 +16,8 @@ namespace calrt::server {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
 public:
-    HttpSession(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state);
+    // `peer_address`: the TCP peer, as the listener saw it.
+    HttpSession(boost::asio::ip::tcp::socket socket, std::string peer_address, std::shared_ptr<ServerState> state);
 
     boost::asio::awaitable<void> run();
 
@@ -25,6 +26,9 @@ public:
     void drain();
     // Thread-safe. Closes the connection whatever it is doing (shutdown deadline passed).
     void force_close();
+    // Thread-safe. The server just became busy: if the connection is idle between requests, it
+    // gets the shorter busy keep-alive limit from now on instead of waiting out the long one.
+    void shorten_idle();
 
     boost::asio::any_io_executor executor() const { return executor_; }
 
@@ -32,17 +36,21 @@ private:
     // Writes `response` (adding the request id and connection headers); returns the body size.
     boost::asio::awaitable<std::size_t> write(Request& request, Response response, unsigned version,
                                               bool keep_alive, bool& ok);
-    // Answers an error that ends the connection (bad head, oversized body, wrong media type).
+    // Answers an error that ends the connection (bad head, oversized body, wrong media type) and
+    // closes it without losing the answer to a reset (lingering_close.hpp).
     boost::asio::awaitable<void> reject(Request& request, const Error& error, unsigned version,
                                         std::string_view route_label,
                                         std::chrono::steady_clock::time_point started);
+    // How long the connection may idle before its next request: shorter while the server is busy.
+    std::chrono::milliseconds keepalive_timeout() const;
 
     boost::beast::tcp_stream stream_;
     std::shared_ptr<ServerState> state_;
     boost::asio::any_io_executor executor_;  // the connection's strand; outlives an upgrade's move
-    std::string remote_address_;
+    std::string peer_address_;
     bool idle_ = true;  // waiting for the next request's first byte; touched only on the strand
     bool upgraded_ = false;
+    bool shorten_requested_ = false;  // shorten_idle() cancelled the idle wait
 };
 
 }  // namespace calrt::server

@@ -30,6 +30,8 @@ struct FakeCalendly::Impl {
         ServerConfig config;
         config.host = "127.0.0.1";
         config.port = 0;
+        // Every client of the fake is on loopback: the per-address cap would only get in the way.
+        config.limits.max_connections_per_address = config.limits.max_connections;
         server = std::make_unique<server::HttpServer>(io, config, router, metrics);
     }
 
@@ -54,6 +56,8 @@ void FakeCalendly::start() {
     impl_->server->start();
     impl_->state->open(base_url());
 }
+
+void FakeCalendly::stop() { impl_->server->shutdown(std::chrono::milliseconds(0), nullptr); }
 
 std::uint16_t FakeCalendly::port() const { return impl_->server->port(); }
 

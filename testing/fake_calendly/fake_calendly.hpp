@@ -38,6 +38,9 @@ class FakeCalendly {
     // Listens on 127.0.0.1:0 and seeds the host; the accessors below need it. Throws
     // std::runtime_error when it cannot listen.
     void start();
+    // Stops accepting and closes its connections (requests in flight are cut off), so that the
+    // io_context it runs on can run out of work.
+    void stop();
     std::uint16_t port() const;
     std::string base_url() const;  // "http://127.0.0.1:PORT", the API base for a client
 

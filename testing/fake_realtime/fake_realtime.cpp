@@ -134,6 +134,7 @@ FakeRealtime::FakeRealtime(asio::io_context& io, FakeRealtimeOptions options)
     ServerConfig config;
     config.host = state_->options.host;
     config.port = state_->options.port;
+    config.limits.max_connections_per_address = config.limits.max_connections;  // loopback clients only
     server_ = std::make_unique<server::HttpServer>(io, config, state_->router, state_->metrics);
     server_->on_upgrade(std::string(kPath),
                         [state = state_](std::unique_ptr<server::UpgradeConnection> connection) {
@@ -147,6 +148,14 @@ FakeRealtime::~FakeRealtime() {
 }
 
 void FakeRealtime::start() { server_->start(); }
+
+void FakeRealtime::stop() {
+    {
+        std::lock_guard lock(state_->mutex);
+        for (auto& [id, socket] : state_->connections) socket->abort();
+    }
+    server_->shutdown(std::chrono::milliseconds(0), nullptr);
+}
 
 std::uint16_t FakeRealtime::port() const { return server_->port(); }
 

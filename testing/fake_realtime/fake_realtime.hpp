@@ -68,6 +68,8 @@ class FakeRealtime {
     FakeRealtime& operator=(const FakeRealtime&) = delete;
 
     void start();
+    // Stops accepting and aborts open connections, so the io_context it runs on can run out of work.
+    void stop();
     std::uint16_t port() const;
     std::string url() const;  // ws://host:port/v1/realtime, the OPENAI_REALTIME_URL to use
 

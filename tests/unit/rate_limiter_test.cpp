@@ -43,5 +43,16 @@ TEST(RateLimiter, TableStaysBoundedAndForgetsOnlyFullBuckets) {
     EXPECT_FALSE(limiter.take("b", t0 + 2s).allowed);
 }
 
+TEST(RateLimiter, AFullTableForgetsOnlyTheLeastRecentlyUsedClient) {
+    RateLimiter limiter(1, 1, /*max_tracked_keys=*/3);
+    const auto t0 = RateLimiter::Clock::time_point{} + 1h;
+    for (const char* key : {"a", "b", "c"}) EXPECT_TRUE(limiter.take(key, t0).allowed);
+    EXPECT_FALSE(limiter.take("a", t0).allowed);  // "a" is now the most recently used
+    EXPECT_TRUE(limiter.take("d", t0).allowed);   // evicts "b" only
+    EXPECT_FALSE(limiter.take("a", t0).allowed) << "a client's limit survives another client's arrival";
+    EXPECT_FALSE(limiter.take("c", t0).allowed);
+    EXPECT_TRUE(limiter.take("b", t0).allowed) << "the evicted client starts over";
+}
+
 }  // namespace
 }  // namespace calrt::server

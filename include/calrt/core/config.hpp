@@ -2,12 +2,14 @@
 // The service's configuration as typed values, one section per component (userver style). Built by
 // load_config() from layered sources; see config_loader.hpp and DESIGN.md "Configuration".
 
+#include "calrt/core/ip_network.hpp"
 #include "calrt/core/secret.hpp"
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace calrt {
 
@@ -20,6 +22,18 @@ struct HttpLimits {
     std::chrono::milliseconds keepalive_timeout{30'000};  // idle time between requests
     std::chrono::milliseconds write_timeout{30'000};
     std::size_t max_connections = 1024;
+    // One client address may hold at most this many connections (trusted proxies excepted): one
+    // host cannot take every slot (429 too_many_connections).
+    std::size_t max_connections_per_address = 64;
+    // Request bodies being read at once, all connections together (503 server_busy past it): slow
+    // bodies cannot hold the server's memory.
+    std::size_t max_buffered_body_bytes = 64 * 1024 * 1024;
+    // Idle time between requests once the server holds 3/4 of max_connections.
+    std::chrono::milliseconds busy_keepalive_timeout{5'000};
+    // After an error that leaves client input unread: how long, and how much, to read and discard
+    // before closing, so the client receives the answer instead of a reset.
+    std::chrono::milliseconds lingering_close_timeout{5'000};
+    std::size_t lingering_close_bytes = 16 * 1024 * 1024;
 };
 
 struct ServerConfig {
@@ -29,6 +43,8 @@ struct ServerConfig {
     std::string web_root = "web";
     std::chrono::milliseconds shutdown_grace{10'000};
     HttpLimits limits;
+    // Peers whose X-Forwarded-For names the client (TRUSTED_PROXIES); empty: the peer is the client.
+    std::vector<IpNetwork> trusted_proxies;
 };
 
 struct CalendlyConfig {
@@ -48,6 +64,10 @@ struct CalendlyConfig {
 struct RateLimitConfig {
     double public_post_per_minute = 20;  // create-link and book, per client address
     double public_post_burst = 5;
+    double public_read_per_minute = 120;  // event-types, event-info, availability, per client address
+    double public_read_burst = 30;
+    std::size_t bookings_per_day = 100;  // bookings made through the service, all clients, per UTC day
+    std::size_t links_per_day = 500;     // scheduling links, likewise
 };
 
 struct OpenAiConfig {

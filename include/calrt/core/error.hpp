@@ -25,6 +25,7 @@ enum class ErrorKind {
     rate_limited,            // 429
     header_too_large,        // 431
     internal,                // 500
+    not_implemented,         // 501: a method the server does not know
     upstream_failed,         // 502: the upstream (Calendly, OpenAI) answered with an error
     not_configured,          // 503: a required setting is missing
     unavailable,             // 503: temporarily unable (shutting down, overloaded)

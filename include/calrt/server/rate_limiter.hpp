@@ -1,12 +1,15 @@
 #pragma once
-// Per-client token buckets for the public POST actions: each key (the remote address) may spend
-// `burst` requests at once and regains `per_minute` requests a minute. Thread-safe; the table of
-// buckets is bounded so that many distinct addresses cannot grow memory without limit.
+// Per-client token buckets: each key (address_bucket() of the client address) may spend `burst`
+// requests at once and regains `per_minute` requests a minute. Thread-safe. The table of buckets is
+// bounded so that many distinct addresses cannot grow memory without limit: past the bound the
+// least recently used bucket is forgotten (never the whole table, which would reset every
+// client's limit at once).
 
 #include <chrono>
 #include <cstddef>
 #include <mutex>
 #include <string>
+#include <list>
 #include <string_view>
 #include <unordered_map>
 
@@ -27,16 +30,18 @@ public:
 
 private:
     struct Bucket {
+        std::string key;
         double tokens;
         Clock::time_point updated;
     };
-    void evict_full_buckets(Clock::time_point now);
+    using Recency = std::list<Bucket>;  // most recently used first
 
     const double per_second_;
     const double burst_;
     const std::size_t max_keys_;
     std::mutex mutex_;
-    std::unordered_map<std::string, Bucket> buckets_;
+    Recency recency_;
+    std::unordered_map<std::string_view, Recency::iterator> buckets_;  // keys view into recency_
 };
 
 }  // namespace calrt::server
