@@ -1,4 +1,5 @@
 #include "calrt/calendly/personalized_link.hpp"
+#include "calrt/calendly/offered_event_types.hpp"
 
 #include "calrt/calendly/resource_uri.hpp"
 #include "calrt/core/logging.hpp"
@@ -43,9 +44,10 @@ asio::awaitable<Result<PersonalizedLink>> create_personalized_link(CalendlyClien
 
     auto types = co_await client.event_types();
     if (!types) co_return fallback_personalized_link(fallback_url, request.prefill, std::nullopt, types.error());
+    // Only what the host offers publicly: a secret type is shared by its own link, not by ours.
     std::optional<EventType> chosen;
     for (const auto& type : *types) {
-        if (!wanted_uuid || uuid_from_uri(type.uri) == wanted_uuid) {
+        if (is_offered(type) && (!wanted_uuid || uuid_from_uri(type.uri) == wanted_uuid)) {
             chosen = type;
             break;
         }
@@ -53,10 +55,10 @@ asio::awaitable<Result<PersonalizedLink>> create_personalized_link(CalendlyClien
     if (!chosen) {
         if (wanted_uuid) {
             co_return Error::make(ErrorKind::not_found, "event_type_not_found",
-                                  "no active event type of the host has the id '" + *wanted_uuid +
+                                  "no event type the host offers has the id '" + *wanted_uuid +
                                       "'; list them with ?action=event-types");
         }
-        co_return Error::make(ErrorKind::not_found, "no_event_types", "the host has no active event types");
+        co_return Error::make(ErrorKind::not_found, "no_event_types", "the host offers no event types");
     }
 
     auto link = co_await client.create_scheduling_link(chosen->uri);

@@ -14,8 +14,8 @@
 namespace calrt::server {
 
 enum class ActionAccess {
-    open,          // anyone
-    rate_limited,  // anyone, within the per-address token bucket
+    open,          // anyone, within the per-address bucket for reads (public_read_limit)
+    rate_limited,  // anyone, within the per-address bucket for create-link and book
     admin,         // Authorization: Bearer $API_ADMIN_TOKEN
 };
 

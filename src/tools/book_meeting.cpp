@@ -219,10 +219,15 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
         !context.on_expected_booking(ExpectedBooking{request->email, type->uri, request->start_time, {}})) {
         co_return error_result(booking_limit_reached(*type));
     }
+    if (context.daily_bookings && !context.daily_bookings->take().allowed) {
+        log::warn("assistant booking refused: the daily booking limit is reached", {{"event_type", type->uri}});
+        co_return error_result(daily_booking_limit_reached(*type));
+    }
     calendly::InviteeRequest invitee_request{type->uri, request->start_time, request->name,
                                              request->email, request->zone.name()};
     auto invitee = co_await context.calendly.create_invitee(std::move(invitee_request));
     if (!invitee) {
+        if (context.daily_bookings) context.daily_bookings->give_back();
         log::warn("assistant booking failed",
                   {{"event_type", type->uri}, {"reason", invitee.error().code}});
         co_return booking_failed_answer(*type, invitee.error());

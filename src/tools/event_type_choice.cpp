@@ -20,15 +20,6 @@ bool equal_ignoring_case(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-std::vector<calendly::EventType> offered_event_types(
-    const std::vector<calendly::EventType>& active_types) {
-    std::vector<calendly::EventType> offered;
-    for (const auto& type : active_types) {
-        if (type.active && !type.secret) offered.push_back(type);
-    }
-    return offered;
-}
-
 const calendly::EventType* find_event_type(const std::vector<calendly::EventType>& types,
                                            std::string_view wanted) {
     wanted = trim(wanted, " ");
@@ -75,6 +66,12 @@ Error booking_limit_reached(const calendly::EventType& type) {
     return Error::make(ErrorKind::rate_limited, "booking_limit_reached",
                        "This conversation has made as many bookings and links as it may. Offer the "
                        "public booking page instead: " + type.scheduling_url);
+}
+
+Error daily_booking_limit_reached(const calendly::EventType& type) {
+    return Error::make(ErrorKind::rate_limited, "daily_booking_limit_reached",
+                       "The service has booked as many meetings today as it may. Offer the public "
+                       "booking page instead: " + type.scheduling_url);
 }
 
 Error no_event_types() {

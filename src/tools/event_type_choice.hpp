@@ -9,13 +9,12 @@
 #include <vector>
 
 #include "calrt/calendly/models.hpp"
+#include "calrt/calendly/offered_event_types.hpp"
 
 namespace calrt::tools {
 
-// The types the assistant may offer: the active ones the client returns, without secret ones
-// (Calendly hides those from the host's public page; they are shared by link only).
-std::vector<calendly::EventType> offered_event_types(
-    const std::vector<calendly::EventType>& active_types);
+// The types the assistant may offer: calendly::offered_event_types (active, not secret).
+using calendly::offered_event_types;
 
 // The type whose URI, UUID, slug or name (ASCII case-insensitive, surrounding spaces ignored)
 // equals `wanted`, or nullptr.
@@ -34,6 +33,10 @@ std::string list_event_types(const std::vector<calendly::EventType>& types);
 // rate_limited / "booking_limit_reached": the relay's per-conversation limit on bookings and
 // links was reached (the type's public page is offered instead).
 Error booking_limit_reached(const calendly::EventType& type);
+
+// rate_limited / "daily_booking_limit_reached": the service has booked as many meetings today as
+// DAILY_BOOKING_LIMIT allows (the type's public page is offered instead).
+Error daily_booking_limit_reached(const calendly::EventType& type);
 
 // not_found / "no_event_types": the host offers nothing to book.
 Error no_event_types();

@@ -131,10 +131,21 @@ asio::awaitable<nlohmann::json> schedule_call(CalendlyToolContext& context,
             ExpectedBooking{request->prefill.email, type->uri, std::nullopt, context.link_tracking})) {
         co_return error_result(booking_limit_reached(*type));
     }
+    // Past the daily budget: the type's public page with the same prefill, which costs Calendly
+    // nothing and lets the person book all the same.
+    if (context.daily_links && !context.daily_links->take().allowed) {
+        const Error limit = Error::make(ErrorKind::rate_limited, "daily_link_limit_reached",
+                                        "the service has made as many scheduling links today as it may");
+        auto own_page = calendly::fallback_personalized_link(type->scheduling_url, request->prefill, *type, limit);
+        if (!own_page) co_return error_result(limit);
+        co_return link_answer(*own_page);
+    }
     calendly::PersonalizedLinkRequest link_request{type->uri, request->prefill};
     auto link = co_await calendly::create_personalized_link(context.calendly, context.fallback_url,
                                                             std::move(link_request));
+    if (link && link->fallback && context.daily_links) context.daily_links->give_back();
     if (!link) {
+        if (context.daily_links) context.daily_links->give_back();
         if (!is_calendly_failure(link.error())) co_return error_result(link.error());
         // Calendly failed and no CALENDLY_FALLBACK_URL is set: the type's own public page still
         // takes the same prefill.

@@ -4,6 +4,7 @@
 // "valid actions" message for an unknown action.
 
 #include "calrt/calendly/calendly_client.hpp"
+#include "calrt/core/daily_budget.hpp"
 #include "calrt/core/secret.hpp"
 #include "calrt/core/time.hpp"
 #include "calrt/core/time_zone.hpp"
@@ -34,10 +35,17 @@ struct CalendlyRouteContext {
     calendly::CalendlyClient& calendly;
     std::string fallback_url;       // CALENDLY_FALLBACK_URL
     Secret admin_token;             // API_ADMIN_TOKEN
-    RateLimiter& public_post_limit;  // create-link and book, per remote address
+    RateLimiter& public_post_limit;  // create-link and book, per client address
     TimeZoneCache& time_zones;
     const Clock& clock;
     RenderedEventTypes rendered_event_types{};
+    // event-types, event-info and availability, per client address: each can cost Calendly calls
+    // from the host's quota, which every user of the service shares. Null: not limited.
+    RateLimiter* public_read_limit = nullptr;
+    // Bookings and scheduling links per UTC day, for the whole service (they email whoever is
+    // named). Null: not limited.
+    DailyBudget* daily_bookings = nullptr;
+    DailyBudget* daily_links = nullptr;
 };
 
 void add_calendly_routes(Router& router, CalendlyRouteContext& context);

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "calrt/calendly/calendly_client.hpp"
+#include "calrt/core/daily_budget.hpp"
 #include "calrt/core/time.hpp"
 #include "calrt/core/time_zone.hpp"
 #include "calrt/tools/tool_registry.hpp"
@@ -50,6 +51,12 @@ struct CalendlyToolContext {
     // false to refuse (the relay's per-conversation limit): the tool then answers
     // "booking_limit_reached" and asks Calendly nothing. May be empty.
     std::function<bool(const ExpectedBooking& booking)> on_expected_booking;
+    // The service's bookings and links per UTC day, shared with the REST API (they email whoever is
+    // named, so a prompt-injected assistant must not be able to mail the world). Past the budget
+    // book_meeting books nothing and offers the public page; schedule_call offers the public page
+    // with the same prefill instead of a single-use link. Null: not limited.
+    DailyBudget* daily_bookings = nullptr;
+    DailyBudget* daily_links = nullptr;
 };
 
 // Adds the four tools; each handler keeps `context` alive while it runs.
