@@ -3,6 +3,7 @@
 #include "calendly_options.hpp"
 #include "calrt/calendly/calendly_client.hpp"
 #include "calrt/core/config_loader.hpp"
+#include "calrt/core/daily_budget.hpp"
 #include "calrt/core/logging.hpp"
 #include "calrt/core/metrics.hpp"
 #include "calrt/core/readiness.hpp"
@@ -23,11 +24,14 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <condition_variable>
 #include <csignal>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -38,10 +42,10 @@ namespace asio = boost::asio;
 namespace {
 
 // Readiness of Calendly: the host user can be read. Checked at start and again every 30 s while it
-// fails (the answer is cached, so a healthy service does not call Calendly for this).
+// fails (the answer is cached, so a healthy service does not call Calendly for this). Ends when
+// `stopping` is set and `timer` is cancelled.
 asio::awaitable<void> watch_calendly(calendly::CalendlyClient& client, Readiness& readiness, bool sandbox,
-                                     const std::atomic<bool>& stopping) {
-    asio::steady_timer timer(co_await asio::this_coro::executor);
+                                     const std::atomic<bool>& stopping, asio::steady_timer& timer) {
     while (!stopping) {
         auto user = co_await client.current_user();
         if (user) {
@@ -49,10 +53,55 @@ asio::awaitable<void> watch_calendly(calendly::CalendlyClient& client, Readiness
             co_return;
         }
         readiness.set("calendly", false, user.error().message);
+        if (stopping) co_return;
         timer.expires_after(std::chrono::seconds(30));
         co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     }
 }
+
+// The io_context must end by running out of work: then no coroutine frame is left for its
+// destructor to destroy, and nothing a frame borrows can be gone before it (review item M1). If
+// some operation never completes (a bug), this stops the io_context after `limit` and says so,
+// rather than hanging the process until the orchestrator kills it.
+class StopWatchdog {
+public:
+    explicit StopWatchdog(asio::io_context& io) : io_(io) {}
+    ~StopWatchdog() {
+        {
+            std::lock_guard lock(mutex_);
+            finished_ = true;
+        }
+        wake_.notify_all();
+    }
+    StopWatchdog(const StopWatchdog&) = delete;
+    StopWatchdog& operator=(const StopWatchdog&) = delete;
+
+    // Called once shutdown has stopped everything; the io_context should run dry within `limit`.
+    void arm(std::chrono::milliseconds limit) {
+        thread_ = std::jthread([this, limit] {
+            std::unique_lock lock(mutex_);
+            if (wake_.wait_for(lock, limit, [this] { return finished_; })) return;
+            log::error("work was still pending after shutdown; stopping the event loop", {{"waited_ms", limit.count()}});
+            io_.stop();
+        });
+    }
+    // Called once io_context::run() has returned on the main thread.
+    void finished() {
+        {
+            std::lock_guard lock(mutex_);
+            finished_ = true;
+        }
+        wake_.notify_all();
+        if (thread_.joinable()) thread_.join();
+    }
+
+private:
+    asio::io_context& io_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool finished_ = false;
+    std::jthread thread_;
+};
 
 std::unique_ptr<store::WebhookStore> open_store(const Config& config, MetricsRegistry& metrics) {
     store::StoreOptions options;
@@ -66,14 +115,18 @@ std::unique_ptr<store::WebhookStore> open_store(const Config& config, MetricsReg
 }  // namespace
 
 int run_service(const Config& config) {
-    asio::io_context io(static_cast<int>(config.server.threads));
+    // What the coroutines borrow is declared before the io_context, so that it outlives the
+    // io_context even if the watchdog ever has to stop it with work pending.
     MetricsRegistry metrics;
     Readiness readiness;
     const SystemClock clock;
     TimeZoneCache time_zones;
+    asio::io_context io(static_cast<int>(config.server.threads));
 
     auto webhook_store = open_store(config, metrics);
-    readiness.set("store", true, webhook_store->database_file().string());
+    // The path stays in the log: /readyz is public and need not tell anyone the file layout (L9).
+    readiness.set("store", true, "open");
+    log::info("webhook store open", {{"file", webhook_store->database_file().string()}});
 
     const bool sandbox = config.calendly_sandbox();
     calendly::CalendlyClientOptions calendly_config = calendly_options(config.calendly);
@@ -88,11 +141,17 @@ int run_service(const Config& config) {
     calendly::CalendlyClient calendly_client(io.get_executor(), calendly_config, metrics, clock);
     server::RateLimiter public_post_limit(config.rate_limits.public_post_per_minute,
                                           config.rate_limits.public_post_burst);
+    server::RateLimiter public_read_limit(config.rate_limits.public_read_per_minute,
+                                          config.rate_limits.public_read_burst);
+    // Shared by the REST API and every conversation: one budget for the whole service.
+    DailyBudget daily_bookings(config.rate_limits.bookings_per_day, clock);
+    DailyBudget daily_links(config.rate_limits.links_per_day, clock);
 
     server::Router router;
     server::add_ops_routes(router, readiness, metrics);
     server::CalendlyRouteContext calendly_routes{calendly_client, config.calendly.fallback_url, config.admin_token,
-                                                 public_post_limit, time_zones, clock};
+                                                 public_post_limit, time_zones, clock, {}, &public_read_limit,
+                                                 &daily_bookings, &daily_links};
     server::add_calendly_routes(router, calendly_routes);
     server::WebhookRouteContext webhook_routes{*webhook_store, webhook_secret, config.admin_token, clock, metrics,
                                                config.server.limits.max_webhook_body_bytes};
@@ -121,21 +180,35 @@ int run_service(const Config& config) {
     if (log::enabled(log::Level::debug)) log::debug("configuration", {{"settings", describe_config(config)}});
 
     std::atomic<bool> stopping{false};
-    asio::co_spawn(io, watch_calendly(calendly_client, readiness, sandbox, stopping), asio::detached);
+    asio::steady_timer calendly_retry(io);
+    asio::co_spawn(io, watch_calendly(calendly_client, readiness, sandbox, stopping, calendly_retry), asio::detached);
 
+    StopWatchdog watchdog(io);
     asio::signal_set signals(io, SIGINT, SIGTERM);
+    // Everything with work outstanding besides the HTTP server, stopped once the server has
+    // drained; then the io_context runs out of work and run() returns.
+    auto stop_the_rest = [&] {
+        asio::post(calendly_retry.get_executor(), [&] { calendly_retry.cancel(); });
+        if (sandbox) sandbox_calendly.fake->stop();
+        if (assistant.sandbox) assistant.sandbox->stop();
+        // Back to the default disposition: a second Ctrl-C now ends the process at once.
+        boost::system::error_code ignored;
+        signals.clear(ignored);
+        watchdog.arm(std::chrono::seconds(5));
+    };
     signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
         if (ec) return;
         log::info("shutting down", {{"signal", signal_number}, {"grace_ms", config.server.shutdown_grace.count()}});
         stopping = true;
         readiness.set("server", false, "shutting down");
-        http.shutdown(config.server.shutdown_grace, [&io] { io.stop(); });
+        http.shutdown(config.server.shutdown_grace, stop_the_rest);
     });
 
     std::vector<std::jthread> workers;
     for (unsigned i = 1; i < config.server.threads; ++i) workers.emplace_back([&io] { io.run(); });
     io.run();
     for (auto& worker : workers) worker.join();
+    watchdog.finished();
     // The store completes what is queued before the io_context (its completions' target) goes away.
     webhook_store.reset();
     log::info("stopped");
