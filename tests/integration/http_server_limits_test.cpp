@@ -59,7 +59,8 @@ protected:
 
 TEST_F(HttpServerLimitsTest, AnOversizedChunkedBodySentWholeIsAnswered413EveryTime) {
     start();  // MAX_BODY_BYTES: 64 KiB
-    const std::string chunk(1024 * 1024, 'x');
+    // More than the socket buffers hold, so the client is still writing when the server answers.
+    const std::string chunk(4 * 1024 * 1024, 'x');
     char size_line[32];
     std::snprintf(size_line, sizeof size_line, "%zx\r\n", chunk.size());
     const std::string request = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -74,7 +75,7 @@ TEST_F(HttpServerLimitsTest, AnOversizedChunkedBodySentWholeIsAnswered413EveryTi
 
 TEST_F(HttpServerLimitsTest, AnOversizedDeclaredBodySentWholeIsAnswered413EveryTime) {
     start();
-    const std::string body(512 * 1024, 'x');
+    const std::string body(4 * 1024 * 1024, 'x');
     const std::string request = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
                                 std::to_string(body.size()) + "\r\n\r\n" + body;
     for (int attempt = 0; attempt < 50; ++attempt) {
