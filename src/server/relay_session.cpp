@@ -69,6 +69,24 @@ void RelayShared::remove_session(std::uint64_t id) {
     sessions_.erase(id);
 }
 
+bool RelayShared::hold_address(const std::string& client) {
+    const std::lock_guard lock(addresses_mutex_);
+    auto& open = sessions_per_address_[client];
+    if (open >= context.limits.max_sessions_per_address) {
+        if (open == 0) sessions_per_address_.erase(client);
+        return false;
+    }
+    ++open;
+    return true;
+}
+
+void RelayShared::release_address(const std::string& client) {
+    const std::lock_guard lock(addresses_mutex_);
+    const auto it = sessions_per_address_.find(client);
+    if (it == sessions_per_address_.end()) return;
+    if (--it->second == 0) sessions_per_address_.erase(it);  // the table holds open sessions only
+}
+
 void RelayShared::shut_down() {
     stopping = true;
     std::vector<std::shared_ptr<RelaySession>> open;
@@ -93,7 +111,8 @@ RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
           shared.context.calendly, shared.context.fallback_url, shared.context.time_zones,
           shared.context.clock, "calrt-" + random_hex(12), {}})),
       time_limit_(executor),
-      shutdown_deadline_(executor) {
+      shutdown_deadline_(executor),
+      budget_(shared.context.limits, SessionBudget::Clock::now()) {
     tools::register_calendly_tools(tools_, tool_context_);
 }
 
@@ -192,8 +211,12 @@ void RelaySession::on_booking(const store::StoredDelivery& delivery) {
     log::info("relay confirmed a booking live", {{"request_id", request_id_}});
 }
 
-void RelaySession::handle_browser_message(const std::string& text) {
+std::optional<BudgetBreach> RelaySession::handle_browser_message(const std::string& text) {
     auto decision = decide_browser_event(text, session_config_);
+    const auto* forward = std::get_if<ForwardEvent>(&decision);
+    if (auto breach = budget_.charge(forward ? &forward->event : nullptr, SessionBudget::Clock::now())) {
+        return breach;
+    }
     std::visit(
         [this](auto& chosen) {
             using Chosen = std::decay_t<decltype(chosen)>;
@@ -209,6 +232,7 @@ void RelaySession::handle_browser_message(const std::string& text) {
             }
         },
         decision);
+    return std::nullopt;
 }
 
 asio::awaitable<void> RelaySession::pump_upstream(
@@ -252,7 +276,17 @@ asio::awaitable<void> RelaySession::run(std::shared_ptr<RelaySession> self) {
             ended_by = message.error().code;
             break;
         }
-        self->handle_browser_message(*message);
+        if (auto breach = self->handle_browser_message(*message)) {
+            ended_by = std::string(breach->limit);
+            self->shared_.context.metrics
+                .counter("calrt_realtime_limit_closes_total",
+                         "Relay sessions closed for breaking a per-session limit",
+                         {{"limit", ended_by}})
+                .inc();
+            std::string reason(breach->reason);
+            co_await self->browser_.close(net::close_code::policy_violation, std::move(reason));
+            break;
+        }
     }
     log::info("relay session ended", {{"request_id", self->request_id_}, {"reason", ended_by}});
     self->time_limit_.cancel();

@@ -21,6 +21,7 @@
 #include "calrt/realtime/realtime_session.hpp"
 #include "calrt/server/rate_limiter.hpp"
 #include "calrt/server/realtime_relay.hpp"
+#include "calrt/server/relay_budget.hpp"
 #include "calrt/store/delivery_feed.hpp"
 #include "calrt/tools/calendly_tools.hpp"
 #include "calrt/tools/tool_registry.hpp"
@@ -39,6 +40,12 @@ struct RelayShared {
     // Refuses new sessions from now on and closes the open ones (1001, "server shutting down").
     void shut_down();
 
+    // Counts a session against its client address (`client` is realtime_relay.cpp's client key);
+    // false, counting nothing, when the address has max_sessions_per_address already. Each true
+    // is matched by one release_address(). Thread-safe.
+    bool hold_address(const std::string& client);
+    void release_address(const std::string& client);
+
     RelayContext& context;
     std::atomic<bool> stopping{false};
     RateLimiter connections;
@@ -51,6 +58,8 @@ struct RelayShared {
     std::mutex sessions_mutex_;
     std::uint64_t next_session_id_ = 0;
     std::map<std::uint64_t, std::weak_ptr<RelaySession>> sessions_;
+    std::mutex addresses_mutex_;
+    std::map<std::string, std::size_t, std::less<>> sessions_per_address_;
 };
 
 class RelaySession : public realtime::RealtimeObserver,
@@ -76,7 +85,9 @@ class RelaySession : public realtime::RealtimeObserver,
                                                       std::uint16_t code, std::string reason);
     boost::asio::awaitable<bool> open_upstream();
     void subscribe_to_bookings();
-    void handle_browser_message(const std::string& text);
+    // Forwards, answers or refuses one browser message; a breach of the session's budget instead
+    // (nothing forwarded), for the caller to close the session with.
+    std::optional<BudgetBreach> handle_browser_message(const std::string& text);
     bool expect_booking(const tools::ExpectedBooking& booking);
     void on_booking(const store::StoredDelivery& delivery);
 
@@ -91,6 +102,7 @@ class RelaySession : public realtime::RealtimeObserver,
     nlohmann::json session_config_;  // what is in force upstream
     boost::asio::steady_timer time_limit_;
     boost::asio::steady_timer shutdown_deadline_;  // cuts off a browser that ignores the 1001
+    SessionBudget budget_;
     store::DeliveryFeed::Subscription bookings_;
     std::set<std::string> confirmed_invitees_;
 
