@@ -87,6 +87,23 @@ void RelayShared::release_address(const std::string& client) {
     if (--it->second == 0) sessions_per_address_.erase(it);  // the table holds open sessions only
 }
 
+std::string RelayShared::host_name(const asio::any_io_executor& executor) {
+    if (auto host = context.calendly.cached_current_user()) return host->name;
+    if (!stopping && !host_refresh_running_.exchange(true)) {
+        asio::co_spawn(executor, refresh_host(shared_from_this()), asio::detached);
+    }
+    return {};
+}
+
+asio::awaitable<void> RelayShared::refresh_host(std::shared_ptr<RelayShared> self) {
+    auto host = co_await self->context.calendly.current_user();
+    if (!host) {
+        log::info("relay sessions go on without the host's name",
+                  {{"code", host.error().code}});
+    }
+    self->host_refresh_running_ = false;
+}
+
 void RelayShared::shut_down() {
     stopping = true;
     std::vector<std::shared_ptr<RelaySession>> open;
@@ -159,10 +176,9 @@ bool RelaySession::expect_booking(const tools::ExpectedBooking& booking) {
 }
 
 asio::awaitable<bool> RelaySession::open_upstream() {
-    std::string host_name;
-    if (auto host = co_await shared_.context.calendly.current_user()) host_name = host->name;
     realtime::RealtimeSessionOptions options = shared_.context.upstream;
-    options.instructions = realtime::assistant_instructions(host_name, shared_.context.clock.now());
+    options.instructions = realtime::assistant_instructions(shared_.host_name(executor_),
+                                                            shared_.context.clock.now());
     auto upstream =
         co_await realtime::RealtimeSession::connect(executor_, tools_, std::move(options),
                                                     shared_from_this());

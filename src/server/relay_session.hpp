@@ -31,7 +31,7 @@ namespace calrt::server {
 class RelaySession;
 
 // What all sessions of one relay share.
-struct RelayShared {
+struct RelayShared : std::enable_shared_from_this<RelayShared> {
     explicit RelayShared(RelayContext& relay_context);
 
     // The open sessions, so shutdown can end them with a close reason. Thread-safe.
@@ -46,6 +46,11 @@ struct RelayShared {
     bool hold_address(const std::string& client);
     void release_address(const std::string& client);
 
+    // The host's name as Calendly last gave it, or "" when it never has: a new chat must not wait
+    // on Calendly for it (review L6). When there is none, one background GET /users/me at a time
+    // is started on `executor`, so that later chats have it; no session waits for it.
+    std::string host_name(const boost::asio::any_io_executor& executor);
+
     RelayContext& context;
     std::atomic<bool> stopping{false};
     RateLimiter connections;
@@ -55,11 +60,14 @@ struct RelayShared {
     Counter& confirmations_total;
 
   private:
+    static boost::asio::awaitable<void> refresh_host(std::shared_ptr<RelayShared> self);
+
     std::mutex sessions_mutex_;
     std::uint64_t next_session_id_ = 0;
     std::map<std::uint64_t, std::weak_ptr<RelaySession>> sessions_;
     std::mutex addresses_mutex_;
     std::map<std::string, std::size_t, std::less<>> sessions_per_address_;
+    std::atomic<bool> host_refresh_running_{false};
 };
 
 class RelaySession : public realtime::RealtimeObserver,
