@@ -1,6 +1,7 @@
 #include "relay_session.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -135,6 +136,9 @@ RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
 
 void RelaySession::end_for_shutdown() {
     asio::dispatch(executor_, [self = shared_from_this()] {
+        // Still waiting for the upstream (its connect may take up to its 10 s timeout): stop
+        // waiting, so the session ends within the shutdown's grace period.
+        if (self->opening_) self->opening_cancel_.emit(asio::cancellation_type::terminal);
         // The server's grace period is short: a browser that does not answer the close frame
         // soon is cut off. The handler holds no reference, so it keeps nothing alive.
         self->shutdown_deadline_.expires_after(kShutdownCloseLimit);
@@ -179,12 +183,24 @@ asio::awaitable<bool> RelaySession::open_upstream() {
     realtime::RealtimeSessionOptions options = shared_.context.upstream;
     options.instructions = realtime::assistant_instructions(shared_.host_name(executor_),
                                                             shared_.context.clock.now());
-    auto upstream =
-        co_await realtime::RealtimeSession::connect(executor_, tools_, std::move(options),
-                                                    shared_from_this());
-    if (!upstream) {
+    // Shutdown began before this session could be cancelled: do not start to connect. Both this
+    // and end_for_shutdown() run on executor_, so a shutdown after this line finds opening_ set.
+    if (shared_.stopping) co_return false;
+    opening_ = true;
+    auto [failure, upstream] = co_await asio::co_spawn(
+        executor_,
+        realtime::RealtimeSession::connect(executor_, tools_, std::move(options), shared_from_this()),
+        asio::bind_cancellation_slot(opening_cancel_.slot(), asio::as_tuple(asio::use_awaitable)));
+    opening_ = false;
+    opening_cancel_.slot().clear();
+    if (failure || !upstream) {
+        // A cancelled connect may end in an exception (asio throws from the next wait of a
+        // cancelled coroutine); either way there is no upstream session.
+        const std::string why = shared_.stopping ? "shutting_down"
+                                : failure        ? "exception"
+                                                 : upstream.error().code;
         log::warn("relay could not open the upstream session",
-                  {{"request_id", request_id_}, {"code", upstream.error().code}});
+                  {{"request_id", request_id_}, {"code", why}});
         co_return false;
     }
     upstream_ = std::move(*upstream);
@@ -276,6 +292,8 @@ asio::awaitable<void> RelaySession::run(std::shared_ptr<RelaySession> self) {
         return session && session->expect_booking(booking);
     };
     if (!co_await self->open_upstream()) {
+        // At shutdown, end_for_shutdown() is already closing the browser side with 1001.
+        if (self->shared_.stopping) co_return;
         co_await self->browser_.write(upstream_unavailable_event());
         co_await self->browser_.close(net::close_code::internal_error, "assistant unavailable");
         co_return;

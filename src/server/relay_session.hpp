@@ -4,6 +4,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <atomic>
 #include <cstdint>
@@ -37,7 +38,8 @@ struct RelayShared : std::enable_shared_from_this<RelayShared> {
     // The open sessions, so shutdown can end them with a close reason. Thread-safe.
     std::uint64_t add_session(const std::shared_ptr<RelaySession>& session);
     void remove_session(std::uint64_t id);
-    // Refuses new sessions from now on and closes the open ones (1001, "server shutting down").
+    // Refuses new sessions from now on and closes the open ones (1001, "server shutting down");
+    // a session still opening its upstream session stops waiting for it. Thread-safe.
     void shut_down();
 
     // Counts a session against its client address (`client` is realtime_relay.cpp's client key);
@@ -81,8 +83,8 @@ class RelaySession : public realtime::RealtimeObserver,
 
     void on_server_event(std::string_view type, std::string_view raw_json) override;
 
-    // Closes the browser side with 1001 (the session then ends as when the browser leaves).
-    // Thread-safe.
+    // Closes the browser side with 1001 (the session then ends as when the browser leaves), and
+    // cancels the upstream connect when the session is still opening. Thread-safe.
     void end_for_shutdown();
 
   private:
@@ -107,6 +109,8 @@ class RelaySession : public realtime::RealtimeObserver,
     // Shared with the tool handlers: a call still running after its dispatch timeout keeps it.
     std::shared_ptr<tools::CalendlyToolContext> tool_context_;
     std::shared_ptr<realtime::RealtimeSession> upstream_;
+    bool opening_ = false;                          // inside the upstream connect
+    boost::asio::cancellation_signal opening_cancel_;  // ends that connect at shutdown
     nlohmann::json session_config_;  // what is in force upstream
     boost::asio::steady_timer time_limit_;
     boost::asio::steady_timer shutdown_deadline_;  // cuts off a browser that ignores the 1001
