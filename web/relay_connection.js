@@ -12,6 +12,7 @@
 const CLOSE_MESSAGES = {
     1000: 'the session ended',
     1001: 'server shutting down',
+    1008: 'the session reached one of its limits',
     1009: 'a message was too large for the service',
     1011: 'the assistant is unavailable',
 };
@@ -80,7 +81,8 @@ export class RelayConnection extends EventTarget {
 }
 
 // { message, refused }: refused is true when the connection never opened. A browser cannot see
-// why the service refused the upgrade (403 origin, 429 rate limit, 503 busy): close code 1006.
+// why the service refused the upgrade (403 origin, 429 rate limit or too many sessions, 503
+// busy): close code 1006.
 function describeClose(close, opened) {
     if (!opened) return { message: 'could not connect to the assistant', refused: true };
     if (close.reason) return { message: close.reason, refused: false };

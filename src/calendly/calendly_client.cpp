@@ -10,6 +10,9 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 
+#include <mutex>
+#include <optional>
+
 namespace calrt::calendly {
 namespace asio = boost::asio;
 
@@ -44,6 +47,8 @@ struct CalendlyClient::Impl {
     Counter& user_loads;
     Counter& event_type_lookups;
     Counter& event_type_loads;
+    mutable std::mutex last_user_mutex;
+    std::optional<User> last_user;  // for cached_current_user(): kept past the cache's TTL
 
     // Follows next_page_token to the end, at most max_list_items items.
     template <class Model>
@@ -96,7 +101,12 @@ struct CalendlyClient::Impl {
 
     asio::awaitable<Result<User>> fetch_user() {
         user_loads.inc();
-        co_return co_await get_resource<User>(std::string(kUsersMePath), kUsersMeEndpoint);
+        auto user = co_await get_resource<User>(std::string(kUsersMePath), kUsersMeEndpoint);
+        if (user) {
+            const std::lock_guard lock(last_user_mutex);
+            last_user = *user;
+        }
+        co_return user;
     }
 
     asio::awaitable<Result<std::shared_ptr<const std::vector<EventType>>>> fetch_event_types(std::string host) {
@@ -129,6 +139,11 @@ const std::string& CalendlyClient::base_url() const { return impl_->options.base
 
 asio::awaitable<Result<User>> CalendlyClient::current_user() {
     co_return co_await impl_->load_user();
+}
+
+std::optional<User> CalendlyClient::cached_current_user() const {
+    const std::lock_guard lock(impl_->last_user_mutex);
+    return impl_->last_user;
 }
 
 asio::awaitable<Result<std::shared_ptr<const std::vector<EventType>>>> CalendlyClient::shared_event_types() {

@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/beast/http/field.hpp>
 
+#include "lingering_tcp_stream.hpp"
 #include "websocket_stream.hpp"
 
 namespace calrt::net {
@@ -14,8 +15,10 @@ namespace {
 
 using Request = beast::http::request<beast::http::string_body>;
 
-asio::awaitable<Result<WebSocket>> accept_on_strand(
-    std::shared_ptr<StreamWebSocket<beast::tcp_stream>> core, Request request) {
+using ServerWebSocket = StreamWebSocket<LingeringTcpStream>;
+
+asio::awaitable<Result<WebSocket>> accept_on_strand(std::shared_ptr<ServerWebSocket> core,
+                                                    Request request) {
     auto& ws = core->stream();
     beast::get_lowest_layer(ws).expires_never();  // the websocket stream keeps its own deadlines
     auto timeout = websocket::stream_base::timeout::suggested(beast::role_type::server);
@@ -39,8 +42,9 @@ asio::awaitable<Result<WebSocket>> accept_on_strand(
 asio::awaitable<Result<WebSocket>> accept_websocket(beast::tcp_stream stream, Request request,
                                                     WebSocketOptions options) {
     auto strand = stream.get_executor();
-    auto core = std::make_shared<StreamWebSocket<beast::tcp_stream>>(strand, std::move(options),
-                                                                     nullptr, std::move(stream));
+    const LingerLimits linger{options.linger_timeout, options.linger_max_bytes};
+    auto core = std::make_shared<ServerWebSocket>(strand, std::move(options), nullptr,
+                                                  std::move(stream), linger);
     co_return co_await asio::co_spawn(strand, accept_on_strand(std::move(core), std::move(request)),
                                       asio::use_awaitable);
 }

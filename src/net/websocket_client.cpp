@@ -17,6 +17,7 @@
 #include <stdexcept>
 
 #include "calrt/net/tls.hpp"
+#include "lingering_tcp_stream.hpp"
 #include "resolve.hpp"
 #include "websocket_stream.hpp"
 
@@ -160,8 +161,9 @@ asio::awaitable<Result<WebSocket>> connect_plain(asio::any_io_executor strand, E
                                                  HeaderList headers, WebSocketOptions options,
                                                  steady_clock::time_point deadline,
                                                  std::vector<tcp::endpoint> results) {
-    auto core = std::make_shared<StreamWebSocket<beast::tcp_stream>>(strand, std::move(options),
-                                                                     nullptr, strand);
+    const LingerLimits linger{options.linger_timeout, options.linger_max_bytes};
+    auto core = std::make_shared<StreamWebSocket<LingeringTcpStream>>(strand, std::move(options),
+                                                                      nullptr, strand, linger);
     if (auto connected = co_await connect_tcp(beast::get_lowest_layer(core->stream()), endpoint,
                                               results, deadline);
         !connected) {

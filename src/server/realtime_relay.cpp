@@ -66,43 +66,86 @@ asio::awaitable<void> refuse(UpgradeConnection& connection, const Refusal& refus
     connection.stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
 }
 
-std::optional<Refusal> admission(RelayShared& shared, const UpgradeConnection& connection) {
+// The client every per-address relay limit counts against: the address the HTTP session resolved
+// for the connection (the real client behind a trusted proxy; an IPv6 /64 as one client). One
+// function, so that the connection rate and the open-session cap always key alike.
+const std::string& client_key(const UpgradeConnection& connection) {
+    return connection.remote_address;
+}
+
+// A session counted against its client address for as long as this lives.
+class AddressHold {
+  public:
+    AddressHold(std::shared_ptr<RelayShared> shared, std::string client)
+        : shared_(std::move(shared)), client_(std::move(client)), held_(shared_->hold_address(client_)) {}
+    ~AddressHold() {
+        if (held_) shared_->release_address(client_);
+    }
+    AddressHold(const AddressHold&) = delete;
+    AddressHold& operator=(const AddressHold&) = delete;
+    explicit operator bool() const noexcept { return held_; }
+
+  private:
+    std::shared_ptr<RelayShared> shared_;
+    std::string client_;
+    bool held_;
+};
+
+std::optional<Refusal> origin_refusal(const RelayShared& shared, const UpgradeConnection& connection) {
     const auto& request = connection.request;
-    if (!origin_allowed(request[http::field::origin], request[http::field::host],
-                        shared.context.limits.allowed_origins)) {
-        return Refusal{http::status::forbidden, "origin_not_allowed",
-                       "this page's origin may not open the assistant"};
+    if (origin_allowed(request[http::field::origin], request[http::field::host],
+                       shared.context.limits.allowed_origins)) {
+        return std::nullopt;
     }
-    const auto rate = shared.connections.take(connection.remote_address);
-    if (!rate.allowed) {
-        return Refusal{http::status::too_many_requests, "rate_limited",
-                       "too many assistant connections from this address; try again shortly",
-                       rate.retry_after};
-    }
-    return std::nullopt;
+    return Refusal{http::status::forbidden, "origin_not_allowed",
+                   "this page's origin may not open the assistant"};
+}
+
+std::optional<Refusal> rate_refusal(RelayShared& shared, const UpgradeConnection& connection) {
+    const auto rate = shared.connections.take(client_key(connection));
+    if (rate.allowed) return std::nullopt;
+    return Refusal{http::status::too_many_requests, "rate_limited",
+                   "too many assistant connections from this address; try again shortly",
+                   rate.retry_after};
+}
+
+asio::awaitable<void> refuse_counted(RelayShared& shared, UpgradeConnection& connection,
+                                     const Refusal& refusal) {
+    shared.context.metrics
+        .counter("calrt_realtime_refusals_total", "Relay connections refused", {{"reason", refusal.code}})
+        .inc();
+    co_await refuse(connection, refusal);
 }
 
 asio::awaitable<void> serve(std::shared_ptr<RelayShared> shared,
                             std::unique_ptr<UpgradeConnection> connection) {
-    auto& metrics = shared->context.metrics;
-    if (auto refusal = admission(*shared, *connection)) {
-        metrics.counter("calrt_realtime_refusals_total", "Relay connections refused",
-                        {{"reason", refusal->code}})
-            .inc();
-        co_await refuse(*connection, *refusal);
+    if (auto refusal = origin_refusal(*shared, *connection)) {
+        co_await refuse_counted(*shared, *connection, *refusal);
+        co_return;
+    }
+    // Held from here until the session ends; checked before the rate so that a refusal for
+    // too many open sessions does not also use up the address's connection rate.
+    const AddressHold address(shared, client_key(*connection));
+    if (!address) {
+        const Refusal crowded{http::status::too_many_requests, "too_many_sessions",
+                              "this address has too many assistant sessions open; close one and "
+                              "try again",
+                              std::chrono::seconds(30)};
+        co_await refuse_counted(*shared, *connection, crowded);
+        co_return;
+    }
+    if (auto refusal = rate_refusal(*shared, *connection)) {
+        co_await refuse_counted(*shared, *connection, *refusal);
         co_return;
     }
     // Count first, then check, so that concurrent upgrades cannot both take the last place.
     if (shared->active.fetch_add(1) >= shared->context.limits.max_sessions || shared->stopping) {
         shared->active.fetch_sub(1);
-        metrics.counter("calrt_realtime_refusals_total", "Relay connections refused",
-                        {{"reason", "relay_busy"}})
-            .inc();
         // A named local, not a braced temporary inside co_await: GCC 12 miscompiles the latter
         // (docs/architecture.md, "Compiler notes").
         const Refusal busy{http::status::service_unavailable, "relay_busy",
                            "the assistant is busy; try again in a minute", std::chrono::seconds(30)};
-        co_await refuse(*connection, busy);
+        co_await refuse_counted(*shared, *connection, busy);
         co_return;
     }
     shared->active_gauge.inc();

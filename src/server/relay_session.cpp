@@ -1,6 +1,7 @@
 #include "relay_session.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -69,6 +70,41 @@ void RelayShared::remove_session(std::uint64_t id) {
     sessions_.erase(id);
 }
 
+bool RelayShared::hold_address(const std::string& client) {
+    const std::lock_guard lock(addresses_mutex_);
+    auto& open = sessions_per_address_[client];
+    if (open >= context.limits.max_sessions_per_address) {
+        if (open == 0) sessions_per_address_.erase(client);
+        return false;
+    }
+    ++open;
+    return true;
+}
+
+void RelayShared::release_address(const std::string& client) {
+    const std::lock_guard lock(addresses_mutex_);
+    const auto it = sessions_per_address_.find(client);
+    if (it == sessions_per_address_.end()) return;
+    if (--it->second == 0) sessions_per_address_.erase(it);  // the table holds open sessions only
+}
+
+std::string RelayShared::host_name(const asio::any_io_executor& executor) {
+    if (auto host = context.calendly.cached_current_user()) return host->name;
+    if (!stopping && !host_refresh_running_.exchange(true)) {
+        asio::co_spawn(executor, refresh_host(shared_from_this()), asio::detached);
+    }
+    return {};
+}
+
+asio::awaitable<void> RelayShared::refresh_host(std::shared_ptr<RelayShared> self) {
+    auto host = co_await self->context.calendly.current_user();
+    if (!host) {
+        log::info("relay sessions go on without the host's name",
+                  {{"code", host.error().code}});
+    }
+    self->host_refresh_running_ = false;
+}
+
 void RelayShared::shut_down() {
     stopping = true;
     std::vector<std::shared_ptr<RelaySession>> open;
@@ -93,12 +129,16 @@ RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
           shared.context.calendly, shared.context.fallback_url, shared.context.time_zones,
           shared.context.clock, "calrt-" + random_hex(12), {}})),
       time_limit_(executor),
-      shutdown_deadline_(executor) {
+      shutdown_deadline_(executor),
+      budget_(shared.context.limits, SessionBudget::Clock::now()) {
     tools::register_calendly_tools(tools_, tool_context_);
 }
 
 void RelaySession::end_for_shutdown() {
     asio::dispatch(executor_, [self = shared_from_this()] {
+        // Still waiting for the upstream (its connect may take up to its 10 s timeout): stop
+        // waiting, so the session ends within the shutdown's grace period.
+        if (self->opening_) self->opening_cancel_.emit(asio::cancellation_type::terminal);
         // The server's grace period is short: a browser that does not answer the close frame
         // soon is cut off. The handler holds no reference, so it keeps nothing alive.
         self->shutdown_deadline_.expires_after(kShutdownCloseLimit);
@@ -140,16 +180,27 @@ bool RelaySession::expect_booking(const tools::ExpectedBooking& booking) {
 }
 
 asio::awaitable<bool> RelaySession::open_upstream() {
-    std::string host_name;
-    if (auto host = co_await shared_.context.calendly.current_user()) host_name = host->name;
     realtime::RealtimeSessionOptions options = shared_.context.upstream;
-    options.instructions = realtime::assistant_instructions(host_name, shared_.context.clock.now());
-    auto upstream =
-        co_await realtime::RealtimeSession::connect(executor_, tools_, std::move(options),
-                                                    shared_from_this());
-    if (!upstream) {
+    options.instructions = realtime::assistant_instructions(shared_.host_name(executor_),
+                                                            shared_.context.clock.now());
+    // Shutdown began before this session could be cancelled: do not start to connect. Both this
+    // and end_for_shutdown() run on executor_, so a shutdown after this line finds opening_ set.
+    if (shared_.stopping) co_return false;
+    opening_ = true;
+    auto [failure, upstream] = co_await asio::co_spawn(
+        executor_,
+        realtime::RealtimeSession::connect(executor_, tools_, std::move(options), shared_from_this()),
+        asio::bind_cancellation_slot(opening_cancel_.slot(), asio::as_tuple(asio::use_awaitable)));
+    opening_ = false;
+    opening_cancel_.slot().clear();
+    if (failure || !upstream) {
+        // A cancelled connect may end in an exception (asio throws from the next wait of a
+        // cancelled coroutine); either way there is no upstream session.
+        const std::string why = shared_.stopping ? "shutting_down"
+                                : failure        ? "exception"
+                                                 : upstream.error().code;
         log::warn("relay could not open the upstream session",
-                  {{"request_id", request_id_}, {"code", upstream.error().code}});
+                  {{"request_id", request_id_}, {"code", why}});
         co_return false;
     }
     upstream_ = std::move(*upstream);
@@ -192,8 +243,12 @@ void RelaySession::on_booking(const store::StoredDelivery& delivery) {
     log::info("relay confirmed a booking live", {{"request_id", request_id_}});
 }
 
-void RelaySession::handle_browser_message(const std::string& text) {
+std::optional<BudgetBreach> RelaySession::handle_browser_message(const std::string& text) {
     auto decision = decide_browser_event(text, session_config_);
+    const auto* forward = std::get_if<ForwardEvent>(&decision);
+    if (auto breach = budget_.charge(forward ? &forward->event : nullptr, SessionBudget::Clock::now())) {
+        return breach;
+    }
     std::visit(
         [this](auto& chosen) {
             using Chosen = std::decay_t<decltype(chosen)>;
@@ -209,6 +264,7 @@ void RelaySession::handle_browser_message(const std::string& text) {
             }
         },
         decision);
+    return std::nullopt;
 }
 
 asio::awaitable<void> RelaySession::pump_upstream(
@@ -236,6 +292,8 @@ asio::awaitable<void> RelaySession::run(std::shared_ptr<RelaySession> self) {
         return session && session->expect_booking(booking);
     };
     if (!co_await self->open_upstream()) {
+        // At shutdown, end_for_shutdown() is already closing the browser side with 1001.
+        if (self->shared_.stopping) co_return;
         co_await self->browser_.write(upstream_unavailable_event());
         co_await self->browser_.close(net::close_code::internal_error, "assistant unavailable");
         co_return;
@@ -252,7 +310,17 @@ asio::awaitable<void> RelaySession::run(std::shared_ptr<RelaySession> self) {
             ended_by = message.error().code;
             break;
         }
-        self->handle_browser_message(*message);
+        if (auto breach = self->handle_browser_message(*message)) {
+            ended_by = std::string(breach->limit);
+            self->shared_.context.metrics
+                .counter("calrt_realtime_limit_closes_total",
+                         "Relay sessions closed for breaking a per-session limit",
+                         {{"limit", ended_by}})
+                .inc();
+            std::string reason(breach->reason);
+            co_await self->browser_.close(net::close_code::policy_violation, std::move(reason));
+            break;
+        }
     }
     log::info("relay session ended", {{"request_id", self->request_id_}, {"reason", ended_by}});
     self->time_limit_.cancel();

@@ -4,6 +4,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <atomic>
 #include <cstdint>
@@ -21,6 +22,7 @@
 #include "calrt/realtime/realtime_session.hpp"
 #include "calrt/server/rate_limiter.hpp"
 #include "calrt/server/realtime_relay.hpp"
+#include "calrt/server/relay_budget.hpp"
 #include "calrt/store/delivery_feed.hpp"
 #include "calrt/tools/calendly_tools.hpp"
 #include "calrt/tools/tool_registry.hpp"
@@ -30,14 +32,26 @@ namespace calrt::server {
 class RelaySession;
 
 // What all sessions of one relay share.
-struct RelayShared {
+struct RelayShared : std::enable_shared_from_this<RelayShared> {
     explicit RelayShared(RelayContext& relay_context);
 
     // The open sessions, so shutdown can end them with a close reason. Thread-safe.
     std::uint64_t add_session(const std::shared_ptr<RelaySession>& session);
     void remove_session(std::uint64_t id);
-    // Refuses new sessions from now on and closes the open ones (1001, "server shutting down").
+    // Refuses new sessions from now on and closes the open ones (1001, "server shutting down");
+    // a session still opening its upstream session stops waiting for it. Thread-safe.
     void shut_down();
+
+    // Counts a session against its client address (`client` is realtime_relay.cpp's client key);
+    // false, counting nothing, when the address has max_sessions_per_address already. Each true
+    // is matched by one release_address(). Thread-safe.
+    bool hold_address(const std::string& client);
+    void release_address(const std::string& client);
+
+    // The host's name as Calendly last gave it, or "" when it never has: a new chat must not wait
+    // on Calendly for it (review L6). When there is none, one background GET /users/me at a time
+    // is started on `executor`, so that later chats have it; no session waits for it.
+    std::string host_name(const boost::asio::any_io_executor& executor);
 
     RelayContext& context;
     std::atomic<bool> stopping{false};
@@ -48,9 +62,14 @@ struct RelayShared {
     Counter& confirmations_total;
 
   private:
+    static boost::asio::awaitable<void> refresh_host(std::shared_ptr<RelayShared> self);
+
     std::mutex sessions_mutex_;
     std::uint64_t next_session_id_ = 0;
     std::map<std::uint64_t, std::weak_ptr<RelaySession>> sessions_;
+    std::mutex addresses_mutex_;
+    std::map<std::string, std::size_t, std::less<>> sessions_per_address_;
+    std::atomic<bool> host_refresh_running_{false};
 };
 
 class RelaySession : public realtime::RealtimeObserver,
@@ -64,8 +83,8 @@ class RelaySession : public realtime::RealtimeObserver,
 
     void on_server_event(std::string_view type, std::string_view raw_json) override;
 
-    // Closes the browser side with 1001 (the session then ends as when the browser leaves).
-    // Thread-safe.
+    // Closes the browser side with 1001 (the session then ends as when the browser leaves), and
+    // cancels the upstream connect when the session is still opening. Thread-safe.
     void end_for_shutdown();
 
   private:
@@ -76,7 +95,9 @@ class RelaySession : public realtime::RealtimeObserver,
                                                       std::uint16_t code, std::string reason);
     boost::asio::awaitable<bool> open_upstream();
     void subscribe_to_bookings();
-    void handle_browser_message(const std::string& text);
+    // Forwards, answers or refuses one browser message; a breach of the session's budget instead
+    // (nothing forwarded), for the caller to close the session with.
+    std::optional<BudgetBreach> handle_browser_message(const std::string& text);
     bool expect_booking(const tools::ExpectedBooking& booking);
     void on_booking(const store::StoredDelivery& delivery);
 
@@ -88,9 +109,12 @@ class RelaySession : public realtime::RealtimeObserver,
     // Shared with the tool handlers: a call still running after its dispatch timeout keeps it.
     std::shared_ptr<tools::CalendlyToolContext> tool_context_;
     std::shared_ptr<realtime::RealtimeSession> upstream_;
+    bool opening_ = false;                          // inside the upstream connect
+    boost::asio::cancellation_signal opening_cancel_;  // ends that connect at shutdown
     nlohmann::json session_config_;  // what is in force upstream
     boost::asio::steady_timer time_limit_;
     boost::asio::steady_timer shutdown_deadline_;  // cuts off a browser that ignores the 1001
+    SessionBudget budget_;
     store::DeliveryFeed::Subscription bookings_;
     std::set<std::string> confirmed_invitees_;
 

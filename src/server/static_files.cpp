@@ -45,6 +45,30 @@ StaticFiles::StaticFiles(const std::filesystem::path& root) {
     }
 }
 
+namespace {
+
+// The chat page asks for the microphone and holds a conversation: no other site may frame it
+// (clickjacking), and it runs only its own files. 'self' in connect-src also covers ws:/wss: to
+// the page's own host and port (CSP Level 3), which is the relay's WebSocket. The AudioWorklet
+// module is a script (script-src); the favicon is a data: URL (img-src). No inline script or
+// style: the page has none, and tests/browser checks that nothing is refused.
+constexpr std::string_view kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; media-src 'self'; worker-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+// Sent with every static file (review L12). X-Frame-Options for browsers without
+// frame-ancestors; no Referer, so the service's URL does not leak to the booking links' sites.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kSecurityHeaders{{
+    {"Content-Security-Policy", kContentSecurityPolicy},
+    {"X-Frame-Options", "DENY"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"Referrer-Policy", "no-referrer"},
+    {"Cache-Control", "no-cache"},
+}};
+
+}  // namespace
+
 Response StaticFiles::serve(const Request& request) const {
     std::string_view path = request.path;
     if (path == "/") path = "/index.html";
@@ -55,8 +79,7 @@ Response StaticFiles::serve(const Request& request) const {
     Response response;
     response.content_type = it->second.content_type;
     response.body = it->second.body;
-    response.set_header("Cache-Control", "no-cache");
-    response.set_header("X-Content-Type-Options", "nosniff");
+    for (const auto& [name, value] : kSecurityHeaders) response.set_header(std::string(name), std::string(value));
     return response;
 }
 

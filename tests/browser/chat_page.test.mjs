@@ -37,6 +37,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exi
 
 let browser;
 let page;
+let pageHeaders = {}; // of the page itself (GET /)
 let failed = false;
 const pageProblems = []; // uncaught exceptions and console errors
 // The relay WebSocket's frames as the page sent (with the time) and received them.
@@ -62,13 +63,21 @@ before(async () => {
     page.on('console', (message) => {
         if (message.type() === 'error') pageProblems.push(`console: ${message.text()}`);
     });
+    // Whatever the Content-Security-Policy refuses (Chromium also logs it as a console error).
+    await page.addInitScript(() => {
+        window.cspViolations = [];
+        document.addEventListener('securitypolicyviolation', (event) => {
+            window.cspViolations.push(`${event.violatedDirective} refused ${event.blockedURI}`);
+        });
+    });
     page.on('websocket', (socket) => {
         socket.on('framesent', ({ payload }) => {
             sent.push({ ...JSON.parse(payload), sentAt: Date.now() });
         });
         socket.on('framereceived', ({ payload }) => received.push(JSON.parse(payload)));
     });
-    await page.goto(`${origin}/`);
+    const response = await page.goto(`${origin}/`);
+    pageHeaders = response.headers();
 });
 
 after(async () => {
@@ -238,6 +247,13 @@ test('the chat page books by text and talks by voice with the sandbox service', 
 
     await step('the service refused none of the events the page sent', () => {
         assert.deepEqual(received.filter((event) => event.type === 'error'), []);
+    });
+
+    await step('the page ran under its Content-Security-Policy and nothing was refused', async () => {
+        assert.match(pageHeaders['content-security-policy'] ?? '', /frame-ancestors 'none'/);
+        assert.match(pageHeaders['content-security-policy'] ?? '', /script-src 'self'/);
+        assert.equal(pageHeaders['x-frame-options'], 'DENY');
+        assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
     });
 
     await step('the page logged no errors', () => {

@@ -72,6 +72,10 @@ public:
 
     // GET /users/me, cached.
     boost::asio::awaitable<Result<User>> current_user();
+    // The host user of the last GET /users/me that succeeded, however old, without waiting and
+    // without calling Calendly; nullopt when none has succeeded yet. For what must not wait on
+    // Calendly (a new chat only wants the host's name). Thread-safe.
+    std::optional<User> cached_current_user() const;
     // The host's active event types, all pages, cached.
     boost::asio::awaitable<Result<std::vector<EventType>>> event_types();
     // The same list without copying it: the cached, immutable list itself. The pointer changes

@@ -86,6 +86,15 @@ struct RealtimeRelayConfig {
     std::chrono::milliseconds max_session_duration{1'800'000};  // then closed with a reason
     std::size_t max_message_bytes = 1024 * 1024;            // one browser message (close 1009)
     unsigned connections_per_minute = 10;                   // per client address (429)
+    std::size_t max_sessions_per_address = 3;  // open at once per client address (429)
+    // Per session, each closing it with 1008 and a reason when exceeded (relay_budget.hpp): the
+    // rate of browser response.create and of user conversation items (each its own bucket of
+    // `response_burst`), and what one session may use in all.
+    unsigned responses_per_minute = 20;
+    unsigned response_burst = 5;
+    std::size_t session_max_messages = 30'000;   // every browser message (audio is ~10 a second)
+    unsigned session_max_audio_seconds = 900;    // PCM16 24 kHz mono sent up
+    std::size_t session_max_responses = 100;     // browser response.create
 };
 
 struct LogConfig {

@@ -9,8 +9,7 @@
 //
 // Failures are values (calrt::Error); their `code`:
 //   "closed"             the connection closed: the peer sent a close frame (its code and reason
-//   are
-//                        in the message and in peer_close()), or close() was called here
+//                        are in the message and in peer_close()), or close() was called here
 //   "timeout"            no frame from the peer within the idle timeout, pings included
 //   "message_too_large"  the peer sent a message over max_message_bytes (the connection is closed
 //                        with 1009, as RFC 6455 7.4.1 says)
@@ -51,6 +50,13 @@ struct WebSocketOptions {
     std::size_t max_message_bytes = 4 * 1024 * 1024;
     // send() backlog beyond which the peer is too slow to keep: the connection is aborted.
     std::size_t max_queued_bytes = 16 * 1024 * 1024;
+    // Once the connection is closing (a close frame either way, or a failure such as an
+    // oversized message answered with 1009): how long, and how many bytes of what the peer still
+    // sends, are read and thrown away before the socket is closed. Closing with unread input
+    // makes the kernel reset the connection, which can destroy the close frame before the peer
+    // reads it (a lingering close; plain TCP only).
+    std::chrono::milliseconds linger_timeout{5'000};
+    std::size_t linger_max_bytes = 16 * 1024 * 1024;
     std::string extra_ca_file;  // wss:// only: PEM file trusted besides the system store
     std::string user_agent = "calendly-realtime";
 };
