@@ -163,8 +163,12 @@ int run_service(const Config& config) {
     router.fallback_get(server::sync_handler([&web_files](server::Request& r) { return web_files.serve(r); }));
 
     AssistantUpstream assistant = assistant_upstream(io, config);
+    net::WebSocketOptions browser_websocket;
+    browser_websocket.linger_timeout = config.server.limits.lingering_close_timeout;
+    browser_websocket.linger_max_bytes = config.server.limits.lingering_close_bytes;
     server::RelayContext relay{config.realtime_relay, assistant.options, calendly_client, config.calendly.fallback_url,
-                               time_zones, clock, metrics, &webhook_store->feed(), {}};
+                               time_zones,          clock,             metrics,         &webhook_store->feed(),
+                               browser_websocket,   &daily_bookings,   &daily_links};
 
     server::HttpServer http(io, config.server, router, metrics);
     server::add_realtime_relay(http, relay);

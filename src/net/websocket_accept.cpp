@@ -3,7 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/beast/http/field.hpp>
 
-#include "lingering_tcp_stream.hpp"
+#include "calrt/net/lingering_tcp_stream.hpp"
 #include "websocket_stream.hpp"
 
 namespace calrt::net {

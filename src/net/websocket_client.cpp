@@ -17,7 +17,7 @@
 #include <stdexcept>
 
 #include "calrt/net/tls.hpp"
-#include "lingering_tcp_stream.hpp"
+#include "calrt/net/lingering_tcp_stream.hpp"
 #include "resolve.hpp"
 #include "websocket_stream.hpp"
 

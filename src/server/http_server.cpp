@@ -4,7 +4,7 @@
 #include "calrt/server/client_address.hpp"
 #include "calrt/server/responses.hpp"
 #include "http_session.hpp"
-#include "lingering_close.hpp"
+#include "calrt/net/lingering_tcp_stream.hpp"
 #include "server_state.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -34,14 +34,15 @@ constexpr auto as_result = asio::as_tuple(asio::use_awaitable);
 // may already have sent its request, so the answer is followed by a lingering close (unread input
 // at close time would make the kernel reset the connection, and the reset can overtake the answer).
 // The deadline is the stream's own, so no timer handler can outlive the socket (review item L8).
-asio::awaitable<void> refuse_connection(beast::tcp_stream stream, std::string response, LingerLimits linger) {
+asio::awaitable<void> refuse_connection(tcp::socket socket, std::string response, net::LingerLimits linger) {
+    net::LingeringTcpStream stream(beast::tcp_stream(std::move(socket)), linger);
     stream.expires_after(std::chrono::seconds(1));
     auto [ec, n] = co_await asio::async_write(stream, asio::buffer(response), as_result);
     if (ec) {
         stream.close();
         co_return;
     }
-    co_await close_after_draining(stream, linger);
+    co_await net::async_teardown(beast::role_type::server, stream, as_result);
 }
 
 std::string refusal_response(unsigned status, std::string_view reason, std::string_view code, std::string_view message) {
@@ -71,7 +72,7 @@ struct HttpServer::State : ServerState {
     const std::string busy_response;
     const std::string per_address_response;
 
-    LingerLimits linger() const {
+    net::LingerLimits linger() const {
         return {config.limits.lingering_close_timeout, config.limits.lingering_close_bytes};
     }
 };
@@ -174,7 +175,7 @@ asio::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
         if (state->open_connections.load() >= state->config.limits.max_connections) {
             state->refusals_too_many.inc();
             auto executor = socket.get_executor();
-            asio::co_spawn(executor, refuse_connection(beast::tcp_stream(std::move(socket)), state->busy_response, state->linger()),
+            asio::co_spawn(executor, refuse_connection(std::move(socket), state->busy_response, state->linger()),
                            asio::detached);
             continue;
         }
@@ -192,8 +193,7 @@ asio::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
                 state->refusals_per_address.inc();
                 auto executor = socket.get_executor();
                 asio::co_spawn(executor,
-                               refuse_connection(beast::tcp_stream(std::move(socket)), state->per_address_response,
-                                                 state->linger()),
+                               refuse_connection(std::move(socket), state->per_address_response, state->linger()),
                                asio::detached);
                 continue;
             }

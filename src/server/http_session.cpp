@@ -5,7 +5,6 @@
 #include "calrt/core/logging.hpp"
 #include "calrt/server/responses.hpp"
 #include "calrt/server/upgrade_connection.hpp"
-#include "lingering_close.hpp"
 #include "request_head.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -56,7 +55,8 @@ Error rejection(ErrorKind kind, std::string code, std::string message) {
 }  // namespace
 
 HttpSession::HttpSession(asio::ip::tcp::socket socket, std::string peer_address, std::shared_ptr<ServerState> state)
-    : stream_(std::move(socket)),
+    : stream_(beast::tcp_stream(std::move(socket)),
+              net::LingerLimits{state->config.limits.lingering_close_timeout, state->config.limits.lingering_close_bytes}),
       state_(std::move(state)),
       executor_(stream_.get_executor()),
       peer_address_(std::move(peer_address)) {}
@@ -123,10 +123,11 @@ asio::awaitable<void> HttpSession::reject(Request& request, const Error& error, 
                             std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - started));
     // The client may still be sending (the body we refused, a pipelined request): close without
     // letting a reset overtake the answer.
-    if (ok) {
-        co_await close_after_draining(
-            stream_, {state_->config.limits.lingering_close_timeout, state_->config.limits.lingering_close_bytes});
-    }
+    if (ok) co_await close_lingering();
+}
+
+asio::awaitable<void> HttpSession::close_lingering() {
+    co_await net::async_teardown(beast::role_type::server, stream_, as_result);
 }
 
 asio::awaitable<void> HttpSession::run() {
@@ -208,7 +209,7 @@ asio::awaitable<void> HttpSession::run() {
                 upgraded_ = true;
                 stream_.expires_never();
                 auto connection = std::make_unique<UpgradeConnection>(UpgradeConnection{
-                    std::move(stream_), std::move(buffer), parser.release(), request.request_id,
+                    beast::tcp_stream(std::move(stream_)), std::move(buffer), parser.release(), request.request_id,
                     request.remote_address});
                 co_await upgrade->second(std::move(connection));
                 co_return;
@@ -281,7 +282,7 @@ asio::awaitable<void> HttpSession::run() {
         if (!keep_alive) {
             // Pipelined requests after this one will not be answered: let them not reset the answer.
             if (buffer.size() > 0) {
-                co_await close_after_draining(stream_, {limits.lingering_close_timeout, limits.lingering_close_bytes});
+                co_await close_lingering();
                 co_return;
             }
             break;

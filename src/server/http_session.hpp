@@ -7,7 +7,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include "calrt/net/lingering_tcp_stream.hpp"
 
 #include <chrono>
 #include <memory>
@@ -37,14 +37,16 @@ private:
     boost::asio::awaitable<std::size_t> write(Request& request, Response response, unsigned version,
                                               bool keep_alive, bool& ok);
     // Answers an error that ends the connection (bad head, oversized body, wrong media type) and
-    // closes it without losing the answer to a reset (lingering_close.hpp).
+    // closes it without losing the answer to a reset (net/lingering_tcp_stream.hpp).
     boost::asio::awaitable<void> reject(Request& request, const Error& error, unsigned version,
                                         std::string_view route_label,
                                         std::chrono::steady_clock::time_point started);
+    boost::asio::awaitable<void> close_lingering();
     // How long the connection may idle before its next request: shorter while the server is busy.
     std::chrono::milliseconds keepalive_timeout() const;
 
-    boost::beast::tcp_stream stream_;
+    // Closed after an error with a lingering teardown, so the answer is not lost to a reset.
+    net::LingeringTcpStream stream_;
     std::shared_ptr<ServerState> state_;
     boost::asio::any_io_executor executor_;  // the connection's strand; outlives an upgrade's move
     std::string peer_address_;

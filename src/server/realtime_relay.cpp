@@ -1,6 +1,7 @@
 #include "calrt/server/realtime_relay.hpp"
 
 #include "calrt/core/text.hpp"
+#include "calrt/server/client_address.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -69,8 +70,8 @@ asio::awaitable<void> refuse(UpgradeConnection& connection, const Refusal& refus
 // The client every per-address relay limit counts against: the address the HTTP session resolved
 // for the connection (the real client behind a trusted proxy; an IPv6 /64 as one client). One
 // function, so that the connection rate and the open-session cap always key alike.
-const std::string& client_key(const UpgradeConnection& connection) {
-    return connection.remote_address;
+std::string client_key(const UpgradeConnection& connection) {
+    return address_bucket(connection.remote_address);
 }
 
 // A session counted against its client address for as long as this lives.

@@ -127,7 +127,8 @@ RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
       tools_(shared.context.metrics),
       tool_context_(std::make_shared<tools::CalendlyToolContext>(tools::CalendlyToolContext{
           shared.context.calendly, shared.context.fallback_url, shared.context.time_zones,
-          shared.context.clock, "calrt-" + random_hex(12), {}})),
+          shared.context.clock, "calrt-" + random_hex(12), {}, shared.context.daily_bookings,
+          shared.context.daily_links})),
       time_limit_(executor),
       shutdown_deadline_(executor),
       budget_(shared.context.limits, SessionBudget::Clock::now()) {

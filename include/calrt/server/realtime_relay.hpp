@@ -23,6 +23,7 @@
 
 #include "calrt/calendly/calendly_client.hpp"
 #include "calrt/core/config.hpp"
+#include "calrt/core/daily_budget.hpp"
 #include "calrt/core/metrics.hpp"
 #include "calrt/core/time.hpp"
 #include "calrt/core/time_zone.hpp"
@@ -46,6 +47,9 @@ struct RelayContext {
     store::DeliveryFeed* bookings = nullptr;  // null: no live confirmation
     // Browser-side WebSocket settings (max_message_bytes comes from `limits`).
     net::WebSocketOptions browser_websocket{};
+    // The service's daily budgets of bookings and links, shared with the REST API (null: none).
+    DailyBudget* daily_bookings = nullptr;
+    DailyBudget* daily_links = nullptr;
 };
 
 // Registers the upgrade handler on /api/realtime. Metrics: calrt_realtime_sessions_active,

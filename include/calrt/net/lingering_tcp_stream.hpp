@@ -1,5 +1,5 @@
 #pragma once
-// A beast::tcp_stream whose WebSocket teardown is a lingering close, as nginx's lingering_close:
+// A beast::tcp_stream whose teardown is a lingering close, as nginx's lingering_close:
 // after the close frame, the server shuts down its sending side (the peer reads the close frame,
 // then EOF), reads and discards whatever the peer still sends until EOF or a bound in time and
 // bytes, and only then closes the socket.
@@ -10,6 +10,9 @@
 // own TCP teardown is meant to drain until EOF, but in Boost 1.81 it stops after the first read
 // that returns data (it tests a bytes_transferred it never assigns) and closes the socket with
 // the rest of the oversized message unread.
+//
+// The HTTP server uses the same teardown after an error answer (413, 431, 501, a refused
+// connection): the client may still be sending the body or request that was refused.
 //
 // Beast finds async_teardown by argument-dependent lookup on the stream type (its documented
 // customization point for user stream types), so the overload below replaces Beast's for this
