@@ -5,12 +5,9 @@
 // upstream calls (review M4).
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstddef>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <utility>
 
 #include "calrt/core/metrics.hpp"
@@ -24,54 +21,38 @@ class CallSlots {
     CallSlots(const CallSlots&) = delete;
     CallSlots& operator=(const CallSlots&) = delete;
 
-    // Holds one slot until destroyed or released.
+    struct State;
+
+    // Holds one slot until destroyed or released. It refers to the slots weakly: a coroutine frame
+    // that the io_context destroys at shutdown, after the client, must not touch them.
     class Slot {
       public:
         Slot() = default;
-        explicit Slot(CallSlots* owner) : owner_(owner) {}
-        Slot(Slot&& other) noexcept : owner_(std::exchange(other.owner_, nullptr)) {}
+        explicit Slot(std::weak_ptr<State> state) : state_(std::move(state)), held_(true) {}
+        Slot(Slot&& other) noexcept
+            : state_(std::move(other.state_)), held_(std::exchange(other.held_, false)) {}
         Slot& operator=(Slot&& other) noexcept {
             if (this != &other) {
                 release();
-                owner_ = std::exchange(other.owner_, nullptr);
+                state_ = std::move(other.state_);
+                held_ = std::exchange(other.held_, false);
             }
             return *this;
         }
         ~Slot() { release(); }
-        explicit operator bool() const { return owner_ != nullptr; }
-        void release() {
-            if (auto* owner = std::exchange(owner_, nullptr)) owner->release();
-        }
+        explicit operator bool() const { return held_; }
+        void release();
 
       private:
-        CallSlots* owner_ = nullptr;
+        std::weak_ptr<State> state_;
+        bool held_ = false;
     };
 
     // A slot, waiting for one if all are taken; an empty Slot when `deadline` passes first.
     boost::asio::awaitable<Slot> acquire(std::chrono::steady_clock::time_point deadline);
 
   private:
-    // One queued caller. `granted` is guarded by the CallSlots mutex and decides who owns a slot;
-    // `woken` and `signal` are touched only on the signal's strand.
-    struct Waiter {
-        Waiter(const boost::asio::any_io_executor& strand,
-               std::chrono::steady_clock::time_point deadline)
-            : signal(strand, deadline) {}
-        boost::asio::steady_timer signal;  // expires at the deadline; cancelled when granted
-        bool woken = false;
-        bool granted = false;
-    };
-
-    static boost::asio::awaitable<void> wait_on_strand(std::shared_ptr<Waiter> waiter);
-    void release();
-    void update_gauges();  // with mutex_ held
-
-    const std::size_t limit_;
-    Gauge& in_flight_;
-    Gauge& queued_;
-    std::mutex mutex_;
-    std::size_t in_use_ = 0;
-    std::deque<std::shared_ptr<Waiter>> waiters_;
+    std::shared_ptr<State> state_;
 };
 
 }  // namespace calrt::calendly
