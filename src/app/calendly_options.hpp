@@ -17,6 +17,9 @@ inline calendly::CalendlyClientOptions calendly_options(const CalendlyConfig& co
     options.retry.deadline = config.call_deadline;
     options.cache_ttl = config.cache_ttl;
     options.max_list_items = config.max_list_items;
+    options.list_deadline = config.list_deadline;
+    options.max_concurrent_calls = config.max_concurrent_calls;
+    options.availability_cache_ttl = config.availability_cache_ttl;
     return options;
 }
 

@@ -3,6 +3,17 @@
 #include <algorithm>
 
 namespace calrt::calendly {
+namespace {
+
+Timestamp round_up(Timestamp t, std::chrono::milliseconds step) {
+    if (step.count() <= 0) return t;
+    const auto remainder = t.time_since_epoch() % step;
+    if (remainder.count() == 0) return t;
+    // % keeps the dividend's sign: before the epoch the remainder is negative.
+    return t - remainder + (remainder.count() > 0 ? step : std::chrono::milliseconds(0));
+}
+
+}  // namespace
 
 Result<std::vector<TimeRange>> split_availability_range(TimeRange requested, Timestamp now,
                                                         const AvailabilityWindowOptions& options) {
@@ -11,7 +22,8 @@ Result<std::vector<TimeRange>> split_availability_range(TimeRange requested, Tim
                            "end_time must be after start_time");
     }
     const Timestamp earliest = now + options.start_margin;
-    const Timestamp start = std::max(requested.start, earliest);
+    const Timestamp start =
+        requested.start < earliest ? round_up(earliest, options.align) : requested.start;
     std::vector<TimeRange> windows;
     if (requested.end <= start) return windows;
     if (requested.end - start > options.max_range) {
@@ -25,6 +37,9 @@ Result<std::vector<TimeRange>> split_availability_range(TimeRange requested, Tim
         windows.push_back({window_start, window_end});
         window_start = window_end;
     }
+    // Asking a little past the end costs nothing: merge_available_times keeps only what was asked.
+    TimeRange& last = windows.back();
+    last.end = std::min(round_up(last.end, options.align), last.start + options.max_window);
     return windows;
 }
 

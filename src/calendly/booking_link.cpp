@@ -1,9 +1,8 @@
 #include "calrt/calendly/booking_link.hpp"
 
-#include <boost/url/encode.hpp>
-#include <boost/url/param.hpp>
+#include "calrt/net/url_query.hpp"
+
 #include <boost/url/parse.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url.hpp>
 
 #include <array>
@@ -74,11 +73,8 @@ Result<std::string> personalize_booking_url(std::string_view base_url,
             return Error::make(ErrorKind::invalid_argument, "invalid_prefill",
                                std::string(key) + " is not valid UTF-8 text");
         }
-        // Encode everything but unreserved characters ourselves: Boost.URL's own query encoding
-        // leaves '+' bare, which a form decoder turns into a space.
-        const std::string encoded = boost::urls::encode(value, boost::urls::unreserved_chars);
         url.encoded_params().erase(key);
-        url.encoded_params().append(boost::urls::param_pct_view(key, encoded));
+        net::append_query_param(url, key, value);
     }
     return std::string(url.buffer());
 }

@@ -63,13 +63,12 @@ Error error_from_calendly_response(unsigned status, std::string_view body,
     if (status == 401) {
         return make(ErrorKind::upstream_failed, "calendly_auth_failed",
                     "Calendly refused the host's credentials (" + said.summary +
-                        "). Check CALENDLY_API_KEY: it must be a valid personal access token.");
+                        "); the service cannot use Calendly until its operator fixes them.");
     }
     if (status == 403) {
         return make(ErrorKind::upstream_failed, "calendly_auth_failed",
                     "Calendly refused this action with the host's credentials (" + said.summary +
-                        "). Check that CALENDLY_API_KEY belongs to the host and that the host's "
-                        "Calendly plan allows it.");
+                        ").");
     }
     if (status == 404) {
         return make(ErrorKind::not_found, "calendly_not_found",
@@ -102,7 +101,8 @@ Error error_from_calendly_response(unsigned status, std::string_view body,
 
 Error error_from_transport_failure(const Error& transport_error) {
     const std::string& code = transport_error.code;
-    const std::string cause = " (" + code + ": " + clip(transport_error.message) + ")";
+    // The transport's message names the host and port (and TLS details): the log has it.
+    const std::string cause = " (" + code + ")";
     if (code == "timeout") {
         return make(ErrorKind::upstream_timeout, "calendly_timeout",
                     "Calendly did not answer in time" + cause + "; try again.");
@@ -117,11 +117,38 @@ Error error_from_transport_failure(const Error& transport_error) {
     }
     if (code == "invalid_url") {
         return make(ErrorKind::not_configured, "calendly_misconfigured",
-                    "The Calendly request URL is invalid" + cause +
-                        "; check CALENDLY_API_BASE_URL.");
+                    "The service's connection to Calendly is misconfigured" + cause + ".");
     }
     return make(ErrorKind::upstream_failed, "calendly_unreachable",
                 "Calendly could not be reached" + cause + "; try again later.");
+}
+
+Error calendly_busy() {
+    Error error = make(ErrorKind::unavailable, "calendly_busy",
+                       "Too many Calendly requests are in progress; try again in a moment.");
+    error.retry_after = std::chrono::seconds(1);
+    return error;
+}
+
+Error calendly_rate_limit_used_up(std::chrono::seconds wait) {
+    wait = std::max(wait, std::chrono::seconds(1));
+    Error error = make(ErrorKind::rate_limited, "calendly_rate_limited",
+                       "Calendly's rate limit for the host is used up; try again in " +
+                           std::to_string(wait.count()) + " seconds.");
+    error.retry_after = wait;
+    return error;
+}
+
+std::string_view operator_hint(const Error& error) {
+    if (error.code == "calendly_auth_failed") {
+        return "check CALENDLY_API_KEY: it must be a valid personal access token of the host, "
+               "whose Calendly plan allows this action";
+    }
+    if (error.code == "calendly_misconfigured") return "check CALENDLY_API_BASE_URL";
+    if (error.code == "calendly_tls_failed") {
+        return "check CALENDLY_API_BASE_URL and, for a private CA, CALENDLY_CA_FILE";
+    }
+    return {};
 }
 
 }  // namespace calrt::calendly

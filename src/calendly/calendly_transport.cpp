@@ -3,6 +3,7 @@
 #include "calrt/calendly/calendly_error.hpp"
 #include "calrt/calendly/rate_limit.hpp"
 #include "calrt/core/logging.hpp"
+#include "calrt/net/url_query.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -12,6 +13,22 @@
 
 namespace calrt::calendly {
 namespace asio = boost::asio;
+using std::chrono::steady_clock;
+
+namespace {
+
+// Rounded up: an attempt cut short by the deadline then ends at the deadline, not just before it
+// with time for one more attempt that could not finish.
+std::chrono::milliseconds until(steady_clock::time_point when) {
+    return std::chrono::ceil<std::chrono::milliseconds>(when - steady_clock::now());
+}
+
+// A request that may have been carried out must not be repeated blindly by our caller either.
+void note_outcome_unknown(Error& error) {
+    error.message += " The request may have been carried out: check before repeating it.";
+}
+
+}  // namespace
 
 CalendlyTransport::CalendlyTransport(asio::any_io_executor executor, const CalendlyClientOptions& options,
                                      MetricsRegistry& metrics)
@@ -23,38 +40,83 @@ CalendlyTransport::CalendlyTransport(asio::any_io_executor executor, const Calen
       retry_policy_(options.retry),
       metrics_(metrics),
       rate_limit_remaining_(metrics.gauge("calendly_rate_limit_remaining",
-                                          "X-RateLimit-Remaining of Calendly's latest response")) {
+                                          "X-RateLimit-Remaining of Calendly's latest response")),
+      rate_limit_waits_(metrics.counter("calendly_rate_limit_waits_total",
+                                        "Calendly requests held until the rate limit window reset", {})),
+      slots_(options.max_concurrent_calls,
+             metrics.gauge("calendly_calls_in_flight", "Calendly requests in flight"),
+             metrics.gauge("calendly_calls_queued", "Calendly requests waiting for a free call slot")),
+      budget_(options.rate_limit_reserve) {
     while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
 }
 
 std::string CalendlyTransport::url(std::string_view path, const QueryParams& query) const {
     boost::urls::url result = boost::urls::parse_absolute_uri(base_url_).value();
     result.set_path(std::string(result.path()) + std::string(path));
-    for (const auto& [key, value] : query) result.params().append({key, value});
+    for (const auto& [key, value] : query) net::append_query_param(result, key, value);
     return std::string(result.buffer());
+}
+
+asio::awaitable<Result<CallSlots::Slot>> CalendlyTransport::admit(steady_clock::time_point deadline,
+                                                                  std::string_view endpoint) {
+    if (const auto paused = budget_.paused_until(steady_clock::now())) {
+        if (*paused >= deadline) {
+            log::warn("calendly call refused: the rate limit window resets after its deadline",
+                      {{"endpoint", endpoint}, {"wait_ms", static_cast<std::int64_t>(until(*paused).count())}});
+            co_return calendly_rate_limit_used_up(std::chrono::ceil<std::chrono::seconds>(*paused - steady_clock::now()));
+        }
+        // Waiters all wake at the reset together; the call slots below keep that from becoming a
+        // burst larger than max_concurrent_calls.
+        rate_limit_waits_.inc();
+        log::info("calendly call waiting for the rate limit window to reset",
+                  {{"endpoint", endpoint}, {"wait_ms", static_cast<std::int64_t>(until(*paused).count())}});
+        asio::steady_timer pause(executor_, *paused);
+        co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    auto slot = co_await slots_.acquire(deadline);
+    if (!slot || steady_clock::now() >= deadline) {
+        log::warn("calendly call refused: no free call slot before its deadline", {{"endpoint", endpoint}});
+        co_return calendly_busy();
+    }
+    co_return std::move(slot);
 }
 
 asio::awaitable<Result<nlohmann::json>> CalendlyTransport::call(std::string_view method, std::string url,
                                                                  std::optional<nlohmann::json> body,
-                                                                 RetrySafety safety, std::string_view endpoint) {
-    const auto started = std::chrono::steady_clock::now();
-    const auto deadline = started + retry_policy_.options().deadline;
+                                                                 RetrySafety safety, std::string_view endpoint,
+                                                                 std::optional<steady_clock::time_point> deadline_cap) {
+    const auto started = steady_clock::now();
+    auto deadline = started + retry_policy_.options().deadline;
+    if (deadline_cap) deadline = std::min(deadline, *deadline_cap);
     net::HttpRequest request;
     request.method = std::string(method);
     request.url = std::move(url);
     request.headers = {{"Authorization", authorization_}, {"Accept", "application/json"}};
+    // The HTTP client may send an idempotent request again on a fresh connection when a pooled one
+    // turns out to be dead; never POST /invitees or a cancellation once it was written (M5).
+    request.idempotent = safety == RetrySafety::idempotent;
     if (body) {
         request.headers.emplace_back("Content-Type", "application/json");
         request.body = body->dump();
     }
     auto& latency = metrics_.histogram("calendly_request_duration_seconds", "Calendly calls, all attempts included",
                                        {{"endpoint", std::string(endpoint)}});
+    const auto observe_latency = [&] {
+        latency.observe(std::chrono::duration<double>(steady_clock::now() - started).count());
+    };
 
+    // Why the previous attempt failed: a retry that cannot be sent in time reports that instead.
+    std::optional<Error> retried_failure;
     for (int attempt = 1;; ++attempt) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto slot = co_await admit(deadline, endpoint);
+        if (!slot) {
+            observe_latency();
+            co_return retried_failure ? std::move(*retried_failure) : slot.error();
+        }
         // Each attempt gets the per-request timeout, but never more than the call has left.
-        request.timeout = std::clamp(left, std::chrono::milliseconds(1), request_timeout_);
+        request.timeout = std::clamp(until(deadline), std::chrono::milliseconds(1), request_timeout_);
         auto response = co_await http_.send(request);
+        slot->release();  // not held while backing off
 
         AttemptOutcome outcome;
         std::string outcome_label;
@@ -64,6 +126,7 @@ asio::awaitable<Result<nlohmann::json>> CalendlyTransport::call(std::string_view
         if (response) {
             outcome.status = response->status;
             outcome.rate_limit = RateLimitHeaders::from(response->headers);
+            budget_.record(response->status, outcome.rate_limit, steady_clock::now());
             if (auto remaining = outcome.rate_limit.remaining_requests()) {
                 rate_limit_remaining_.set(static_cast<double>(*remaining));
             }
@@ -78,7 +141,7 @@ asio::awaitable<Result<nlohmann::json>> CalendlyTransport::call(std::string_view
             .inc();
 
         if (response && response->status >= 200 && response->status < 300) {
-            latency.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+            observe_latency();
             // nlohmann::json converts to anything, Error included: name the alternative explicitly.
             if (response->body.empty()) co_return Result<nlohmann::json>(boost::system::in_place_value);
             auto parsed = nlohmann::json::parse(response->body, nullptr, false);
@@ -89,20 +152,29 @@ asio::awaitable<Result<nlohmann::json>> CalendlyTransport::call(std::string_view
             co_return Result<nlohmann::json>(boost::system::in_place_value, std::move(parsed));
         }
 
-        const auto elapsed =
-            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-        const RetryDecision decision = retry_policy_.decide(attempt, outcome, safety, elapsed);
+        const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(steady_clock::now() - started);
+        RetryDecision decision = retry_policy_.decide(attempt, outcome, safety, elapsed);
+        // The policy knows the retry deadline only; a list's deadline may end the call sooner.
+        if (decision.retry && steady_clock::now() + decision.delay >= deadline) {
+            decision = {false, std::chrono::milliseconds(0), "deadline_exceeded"};
+        }
+        Error error = response ? error_from_calendly_response(response->status, response->body, outcome.rate_limit)
+                               : error_from_transport_failure(*transport_failure);
         if (!decision.retry) {
-            latency.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-            Error error = response ? error_from_calendly_response(response->status, response->body, outcome.rate_limit)
-                                   : error_from_transport_failure(*transport_failure);
+            observe_latency();
+            if (decision.reason == "unsafe_to_repeat") note_outcome_unknown(error);
+            // The transport's message (host, port, TLS detail) and the configuration hint are for
+            // the operator only; callers see neither.
             log::warn("calendly call failed", {{"endpoint", endpoint},
                                                {"outcome", outcome_label},
                                                {"attempts", attempt},
                                                {"why_final", decision.reason},
-                                               {"code", error.code}});
+                                               {"code", error.code},
+                                               {"detail", transport_failure ? transport_failure->message : ""},
+                                               {"hint", operator_hint(error)}});
             co_return error;
         }
+        retried_failure = std::move(error);
         metrics_
             .counter("calendly_retries_total", "Calendly attempts repeated, by endpoint and reason",
                      {{"endpoint", std::string(endpoint)}, {"reason", std::string(decision.reason)}})

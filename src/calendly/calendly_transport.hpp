@@ -1,16 +1,22 @@
 #pragma once
 // One Calendly call, done right: URL from the base, Bearer token, JSON in and out, retries as the
 // retry policy allows (waiting X-RateLimit-Reset on 429, backing off on 5xx and timeouts), an
-// overall deadline, metrics, and Calendly's failures turned into Error values.
+// overall deadline, metrics, and Calendly's failures turned into Error values. Calls also share the
+// host's quota politely: at most max_concurrent_calls requests are in flight at once (call_slots.hpp),
+// and while Calendly reports the rate limit window used up, new requests wait for its reset
+// (rate_limit_budget.hpp).
 
+#include "call_slots.hpp"
 #include "calrt/calendly/calendly_client.hpp"
 #include "calrt/calendly/retry_policy.hpp"
 #include "calrt/core/metrics.hpp"
 #include "calrt/net/http_client.hpp"
+#include "rate_limit_budget.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,17 +32,22 @@ public:
     CalendlyTransport(boost::asio::any_io_executor executor, const CalendlyClientOptions& options,
                       MetricsRegistry& metrics);
 
-    // base_url + path + encoded query, e.g. url("/event_types", {{"user", uri}, {"count", "100"}}).
+    // base_url + path + query, keys and values percent-encoded except for unreserved characters,
+    // e.g. url("/event_types", {{"user", uri}, {"count", "100"}}).
     std::string url(std::string_view path, const QueryParams& query = {}) const;
 
     // Sends and retries; a 2xx answer's JSON body (null for an empty body) or the Error.
-    // `endpoint` labels logs and metrics, e.g. "GET /event_types".
-    boost::asio::awaitable<Result<nlohmann::json>> call(std::string_view method, std::string url,
-                                                        std::optional<nlohmann::json> body, RetrySafety safety,
-                                                        std::string_view endpoint);
+    // `endpoint` labels logs and metrics, e.g. "GET /event_types". The call ends by the retry
+    // deadline, or by `deadline` when that is earlier (a whole list's deadline).
+    boost::asio::awaitable<Result<nlohmann::json>> call(
+        std::string_view method, std::string url, std::optional<nlohmann::json> body, RetrySafety safety,
+        std::string_view endpoint, std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
 
 private:
-    struct EndpointMetrics;
+    // Waits until Calendly's rate limit window allows a request and a call slot is free, both
+    // before `deadline`; the slot, or why the request cannot be sent in time.
+    boost::asio::awaitable<Result<CallSlots::Slot>> admit(std::chrono::steady_clock::time_point deadline,
+                                                          std::string_view endpoint);
 
     boost::asio::any_io_executor executor_;
     std::string base_url_;
@@ -46,6 +57,9 @@ private:
     RetryPolicy retry_policy_;
     MetricsRegistry& metrics_;
     Gauge& rate_limit_remaining_;
+    Counter& rate_limit_waits_;
+    CallSlots slots_;
+    RateLimitBudget budget_;
 };
 
 }  // namespace calrt::calendly

@@ -126,6 +126,23 @@ const std::array kSettings{
                 "most items gathered across the pages of one list", false, {},
                 [](Config& c, std::string_view v) { return sp::size_in(c.calendly.max_list_items, v, 1, 100'000); },
                 [](const Config& c) { return std::to_string(c.calendly.max_list_items); }},
+    SettingSpec{"CALENDLY_LIST_DEADLINE_MS", "/calendly/list_deadline_ms", "30000",
+                "time for all the pages of one list; a list cut short by it is marked truncated", false, {},
+                [](Config& c, std::string_view v) { return sp::millis(c.calendly.list_deadline, v); },
+                [](const Config& c) { return show_ms(c.calendly.list_deadline); }},
+    SettingSpec{"CALENDLY_MAX_CONCURRENT_CALLS", "/calendly/max_concurrent_calls", "8",
+                "Calendly requests in flight at once; more wait for a free slot within their deadline", false, {},
+                [](Config& c, std::string_view v) { return sp::size_in(c.calendly.max_concurrent_calls, v, 1, 1'000); },
+                [](const Config& c) { return std::to_string(c.calendly.max_concurrent_calls); }},
+    SettingSpec{"CALENDLY_AVAILABILITY_CACHE_TTL_MS", "/calendly/availability_cache_ttl_ms", "30000",
+                "how long one availability window's answer is reused; 0 turns the cache off", false, {},
+                [](Config& c, std::string_view v) {
+                    std::size_t ms = 0;
+                    auto r = sp::size_in(ms, v, 0, 86'400'000);
+                    if (r) c.calendly.availability_cache_ttl = milliseconds(ms);
+                    return r;
+                },
+                [](const Config& c) { return show_ms(c.calendly.availability_cache_ttl); }},
     SettingSpec{"PUBLIC_RATE_LIMIT_PER_MINUTE", "/rate_limits/public_post_per_minute", "20",
                 "create-link and book requests a client address may make per minute", false, {},
                 [](Config& c, std::string_view v) {

@@ -43,6 +43,14 @@ bool is_safe_field_value(std::string_view value) {
     return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
 }
 
+// RFC 9110 section 9.2.2.
+bool idempotent_method(std::string_view method) {
+    for (std::string_view idempotent : {"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"}) {
+        if (method == idempotent) return true;
+    }
+    return false;
+}
+
 Error invalid_request(std::string message) {
     return Error::make(ErrorKind::internal, "invalid_request", std::move(message));
 }
@@ -138,6 +146,7 @@ asio::awaitable<Result<HttpResponse>> HttpClient::Impl::send(HttpRequest request
     if (!message) co_return message.error();
     const auto timeout = request.timeout.value_or(options.request_timeout);
     const std::string origin = target->origin();
+    const bool idempotent = request.idempotent.value_or(idempotent_method(request.method));
 
     std::optional<steady_clock::time_point> deadline;
     if (auto pooled = pool.take(origin)) {
@@ -145,7 +154,15 @@ asio::awaitable<Result<HttpResponse>> HttpClient::Impl::send(HttpRequest request
         auto strand = pooled->executor();
         auto outcome = co_await asio::co_spawn(
             strand, exchange(std::move(pooled), origin, *message, *deadline), asio::use_awaitable);
-        if (!outcome.retry_on_fresh_connection) co_return std::move(outcome.response);
+        if (!outcome.stale_connection) co_return std::move(outcome.response);
+        // A server (or a proxy in front of it) may close the connection after processing the
+        // request without answering, e.g. when it restarts: sending a POST /invitees again would
+        // book twice.
+        if (outcome.request_written && !idempotent) {
+            log::debug("pooled connection broke after a non-idempotent request was written; not sending it again",
+                       {{"origin", origin}, {"error", outcome.response.error().message}});
+            co_return std::move(outcome.response);
+        }
         log::debug("pooled connection was closed by the server; sending again on a fresh one",
                    {{"origin", origin}, {"error", outcome.response.error().message}});
     }

@@ -77,37 +77,38 @@ bool is_http_syntax_error(const boost::system::error_code& ec) {
            ec != http::error::end_of_stream && ec != http::error::partial_message;
 }
 
+// `written`: the request went out in full before the failure (a read failed, not the write).
 ExchangeOutcome failed_exchange(const boost::system::error_code& ec, const std::string& where,
-                                std::size_t max_response_bytes, bool reused,
+                                std::size_t max_response_bytes, bool reused, bool written,
                                 bool response_started) {
     if (ec == beast::error::timeout) {
         return {
             Error::make(ErrorKind::upstream_timeout, "timeout",
                         "the request to " + where + " timed out before the whole response arrived"),
-            false};
+            false, written};
     }
     if (ec == http::error::body_limit) {
         return {Error::make(ErrorKind::upstream_failed, "bad_response",
                             "the response from " + where + " exceeds the limit of " +
                                 std::to_string(max_response_bytes) + " bytes"),
-                false};
+                false, written};
     }
     if (ec == http::error::header_limit) {
         return {Error::make(ErrorKind::upstream_failed, "bad_response",
                             "the response head from " + where + " exceeds " +
                                 std::to_string(kMaxResponseHeadBytes) + " bytes"),
-                false};
+                false, written};
     }
     if (is_http_syntax_error(ec)) {
         return {
             Error::make(ErrorKind::upstream_failed, "bad_response",
                         "the response from " + where + " is not valid HTTP/1.1: " + ec.message()),
-            false};
+            false, written};
     }
     return {Error::make(ErrorKind::upstream_failed, "connection_lost",
                         "the connection to " + where +
                             " was lost before the response was complete: " + ec.message()),
-            reused && !response_started};
+            reused && !response_started, written};
 }
 
 HttpResponse to_response(http::response<http::string_body>&& message) {
@@ -127,7 +128,9 @@ asio::awaitable<ExchangeOutcome> exchange_on(Stream& stream, beast::flat_buffer&
                                              std::size_t max_response_bytes, bool reused,
                                              bool& reusable) {
     auto [write_ec, written] = co_await http::async_write(stream, request, as_result);
-    if (write_ec) co_return failed_exchange(write_ec, where, max_response_bytes, reused, false);
+    if (write_ec) {
+        co_return failed_exchange(write_ec, where, max_response_bytes, reused, false, false);
+    }
 
     bool interim_response_seen = false;
     for (;;) {
@@ -139,7 +142,7 @@ asio::awaitable<ExchangeOutcome> exchange_on(Stream& stream, beast::flat_buffer&
         auto [read_ec, read] = co_await http::async_read(stream, buffer, parser, as_result);
         if (read_ec) {
             const bool started = interim_response_seen || parser.got_some() || buffer.size() > 0;
-            co_return failed_exchange(read_ec, where, max_response_bytes, reused, started);
+            co_return failed_exchange(read_ec, where, max_response_bytes, reused, true, started);
         }
         const unsigned status = parser.get().result_int();
         // Interim 1xx responses precede the final one and must be skipped (RFC 9110 section 15.2).
@@ -148,7 +151,7 @@ asio::awaitable<ExchangeOutcome> exchange_on(Stream& stream, beast::flat_buffer&
             continue;
         }
         reusable = parser.get().keep_alive() && status != 101 && buffer.size() == 0;
-        co_return ExchangeOutcome{to_response(parser.release()), false};
+        co_return ExchangeOutcome{to_response(parser.release()), false, true};
     }
 }
 

@@ -29,8 +29,11 @@ using RequestMessage = boost::beast::http::request<boost::beast::http::string_bo
 struct ExchangeOutcome {
     Result<HttpResponse> response;
     // The connection was reused from the pool and failed before any response byte arrived: the
-    // server closed it while it sat idle, so the request may be sent again on a fresh connection.
-    bool retry_on_fresh_connection = false;
+    // server most likely closed it while it sat idle.
+    bool stale_connection = false;
+    // The whole request was written before the failure, so the server may have processed it:
+    // only an idempotent request may then be sent again.
+    bool request_written = false;
 };
 
 class HttpConnection {

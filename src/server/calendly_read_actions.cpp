@@ -134,7 +134,7 @@ asio::awaitable<Response> scheduled_events_action(const ActionParams& params, Ca
     }
     auto events = co_await context.calendly.scheduled_events(std::move(query));
     if (!events) co_return error_response(events.error());
-    co_return json_response(200, {{"scheduled_events", raw_list(*events)}});
+    co_return json_response(200, {{"scheduled_events", raw_list(events->items)}, {"truncated", events->truncated()}});
 }
 
 }  // namespace calrt::server

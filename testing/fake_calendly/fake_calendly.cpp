@@ -8,14 +8,16 @@
 #include "calrt/server/http_server.hpp"
 #include "calrt/server/router.hpp"
 #include "testing/fake_calendly/api_route.hpp"
+#include "testing/fake_calendly/connection_relay.hpp"
 #include "testing/fake_calendly/fake_state.hpp"
 #include "testing/fake_calendly/routes.hpp"
 
 namespace calrt::testing {
 
 struct FakeCalendly::Impl {
-    Impl(boost::asio::io_context& io, FakeCalendlyOptions options)
-        : state(std::make_shared<fake::FakeState>(std::move(options), io.get_executor())) {
+    Impl(boost::asio::io_context& io_context, FakeCalendlyOptions options)
+        : io(io_context),
+          state(std::make_shared<fake::FakeState>(std::move(options), io.get_executor())) {
         fake::add_user_routes(router, state);
         fake::add_event_type_routes(router, state);
         fake::add_availability_routes(router, state);
@@ -41,10 +43,12 @@ struct FakeCalendly::Impl {
     }
     const fake::ResourceUris& uris() const { return opened().resources().uris(); }
 
+    boost::asio::io_context& io;
     std::shared_ptr<fake::FakeState> state;
     MetricsRegistry metrics;
     server::Router router;
     std::unique_ptr<server::HttpServer> server;
+    std::unique_ptr<fake::ConnectionRelay> relay;  // with options.connection_faults
 };
 
 FakeCalendly::FakeCalendly(boost::asio::io_context& io, FakeCalendlyOptions options)
@@ -54,16 +58,31 @@ FakeCalendly::~FakeCalendly() = default;
 
 void FakeCalendly::start() {
     impl_->server->start();
+    if (impl_->state->options.connection_faults) {
+        impl_->relay = std::make_unique<fake::ConnectionRelay>(impl_->io, impl_->server->port());
+        impl_->relay->start();
+    }
     impl_->state->open(base_url());
 }
 
 void FakeCalendly::stop() { impl_->server->shutdown(std::chrono::milliseconds(0), nullptr); }
 
-std::uint16_t FakeCalendly::port() const { return impl_->server->port(); }
+std::uint16_t FakeCalendly::port() const {
+    return impl_->relay ? impl_->relay->port() : impl_->server->port();
+}
+
+std::size_t FakeCalendly::max_concurrent_requests() const {
+    return impl_->state->traffic.max_concurrent();
+}
 
 std::string FakeCalendly::base_url() const { return "http://127.0.0.1:" + std::to_string(port()); }
 
 void FakeCalendly::inject(std::string path_prefix, FaultPlan plan) {
+    if (plan.action == FaultPlan::Action::drop_after_processing &&
+        !impl_->state->options.connection_faults) {
+        throw std::logic_error(
+            "FakeCalendly: drop_after_processing needs FakeCalendlyOptions::connection_faults");
+    }
     impl_->state->faults.add(std::move(path_prefix), std::move(plan));
 }
 

@@ -5,8 +5,9 @@
 // resource URIs point back at the fake. Bookings (POST /invitees or a single-use link's page) and
 // cancellations deliver signed invitee.created/invitee.canceled webhooks to the subscriptions.
 //
-// Tests drive faults (the next N requests to a path answer 429/5xx/4xx or hang) and read request
-// counts, bookings, cancellations and webhook deliveries. Thread-safe.
+// Tests drive faults (the next N requests to a path answer 429/5xx/4xx, hang, answer late, drop the
+// connection after doing the work, or page without progress) and read request counts, the most
+// requests handled at once, bookings, cancellations and webhook deliveries. Thread-safe.
 //
 // The fake runs on the caller's io_context; destroy it only after that io_context has stopped
 // running (connections in flight refer to it), as with server::HttpServer.
@@ -46,13 +47,15 @@ class FakeCalendly {
 
     // The next `plan.times` requests whose path (without query) starts with `path_prefix` (and
     // whose method is plan.method, when set) answer as `plan` says. Plans are matched in the order
-    // added.
+    // added. drop_after_processing throws std::logic_error without options.connection_faults.
     void inject(std::string path_prefix, FaultPlan plan);
     void clear_faults();
 
     // Requests received for exactly `path` (no query), faults and auth failures included.
     std::size_t request_count(std::string_view path) const;
     std::size_t request_count() const;  // all paths
+    // The most requests the fake was handling at the same time (delayed or hanging ones included).
+    std::size_t max_concurrent_requests() const;
     void reset_counts();
 
     // The seeded host and its data (after start()).

@@ -31,6 +31,14 @@ struct FakeCalendlyOptions {
     std::chrono::hours max_availability_range{24 * 7};
 
     std::uint32_t rate_limit_per_minute = 500;  // X-RateLimit-Limit (Calendly's paid plans)
+    // The rate limit window; Calendly's is a minute. Tests shorten it.
+    std::chrono::milliseconds rate_limit_window{std::chrono::minutes(1)};
+    // Answer 429 to requests beyond the window's limit, as Calendly does. Off by default: the
+    // headers are sent, but every request is served.
+    bool enforce_rate_limit = false;
+    // Serve through a relay that can drop a connection without answering
+    // (FaultPlan::drop_after_processing). Off by default: clients talk to the HTTP server itself.
+    bool connection_faults = false;
     std::chrono::milliseconds webhook_timeout{5'000};
     // The fake's clock, for tests that pin "now"; the system clock when empty.
     std::function<std::chrono::system_clock::time_point()> clock;

@@ -12,7 +12,7 @@ WorkingHours working_hours(const FakeCalendlyOptions& options) {
 FakeState::FakeState(FakeCalendlyOptions fake_options, boost::asio::any_io_executor executor)
     : options(std::move(fake_options)),
       store(working_hours(options)),
-      traffic(options.rate_limit_per_minute),
+      traffic(options.rate_limit_per_minute, options.rate_limit_window),
       webhooks(std::move(executor), options.webhook_timeout) {}
 
 TimePoint FakeState::now() const {

@@ -28,6 +28,29 @@ FaultPlan FaultPlan::hang(std::size_t times) {
     return plan;
 }
 
+FaultPlan FaultPlan::delayed(std::chrono::milliseconds delay_for, std::size_t times) {
+    FaultPlan plan;
+    plan.action = Action::delay;
+    plan.delay_for = delay_for;
+    plan.times = times;
+    return plan;
+}
+
+FaultPlan FaultPlan::drop_after_processing(std::size_t times) {
+    FaultPlan plan;
+    plan.action = Action::drop_after_processing;
+    plan.times = times;
+    return plan;
+}
+
+FaultPlan FaultPlan::stuck_pagination(bool empty_page, std::size_t times) {
+    FaultPlan plan;
+    plan.action = Action::stuck_pagination;
+    plan.empty_page = empty_page;
+    plan.times = times;
+    return plan;
+}
+
 namespace fake {
 
 void FaultInjector::add(std::string path_prefix, FaultPlan plan) {

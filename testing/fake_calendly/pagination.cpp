@@ -93,4 +93,21 @@ nlohmann::json paginate(const nlohmann::json& items, const PageRequest& page,
     return {{"collection", std::move(collection)}, {"pagination", std::move(pagination)}};
 }
 
+void stall_pagination(nlohmann::json& body, const std::string& base_url,
+                      const server::Request& request, bool empty) {
+    if (!body.is_object() || !body.contains("pagination")) return;
+    const auto requested = request.query_param("page_token");
+    const std::string token = requested ? std::string(*requested) : page_token(0);
+    std::size_t count = 20;
+    if (const auto asked = request.query_param("count")) {
+        (void)std::from_chars(asked->data(), asked->data() + asked->size(), count);
+    }
+    if (empty) {
+        body["collection"] = nlohmann::json::array();
+        body["pagination"]["count"] = 0;
+    }
+    body["pagination"]["next_page_token"] = token;
+    body["pagination"]["next_page"] = page_url(base_url, request, count, token);
+}
+
 }  // namespace calrt::testing::fake

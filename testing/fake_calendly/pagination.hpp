@@ -25,4 +25,9 @@ CalendlyResult<PageRequest> parse_page_request(const server::Request& request,
 nlohmann::json paginate(const nlohmann::json& items, const PageRequest& page,
                         const std::string& base_url, const server::Request& request);
 
+// Rewrites a list body (paginate()'s) so that paging does not progress: its next page is the page
+// `request` asked for (the first page when it named none); with `empty`, the page has no items.
+void stall_pagination(nlohmann::json& body, const std::string& base_url,
+                      const server::Request& request, bool empty);
+
 }  // namespace calrt::testing::fake

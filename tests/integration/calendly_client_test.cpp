@@ -78,8 +78,8 @@ TEST_F(CalendlyClientTest, OrganizationScopeListsEventTypesAndScheduledEventsOfT
     query.status = "canceled";
     auto events = run(c.scheduled_events(query));
     ASSERT_TRUE(events) << events.error().message;
-    ASSERT_FALSE(events->empty());
-    for (const auto& e : *events) EXPECT_EQ(e.status, "canceled");
+    ASSERT_FALSE(events->items.empty());
+    for (const auto& e : events->items) EXPECT_EQ(e.status, "canceled");
 }
 
 TEST_F(CalendlyClientTest, ListStopsAtTheItemCap) {
@@ -139,8 +139,9 @@ TEST_F(CalendlyClientTest, ScheduledEventsFilterByStatusAndListInvitees) {
     query.status = "canceled";
     auto canceled = run(c.scheduled_events(query));
     ASSERT_TRUE(canceled) << canceled.error().message;
-    ASSERT_FALSE(canceled->empty());
-    for (const auto& e : *canceled) EXPECT_EQ(e.status, "canceled");
+    ASSERT_FALSE(canceled->items.empty());
+    EXPECT_FALSE(canceled->truncated());
+    for (const auto& e : canceled->items) EXPECT_EQ(e.status, "canceled");
 
     auto event = run(c.scheduled_event(*uuid_from_uri(fake->upcoming_event_uri())));
     ASSERT_TRUE(event) << event.error().message;
@@ -197,6 +198,22 @@ TEST_F(CalendlyClientTest, BookingCreatesAnInviteeAndTakesTheSlot) {
     auto again = run(c.create_invitee({event_type, slot, "Bob", "bob@example.com", "Europe/London"}));
     ASSERT_FALSE(again) << "a taken slot cannot be booked twice";
     EXPECT_EQ(fake->request_count("/invitees"), 2u) << "the refusal is final, not retried";
+}
+
+TEST_F(CalendlyClientTest, ScheduledEventsFindAnInviteeEmailWithAPlus) {
+    auto& c = client();
+    const auto event_type = fake->active_event_type_uris().front();
+    auto slots = run(c.available_times(event_type, next_days(1, 7)));
+    ASSERT_TRUE(slots && !slots->empty());
+    auto invitee = run(c.create_invitee({event_type, slots->front().start_time, "Ada", "ada+test@example.com", "UTC"}));
+    ASSERT_TRUE(invitee) << invitee.error().message;
+
+    ScheduledEventQuery query;
+    query.invitee_email = "ada+test@example.com";
+    auto events = run(c.scheduled_events(query));
+    ASSERT_TRUE(events) << events.error().message;
+    ASSERT_EQ(events->items.size(), 1u) << "a bare '+' would reach Calendly as a space";
+    EXPECT_EQ(events->items.front().uri, fake->bookings().front().event_uri);
 }
 
 TEST_F(CalendlyClientTest, CancelsAScheduledEvent) {

@@ -261,6 +261,19 @@ TEST_F(CalendlyRoutesTest, ScheduledEventsFilterAndCancel) {
                  404, "scheduled_event_not_found");
 }
 
+TEST_F(CalendlyRoutesTest, ScheduledEventsSayWhetherTheListIsComplete) {
+    start();
+    auto complete = get("action=scheduled-events", std::string(kAdmin));
+    ASSERT_EQ(complete.result_int(), 200u) << complete.body();
+    EXPECT_EQ(body(complete)["truncated"], false);
+
+    fake->inject("/scheduled_events", FaultPlan::stuck_pagination(false, 100));
+    auto stuck = get("action=scheduled-events", std::string(kAdmin));
+    ASSERT_EQ(stuck.result_int(), 200u) << stuck.body();
+    EXPECT_EQ(body(stuck)["truncated"], true);
+    EXPECT_FALSE(body(stuck)["scheduled_events"].empty()) << "the pages read so far";
+}
+
 TEST_F(CalendlyRoutesTest, CalendlyFailuresMapTo502And504WithoutLeakingTheToken) {
     start();
     fake->inject("/event_types", FaultPlan::error(500, 100));
@@ -271,6 +284,15 @@ TEST_F(CalendlyRoutesTest, CalendlyFailuresMapTo502And504WithoutLeakingTheToken)
     fake->inject("/event_types/", FaultPlan::hang(100));
     auto timed_out = get("action=event-info&uuid=" + first_event_type_uuid());
     expect_error(timed_out, 504, "calendly_timeout");
+    EXPECT_EQ(timed_out.body().find("127.0.0.1"), std::string::npos) << "the Calendly host stays in the log";
+}
+
+TEST_F(CalendlyRoutesTest, CalendlyRefusingTheHostsTokenNamesNoSetting) {
+    start();
+    fake->inject("/event_types/", FaultPlan::error(401));
+    auto refused = get("action=event-info&uuid=" + first_event_type_uuid());
+    expect_error(refused, 502, "calendly_auth_failed");
+    EXPECT_EQ(refused.body().find("CALENDLY_"), std::string::npos) << refused.body();
 }
 
 }  // namespace

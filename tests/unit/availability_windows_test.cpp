@@ -52,6 +52,32 @@ TEST(AvailabilityWindows, StartInThePastMovesToNowPlusMargin) {
     EXPECT_EQ(windows[0].end, at("2024-05-03T00:00:00Z"));
 }
 
+TEST(AvailabilityWindows, StartMovedToNowIsRoundedUpToTheMinute) {
+    const auto windows = split_availability_range(
+        {at("2024-05-01T09:00:00Z"), at("2024-05-03T00:00:00Z")}, at("2024-05-01T10:00:12.345Z"));
+    ASSERT_TRUE(windows);
+    ASSERT_EQ(windows->size(), 1u);
+    EXPECT_EQ((*windows)[0].start, at("2024-05-01T10:02:00Z"));
+}
+
+TEST(AvailabilityWindows, RangesFromNowAskedSecondsApartGetTheSameWindows) {
+    const auto from_now = [](std::string_view now_text) {
+        const Timestamp moment = at(now_text);
+        return split_availability_range({moment, moment + days(10)}, moment).value();
+    };
+    const auto first = from_now("2024-05-01T10:00:05Z");
+    EXPECT_EQ(first, from_now("2024-05-01T10:00:40.5Z"));
+    ASSERT_EQ(first.size(), 2u);
+    EXPECT_EQ(first[0], (TimeRange{at("2024-05-01T10:02:00Z"), at("2024-05-08T10:02:00Z")}));
+    EXPECT_EQ(first[1].end, at("2024-05-11T10:01:00Z")) << "the end rounded up to the minute";
+}
+
+TEST(AvailabilityWindows, RoundingTheEndNeverMakesAWindowLongerThanTheMaximum) {
+    const auto windows = split("2024-05-02T00:00:00.500Z", "2024-05-09T00:00:00.500Z");
+    ASSERT_EQ(windows.size(), 1u);
+    EXPECT_EQ(windows[0].end - windows[0].start, days(7));
+}
+
 TEST(AvailabilityWindows, RangeEntirelyInThePastHasNoWindows) {
     EXPECT_TRUE(split("2024-04-01T00:00:00Z", "2024-04-02T00:00:00Z").empty());
     EXPECT_TRUE(split("2024-04-01T00:00:00Z", "2024-05-01T10:00:30Z").empty());  // inside margin

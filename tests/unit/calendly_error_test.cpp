@@ -12,7 +12,7 @@ constexpr const char* invalid_argument_body = R"({"title": "Invalid Argument",
   "message": "The supplied parameters are invalid.",
   "details": [{"parameter": "invitee.email", "message": "is not a valid email"}]})";
 
-bool contains(const std::string& text, std::string_view part) {
+bool contains(std::string_view text, std::string_view part) {
     return text.find(part) != std::string::npos;
 }
 
@@ -24,7 +24,14 @@ TEST(CalendlyError, UnauthorizedIsTheHostsProblemNotTheCallers) {
     EXPECT_EQ(error.code, "calendly_auth_failed");
     EXPECT_TRUE(contains(error.message, "HTTP 401 Unauthenticated: The access token is invalid"))
         << error.message;
-    EXPECT_TRUE(contains(error.message, "CALENDLY_API_KEY"));
+}
+
+TEST(CalendlyError, AuthFailuresNameNoSettingButGiveTheOperatorAHint) {
+    for (unsigned status : {401u, 403u}) {
+        const Error error = error_from_calendly_response(status, "");
+        EXPECT_FALSE(contains(error.message, "CALENDLY_")) << error.message;
+        EXPECT_TRUE(contains(operator_hint(error), "CALENDLY_API_KEY"));
+    }
 }
 
 TEST(CalendlyError, ForbiddenIsAlsoAnAuthFailure) {
@@ -107,6 +114,34 @@ TEST(CalendlyError, TransportFailuresMapToGatewayErrors) {
     EXPECT_EQ(from("tls_verify_failed").code, "calendly_tls_failed");
     EXPECT_EQ(from("bad_response").code, "bad_calendly_response");
     EXPECT_EQ(from("invalid_url").kind, ErrorKind::not_configured);
+}
+
+TEST(CalendlyError, TransportFailuresKeepTheHostAndSettingsOutOfTheMessage) {
+    for (const char* code : {"timeout", "connect_failed", "connection_lost", "tls_verify_failed",
+                             "bad_response", "invalid_url", "anything_else"}) {
+        const Error error = error_from_transport_failure(Error::make(
+            ErrorKind::upstream_failed, code,
+            "connecting to api.calendly.com:443 failed (trust its CA with extra_ca_file)"));
+        EXPECT_FALSE(contains(error.message, "api.calendly.com")) << error.message;
+        EXPECT_FALSE(contains(error.message, "443")) << error.message;
+        EXPECT_FALSE(contains(error.message, "extra_ca_file")) << error.message;
+        EXPECT_FALSE(contains(error.message, "CALENDLY_")) << error.message;
+        EXPECT_TRUE(contains(error.message, code)) << "the transport's code stays: " << error.message;
+    }
+    EXPECT_TRUE(contains(operator_hint(error_from_transport_failure(
+                             Error::make(ErrorKind::internal, "invalid_url", "bad"))),
+                         "CALENDLY_API_BASE_URL"));
+}
+
+TEST(CalendlyError, RefusalsBeforeSendingAreRetryable) {
+    const Error busy = calendly_busy();
+    EXPECT_EQ(busy.code, "calendly_busy");
+    EXPECT_EQ(http_status_of(busy.kind), 503u);
+    EXPECT_TRUE(busy.retry_after.has_value());
+    const Error used_up = calendly_rate_limit_used_up(std::chrono::seconds(42));
+    EXPECT_EQ(used_up.code, "calendly_rate_limited");
+    EXPECT_EQ(http_status_of(used_up.kind), 429u);
+    EXPECT_EQ(used_up.retry_after, 42s);
 }
 
 TEST(RateLimitHeaders, FindsHeadersCaseInsensitively) {

@@ -165,6 +165,25 @@ TEST_F(ConfigTest, LimitsComeFromTheFile) {
     EXPECT_EQ(config->server.limits.header_timeout, std::chrono::milliseconds(250));
 }
 
+TEST_F(ConfigTest, CalendlyClientLimitsHaveDefaultsAndTheAvailabilityCacheCanBeTurnedOff) {
+    auto defaults = load_config(sources_);
+    ASSERT_TRUE(defaults);
+    EXPECT_EQ(defaults->calendly.list_deadline, std::chrono::milliseconds(30'000));
+    EXPECT_EQ(defaults->calendly.max_concurrent_calls, 8u);
+    EXPECT_EQ(defaults->calendly.availability_cache_ttl, std::chrono::milliseconds(30'000));
+
+    write("config/default.json",
+          R"({"calendly":{"list_deadline_ms":5000,"max_concurrent_calls":2,"availability_cache_ttl_ms":0}})");
+    auto config = load_config(sources_);
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->calendly.list_deadline, std::chrono::milliseconds(5'000));
+    EXPECT_EQ(config->calendly.max_concurrent_calls, 2u);
+    EXPECT_EQ(config->calendly.availability_cache_ttl, std::chrono::milliseconds(0));
+
+    write("config/default.json", R"({"calendly":{"max_concurrent_calls":0}})");
+    EXPECT_FALSE(load_config(sources_)) << "at least one call must be allowed";
+}
+
 TEST_F(ConfigTest, ShippedDefaultJsonLoads) {
     ConfigSources shipped;
     shipped.working_dir = CALRT_SOURCE_DIR;

@@ -28,10 +28,16 @@ struct AvailabilityWindowOptions {
     std::chrono::milliseconds start_margin = std::chrono::minutes(1);
     // Longest range (after moving the start) accepted: each window is one Calendly call.
     std::chrono::milliseconds max_range = std::chrono::days(62);
+    // A moved start is rounded up, and the last window's end rounded up (within max_window), to a
+    // multiple of this, so that requests made moments apart ask for the same windows and the
+    // availability cache answers them. Slots start on whole minutes, so a minute loses none. 0:
+    // no rounding.
+    std::chrono::milliseconds align = std::chrono::minutes(1);
 };
 
 // Consecutive windows covering `requested` from max(start, now + margin) to end, each at most
-// max_window long. Empty when the whole range lies before now + margin.
+// max_window long, rounded as `align` says. Empty when the whole range lies before the (rounded)
+// now + margin.
 // Errors: invalid_argument / "invalid_time_range" when end is not after start;
 //         invalid_argument / "time_range_too_long" when the range exceeds max_range.
 Result<std::vector<TimeRange>> split_availability_range(

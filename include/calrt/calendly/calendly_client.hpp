@@ -1,8 +1,10 @@
 #pragma once
 // The Calendly API v2 client: every Calendly call the service makes goes through here. It adds the
 // Bearer token, retries what is safe to retry (retry_policy.hpp), follows pagination to the end (up
-// to a cap), caches the host user and the event types with a TTL (concurrent misses share one
-// upstream call), and splits long availability ranges into Calendly-sized windows.
+// to a cap and a deadline), caches the host user and the event types with a TTL (concurrent misses
+// share one upstream call), splits long availability ranges into Calendly-sized windows and caches
+// each window's answer briefly, keeps at most max_concurrent_calls requests in flight, and holds
+// new requests while Calendly reports the host's rate limit used up.
 
 #include "calrt/calendly/availability_windows.hpp"
 #include "calrt/calendly/models.hpp"
@@ -17,6 +19,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +39,34 @@ struct CalendlyClientOptions {
     std::chrono::milliseconds cache_ttl{std::chrono::minutes(5)};
     std::size_t availability_concurrency = 4;  // windows queried at once
     AvailabilityWindowOptions availability;
+    // Every page of one list, together; a list cut short by it says so (GatheredList::truncation).
+    std::chrono::milliseconds list_deadline{30'000};
+    // Requests in flight at once across all callers; more wait, each until its own deadline.
+    std::size_t max_concurrent_calls = 8;
+    // New requests wait for the rate limit window's reset while X-RateLimit-Remaining is at most this.
+    std::int64_t rate_limit_reserve = 0;
+    // How long one availability window's answer is reused; 0 turns the cache off.
+    std::chrono::milliseconds availability_cache_ttl{30'000};
+    std::size_t availability_cache_entries = 256;  // windows kept; the oldest is dropped first
+};
+
+// Why gathering a list stopped before its last page.
+enum class ListTruncation {
+    none,
+    item_cap,     // max_list_items reached
+    deadline,     // list_deadline passed
+    no_progress,  // Calendly sent an empty page that still had a next page, or a page token again
+};
+
+std::string_view to_string(ListTruncation truncation);
+
+// The items of every page of a list, or of those gathered before `truncation` stopped it.
+template <class Model>
+struct GatheredList {
+    std::vector<Model> items;
+    ListTruncation truncation = ListTruncation::none;
+
+    bool truncated() const { return truncation != ListTruncation::none; }
 };
 
 struct ScheduledEventQuery {
@@ -85,8 +116,9 @@ public:
     boost::asio::awaitable<Result<std::vector<EventType>>> organization_event_types();
     // GET /event_types/{uuid}.
     boost::asio::awaitable<Result<EventType>> event_type(std::string_view uuid);
-    // GET /scheduled_events for the host, all pages up to the cap.
-    boost::asio::awaitable<Result<std::vector<ScheduledEvent>>> scheduled_events(ScheduledEventQuery query);
+    // GET /scheduled_events for the host, all pages up to the cap and the list deadline; the result
+    // says when it is not the whole list.
+    boost::asio::awaitable<Result<GatheredList<ScheduledEvent>>> scheduled_events(ScheduledEventQuery query);
     boost::asio::awaitable<Result<ScheduledEvent>> scheduled_event(std::string_view uuid);
     boost::asio::awaitable<Result<std::vector<Invitee>>> event_invitees(std::string_view event_uuid);
     // POST /scheduled_events/{uuid}/cancellation; not retried after it may have been processed.
@@ -94,12 +126,15 @@ public:
     // POST /scheduling_links: a single-use link for the event type.
     boost::asio::awaitable<Result<SchedulingLink>> create_scheduling_link(std::string_view event_type_uri);
     // GET /event_type_available_times over [start, end): windows of at most 7 days, queried
-    // concurrently, merged sorted without duplicates; a start in the past is moved to now.
+    // concurrently, merged sorted without duplicates; a start in the past is moved to now. Each
+    // window's answer is cached for availability_cache_ttl (identical concurrent requests share
+    // one upstream call); create_invitee drops the cached windows of its event type.
     boost::asio::awaitable<Result<std::vector<AvailableTime>>> available_times(std::string_view event_type_uri,
                                                                                TimeRange range);
     // GET /user_busy_times for the host.
     boost::asio::awaitable<Result<std::vector<BusyTime>>> busy_times(TimeRange range);
-    // POST /invitees: books a meeting; not retried after it may have been processed.
+    // POST /invitees: books a meeting; not retried after it may have been processed, not even on a
+    // fresh connection when a kept-alive one broke after the request was written.
     boost::asio::awaitable<Result<Invitee>> create_invitee(InviteeRequest request);
     boost::asio::awaitable<Result<WebhookSubscription>> create_webhook_subscription(WebhookSubscriptionRequest request);
     boost::asio::awaitable<Result<std::vector<WebhookSubscription>>> webhook_subscriptions(std::string scope = "user");

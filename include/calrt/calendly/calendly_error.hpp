@@ -5,6 +5,8 @@
 // configuration problem, never the caller's: they become 502, not 401. What Calendly said is kept:
 // the message names the upstream status, Calendly's title and message, and Calendly's `details`
 // ({"parameter","message"} entries) are copied into Error::details, which error_response renders.
+// Messages reach anonymous callers, so they never name a setting or the Calendly host: what the
+// operator should check goes to the log (operator_hint), and so does the transport's own message.
 //
 //   Calendly answer               kind (our status)        code
 //   401, 403                      upstream_failed (502)    calendly_auth_failed
@@ -22,11 +24,18 @@
 //   invalid_url                   not_configured (503)     calendly_misconfigured
 //   anything else                 upstream_failed (502)    calendly_unreachable
 //
+//   Refused before sending        kind (our status)        code
+//   no free call slot before the deadline (CALENDLY_MAX_CONCURRENT_CALLS)
+//                                 unavailable (503)        calendly_busy, retry_after set
+//   the rate limit window resets after the deadline
+//                                 rate_limited (429)       calendly_rate_limited, retry_after set
+//
 // A 2xx body the models cannot read is upstream_failed / "bad_calendly_response" (models.hpp).
 
 #include "calrt/calendly/rate_limit.hpp"
 #include "calrt/core/error.hpp"
 
+#include <chrono>
 #include <string_view>
 
 namespace calrt::calendly {
@@ -38,5 +47,14 @@ Error error_from_calendly_response(unsigned status, std::string_view body,
 
 // An error returned by net::HttpClient::send (see the codes in net/http_client.hpp).
 Error error_from_transport_failure(const Error& transport_error);
+
+// Every call slot stayed taken until the call's deadline.
+Error calendly_busy();
+// Calendly's rate limit window resets only after `wait`, which is past the call's deadline.
+Error calendly_rate_limit_used_up(std::chrono::seconds wait);
+
+// What the operator should check for `error`, for the log line (never for callers); empty when
+// nothing in the configuration is suspect.
+std::string_view operator_hint(const Error& error);
 
 }  // namespace calrt::calendly

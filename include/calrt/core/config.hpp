@@ -59,6 +59,9 @@ struct CalendlyConfig {
     unsigned max_attempts = 4;
     std::chrono::milliseconds cache_ttl{300'000};  // host user and event types
     std::size_t max_list_items = 2'000;
+    std::chrono::milliseconds list_deadline{30'000};  // all pages of one list
+    std::size_t max_concurrent_calls = 8;             // requests in flight to Calendly at once
+    std::chrono::milliseconds availability_cache_ttl{30'000};  // 0: no availability cache
 };
 
 struct RateLimitConfig {

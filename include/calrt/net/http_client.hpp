@@ -44,6 +44,11 @@ struct HttpRequest {
     std::string body{};
     // Overrides HttpClientOptions::request_timeout for this request when set.
     std::optional<std::chrono::milliseconds> timeout{};
+    // Whether sending the request twice has the effect of sending it once (RFC 9110 section
+    // 9.2.2). It decides whether a request that was written in full on a pooled connection, which
+    // then broke without an answer, is sent again on a fresh one: the server may have processed
+    // it. Unset: decided by the method (GET, HEAD, OPTIONS, TRACE, PUT and DELETE are).
+    std::optional<bool> idempotent{};
 };
 
 struct HttpResponse {
@@ -75,7 +80,9 @@ public:
 
     // Sends one request and reads the whole response. Safe to call concurrently from coroutines on
     // any thread. A pooled connection that turns out to be closed by the server before any response
-    // byte arrives is replaced and the request sent once more on a fresh connection.
+    // byte arrives is replaced and the request sent once more on a fresh connection, but only when
+    // writing the request failed (the server cannot have processed it) or the request is
+    // idempotent; otherwise the failure ("connection_lost") is returned.
     boost::asio::awaitable<Result<HttpResponse>> send(HttpRequest request);
 
     const HttpClientOptions& options() const;
