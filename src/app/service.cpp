@@ -193,6 +193,9 @@ int run_service(const Config& config) {
     // drained; then the io_context runs out of work and run() returns.
     auto stop_the_rest = [&] {
         asio::post(calendly_retry.get_executor(), [&] { calendly_retry.cancel(); });
+        // Tool calls that outlived their conversation and the readiness check may still wait on
+        // Calendly: they end now instead of at their deadlines.
+        calendly_client.stop();
         if (sandbox) sandbox_calendly.fake->stop();
         if (assistant.sandbox) assistant.sandbox->stop();
         // Back to the default disposition: a second Ctrl-C now ends the process at once.

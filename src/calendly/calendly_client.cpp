@@ -227,6 +227,8 @@ CalendlyClient::~CalendlyClient() = default;
 
 const std::string& CalendlyClient::base_url() const { return impl_->options.base_url; }
 
+void CalendlyClient::stop() { impl_->transport.stop(); }
+
 asio::awaitable<Result<User>> CalendlyClient::current_user() {
     co_return co_await impl_->load_user();
 }

@@ -139,6 +139,12 @@ Error calendly_rate_limit_used_up(std::chrono::seconds wait) {
     return error;
 }
 
+Error client_stopped() {
+    Error error = make(ErrorKind::unavailable, "shutting_down", "The service is shutting down; try again shortly.");
+    error.retry_after = std::chrono::seconds(1);
+    return error;
+}
+
 std::string_view operator_hint(const Error& error) {
     if (error.code == "calendly_auth_failed") {
         return "check CALENDLY_API_KEY: it must be a valid personal access token of the host, "

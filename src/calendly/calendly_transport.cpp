@@ -3,10 +3,10 @@
 #include "calrt/calendly/calendly_error.hpp"
 #include "calrt/calendly/rate_limit.hpp"
 #include "calrt/core/logging.hpp"
+#include "calrt/net/stop_registry.hpp"
 #include "calrt/net/url_query.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
@@ -50,6 +50,11 @@ CalendlyTransport::CalendlyTransport(asio::any_io_executor executor, const Calen
     while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
 }
 
+void CalendlyTransport::stop() {
+    stops_->stop();
+    http_.abort();
+}
+
 std::string CalendlyTransport::url(std::string_view path, const QueryParams& query) const {
     boost::urls::url result = boost::urls::parse_absolute_uri(base_url_).value();
     result.set_path(std::string(result.path()) + std::string(path));
@@ -70,9 +75,9 @@ asio::awaitable<Result<CallSlots::Slot>> CalendlyTransport::admit(steady_clock::
         rate_limit_waits_.inc();
         log::info("calendly call waiting for the rate limit window to reset",
                   {{"endpoint", endpoint}, {"wait_ms", static_cast<std::int64_t>(until(*paused).count())}});
-        asio::steady_timer pause(executor_, *paused);
-        co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (co_await net::sleep_until(stops_, executor_, *paused)) co_return client_stopped();
     }
+    if (stops_->stopped()) co_return client_stopped();
     auto slot = co_await slots_.acquire(deadline);
     if (!slot || steady_clock::now() >= deadline) {
         log::warn("calendly call refused: no free call slot before its deadline", {{"endpoint", endpoint}});
@@ -183,8 +188,10 @@ asio::awaitable<Result<nlohmann::json>> CalendlyTransport::call(std::string_view
                                              {"outcome", outcome_label},
                                              {"attempt", attempt},
                                              {"delay_ms", static_cast<std::int64_t>(decision.delay.count())}});
-        asio::steady_timer pause(executor_, decision.delay);
-        co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (co_await net::sleep_until(stops_, executor_, steady_clock::now() + decision.delay)) {
+            observe_latency();
+            co_return client_stopped();
+        }
     }
 }
 

@@ -11,6 +11,7 @@
 #include "calrt/calendly/retry_policy.hpp"
 #include "calrt/core/metrics.hpp"
 #include "calrt/net/http_client.hpp"
+#include "calrt/net/stop_registry.hpp"
 #include "rate_limit_budget.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -36,6 +37,10 @@ public:
     // e.g. url("/event_types", {{"user", uri}, {"count", "100"}}).
     std::string url(std::string_view path, const QueryParams& query = {}) const;
 
+    // For shutdown: calls in flight, queued or backing off end at once with `shutting_down`, and
+    // later calls fail the same way. Thread-safe.
+    void stop();
+
     // Sends and retries; a 2xx answer's JSON body (null for an empty body) or the Error.
     // `endpoint` labels logs and metrics, e.g. "GET /event_types". The call ends by the retry
     // deadline, or by `deadline` when that is earlier (a whole list's deadline).
@@ -60,6 +65,7 @@ private:
     Counter& rate_limit_waits_;
     CallSlots slots_;
     RateLimitBudget budget_;
+    std::shared_ptr<net::StopRegistry> stops_ = std::make_shared<net::StopRegistry>();
 };
 
 }  // namespace calrt::calendly

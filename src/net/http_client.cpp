@@ -1,6 +1,7 @@
 #include "calrt/net/http_client.hpp"
 
 #include "calrt/core/logging.hpp"
+#include "calrt/net/stop_registry.hpp"
 #include "calrt/net/tls.hpp"
 #include "connection_pool.hpp"
 #include "http_connection.hpp"
@@ -118,13 +119,27 @@ struct HttpClient::Impl {
     HttpClientOptions options;
     std::shared_ptr<asio::ssl::context> tls_context;
     ConnectionPool pool;
+    std::shared_ptr<StopRegistry> stops = std::make_shared<StopRegistry>();  // abort()
 };
+
+namespace {
+
+Error aborted() {
+    return Error::make(ErrorKind::unavailable, "aborted", "the request was cut off: the service is shutting down");
+}
+
+}  // namespace
 
 asio::awaitable<ExchangeOutcome> HttpClient::Impl::exchange(
     std::unique_ptr<HttpConnection> connection, const std::string& origin,
     const RequestMessage& message, steady_clock::time_point deadline) {
-    auto outcome = co_await connection->exchange(message, deadline, options.max_response_bytes);
-    if (outcome.response && connection->reusable()) pool.give_back(origin, std::move(connection));
+    ExchangeOutcome outcome;
+    {
+        const auto ticket = StopRegistry::enroll(stops, connection->executor(), [c = connection.get()] { c->abort(); });
+        outcome = co_await connection->exchange(message, deadline, options.max_response_bytes);
+    }
+    if (!outcome.response && stops->stopped()) co_return ExchangeOutcome{aborted(), false, outcome.request_written};
+    if (outcome.response && connection->reusable() && !stops->stopped()) pool.give_back(origin, std::move(connection));
     co_return outcome;
 }
 
@@ -140,6 +155,7 @@ asio::awaitable<ExchangeOutcome> HttpClient::Impl::connect_and_exchange(
 }
 
 asio::awaitable<Result<HttpResponse>> HttpClient::Impl::send(HttpRequest request) {
+    if (stops->stopped()) co_return aborted();
     auto target = parse_http_url(request.url);
     if (!target) co_return target.error();
     auto message = to_message(request, *target, options.user_agent);
@@ -154,7 +170,7 @@ asio::awaitable<Result<HttpResponse>> HttpClient::Impl::send(HttpRequest request
         auto strand = pooled->executor();
         auto outcome = co_await asio::co_spawn(
             strand, exchange(std::move(pooled), origin, *message, *deadline), asio::use_awaitable);
-        if (!outcome.stale_connection) co_return std::move(outcome.response);
+        if (!outcome.stale_connection || stops->stopped()) co_return std::move(outcome.response);
         // A server (or a proxy in front of it) may close the connection after processing the
         // request without answering, e.g. when it restarts: sending a POST /invitees again would
         // book twice.
@@ -184,5 +200,7 @@ asio::awaitable<Result<HttpResponse>> HttpClient::send(HttpRequest request) {
 }
 
 const HttpClientOptions& HttpClient::options() const { return impl_->options; }
+
+void HttpClient::abort() { impl_->stops->stop(); }
 
 }  // namespace calrt::net

@@ -178,6 +178,8 @@ HttpConnection::TcpStream& HttpConnection::tcp() {
 
 asio::any_io_executor HttpConnection::executor() { return tcp().get_executor(); }
 
+void HttpConnection::abort() { tcp().close(); }
+
 bool HttpConnection::idle_and_open() {
     char byte = 0;
     const auto peeked = ::recv(tcp().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);

@@ -57,6 +57,8 @@ class HttpConnection {
                                                      std::size_t max_response_bytes);
 
     boost::asio::any_io_executor executor();
+    // Closes the socket: an operation in progress fails at once. Must run on executor().
+    void abort();
     // After an exchange: the server agreed to keep the connection open and sent nothing extra.
     bool reusable() const { return reusable_; }
     // An idle connection is usable only while the peer has neither closed it nor sent anything;

@@ -142,6 +142,10 @@ public:
 
     const std::string& base_url() const;
 
+    // For shutdown: every call in flight, queued or waiting to retry ends now with `shutting_down`
+    // (503), and later calls fail the same way, so the io_context can run out of work. Thread-safe.
+    void stop();
+
 private:
     struct Impl;
     std::shared_ptr<Impl> impl_;

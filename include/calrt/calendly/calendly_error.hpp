@@ -29,6 +29,8 @@
 //                                 unavailable (503)        calendly_busy, retry_after set
 //   the rate limit window resets after the deadline
 //                                 rate_limited (429)       calendly_rate_limited, retry_after set
+//   the client was stopped (shutdown)
+//                                 unavailable (503)        shutting_down, retry_after set
 //
 // A 2xx body the models cannot read is upstream_failed / "bad_calendly_response" (models.hpp).
 
@@ -52,6 +54,8 @@ Error error_from_transport_failure(const Error& transport_error);
 Error calendly_busy();
 // Calendly's rate limit window resets only after `wait`, which is past the call's deadline.
 Error calendly_rate_limit_used_up(std::chrono::seconds wait);
+// CalendlyClient::stop() was called: the service is shutting down.
+Error client_stopped();
 
 // What the operator should check for `error`, for the log line (never for callers); empty when
 // nothing in the configuration is suspect.

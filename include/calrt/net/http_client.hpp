@@ -15,6 +15,7 @@
 //                        the request may have been processed
 //   "connection_lost"    the connection broke after the request was sent; it may have been processed
 //   "bad_response"       the peer's answer was not valid HTTP or exceeded max_response_bytes
+//   "aborted"            abort() was called (shutdown); the request may have been processed
 // A response with any HTTP status (including 4xx/5xx) is a success at this level.
 
 #include "calrt/core/error.hpp"
@@ -86,6 +87,10 @@ public:
     boost::asio::awaitable<Result<HttpResponse>> send(HttpRequest request);
 
     const HttpClientOptions& options() const;
+
+    // For shutdown: cuts off the requests in flight (they fail with `aborted`) and refuses later
+    // ones the same way, so nothing waits out a request timeout. Thread-safe.
+    void abort();
 
 private:
     struct Impl;
