@@ -4,7 +4,7 @@
 FROM debian:bookworm AS build
 WORKDIR /src
 COPY scripts/install-deps.sh scripts/install-deps.sh
-RUN scripts/install-deps.sh --no-browser && rm -rf /var/lib/apt/lists/*
+RUN scripts/install-deps.sh --no-browser --no-fuzz && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN cmake --preset default -DCALRT_BUILD_TESTS=OFF -DCALRT_BUILD_BENCH=OFF \
  && cmake --build --preset default --target calendly-realtime

@@ -2,8 +2,14 @@
 PRESET ?= default
 ARGS ?=
 BUILD_JOBS ?= $(shell nproc)
+# `make fuzz`: each target for FUZZ_SECONDS, or for FUZZ_RUNS inputs when that is set, growing the
+# corpus kept in FUZZ_WORK (not committed). FUZZ_TARGETS: some targets only (default: all).
+FUZZ_SECONDS ?= 300
+FUZZ_RUNS ?=
+FUZZ_WORK ?= fuzz-work
+FUZZ_TARGETS ?=
 
-.PHONY: run test test-plain test-asan test-fuzz deps deps-service build build-asan bench format clean
+.PHONY: run test test-plain test-asan test-fuzz fuzz deps deps-fuzz deps-service build build-asan bench format clean
 
 # Running the service needs no browser: Chromium and the npm packages are for the browser test.
 run: deps-service build
@@ -17,15 +23,24 @@ test-plain: build
 test-asan: build-asan
 	ctest --preset asan
 
-# Short libFuzzer runs of the webhook parsers (clang); skipped when clang is not installed.
+# Short libFuzzer runs of every target (fuzz/, clang with ASan+UBSan); fails on any crash.
 test-fuzz:
 	scripts/run-fuzz.sh 20000
+
+# Long libFuzzer runs, one target after the other; prints each target's executions and fails on any
+# crash (the input is kept in $(FUZZ_WORK)).
+fuzz: deps-fuzz
+	scripts/run-fuzz.sh $(if $(FUZZ_RUNS),--runs $(FUZZ_RUNS),--seconds $(FUZZ_SECONDS)) \
+	  --work $(FUZZ_WORK) $(foreach t,$(FUZZ_TARGETS),--only $(t))
 
 deps:
 	@scripts/install-deps.sh
 
-deps-service:
+deps-fuzz:
 	@scripts/install-deps.sh --no-browser
+
+deps-service:
+	@scripts/install-deps.sh --no-browser --no-fuzz
 
 build:
 	@[ -f build/build.ninja ] || cmake --preset default
@@ -36,11 +51,11 @@ build-asan:
 	cmake --build --preset asan -j $(BUILD_JOBS)
 
 bench: deps-service build
-	@scripts/install-deps.sh --bench --no-browser
+	@scripts/install-deps.sh --bench --no-browser --no-fuzz
 	scripts/run-benchmarks.sh
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian bookworm packages the build, the tests and the benchmarks need, and the npm
-# packages of the browser test (tests/browser).
+# Installs the Debian bookworm packages the build, the tests and the benchmarks need, clang with
+# libFuzzer for the fuzz targets (scripts/run-fuzz.sh), and the npm packages of the browser test
+# (tests/browser).
 # Idempotent and quiet when everything is already there; `apt-get update` runs only when
 # something is missing.
 #   --bench       also what scripts/run-benchmarks.sh needs
 #   --no-browser  not Chromium, Node.js and the browser test's npm packages (an image build)
+#   --no-fuzz     not clang and libFuzzer (building or running the service only)
 set -euo pipefail
 
 packages=(
@@ -17,13 +19,20 @@ packages=(
   curl
 )
 browser=1
+fuzz=1
 for arg in "$@"; do
   case "$arg" in
     --bench) packages+=(wrk bc sqlite3) ;;
     --no-browser) browser=0 ;;
-    *) echo "usage: $0 [--bench] [--no-browser]" >&2; exit 2 ;;
+    --no-fuzz) fuzz=0 ;;
+    *) echo "usage: $0 [--bench] [--no-browser] [--no-fuzz]" >&2; exit 2 ;;
   esac
 done
+if [[ $fuzz -eq 1 ]]; then
+  # Debian's clang only recommends its runtime libraries; libFuzzer (libclang_rt.fuzzer-x86_64.a)
+  # and the sanitizer runtimes clang links are in libclang-rt-14-dev.
+  packages+=(clang libclang-rt-14-dev)
+fi
 if [[ $browser -eq 1 ]]; then
   packages+=(chromium)
   # By command, not by package: a node from elsewhere (NodeSource's nodejs bundles npm and

@@ -20,9 +20,24 @@ bool is_collection_name(std::string_view text) {
     return true;
 }
 
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
+    if (text.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+        const char c = text[i] >= 'A' && text[i] <= 'Z' ? static_cast<char>(text[i] - 'A' + 'a') : text[i];
+        if (c != prefix[i]) return false;
+    }
+    return true;
+}
+
 // The last two path segments of an absolute http(s) URI with a host, as written (not decoded:
 // a percent-encoded segment is not a Calendly id).
 std::optional<std::pair<std::string, std::string>> last_two_segments(std::string_view uri) {
+    // Only "http://" or "https://" can lead to a URI with a host, so nothing else reaches the
+    // parser: Boost.URL 1.81 fails an assertion (an abort without NDEBUG) on "https:?" or "x:#",
+    // an empty path followed by a query or a fragment (found by fuzz/rest_body_fuzz).
+    if (!starts_with_ignoring_case(uri, "https://") && !starts_with_ignoring_case(uri, "http://")) {
+        return std::nullopt;
+    }
     auto parsed = boost::urls::parse_uri(uri);
     if (!parsed) return std::nullopt;
     const boost::urls::url_view& view = *parsed;

@@ -46,5 +46,16 @@ TEST(CalendlyUri, ChecksTheCollectionWhenAsked) {
     EXPECT_FALSE(looks_like_calendly_uri(uri, "users"));
 }
 
+// Found by fuzz/rest_body_fuzz: Boost.URL 1.81 fails an assertion (aborting any build without
+// NDEBUG, the sanitizer preset's included) on a scheme with an empty path and then '?' or '#'.
+// A caller sends such a value as event_type, uuid or uri.
+TEST(CalendlyUri, ASchemeWithNothingButAQueryOrFragmentIsNoUri) {
+    for (const char* text : {"https:?", "https:#", "http:?x=1", "x:?", "HTTPS:#frag"}) {
+        EXPECT_FALSE(looks_like_calendly_uri(text, "event_types")) << text;
+        EXPECT_FALSE(looks_like_calendly_uri(text)) << text;
+        EXPECT_EQ(uuid_from_uri(text), std::nullopt) << text;
+    }
+}
+
 }  // namespace
 }  // namespace calrt::calendly

@@ -1,5 +1,7 @@
 #include "calrt/server/responses.hpp"
 
+#include "calrt/core/input_validation.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -55,6 +57,17 @@ TEST(JsonResponse, InvalidUtf8IsReplacedNotThrown) {
     auto response = json_response(200, {{"name", std::string("bad \xff byte")}});
     EXPECT_EQ(response.status, 200u);
     EXPECT_TRUE(nlohmann::json::accept(response.body));
+}
+
+// Found by fuzz/rest_body_fuzz: a query value is percent-decoded into any bytes, and the 400 quotes
+// it; the body must still be JSON a strict reader accepts.
+TEST(ErrorResponse, IsValidJsonWhenTheMessageQuotesBytesThatAreNotUtf8) {
+    const auto refused = validate_time("end_time", "2026-\xCC" "5-03T00:00:00Z");
+    ASSERT_FALSE(refused);
+    const auto body = nlohmann::json::parse(error_response(refused.error()).body, nullptr, false);
+    ASSERT_FALSE(body.is_discarded());
+    EXPECT_EQ(body["error"]["code"], "invalid_time");
+    EXPECT_NE(body["error"]["message"].get<std::string>().find("2026-\xEF\xBF\xBD" "5-03"), std::string::npos);
 }
 
 }  // namespace
