@@ -209,7 +209,7 @@ asio::awaitable<void> HttpSession::run() {
                 upgraded_ = true;
                 stream_.expires_never();
                 auto connection = std::make_unique<UpgradeConnection>(UpgradeConnection{
-                    beast::tcp_stream(std::move(stream_)), std::move(buffer), parser.release(), request.request_id,
+                    std::move(static_cast<beast::tcp_stream&>(stream_)), std::move(buffer), parser.release(), request.request_id,
                     request.remote_address});
                 co_await upgrade->second(std::move(connection));
                 co_return;

@@ -103,11 +103,11 @@ class LingeringTeardown {
 
 }  // namespace detail
 
-template <class TeardownHandler>
-void async_teardown(boost::beast::role_type role, LingeringTcpStream& stream,
-                    TeardownHandler&& handler) {
-    boost::asio::async_compose<TeardownHandler, void(boost::system::error_code)>(
-        detail::LingeringTeardown(stream, role), handler, stream);
+// Beast calls it with a completion handler; the HTTP server awaits it (any completion token).
+template <class CompletionToken>
+auto async_teardown(boost::beast::role_type role, LingeringTcpStream& stream, CompletionToken&& token) {
+    return boost::asio::async_compose<CompletionToken, void(boost::system::error_code)>(
+        detail::LingeringTeardown(stream, role), token, stream);
 }
 
 }  // namespace calrt::net
