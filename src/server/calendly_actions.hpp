@@ -32,6 +32,14 @@ struct CalendlyAction {
 
 std::span<const CalendlyAction> calendly_actions();
 
+// The event type the host offers (active, not secret) with this UUID: what every public action
+// that names an event type resolves it to (review item M6). 404 event_type_not_found otherwise, so
+// a secret type, or one of another user of the account, is never quoted or booked.
+boost::asio::awaitable<Result<calendly::EventType>> offered_event_type(CalendlyRouteContext& context,
+                                                                       const std::string& uuid);
+// The first of the host's offered event types (create-link's default), or 404 no_event_types.
+boost::asio::awaitable<Result<calendly::EventType>> first_offered_event_type(CalendlyRouteContext& context);
+
 // The actions that read (calendly_read_actions.cpp) and those that act (calendly_write_actions.cpp).
 boost::asio::awaitable<Response> event_types_action(const ActionParams&, CalendlyRouteContext&);
 boost::asio::awaitable<Response> event_info_action(const ActionParams&, CalendlyRouteContext&);

@@ -1,6 +1,7 @@
 // The /api/calendly actions that read: event-types, event-info, availability, user, scheduled-events.
 #include "calendly_action_requests.hpp"
 #include "calendly_actions.hpp"
+#include "calrt/calendly/offered_event_types.hpp"
 #include "calrt/server/responses.hpp"
 
 #include <nlohmann/json.hpp>
@@ -29,7 +30,7 @@ std::shared_ptr<const std::string> RenderedEventTypes::body_for(
     const std::shared_ptr<const std::vector<calendly::EventType>>& types) {
     std::lock_guard lock(mutex_);
     if (types != source_) {
-        nlohmann::json body{{"event_types", raw_list(*types)}};
+        nlohmann::json body{{"event_types", raw_list(calendly::offered_event_types(*types))}};
         body_ = std::make_shared<const std::string>(
             body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         source_ = types;
@@ -37,21 +38,38 @@ std::shared_ptr<const std::string> RenderedEventTypes::body_for(
     return body_;
 }
 
-asio::awaitable<Response> event_types_action(const ActionParams&, CalendlyRouteContext& context) {
+asio::awaitable<Result<calendly::EventType>> offered_event_type(CalendlyRouteContext& context,
+                                                                const std::string& uuid) {
+    auto types = co_await context.calendly.shared_event_types();
+    if (!types) co_return types.error();
+    if (const auto* type = calendly::find_offered_event_type(**types, uuid)) co_return *type;
+    co_return Error::make(ErrorKind::not_found, "event_type_not_found",
+                          "the host offers no event type with the id '" + uuid + "'; list them with ?action=event-types");
+}
+
+asio::awaitable<Result<calendly::EventType>> first_offered_event_type(CalendlyRouteContext& context) {
+    auto types = co_await context.calendly.shared_event_types();
+    if (!types) co_return types.error();
+    for (const auto& type : **types) {
+        if (calendly::is_offered(type)) co_return type;
+    }
+    co_return Error::make(ErrorKind::not_found, "no_event_types", "the host offers no event types");
+}
+
+asio::awaitable<Response> event_types_action(const ActionParams& params, CalendlyRouteContext& context) {
     auto types = co_await context.calendly.shared_event_types();
     if (!types) co_return error_response(types.error());
+    // The secret ones too, for the host's admin only.
+    if (params.caller_is_admin()) co_return json_response(200, {{"event_types", raw_list(**types)}});
     co_return json_text_response(200, *context.rendered_event_types.body_for(*types));
 }
 
 asio::awaitable<Response> event_info_action(const ActionParams& params, CalendlyRouteContext& context) {
     auto request = event_info_request_from(params);
     if (!request) co_return error_response(request.error());
-    const std::string& id = request->event_type_id;
-    auto type = co_await context.calendly.event_type(id);
-    if (!type) {
-        co_return error_response(
-            not_found_as(type.error(), "event_type_not_found", "no event type with the id '" + id + "'"));
-    }
+    // From the cached list: no Calendly call per request, and only what the host offers.
+    auto type = co_await offered_event_type(context, request->event_type_id);
+    if (!type) co_return error_response(type.error());
     co_return json_response(200, {{"event_type", type->raw}});
 }
 
@@ -61,8 +79,9 @@ asio::awaitable<Response> availability_action(const ActionParams& params, Calend
     const std::string& id = request->event_type_id;
     const std::optional<TimeZone>& zone = request->time_zone;
 
-    const std::string event_type_uri = context.calendly.base_url() + "/event_types/" + id;
-    auto times = co_await context.calendly.available_times(event_type_uri, request->range);
+    auto type = co_await offered_event_type(context, id);
+    if (!type) co_return error_response(type.error());
+    auto times = co_await context.calendly.available_times(type->uri, request->range);
     if (!times) {
         co_return error_response(
             not_found_as(times.error(), "event_type_not_found", "no event type with the id '" + id + "'"));

@@ -40,7 +40,7 @@ std::string valid_actions_text() {
     return text;
 }
 
-asio::awaitable<Response> dispatch(std::string_view method, const Request& request, const ActionParams& params,
+asio::awaitable<Response> dispatch(std::string_view method, const Request& request, ActionParams params,
                                    CalendlyRouteContext& context) {
     const auto name = params.get("action");
     if (!name || name->empty()) {
@@ -86,6 +86,8 @@ asio::awaitable<Response> dispatch(std::string_view method, const Request& reque
         }
     }
     if (auto fields_ok = params.only(found->fields); !fields_ok) co_return error_response(fields_ok.error());
+    params.set_caller_is_admin(!request.header("Authorization").empty() &&
+                               check_admin(request, context.admin_token).has_value());
     co_return co_await found->handler(params, context);
 }
 

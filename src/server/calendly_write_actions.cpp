@@ -13,7 +13,24 @@ namespace asio = boost::asio;
 asio::awaitable<Response> create_link_action(const ActionParams& params, CalendlyRouteContext& context) {
     auto request = create_link_request_from(params);
     if (!request) co_return error_response(request.error());
+    // Past the service's daily link budget: the type's public page with the same prefill, at no
+    // Calendly cost (review item L11).
+    if (context.daily_links && !context.daily_links->take().allowed) {
+        Result<calendly::EventType> type = Error{};
+        if (request->event_type) {
+            type = co_await offered_event_type(context, *request->event_type);
+        } else {
+            type = co_await first_offered_event_type(context);
+        }
+        if (!type) co_return error_response(type.error());
+        const Error limit = Error::make(ErrorKind::rate_limited, "daily_link_limit_reached",
+                                        "the service has made as many scheduling links today as it may");
+        auto page = calendly::fallback_personalized_link(type->scheduling_url, request->prefill, *type, limit);
+        if (!page) co_return error_response(page.error());
+        co_return json_response(200, {{"booking_url", page->booking_url}, {"event_type", type->raw}, {"fallback", true}});
+    }
     auto link = co_await calendly::create_personalized_link(context.calendly, context.fallback_url, std::move(*request));
+    if (context.daily_links && (!link || link->fallback)) context.daily_links->give_back();
     if (!link) co_return error_response(link.error());
     co_return json_response(200, {{"booking_url", link->booking_url},
                                   {"event_type", link->event_type ? link->event_type->raw : nlohmann::json()},
@@ -23,14 +40,31 @@ asio::awaitable<Response> create_link_action(const ActionParams& params, Calendl
 asio::awaitable<Response> book_action(const ActionParams& params, CalendlyRouteContext& context) {
     auto booking = book_request_from(params, context.clock.now(), context.time_zones);
     if (!booking) co_return error_response(booking.error());
+    auto type = co_await offered_event_type(context, booking->event_type_id);
+    if (!type) co_return error_response(type.error());
+    if (context.daily_bookings) {
+        const auto budget = context.daily_bookings->take();
+        if (!budget.allowed) {
+            Error error = Error::make(ErrorKind::rate_limited, "daily_booking_limit_reached",
+                                      "the service has booked as many meetings today as it may; book on " +
+                                          type->scheduling_url);
+            error.retry_after = budget.retry_after;
+            co_return error_response(error);
+        }
+    }
     calendly::InviteeRequest request;
-    request.event_type_uri = context.calendly.base_url() + "/event_types/" + booking->event_type_id;
+    request.event_type_uri = type->uri;
     request.start_time = booking->start_time;
     request.name = std::move(booking->name);
     request.email = std::move(booking->email);
     request.timezone = booking->time_zone.name();
 
     auto invitee = co_await context.calendly.create_invitee(std::move(request));
+    // A refusal books nothing; an answer lost on the way may have booked, and keeps its unit.
+    if (!invitee && context.daily_bookings && invitee.error().kind == ErrorKind::upstream_failed &&
+        invitee.error().code == "calendly_rejected") {
+        context.daily_bookings->give_back();
+    }
     if (!invitee) co_return error_response(invitee.error());
     log::info("meeting booked", {{"invitee", invitee->uri}, {"event", invitee->event}});
     co_return json_response(200, {{"invitee", invitee->raw}});

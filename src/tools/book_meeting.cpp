@@ -227,7 +227,8 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
                                              request->email, request->zone.name()};
     auto invitee = co_await context.calendly.create_invitee(std::move(invitee_request));
     if (!invitee) {
-        if (context.daily_bookings) context.daily_bookings->give_back();
+        // A refusal booked nothing; an answer lost on the way may have booked, and keeps its unit.
+        if (context.daily_bookings && invitee.error().code == "calendly_rejected") context.daily_bookings->give_back();
         log::warn("assistant booking failed",
                   {{"event_type", type->uri}, {"reason", invitee.error().code}});
         co_return booking_failed_answer(*type, invitee.error());

@@ -149,6 +149,23 @@ std::string FakeCalendly::scheduling_url_of(std::string_view event_type_uri) con
                 : std::string();
 }
 
+std::string FakeCalendly::add_event_type(std::string name, std::string slug, int minutes, bool secret) {
+    const auto& state = impl_->opened();
+    fake::EventTypeRecord type;
+    // Not from the seeded id sequence: that one must give the same ids on every run.
+    type.uuid = "ADDED" + std::to_string(state.store.event_types().size()) + "0000000000000000000000000000";
+    type.uuid.resize(32, '0');
+    type.name = std::move(name);
+    type.slug = std::move(slug);
+    type.duration_minutes = minutes;
+    type.description = "Added by a test.";
+    type.secret = secret;
+    type.position = static_cast<int>(state.store.event_types().size());
+    type.created_at = type.updated_at = impl_->state->now();
+    impl_->state->store.add_event_type(type);
+    return impl_->uris().event_type(type.uuid);
+}
+
 std::vector<FakeBooking> FakeCalendly::bookings() const {
     return impl_->state->store.bookings(impl_->uris());
 }

@@ -71,6 +71,10 @@ class FakeCalendly {
     std::string canceled_event_uri() const;  // upcoming, canceled
     std::string scheduling_url_of(std::string_view event_type_uri) const;  // the host's public page
 
+    // After start(): one more event type of the host (active), e.g. a secret one, whose URI is
+    // returned.
+    std::string add_event_type(std::string name, std::string slug, int minutes, bool secret);
+
     // After start(): deliver invitee.created/invitee.canceled to `url`, signed with `signing_key`
     // (what FakeCalendlyOptions::webhook_url does, for a service that learns its port later).
     void subscribe_webhooks(std::string url, std::string signing_key);

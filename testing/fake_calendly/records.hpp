@@ -29,6 +29,7 @@ struct EventTypeRecord {
     std::string description;
     int duration_minutes = 30;
     bool active = true;
+    bool secret = false;  // hidden from the host's booking page, shared by link only
     int position = 0;
     std::string location_kind = "google_conference";
     TimePoint created_at;

@@ -88,7 +88,7 @@ json ResourceJson::event_type(const EventTypeRecord& type, const HostUser& host)
             {"description_plain", type.description},
             {"description_html", "<p>" + html_escape(type.description) + "</p>"},
             {"profile", {{"type", "User"}, {"name", host.name}, {"owner", uris_.user(host.uuid)}}},
-            {"secret", false},
+            {"secret", type.secret},
             {"deleted_at", nullptr},
             {"admin_managed", false},
             {"is_paid", false},

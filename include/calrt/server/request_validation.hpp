@@ -30,8 +30,13 @@ public:
     // Fails naming the first field that is neither "action" nor in `allowed`.
     Result<void> only(std::span<const std::string_view> allowed) const;
 
+    // Whether the caller presented the admin token (a public action may show an admin more).
+    bool caller_is_admin() const noexcept { return caller_is_admin_; }
+    void set_caller_is_admin(bool admin) noexcept { caller_is_admin_ = admin; }
+
 private:
     std::vector<std::pair<std::string, std::string>> values_;
+    bool caller_is_admin_ = false;
 };
 
 // A UUID or a resource URI of `collection` ("event_types", "scheduled_events"): returns the UUID.
