@@ -20,10 +20,13 @@ COPY web/ /app/web/
 COPY config/ /app/config/
 RUN mkdir -p /app/data && chown calrt:calrt /app/data
 USER calrt
+# Docker stops a container 10 s after SIGTERM by default: a 7 s grace leaves the service time to
+# close its sessions and run out of work before it would be killed (or raise --stop-timeout).
 ENV HOST=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/app/data \
-    WEB_ROOT=/app/web
+    WEB_ROOT=/app/web \
+    SHUTDOWN_GRACE_MS=7000
 EXPOSE 3000
 VOLUME ["/app/data"]
 HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 \
