@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <initializer_list>
 #include <optional>
 
 namespace calrt::calendly {
@@ -143,6 +144,14 @@ Error client_stopped() {
     Error error = make(ErrorKind::unavailable, "shutting_down", "The service is shutting down; try again shortly.");
     error.retry_after = std::chrono::seconds(1);
     return error;
+}
+
+bool nothing_was_written(const Error& error) noexcept {
+    for (std::string_view refused : {"calendly_auth_failed", "calendly_not_found", "calendly_rate_limited",
+                                     "calendly_rejected", "calendly_busy", "shutting_down", "calendly_misconfigured"}) {
+        if (error.code == refused) return true;
+    }
+    return false;
 }
 
 std::string_view operator_hint(const Error& error) {

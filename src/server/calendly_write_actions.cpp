@@ -1,6 +1,7 @@
 // The /api/calendly actions that act: create-link, book, cancel.
 #include "calendly_action_requests.hpp"
 #include "calendly_actions.hpp"
+#include "calrt/calendly/calendly_error.hpp"
 #include "calrt/calendly/personalized_link.hpp"
 #include "calrt/core/logging.hpp"
 #include "calrt/server/responses.hpp"
@@ -61,8 +62,7 @@ asio::awaitable<Response> book_action(const ActionParams& params, CalendlyRouteC
 
     auto invitee = co_await context.calendly.create_invitee(std::move(request));
     // A refusal books nothing; an answer lost on the way may have booked, and keeps its unit.
-    if (!invitee && context.daily_bookings && invitee.error().kind == ErrorKind::upstream_failed &&
-        invitee.error().code == "calendly_rejected") {
+    if (!invitee && context.daily_bookings && calendly::nothing_was_written(invitee.error())) {
         context.daily_bookings->give_back();
     }
     if (!invitee) co_return error_response(invitee.error());

@@ -1,5 +1,7 @@
 #include "calrt/server/relay_policy.hpp"
 
+#include "calrt/core/json_nesting.hpp"
+
 #include <algorithm>
 #include <initializer_list>
 #include <optional>
@@ -10,36 +12,10 @@ using nlohmann::json;
 namespace {
 
 // Deeper than any allowed event (conversation.item.create -> item -> content -> part is 4).
-// Checked before parsing: copying, dumping and merge_patch of nlohmann::json recurse, so a
-// message nested a few hundred thousand levels deep would exhaust an I/O thread's stack.
+// Checked before parsing (tighter than the service-wide kMaxJsonNesting): copying, dumping and
+// merge_patch of nlohmann::json recurse, so a message nested a few hundred thousand levels deep
+// would exhaust an I/O thread's stack.
 constexpr std::size_t kMaxNesting = 8;
-
-std::size_t nesting_depth(std::string_view text) {
-    std::size_t depth = 0;
-    std::size_t deepest = 0;
-    bool in_string = false;
-    bool escaped = false;
-    for (const char c : text) {
-        if (in_string) {
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                in_string = false;
-            }
-            continue;
-        }
-        if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
-            deepest = std::max(deepest, ++depth);
-        } else if ((c == '}' || c == ']') && depth > 0) {
-            --depth;
-        }
-    }
-    return deepest;
-}
 
 using Keys = std::initializer_list<std::string_view>;
 
@@ -206,7 +182,7 @@ json relay_error_event(std::string_view code, std::string_view message, std::str
 }
 
 BrowserEventDecision decide_browser_event(std::string_view text, const json& session_config) {
-    if (nesting_depth(text) > kMaxNesting) {
+    if (!json_nesting_within(text, kMaxNesting)) {
         return RefuseEvent{relay_error_event("invalid_event", "the event is nested too deeply")};
     }
     json event = json::parse(text, nullptr, false);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "calendly_fallback.hpp"
+#include "calrt/calendly/calendly_error.hpp"
 #include "calrt/core/input_validation.hpp"
 #include "calrt/core/logging.hpp"
 #include "calrt/tools/calendly_tools.hpp"
@@ -100,8 +101,7 @@ nlohmann::json slot_taken_answer(const calendly::EventType& type, const BookingR
 // Calendly answered, and the answer was no: nothing was booked.
 bool refused_before_booking(const Error& error) {
     return error.kind == ErrorKind::invalid_argument || error.kind == ErrorKind::not_found ||
-           error.kind == ErrorKind::rate_limited || error.code == "calendly_rejected" ||
-           error.code == "calendly_auth_failed";
+           error.kind == ErrorKind::rate_limited || calendly::nothing_was_written(error);
 }
 
 nlohmann::json booking_failed_answer(const calendly::EventType& type, const Error& error) {
@@ -228,7 +228,7 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
     auto invitee = co_await context.calendly.create_invitee(std::move(invitee_request));
     if (!invitee) {
         // A refusal booked nothing; an answer lost on the way may have booked, and keeps its unit.
-        if (context.daily_bookings && invitee.error().code == "calendly_rejected") context.daily_bookings->give_back();
+        if (context.daily_bookings && calendly::nothing_was_written(invitee.error())) context.daily_bookings->give_back();
         log::warn("assistant booking failed",
                   {{"event_type", type->uri}, {"reason", invitee.error().code}});
         co_return booking_failed_answer(*type, invitee.error());

@@ -41,6 +41,19 @@ TEST(CalendlyError, ForbiddenIsAlsoAnAuthFailure) {
     EXPECT_EQ(error.code, "calendly_auth_failed");
 }
 
+TEST(CalendlyError, OnlyARefusalOrARequestNeverSentProvesNothingWasWritten) {
+    EXPECT_TRUE(nothing_was_written(error_from_calendly_response(400, R"({"title":"Invalid Argument"})")));
+    EXPECT_TRUE(nothing_was_written(error_from_calendly_response(401, "")));
+    EXPECT_TRUE(nothing_was_written(error_from_calendly_response(429, "")));
+    EXPECT_TRUE(nothing_was_written(calendly_busy()));
+    EXPECT_TRUE(nothing_was_written(client_stopped()));
+    // Calendly may have booked before it failed or before the answer was lost.
+    EXPECT_FALSE(nothing_was_written(error_from_calendly_response(500, "")));
+    EXPECT_FALSE(nothing_was_written(error_from_transport_failure(Error::make(ErrorKind::upstream_timeout, "timeout", "t"))));
+    EXPECT_FALSE(nothing_was_written(
+        error_from_transport_failure(Error::make(ErrorKind::upstream_failed, "connection_lost", "lost"))));
+}
+
 TEST(CalendlyError, NotFoundStaysNotFound) {
     const Error error = error_from_calendly_response(
         404, R"({"title": "Resource Not Found", "message": "The server could not find it."})");

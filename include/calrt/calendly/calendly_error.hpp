@@ -57,6 +57,11 @@ Error calendly_rate_limit_used_up(std::chrono::seconds wait);
 // CalendlyClient::stop() was called: the service is shutting down.
 Error client_stopped();
 
+// True when `error`, from a call that writes (a booking, a link), means Calendly made nothing:
+// it refused the request, or the request was never sent. A 5xx, a timeout or a lost connection
+// may have written, so they are not.
+bool nothing_was_written(const Error& error) noexcept;
+
 // What the operator should check for `error`, for the log line (never for callers); empty when
 // nothing in the configuration is suspect.
 std::string_view operator_hint(const Error& error);
