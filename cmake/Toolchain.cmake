@@ -22,7 +22,9 @@ if(CALRT_WERROR)
 endif()
 
 if(CALRT_SANITIZE)
-  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -O1)
+  # -g1 (line tables only, after the build type's -g) is all a sanitizer report needs for file:line,
+  # and compiles about a third faster than full debug information.
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -O1 -g1)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
