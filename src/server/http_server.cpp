@@ -124,6 +124,8 @@ std::uint16_t HttpServer::port() const { return state_->bound_port; }
 
 std::size_t HttpServer::open_connections() const { return state_->open_connections.load(); }
 
+std::size_t HttpServer::buffered_body_bytes() const { return state_->body_budget.in_use(); }
+
 void HttpServer::shutdown(std::chrono::milliseconds grace, std::function<void()> done) {
     state_->draining = true;
     asio::post(state_->acceptor.get_executor(), [state = state_] {

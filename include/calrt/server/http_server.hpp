@@ -44,6 +44,8 @@ public:
     void shutdown(std::chrono::milliseconds grace, std::function<void()> done);
 
     std::size_t open_connections() const;
+    // Bytes of MAX_BUFFERED_BODY_BYTES that request bodies being read hold now.
+    std::size_t buffered_body_bytes() const;
 
     struct State;  // opaque: the listener's and connections' shared state
 
