@@ -39,6 +39,10 @@ Result<WebhookDelivery> parse_webhook_envelope(std::string_view raw,
         return Error::make(
             ErrorKind::invalid_argument, "invalid_json",
             "webhook body is not valid JSON (error at byte " + std::to_string(e.byte) + ")");
+    } catch (const nlohmann::json::exception&) {
+        // out_of_range: a number no double can hold (7E999999), which the grammar allows.
+        return Error::make(ErrorKind::invalid_argument, "invalid_json",
+                           "webhook body has a number out of range");
     }
     if (!envelope.is_object()) {
         return Error::make(ErrorKind::invalid_argument, "invalid_json",

@@ -135,6 +135,10 @@ TEST_F(WebhookRouteTest, MalformedJsonWithValidSignatureIs400) {
     EXPECT_EQ(response.result_int(), 400u);
     auto no_event = deliver(R"({"payload":{}})");
     EXPECT_EQ(no_event.result_int(), 400u);
+    // Valid JSON grammar, but a number no double holds (found by webhook_envelope_fuzz).
+    auto huge_number = deliver(R"({"event":"invitee.created","payload":{"uri":"u","n":7E999999}})");
+    EXPECT_EQ(huge_number.result_int(), 400u) << huge_number.body();
+    EXPECT_EQ(nlohmann::json::parse(huge_number.body())["error"]["code"], "invalid_json");
     EXPECT_EQ(store_->count_blocking().value(), 0u);
 }
 
