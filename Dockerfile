@@ -4,14 +4,14 @@
 FROM debian:bookworm AS build
 WORKDIR /src
 COPY scripts/install-deps.sh scripts/install-deps.sh
-RUN scripts/install-deps.sh --no-browser --no-fuzz && rm -rf /var/lib/apt/lists/*
+RUN scripts/install-deps.sh --no-browser --no-fuzz --no-test-servers && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN cmake --preset default -DCALRT_BUILD_TESTS=OFF -DCALRT_BUILD_BENCH=OFF \
  && cmake --build --preset default --target calendly-realtime
 
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates curl tzdata libssl3 libfmt9 libspdlog1.10 libsqlite3-0 \
+ && apt-get install -y --no-install-recommends ca-certificates curl tzdata libssl3 libfmt9 libspdlog1.10 libsqlite3-0 libpq5 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin calrt
 WORKDIR /app

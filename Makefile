@@ -37,10 +37,10 @@ deps:
 	@scripts/install-deps.sh
 
 deps-fuzz:
-	@scripts/install-deps.sh --no-browser
+	@scripts/install-deps.sh --no-browser --no-test-servers
 
 deps-service:
-	@scripts/install-deps.sh --no-browser --no-fuzz
+	@scripts/install-deps.sh --no-browser --no-fuzz --no-test-servers
 
 build:
 	@[ -f build/build.ninja ] || cmake --preset default
@@ -51,7 +51,7 @@ build-asan:
 	cmake --build --preset asan -j $(BUILD_JOBS)
 
 bench: deps-service build
-	@scripts/install-deps.sh --bench --no-browser --no-fuzz
+	@scripts/install-deps.sh --bench --no-browser --no-fuzz --no-test-servers
 	scripts/run-benchmarks.sh
 
 format:

@@ -7,6 +7,8 @@
 #   --bench       also what scripts/run-benchmarks.sh needs
 #   --no-browser  not Chromium, Node.js and the browser test's npm packages (an image build)
 #   --no-fuzz     not clang and libFuzzer (building or running the service only)
+#   --no-test-servers  not the PostgreSQL server and nginx that the tests start for themselves
+#                 (the libpq client library is always installed: the service links it)
 set -euo pipefail
 
 packages=(
@@ -14,20 +16,27 @@ packages=(
   libboost1.81-dev libssl-dev ca-certificates
   nlohmann-json3-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsqlite3-dev
+  libsqlite3-dev libpq-dev
   tzdata
   curl
 )
 browser=1
 fuzz=1
+test_servers=1
 for arg in "$@"; do
   case "$arg" in
-    --bench) packages+=(wrk bc sqlite3) ;;
+    --bench) packages+=(wrk bc sqlite3 postgresql-15) ;;
     --no-browser) browser=0 ;;
     --no-fuzz) fuzz=0 ;;
-    *) echo "usage: $0 [--bench] [--no-browser] [--no-fuzz]" >&2; exit 2 ;;
+    --no-test-servers) test_servers=0 ;;
+    *) echo "usage: $0 [--bench] [--no-browser] [--no-fuzz] [--no-test-servers]" >&2; exit 2 ;;
   esac
 done
+if [[ $test_servers -eq 1 ]]; then
+  # The store suite and the two-replica test start a throwaway PostgreSQL 15 and an nginx in front
+  # of the replicas (tests/support/postgres_cluster.hpp): the server programs, not a running service.
+  packages+=(postgresql-15 nginx-light)
+fi
 if [[ $fuzz -eq 1 ]]; then
   # Debian's clang only recommends its runtime libraries; libFuzzer (libclang_rt.fuzzer-x86_64.a)
   # and the sanitizer runtimes clang links are in libclang-rt-14-dev.

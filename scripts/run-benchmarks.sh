@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load benchmarks with wrk on loopback (issue 4): cached GET ?action=event-types and signed webhook
-# deliveries with durable commits, 64 connections each. Prints one result line per run:
+# deliveries with durable commits, 64 connections each, on SQLite and then on a throwaway PostgreSQL
+# 15 with fsync on (issue 10). Prints one result line per run:
 #   BENCH name rps=N p50_ms=X p99_ms=Y requests=N non2xx=N errors=N
 # Then the micro benchmarks (Google Benchmark). Usage: scripts/run-benchmarks.sh [seconds]
 set -euo pipefail
@@ -8,11 +9,15 @@ cd "$(dirname "$0")/.."
 duration=${1:-10}
 build=build
 bin=$build/calendly-realtime
-[[ -x $bin && -x $build/bench/make_signed_deliveries ]] || { echo "build first: make build" >&2; exit 1; }
+[[ -x $bin && -x $build/bench/make_signed_deliveries && -x $build/tests/test_postgres_cluster ]] ||
+  { echo "build first: make build" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-deps.sh --bench" >&2; exit 1; }
 
 work=$(mktemp -d)
-trap 'kill $server_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+pg_dir=$work/postgres
+pg_server_pid=""
+trap 'kill $server_pid $pg_server_pid 2>/dev/null || true; wait 2>/dev/null || true
+      "$build/tests/test_postgres_cluster" stop "$pg_dir" || true; rm -rf "$work"' EXIT
 secret=bench-webhook-secret
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 38471)
 
@@ -47,6 +52,25 @@ wrk -t2 -c64 -d"${duration}s" --latency -s bench/load/webhooks.lua \
 report signed_webhook_deliveries "$work/webhooks.txt"
 stored=$(sqlite3 "$work/data/webhooks.sqlite3" 'select count(*) from webhook_deliveries' 2>/dev/null || echo "?")
 echo "BENCH webhook_rows_committed count=$stored"
+
+# The same deliveries to a service on PostgreSQL: a cluster of its own with fsync on, so that each
+# acknowledged group is on disk as on SQLite (the tests' clusters run without fsync).
+pg_port=$("$build/tests/test_postgres_cluster" start "$pg_dir" --durable)
+service_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 38472)
+env -i PATH="$PATH" PORT=$service_port DATA_DIR="$work/data-pg" LOG_LEVEL=warn CALENDLY_WEBHOOK_SECRET=$secret \
+  SERVER_THREADS=2 WEB_ROOT=web MAX_CONNECTIONS_PER_ADDRESS=1024 \
+  DATABASE_URL="postgres://calrt@127.0.0.1:$pg_port/postgres" \
+  "$bin" >"$work/server-pg.log" 2>&1 &
+pg_server_pid=$!
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$service_port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+wrk -t2 -c64 -d"${duration}s" --latency -s bench/load/webhooks.lua \
+  "http://127.0.0.1:$service_port" -- "$work/deliveries.tsv" 2 >"$work/webhooks-pg.txt"
+report signed_webhook_deliveries_postgres "$work/webhooks-pg.txt"
+psql_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)/psql
+stored=$("$psql_bin" -X -A -t -d "postgres://calrt@127.0.0.1:$pg_port/postgres" \
+  -c 'select count(*) from webhook_deliveries' 2>/dev/null || echo "?")
+echo "BENCH webhook_rows_committed_postgres count=$stored"
+kill $pg_server_pid 2>/dev/null || true
 
 if [[ -x $build/bench/micro_bench ]]; then
   "$build/bench/micro_bench" --benchmark_min_time=0.2

@@ -13,7 +13,7 @@ Error usage_error(std::string message) {
 
 const SettingSpec* setting_for_flag(std::string_view flag) {
     for (const auto& spec : setting_specs()) {
-        if (!spec.secret && spec.flag() == flag) return &spec;
+        if (spec.has_flag() && spec.flag() == flag) return &spec;
     }
     return nullptr;
 }
@@ -58,7 +58,7 @@ Result<CommandLine> parse_command_line(int argc, const char* const* argv) {
             out.options[arg] = *value;
         } else {
             for (const auto& secret : setting_specs()) {
-                if (secret.secret && secret.flag() == arg) {
+                if (!secret.has_flag() && secret.flag() == arg) {
                     return usage_error(std::string(secret.name) +
                                        " is a secret: set it in the environment or .env, not on the command line");
                 }

@@ -103,12 +103,19 @@ private:
     std::jthread thread_;
 };
 
-std::unique_ptr<store::WebhookStore> open_store(const Config& config, MetricsRegistry& metrics) {
+std::unique_ptr<store::WebhookStore> open_store(const Config& config, MetricsRegistry& metrics,
+                                                Readiness& readiness) {
     store::StoreOptions options;
+    options.database_url = config.database_url;
     options.data_dir = config.data_dir;
     options.metrics = &metrics;
+    options.readiness = &readiness;
     auto store = store::WebhookStore::open(options);
-    if (!store) throw std::runtime_error("DATA_DIR " + config.data_dir + ": " + store.error().message);
+    if (!store) {
+        // Neither message carries the URL: the store's errors never repeat it.
+        throw std::runtime_error((config.database_url.empty() ? "DATA_DIR " + config.data_dir : "DATABASE_URL") +
+                                 ": " + store.error().message);
+    }
     return std::move(*store);
 }
 
@@ -123,10 +130,10 @@ int run_service(const Config& config) {
     TimeZoneCache time_zones;
     asio::io_context io(static_cast<int>(config.server.threads));
 
-    auto webhook_store = open_store(config, metrics);
-    // The path stays in the log: /readyz is public and need not tell anyone the file layout (L9).
-    readiness.set("store", true, "open");
-    log::info("webhook store open", {{"file", webhook_store->database_file().string()}});
+    auto webhook_store = open_store(config, metrics, readiness);
+    // The location stays in the log (the store logs it): /readyz is public and need not tell anyone
+    // the file layout or the database host (L9). On PostgreSQL the store keeps this entry current.
+    if (config.database_url.empty()) readiness.set("store", true, "open");
 
     const bool sandbox = config.calendly_sandbox();
     calendly::CalendlyClientOptions calendly_config = calendly_options(config.calendly);

@@ -194,7 +194,7 @@ Result<Config> load_config(const ConfigSources& sources) {
     for (const auto& [name, value] : sources.flags) {
         const SettingSpec* spec = find_spec(name);
         if (!spec) return config_error("unknown setting " + name);
-        if (spec->secret) {
+        if (!spec->has_flag()) {
             return config_error(std::string(spec->name) +
                                 " is a secret: set it in the environment or .env, not on the command line");
         }
@@ -235,9 +235,11 @@ std::string settings_help() {
     for (const auto& spec : setting_specs()) {
         out << "  " << spec.name;
         if (!spec.alias.empty()) out << " (alias " << spec.alias << ")";
-        if (!spec.secret) out << ", " << spec.flag() << " VALUE";
+        if (spec.has_flag()) out << ", " << spec.flag() << " VALUE";
         out << "\n      " << spec.description;
-        if (spec.secret) {
+        if (spec.secret && spec.secret_flag) {
+            out << " [secret: prefer the environment or .env; a flag is visible to other processes]";
+        } else if (spec.secret) {
             out << " [secret: environment or .env only]";
         } else if (!spec.default_value.empty()) {
             out << " (default " << spec.default_value << ")";

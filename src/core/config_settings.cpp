@@ -247,6 +247,12 @@ const std::array kSettings{
     SettingSpec{"DATA_DIR", "/store/data_dir", "./data", "where the SQLite store lives", false, {},
                 [](Config& c, std::string_view v) { return sp::non_empty(c.data_dir, v); },
                 [](const Config& c) { return c.data_dir; }},
+    SettingSpec{"DATABASE_URL", {}, "",
+                "postgres://user:password@host:port/database: the webhook store on PostgreSQL, shared by "
+                "replicas; unset keeps SQLite in DATA_DIR",
+                true, {},
+                [](Config& c, std::string_view v) { return sp::database_url(c.database_url, v); },
+                [](const Config& c) { return std::string(c.database_url.redacted()); }, true},
     SettingSpec{"LOG_LEVEL", "/log/level", "info", "trace, debug, info, warn, error, critical or off", false, {},
                 [](Config& c, std::string_view v) {
                     return sp::one_of(c.log.level, v, {"trace", "debug", "info", "warn", "error", "critical", "off"});

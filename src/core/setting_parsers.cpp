@@ -92,6 +92,14 @@ Result<void> secret(Secret& out, std::string_view value) {
     return {};
 }
 
+Result<void> database_url(Secret& out, std::string_view value) {
+    if (!value.empty() && !value.starts_with("postgres://") && !value.starts_with("postgresql://")) {
+        return Error::make(ErrorKind::invalid_argument, "invalid_setting",
+                           "expected a postgres://user:password@host:port/database URL");
+    }
+    return secret(out, value);
+}
+
 Result<void> one_of(std::string& out, std::string_view value, std::initializer_list<std::string_view> allowed) {
     std::string expected = "one of";
     for (auto a : allowed) {

@@ -52,4 +52,16 @@ Result<std::int64_t> decode_delivery_cursor(std::string_view cursor) {
     return id;
 }
 
+Result<std::optional<std::int64_t>> list_page_start(const ListQuery& query) {
+    if (query.limit < 1 || query.limit > kMaxListLimit) {
+        return Error::make(ErrorKind::invalid_argument, "invalid_limit",
+                           "limit must be between 1 and " + std::to_string(kMaxListLimit) +
+                               ", got " + std::to_string(query.limit));
+    }
+    if (!query.cursor) return std::optional<std::int64_t>{};
+    auto before = decode_delivery_cursor(*query.cursor);
+    if (!before) return before.error();
+    return std::optional<std::int64_t>{*before};
+}
+
 }  // namespace calrt::store

@@ -3,15 +3,21 @@
 // hex-encoded so that clients pass it back rather than compute with it.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "calrt/core/error.hpp"
+#include "calrt/store/webhook_store.hpp"
 
 namespace calrt::store {
 
 std::string encode_delivery_cursor(std::int64_t last_id);
 // invalid_argument `invalid_cursor` for anything encode_delivery_cursor did not produce.
 Result<std::int64_t> decode_delivery_cursor(std::string_view cursor);
+
+// Checks a list query the same way for every backend: the limit's range (invalid_limit) and the
+// cursor (invalid_cursor). Returns the id below which the page starts, if any.
+Result<std::optional<std::int64_t>> list_page_start(const ListQuery& query);
 
 }  // namespace calrt::store

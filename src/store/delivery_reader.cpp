@@ -8,15 +8,6 @@
 namespace calrt::store {
 namespace {
 
-Result<void> validate(const ListQuery& query) {
-    if (query.limit < 1 || query.limit > kMaxListLimit) {
-        return Error::make(ErrorKind::invalid_argument, "invalid_limit",
-                           "limit must be between 1 and " + std::to_string(kMaxListLimit) +
-                               ", got " + std::to_string(query.limit));
-    }
-    return {};
-}
-
 StoredDelivery read_row(const SqliteStatement& row) {
     StoredDelivery stored;
     stored.id = row.column_int64(0);
@@ -29,13 +20,8 @@ StoredDelivery read_row(const SqliteStatement& row) {
     return stored;
 }
 
-Result<ListPage> query_page(SqliteConnection& connection, const ListQuery& query) {
-    std::optional<std::int64_t> before_id;
-    if (query.cursor) {
-        auto decoded = decode_delivery_cursor(*query.cursor);
-        if (!decoded) return decoded.error();
-        before_id = *decoded;
-    }
+Result<ListPage> query_page(SqliteConnection& connection, const ListQuery& query,
+                            std::optional<std::int64_t> before_id) {
     // Newest first is descending id: ids grow in commit order, unlike received_at across threads.
     std::string sql =
         "SELECT id, event, payload_uri, envelope_created_at, received_at_ms, raw_body "
@@ -81,10 +67,11 @@ Result<void> DeliveryReader::check() {
 }
 
 Result<ListPage> DeliveryReader::list(const ListQuery& query) {
-    if (auto valid = validate(query); !valid) return valid.error();
+    auto before_id = list_page_start(query);
+    if (!before_id) return before_id.error();
     auto connection = take_connection();
     if (!connection) return connection.error();
-    auto page = query_page(*connection, query);
+    auto page = query_page(*connection, query, *before_id);
     give_back(std::move(*connection));
     return page;
 }

@@ -1,9 +1,6 @@
 #include "group_commit_writer.hpp"
 
-#include <sqlite3.h>
-
 #include "calrt/core/logging.hpp"
-#include "unix_millis.hpp"
 
 namespace calrt::store {
 namespace {
@@ -41,9 +38,9 @@ GroupCommitWriter::Metrics::Metrics(MetricsRegistry& registry)
       commit_seconds(registry.histogram("webhook_store_commit_duration_seconds",
                                         "Time from BEGIN to a durable COMMIT of one group")) {}
 
-GroupCommitWriter::GroupCommitWriter(SqliteConnection connection, WriterLimits limits,
-                                     DeliveryFeed& feed, MetricsRegistry& metrics)
-    : connection_(std::move(connection)), limits_(limits), feed_(feed), metrics_(metrics) {}
+GroupCommitWriter::GroupCommitWriter(DeliveryBatchSink& sink, WriterLimits limits,
+                                     DeliveryFeed* feed, MetricsRegistry& metrics)
+    : sink_(sink), limits_(limits), feed_(feed), metrics_(metrics) {}
 
 GroupCommitWriter::~GroupCommitWriter() {
     {
@@ -54,22 +51,8 @@ GroupCommitWriter::~GroupCommitWriter() {
     if (thread_.joinable()) thread_.join();
 }
 
-Result<void> GroupCommitWriter::start() {
-    // RETURNING yields the new id, and no row when the identity already exists (a redelivery).
-    auto insert = connection_.prepare(
-        "INSERT INTO webhook_deliveries (event, payload_uri, envelope_created_at, received_at_ms, "
-        "raw_body, payload_digest) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-        "ON CONFLICT (event, payload_uri, envelope_created_at, payload_digest) DO NOTHING RETURNING id");
-    if (!insert) return insert.error();
-    auto find_existing = connection_.prepare(
-        "SELECT id FROM webhook_deliveries WHERE event = ?1 AND payload_uri = ?2 AND "
-        "envelope_created_at = ?3 AND payload_digest = ?4");
-    if (!find_existing) return find_existing.error();
-    insert_.emplace(std::move(*insert));
-    find_existing_.emplace(std::move(*find_existing));
+void GroupCommitWriter::start() {
     thread_ = std::thread([this] { run(); });
-    return {};
 }
 
 void GroupCommitWriter::submit(WebhookDelivery delivery,
@@ -98,118 +81,69 @@ void GroupCommitWriter::submit(WebhookDelivery delivery,
 void GroupCommitWriter::run() {
     for (;;) {
         auto batch = take_batch();
-        if (batch.empty()) return;
+        if (batch.deliveries.empty()) return;
         auto outcomes = write_batch(batch);
         finish_batch(batch, std::move(outcomes));
     }
 }
 
-std::vector<GroupCommitWriter::Request> GroupCommitWriter::take_batch() {
+GroupCommitWriter::Batch GroupCommitWriter::take_batch() {
     std::unique_lock lock(mutex_);
     wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     const std::size_t size = std::min(queue_.size(), limits_.max_batch_size);
-    std::vector<Request> batch;
-    batch.reserve(size);
+    Batch batch;
+    batch.deliveries.reserve(size);
+    batch.completions.reserve(size);
     for (std::size_t i = 0; i < size; ++i) {
-        batch.push_back(std::move(queue_.front()));
+        batch.deliveries.push_back(std::move(queue_.front().delivery));
+        batch.completions.push_back(std::move(queue_.front().completion));
         queue_.pop_front();
     }
     metrics_.queued.set(static_cast<double>(queue_.size()));
     return batch;
 }
 
-Result<std::vector<StoreOutcome>> GroupCommitWriter::write_batch(
-    const std::vector<Request>& batch) {
+Result<std::vector<StoreOutcome>> GroupCommitWriter::write_batch(const Batch& batch) {
     const auto started = std::chrono::steady_clock::now();
-    const auto roll_back = [this] {
-        if (connection_.in_transaction()) (void)connection_.execute("ROLLBACK", "rolling back");
-    };
-    roll_back();  // a transaction left open by a failed COMMIT would swallow this batch
-
-    if (auto begun = connection_.execute("BEGIN IMMEDIATE", "starting a transaction"); !begun) {
-        return begun.error();
-    }
-    std::vector<StoreOutcome> outcomes;
-    outcomes.reserve(batch.size());
-    for (const auto& request : batch) {
-        auto outcome = insert(request.delivery);
-        if (!outcome) {
-            roll_back();
-            return outcome.error();
-        }
-        outcomes.push_back(*outcome);
-    }
-    if (auto committed = connection_.execute("COMMIT", "committing deliveries"); !committed) {
-        roll_back();
-        return committed.error();
+    auto outcomes = sink_.write(batch.deliveries);
+    if (!outcomes) return outcomes;
+    if (outcomes->size() != batch.deliveries.size()) {
+        return Error::make(ErrorKind::internal, "store_failed",
+                           "webhook store: the database answered for " +
+                               std::to_string(outcomes->size()) + " of " +
+                               std::to_string(batch.deliveries.size()) + " deliveries");
     }
     metrics_.commits.inc();
-    metrics_.group_size.observe(static_cast<double>(batch.size()));
+    metrics_.group_size.observe(static_cast<double>(batch.deliveries.size()));
     metrics_.commit_seconds.observe(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return outcomes;
 }
 
-Result<StoreOutcome> GroupCommitWriter::insert(const WebhookDelivery& delivery) {
-    insert_->reset();
-    insert_->bind(1, delivery.event);
-    insert_->bind(2, delivery.payload_uri);
-    insert_->bind(3, delivery.envelope_created_at);
-    insert_->bind(4, to_unix_millis(delivery.received_at));
-    insert_->bind(5, delivery.raw_body);
-    insert_->bind(6, delivery.payload_digest);
-    int rc = insert_->step();
-    if (rc == SQLITE_ROW) {
-        const StoreOutcome outcome{insert_->column_int64(0), false};
-        rc = insert_->step();  // run the statement to completion before COMMIT
-        insert_->reset();
-        if (rc != SQLITE_DONE) return connection_.error(rc, "storing a delivery");
-        return outcome;
-    }
-    insert_->reset();
-    if (rc != SQLITE_DONE) return connection_.error(rc, "storing a delivery");
-
-    // Nothing inserted: the identity exists, committed earlier or earlier in this same transaction.
-    find_existing_->reset();
-    find_existing_->bind(1, delivery.event);
-    find_existing_->bind(2, delivery.payload_uri);
-    find_existing_->bind(3, delivery.envelope_created_at);
-    find_existing_->bind(4, delivery.payload_digest);
-    rc = find_existing_->step();
-    if (rc != SQLITE_ROW) {
-        find_existing_->reset();
-        return connection_.error(rc == SQLITE_DONE ? SQLITE_INTERNAL : rc,
-                                 "finding the original of a duplicate");
-    }
-    const StoreOutcome outcome{find_existing_->column_int64(0), true};
-    find_existing_->reset();
-    return outcome;
-}
-
-void GroupCommitWriter::finish_batch(std::vector<Request>& batch,
-                                     Result<std::vector<StoreOutcome>> outcomes) {
+void GroupCommitWriter::finish_batch(Batch& batch, Result<std::vector<StoreOutcome>> outcomes) {
     if (!outcomes) {
         metrics_.failed_commits.inc();
         log::error("webhook store transaction failed; nothing in it was acknowledged",
-                   {{"deliveries", batch.size()},
+                   {{"deliveries", batch.deliveries.size()},
                     {"code", outcomes.error().code},
                     {"reason", outcomes.error().message}});
-        for (auto& request : batch) request.completion->complete(outcomes.error());
-        metrics_.in_flight.add(-static_cast<double>(batch.size()));
+        for (auto& completion : batch.completions) completion->complete(outcomes.error());
+        metrics_.in_flight.add(-static_cast<double>(batch.deliveries.size()));
         return;
     }
     // Acknowledge first: publishing must never stand between a commit and its acknowledgement.
-    for (std::size_t i = 0; i < batch.size(); ++i) {
+    for (std::size_t i = 0; i < batch.deliveries.size(); ++i) {
         const auto& outcome = (*outcomes)[i];
         (outcome.duplicate ? metrics_.duplicates : metrics_.stored).inc();
-        batch[i].completion->complete(outcome);
+        batch.completions[i]->complete(outcome);
     }
-    metrics_.in_flight.add(-static_cast<double>(batch.size()));
-    for (std::size_t i = 0; i < batch.size(); ++i) {
+    metrics_.in_flight.add(-static_cast<double>(batch.deliveries.size()));
+    if (feed_ == nullptr) return;
+    for (std::size_t i = 0; i < batch.deliveries.size(); ++i) {
         const auto& outcome = (*outcomes)[i];
         if (outcome.duplicate) continue;
-        feed_.publish(std::make_shared<const StoredDelivery>(
-            StoredDelivery{outcome.id, std::move(batch[i].delivery)}));
+        feed_->publish(std::make_shared<const StoredDelivery>(
+            StoredDelivery{outcome.id, std::move(batch.deliveries[i])}));
     }
 }
 

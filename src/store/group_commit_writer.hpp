@@ -1,7 +1,8 @@
 #pragma once
 // The store's single writer: a thread that takes every request queued so far (up to a batch limit),
-// inserts them in one transaction, commits, and only then completes each request and publishes the
-// new rows. One fsync then acknowledges a whole group of deliveries.
+// hands them to the database as one transaction, and only after the commit completes each request
+// and publishes the new rows. One fsync then acknowledges a whole group of deliveries. The same
+// writer serves SQLite and PostgreSQL; only the DeliveryBatchSink differs.
 
 #include <condition_variable>
 #include <deque>
@@ -12,18 +13,9 @@
 
 #include "calrt/core/metrics.hpp"
 #include "calrt/store/delivery_feed.hpp"
-#include "calrt/store/webhook_store.hpp"
-#include "sqlite_connection.hpp"
+#include "store_backend.hpp"
 
 namespace calrt::store {
-
-// How a store request learns its outcome. complete() is called exactly once, on the writer thread
-// (or the submitting thread when the request is refused), and must not block.
-class StoreCompletion {
-  public:
-    virtual ~StoreCompletion() = default;
-    virtual void complete(Result<StoreOutcome> outcome) = 0;
-};
 
 struct WriterLimits {
     std::size_t max_batch_size = 512;
@@ -32,22 +24,26 @@ struct WriterLimits {
 
 class GroupCommitWriter {
   public:
-    // `connection` must already be prepared (prepare_writer_database).
-    GroupCommitWriter(SqliteConnection connection, WriterLimits limits, DeliveryFeed& feed,
+    // `feed`: where committed rows are published, or null when the database announces them itself
+    // (PostgreSQL NOTIFY reaches every replica, this one included).
+    GroupCommitWriter(DeliveryBatchSink& sink, WriterLimits limits, DeliveryFeed* feed,
                       MetricsRegistry& metrics);
     // Commits and completes what is queued, then joins the thread.
     ~GroupCommitWriter();
     GroupCommitWriter(const GroupCommitWriter&) = delete;
     GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
 
-    // Prepares the statements and starts the thread.
-    Result<void> start();
+    void start();
     void submit(WebhookDelivery delivery, std::unique_ptr<StoreCompletion> completion);
 
   private:
     struct Request {
         WebhookDelivery delivery;
         std::unique_ptr<StoreCompletion> completion;
+    };
+    struct Batch {
+        std::vector<WebhookDelivery> deliveries;
+        std::vector<std::unique_ptr<StoreCompletion>> completions;
     };
     struct Metrics {
         explicit Metrics(MetricsRegistry& registry);
@@ -62,16 +58,13 @@ class GroupCommitWriter {
     };
 
     void run();
-    std::vector<Request> take_batch();
-    Result<std::vector<StoreOutcome>> write_batch(const std::vector<Request>& batch);
-    Result<StoreOutcome> insert(const WebhookDelivery& delivery);
-    void finish_batch(std::vector<Request>& batch, Result<std::vector<StoreOutcome>> outcomes);
+    Batch take_batch();
+    Result<std::vector<StoreOutcome>> write_batch(const Batch& batch);
+    void finish_batch(Batch& batch, Result<std::vector<StoreOutcome>> outcomes);
 
-    SqliteConnection connection_;
-    std::optional<SqliteStatement> insert_;
-    std::optional<SqliteStatement> find_existing_;
+    DeliveryBatchSink& sink_;
     const WriterLimits limits_;
-    DeliveryFeed& feed_;
+    DeliveryFeed* feed_;
     Metrics metrics_;
 
     std::mutex mutex_;

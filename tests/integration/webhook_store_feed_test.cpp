@@ -1,4 +1,4 @@
-// The store's in-process feed: only new rows, only after their commit, and never holding up a
+// The store's feed, on both backends (PostgreSQL: through LISTEN/NOTIFY): only new rows, only after their commit, and never holding up a
 // store.
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 
 #include "calrt/store/webhook_store.hpp"
 #include "support/running_server.hpp"
-#include "support/temp_dir.hpp"
+#include "support/store_backend_fixture.hpp"
 #include "support/webhook_store_support.hpp"
 
 namespace calrt::store {
@@ -27,6 +27,9 @@ struct Observed {
     }
 };
 
+class WebhookStoreFeed : public test::StoreBackendTest {};
+CALRT_FOR_BOTH_STORE_BACKENDS(WebhookStoreFeed);
+
 bool row_is_readable(WebhookStore& store, std::int64_t id) {
     const auto page = store.list_blocking(ListQuery{.limit = kMaxListLimit});
     if (!page) return false;
@@ -34,11 +37,10 @@ bool row_is_readable(WebhookStore& store, std::int64_t id) {
                        [id](const auto& item) { return item.id == id; });
 }
 
-TEST(WebhookStoreFeed, PublishesEachNewDeliveryOnceAfterItsCommit) {
-    test::TempDir dir;
+TEST_P(WebhookStoreFeed, PublishesEachNewDeliveryOnceAfterItsCommit) {
     MetricsRegistry metrics;
     test::IoThreads subscriber_loop(1);
-    auto store = WebhookStore::open(test::store_options(dir, metrics));
+    auto store = WebhookStore::open(store_options(metrics));
     ASSERT_TRUE(store) << store.error().message;
     Observed observed;
     auto subscription = (*store)->feed().subscribe(
@@ -62,11 +64,10 @@ TEST(WebhookStoreFeed, PublishesEachNewDeliveryOnceAfterItsCommit) {
     EXPECT_EQ(observed.committed_when_published, (std::vector<bool>{true, true, true}));
 }
 
-TEST(WebhookStoreFeed, BlockedSubscriberDoesNotDelayStoreCompletion) {
-    test::TempDir dir;
+TEST_P(WebhookStoreFeed, BlockedSubscriberDoesNotDelayStoreCompletion) {
     MetricsRegistry metrics;
     test::IoThreads subscriber_loop(1);
-    auto store = WebhookStore::open(test::store_options(dir, metrics));
+    auto store = WebhookStore::open(store_options(metrics));
     ASSERT_TRUE(store) << store.error().message;
     std::promise<void> gate;
     auto gate_open = gate.get_future().share();

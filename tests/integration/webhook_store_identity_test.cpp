@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "support/store_backend_fixture.hpp"
 #include "support/temp_dir.hpp"
 #include "support/webhook_store_support.hpp"
 
@@ -17,10 +18,12 @@ WebhookDelivery uri_less(std::string_view payload) {
         .value();
 }
 
-TEST(WebhookStoreIdentity, TwoUriLessDeliveriesWithTheSameCreatedAtAreBothStored) {
-    test::TempDir dir;
+class WebhookStoreIdentity : public test::StoreBackendTest {};
+CALRT_FOR_BOTH_STORE_BACKENDS(WebhookStoreIdentity);
+
+TEST_P(WebhookStoreIdentity, TwoUriLessDeliveriesWithTheSameCreatedAtAreBothStored) {
     MetricsRegistry metrics;
-    auto store = WebhookStore::open(test::store_options(dir, metrics)).value();
+    auto store = WebhookStore::open(store_options(metrics)).value();
 
     const auto first = store->store_blocking(uri_less(R"({"submission":1})"));
     const auto second = store->store_blocking(uri_less(R"({"submission":2})"));
@@ -55,7 +58,7 @@ INSERT INTO webhook_deliveries VALUES (41, 'invitee.created', 'https://api.calen
     sqlite3_close(db);
 }
 
-TEST(WebhookStoreIdentity, RowsOfTheFirstSchemaSurviveTheMigration) {
+TEST(WebhookStoreSqliteSchema, RowsOfTheFirstSchemaSurviveTheMigration) {
     test::TempDir dir;
     MetricsRegistry metrics;
     auto options = test::store_options(dir, metrics);

@@ -1,8 +1,8 @@
-// Listing stored deliveries: newest first, filters, and cursor pagination.
+// Listing stored deliveries, on both backends: newest first, filters, and cursor pagination.
 #include <gtest/gtest.h>
 
 #include "calrt/store/webhook_store.hpp"
-#include "support/temp_dir.hpp"
+#include "support/store_backend_fixture.hpp"
 #include "support/webhook_store_support.hpp"
 
 namespace calrt::store {
@@ -10,10 +10,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class WebhookStoreList : public ::testing::Test {
+class WebhookStoreList : public test::StoreBackendTest {
   protected:
     void SetUp() override {
-        auto opened = WebhookStore::open(test::store_options(dir_, metrics_));
+        auto opened = WebhookStore::open(store_options(metrics_));
         ASSERT_TRUE(opened) << opened.error().message;
         store_ = std::move(*opened);
     }
@@ -34,12 +34,13 @@ class WebhookStoreList : public ::testing::Test {
 
     const std::chrono::system_clock::time_point t0 =
         std::chrono::system_clock::time_point(1'700'000'000s);
-    test::TempDir dir_;
     MetricsRegistry metrics_;
     std::unique_ptr<WebhookStore> store_;
 };
 
-TEST_F(WebhookStoreList, ListsNewestFirst) {
+CALRT_FOR_BOTH_STORE_BACKENDS(WebhookStoreList);
+
+TEST_P(WebhookStoreList, ListsNewestFirst) {
     const auto a = add("invitee.created", 1, 0);
     const auto b = add("invitee.canceled", 1, 1);
     const auto c = add("invitee.created", 2, 2);
@@ -51,7 +52,7 @@ TEST_F(WebhookStoreList, ListsNewestFirst) {
     EXPECT_FALSE(page->next_cursor);
 }
 
-TEST_F(WebhookStoreList, FiltersByEventName) {
+TEST_P(WebhookStoreList, FiltersByEventName) {
     const auto a = add("invitee.created", 1, 0);
     add("invitee.canceled", 1, 1);
     const auto c = add("invitee.created", 2, 2);
@@ -63,7 +64,7 @@ TEST_F(WebhookStoreList, FiltersByEventName) {
     EXPECT_EQ(ids(*page), (std::vector<std::int64_t>{c, a}));
 }
 
-TEST_F(WebhookStoreList, FiltersByReceivedSince) {
+TEST_P(WebhookStoreList, FiltersByReceivedSince) {
     add("invitee.created", 1, 0);
     const auto b = add("invitee.created", 2, 10);
     const auto c = add("invitee.created", 3, 20);
@@ -74,7 +75,7 @@ TEST_F(WebhookStoreList, FiltersByReceivedSince) {
     EXPECT_EQ(ids(*page), (std::vector<std::int64_t>{c, b}));
 }
 
-TEST_F(WebhookStoreList, CursorWalksEveryPageOnceWithTheSameFilter) {
+TEST_P(WebhookStoreList, CursorWalksEveryPageOnceWithTheSameFilter) {
     std::vector<std::int64_t> created;
     for (int n = 0; n < 7; ++n) {
         created.push_back(add("invitee.created", n, n));
@@ -97,7 +98,7 @@ TEST_F(WebhookStoreList, CursorWalksEveryPageOnceWithTheSameFilter) {
     EXPECT_EQ(walked, std::vector<std::int64_t>(created.rbegin(), created.rend()));
 }
 
-TEST_F(WebhookStoreList, ExactlyFullLastPageHasNoCursor) {
+TEST_P(WebhookStoreList, ExactlyFullLastPageHasNoCursor) {
     add("invitee.created", 1, 0);
     add("invitee.created", 2, 1);
 
@@ -108,7 +109,7 @@ TEST_F(WebhookStoreList, ExactlyFullLastPageHasNoCursor) {
     EXPECT_FALSE(page->next_cursor);
 }
 
-TEST_F(WebhookStoreList, RejectsACursorItDidNotIssue) {
+TEST_P(WebhookStoreList, RejectsACursorItDidNotIssue) {
     for (const auto* cursor : {"", "zz", "12345", "76313a2d35"}) {  // the last is hex of "v1:-5"
         const auto page = store_->list_blocking(ListQuery{.cursor = cursor});
         ASSERT_FALSE(page) << cursor;
@@ -117,7 +118,7 @@ TEST_F(WebhookStoreList, RejectsACursorItDidNotIssue) {
     }
 }
 
-TEST_F(WebhookStoreList, RejectsLimitOutsideOneToFiveHundred) {
+TEST_P(WebhookStoreList, RejectsLimitOutsideOneToFiveHundred) {
     for (const std::size_t limit : {std::size_t{0}, kMaxListLimit + 1}) {
         const auto page = store_->list_blocking(ListQuery{.limit = limit});
         ASSERT_FALSE(page) << limit;
@@ -127,7 +128,7 @@ TEST_F(WebhookStoreList, RejectsLimitOutsideOneToFiveHundred) {
     EXPECT_TRUE(store_->list_blocking(ListQuery{.limit = kMaxListLimit}));
 }
 
-TEST_F(WebhookStoreList, DefaultLimitIsFifty) {
+TEST_P(WebhookStoreList, DefaultLimitIsFifty) {
     for (int n = 0; n < 51; ++n) add("invitee.created", n, n);
 
     const auto page = store_->list_blocking({});

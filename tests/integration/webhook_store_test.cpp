@@ -1,4 +1,4 @@
-// The webhook store's write path: durability across reopen, idempotency, group commit, completion
+// The webhook store's write path, on both backends: durability across reopen, idempotency, group commit, completion
 // on the caller's executor, and refusals that never acknowledge an uncommitted row.
 #include "calrt/store/webhook_store.hpp"
 
@@ -12,6 +12,7 @@
 #include <set>
 
 #include "support/running_server.hpp"
+#include "support/store_backend_fixture.hpp"
 #include "support/temp_dir.hpp"
 #include "support/webhook_envelope.hpp"
 #include "support/webhook_store_support.hpp"
@@ -22,27 +23,8 @@ namespace {
 namespace asio = boost::asio;
 using test::wait_until;
 
-// Another connection holding the database's write lock, as another process could: the store's
-// writer waits for it, so requests pile up deterministically while it is held.
-class WriteLockHolder {
-  public:
-    explicit WriteLockHolder(const std::filesystem::path& file) {
-        if (sqlite3_open(file.c_str(), &db_) != SQLITE_OK ||
-            sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
-            ADD_FAILURE() << "could not take the write lock: " << sqlite3_errmsg(db_);
-        }
-    }
-    ~WriteLockHolder() { release(); }
-    void release() {
-        if (!db_) return;
-        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-        sqlite3_close(db_);
-        db_ = nullptr;
-    }
-
-  private:
-    sqlite3* db_ = nullptr;
-};
+class WebhookStoreBackends : public test::StoreBackendTest {};
+CALRT_FOR_BOTH_STORE_BACKENDS(WebhookStoreBackends);
 
 double gauge(MetricsRegistry& metrics, std::string_view name) {
     return metrics.gauge(name, "").value();
@@ -64,10 +46,9 @@ void spawn_store(asio::io_context& io, WebhookStore& store, WebhookDelivery deli
         asio::detached);
 }
 
-TEST(WebhookStore, CreatesDataDirAndFindsStoredRowsAfterReopen) {
-    test::TempDir dir;
+TEST_P(WebhookStoreBackends, FindsStoredRowsAfterReopen) {
     MetricsRegistry metrics;
-    const auto options = test::store_options(dir, metrics);
+    const auto options = store_options(metrics);
     const auto delivery = test::webhook_delivery("invitee.created", 1);
     std::int64_t id = 0;
     {
@@ -96,7 +77,7 @@ TEST(WebhookStore, CreatesDataDirAndFindsStoredRowsAfterReopen) {
     EXPECT_TRUE(row.delivery.known_event);
 }
 
-TEST(WebhookStore, DatabaseUsesWalAndRecordsItsSchemaVersion) {
+TEST(WebhookStoreSqlite, DatabaseUsesWalAndRecordsItsSchemaVersion) {
     test::TempDir dir;
     MetricsRegistry metrics;
     auto store = WebhookStore::open(test::store_options(dir, metrics));
@@ -126,10 +107,9 @@ TEST(WebhookStore, DatabaseUsesWalAndRecordsItsSchemaVersion) {
     EXPECT_EQ(version, 2);
 }
 
-TEST(WebhookStore, RedeliveryIsADuplicateOfTheOriginalRow) {
-    test::TempDir dir;
+TEST_P(WebhookStoreBackends, RedeliveryIsADuplicateOfTheOriginalRow) {
     MetricsRegistry metrics;
-    auto store = WebhookStore::open(test::store_options(dir, metrics));
+    auto store = WebhookStore::open(store_options(metrics));
     ASSERT_TRUE(store) << store.error().message;
     const auto delivery = test::webhook_delivery("invitee.created", 1);
 
@@ -146,10 +126,9 @@ TEST(WebhookStore, RedeliveryIsADuplicateOfTheOriginalRow) {
     EXPECT_EQ(counter(metrics, "webhook_deliveries_duplicate_total"), 1u);
 }
 
-TEST(WebhookStore, SameInviteeWithAnotherEventOrCreatedAtIsANewDelivery) {
-    test::TempDir dir;
+TEST_P(WebhookStoreBackends, SameInviteeWithAnotherEventOrCreatedAtIsANewDelivery) {
     MetricsRegistry metrics;
-    auto store = WebhookStore::open(test::store_options(dir, metrics));
+    auto store = WebhookStore::open(store_options(metrics));
     ASSERT_TRUE(store) << store.error().message;
     const auto created = test::webhook_delivery("invitee.created", 1);
     const auto canceled = test::webhook_delivery("invitee.canceled", 1);
@@ -164,16 +143,15 @@ TEST(WebhookStore, SameInviteeWithAnotherEventOrCreatedAtIsANewDelivery) {
     EXPECT_EQ(*(*store)->count_blocking(), 3u);
 }
 
-TEST(WebhookStore, IdenticalDeliveriesInOneGroupStoreOneRow) {
-    test::TempDir dir;
+TEST_P(WebhookStoreBackends, IdenticalDeliveriesInOneGroupStoreOneRow) {
     MetricsRegistry metrics;
     test::IoThreads loop(1);  // one thread: the spawned stores submit in spawn order
-    auto store = WebhookStore::open(test::store_options(dir, metrics));
+    auto store = WebhookStore::open(store_options(metrics));
     ASSERT_TRUE(store) << store.error().message;
     std::mutex mutex;
     std::optional<Result<StoreOutcome>> first, second, third;
 
-    WriteLockHolder lock((*store)->database_file());
+    auto lock = block_writes(**store);
     spawn_store(loop.io, **store, test::webhook_delivery("invitee.created", 1), first, mutex);
     // The writer has taken the first request and waits for the lock; the next two queue together.
     ASSERT_TRUE(wait_until([&] {
@@ -183,7 +161,7 @@ TEST(WebhookStore, IdenticalDeliveriesInOneGroupStoreOneRow) {
     spawn_store(loop.io, **store, test::webhook_delivery("invitee.created", 2), second, mutex);
     spawn_store(loop.io, **store, test::webhook_delivery("invitee.created", 2), third, mutex);
     ASSERT_TRUE(wait_until([&] { return gauge(metrics, "webhook_store_queue_depth") == 2; }));
-    lock.release();
+    lock->release();
     ASSERT_TRUE(wait_until([&] {
         std::lock_guard guard(mutex);
         return first && second && third;
@@ -198,17 +176,16 @@ TEST(WebhookStore, IdenticalDeliveriesInOneGroupStoreOneRow) {
     EXPECT_EQ(*(*store)->count_blocking(), 2u);
 }
 
-TEST(WebhookStore, ConcurrentStoresAreAllCommittedInFewerTransactions) {
+TEST_P(WebhookStoreBackends, ConcurrentStoresAreAllCommittedInFewerTransactions) {
     constexpr int kDeliveries = 200;
-    test::TempDir dir;
     MetricsRegistry metrics;
     test::IoThreads loop(4);
-    auto store = WebhookStore::open(test::store_options(dir, metrics));
+    auto store = WebhookStore::open(store_options(metrics));
     ASSERT_TRUE(store) << store.error().message;
     std::mutex mutex;
     std::vector<std::optional<Result<StoreOutcome>>> outcomes(kDeliveries);
 
-    WriteLockHolder lock((*store)->database_file());
+    auto lock = block_writes(**store);
     {
         // Several submitting threads, each spawning coroutines onto the shared loop.
         std::vector<std::jthread> submitters;
@@ -223,7 +200,7 @@ TEST(WebhookStore, ConcurrentStoresAreAllCommittedInFewerTransactions) {
     }
     ASSERT_TRUE(
         wait_until([&] { return gauge(metrics, "webhook_store_in_flight") == kDeliveries; }));
-    lock.release();
+    lock->release();
     ASSERT_TRUE(wait_until([&] {
         std::lock_guard guard(mutex);
         return std::all_of(outcomes.begin(), outcomes.end(),
@@ -244,11 +221,10 @@ TEST(WebhookStore, ConcurrentStoresAreAllCommittedInFewerTransactions) {
     EXPECT_LE(counter(metrics, "webhook_store_commits_total"), 2u);
 }
 
-TEST(WebhookStore, AwaitingCoroutineResumesOnItsOwnExecutor) {
-    test::TempDir dir;
+TEST_P(WebhookStoreBackends, AwaitingCoroutineResumesOnItsOwnExecutor) {
     MetricsRegistry metrics;
     test::IoThreads loop(3);
-    auto store = WebhookStore::open(test::store_options(dir, metrics));
+    auto store = WebhookStore::open(store_options(metrics));
     ASSERT_TRUE(store) << store.error().message;
     auto strand = asio::make_strand(loop.io);
 
@@ -265,17 +241,16 @@ TEST(WebhookStore, AwaitingCoroutineResumesOnItsOwnExecutor) {
     EXPECT_TRUE(resumed_on_strand.get());
 }
 
-TEST(WebhookStore, LockedDatabaseFailsAsUnavailableAndAcknowledgesNothing) {
-    test::TempDir dir;
+TEST_P(WebhookStoreBackends, BlockedWriteFailsAsUnavailableAndAcknowledgesNothing) {
     MetricsRegistry metrics;
-    auto options = test::store_options(dir, metrics);
-    options.busy_timeout = std::chrono::milliseconds(50);
+    auto options = store_options(metrics);
+    fail_blocked_writes_fast(options);
     auto store = WebhookStore::open(options);
     ASSERT_TRUE(store) << store.error().message;
 
-    WriteLockHolder lock((*store)->database_file());
+    auto lock = block_writes(**store);
     const auto refused = (*store)->store_blocking(test::webhook_delivery("invitee.created", 1));
-    lock.release();
+    lock->release();
     const auto retried = (*store)->store_blocking(test::webhook_delivery("invitee.created", 1));
 
     ASSERT_FALSE(refused);
@@ -286,10 +261,9 @@ TEST(WebhookStore, LockedDatabaseFailsAsUnavailableAndAcknowledgesNothing) {
     EXPECT_FALSE(retried->duplicate);  // the refused attempt left no row behind
 }
 
-TEST(WebhookStore, RefusesWhenTheQueueIsFull) {
-    test::TempDir dir;
+TEST_P(WebhookStoreBackends, RefusesWhenTheQueueIsFull) {
     MetricsRegistry metrics;
-    auto options = test::store_options(dir, metrics);
+    auto options = store_options(metrics);
     options.max_pending = 1;
     test::IoThreads loop(1);
     auto store = WebhookStore::open(options);
@@ -297,7 +271,7 @@ TEST(WebhookStore, RefusesWhenTheQueueIsFull) {
     std::mutex mutex;
     std::optional<Result<StoreOutcome>> taken, queued, refused;
 
-    WriteLockHolder lock((*store)->database_file());
+    auto lock = block_writes(**store);
     spawn_store(loop.io, **store, test::webhook_delivery("invitee.created", 1), taken, mutex);
     ASSERT_TRUE(wait_until([&] {
         return gauge(metrics, "webhook_store_in_flight") == 1 &&
@@ -309,7 +283,7 @@ TEST(WebhookStore, RefusesWhenTheQueueIsFull) {
         std::lock_guard guard(mutex);
         return refused.has_value();
     }));
-    lock.release();
+    lock->release();
     ASSERT_TRUE(wait_until([&] {
         std::lock_guard guard(mutex);
         return taken && queued;
@@ -321,7 +295,7 @@ TEST(WebhookStore, RefusesWhenTheQueueIsFull) {
     EXPECT_TRUE(*taken && *queued);
 }
 
-TEST(WebhookStore, OpenFailsClearlyWhenDataDirIsAFile) {
+TEST(WebhookStoreSqlite, OpenFailsClearlyWhenDataDirIsAFile) {
     test::TempDir dir;
     MetricsRegistry metrics;
     auto options = test::store_options(dir, metrics);

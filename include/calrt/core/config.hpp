@@ -113,6 +113,7 @@ struct Config {
     Secret admin_token;
     RateLimitConfig rate_limits;
     std::string data_dir = "./data";
+    Secret database_url;  // DATABASE_URL: the webhook store on PostgreSQL; unset: SQLite in data_dir
     LogConfig log;
     bool sandbox_requested = false;  // --sandbox
 

@@ -35,9 +35,13 @@ struct SettingSpec {
     // Parses `value` into the config; the message names what was expected.
     Result<void> (*apply)(Config&, std::string_view value) = nullptr;
     std::string (*show)(const Config&) = nullptr;
+    // A secret that is also accepted as a flag (DATABASE_URL, which deployments often pass that
+    // way). Other processes can read a command line, so the environment stays the better place.
+    bool secret_flag = false;
 
-    // "--port" for "PORT": the command-line flag of a non-secret setting.
+    // "--port" for "PORT": the command-line flag of a setting that has one.
     std::string flag() const;
+    bool has_flag() const noexcept { return !secret || secret_flag; }
 };
 
 std::span<const SettingSpec> setting_specs();

@@ -1,9 +1,10 @@
 #pragma once
-// The durable webhook event store: SQLite in WAL mode under DATA_DIR. Every write goes through one
-// writer thread that commits whatever has queued in one transaction (group commit) and only then
-// completes each request, so an acknowledgement always follows its own commit while throughput
-// stays high (issue 4). Reads use their own connections on a small thread pool. Nothing blocks the
-// caller's I/O thread: the awaitable calls resume on the caller's executor.
+// The durable webhook event store: SQLite in WAL mode under DATA_DIR by default, or PostgreSQL
+// (DATABASE_URL) shared by several replicas. Every write goes through one writer thread that
+// commits whatever has queued in one transaction (group commit) and only then completes each
+// request, so an acknowledgement always follows its own commit while throughput stays high
+// (issue 4). Reads use their own connections on a small thread pool. Nothing blocks the caller's
+// I/O thread: the awaitable calls resume on the caller's executor.
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
@@ -17,12 +18,18 @@
 
 #include "calrt/core/error.hpp"
 #include "calrt/core/metrics.hpp"
+#include "calrt/core/readiness.hpp"
+#include "calrt/core/secret.hpp"
 #include "calrt/store/delivery_feed.hpp"
 #include "calrt/store/webhook_delivery.hpp"
 
 namespace calrt::store {
 
 struct StoreOptions {
+    // DATABASE_URL (postgres://…): the store on PostgreSQL. Empty: SQLite in data_dir.
+    Secret database_url{};
+    std::chrono::seconds database_connect_timeout{5};
+    std::chrono::milliseconds database_statement_timeout{10'000};
     std::filesystem::path data_dir = "./data";  // DATA_DIR; created when missing
     std::string file_name = "webhooks.sqlite3";
     // Most deliveries one transaction commits; a larger queue is committed in several.
@@ -35,6 +42,9 @@ struct StoreOptions {
     unsigned read_threads = 2;
     // Where the store's metrics go; when null the store keeps them in a registry of its own.
     MetricsRegistry* metrics = nullptr;
+    // On PostgreSQL the store reports its database connection as the "store" component here
+    // (not ready while it reconnects); may be null.
+    Readiness* readiness = nullptr;
 };
 
 struct StoreOutcome {
@@ -61,8 +71,9 @@ struct ListPage {
 
 class WebhookStore {
   public:
-    // Creates the directory and database when missing and migrates the schema. Fails (internal or
-    // unavailable, with the path and SQLite's reason) when the directory or file cannot be used.
+    // Creates the directory and database when missing (SQLite) or connects (PostgreSQL), and
+    // migrates the schema. Fails (internal, unavailable or invalid_argument, with the reason and
+    // never a password) when the database cannot be used.
     static Result<std::unique_ptr<WebhookStore>> open(StoreOptions options);
 
     // Commits what is already queued, completes it, then stops; later stores answer `unavailable`.
@@ -87,9 +98,13 @@ class WebhookStore {
     boost::asio::awaitable<Result<std::uint64_t>> count();
     Result<std::uint64_t> count_blocking();
 
-    // Publishes each newly committed delivery (never duplicates) after its commit.
+    // Publishes each newly committed delivery (never duplicates) after its commit; on PostgreSQL,
+    // every replica's, as the database announces them.
     DeliveryFeed& feed() noexcept;
-    const std::filesystem::path& database_file() const noexcept;
+    // The SQLite file; empty on PostgreSQL.
+    std::filesystem::path database_file() const;
+    // For logs: the file, or "postgres host:port/database".
+    std::string location() const;
 
     struct Impl;
 

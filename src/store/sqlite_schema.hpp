@@ -8,7 +8,7 @@
 namespace calrt::store {
 
 // The newest schema version this build writes.
-int latest_schema_version() noexcept;
+int latest_sqlite_schema_version() noexcept;
 
 // WAL (readers never block the writer) and synchronous=FULL (a commit is on disk before it returns,
 // so an acknowledged delivery survives power loss), then any migrations not yet applied. Refuses a

@@ -1,4 +1,4 @@
-#include "store_schema.hpp"
+#include "sqlite_schema.hpp"
 
 #include <sqlite3.h>
 
@@ -60,7 +60,7 @@ Result<int> current_version(SqliteConnection& connection) {
 
 }  // namespace
 
-int latest_schema_version() noexcept { return static_cast<int>(kMigrations.size()); }
+int latest_sqlite_schema_version() noexcept { return static_cast<int>(kMigrations.size()); }
 
 Result<void> prepare_writer_database(SqliteConnection& connection) {
     auto mode = connection.query_text("PRAGMA journal_mode = WAL", "enabling WAL");
@@ -79,15 +79,15 @@ Result<void> prepare_writer_database(SqliteConnection& connection) {
         (void)connection.execute("ROLLBACK", "rolling back");
         return version.error();
     }
-    if (*version > latest_schema_version()) {
+    if (*version > latest_sqlite_schema_version()) {
         (void)connection.execute("ROLLBACK", "rolling back");
         return Error::make(ErrorKind::internal, "store_schema_too_new",
                            "webhook store: the database has schema version " +
                                std::to_string(*version) + " but this build knows only up to " +
-                               std::to_string(latest_schema_version()) +
+                               std::to_string(latest_sqlite_schema_version()) +
                                "; run a newer build or point DATA_DIR elsewhere");
     }
-    for (int next = *version + 1; next <= latest_schema_version(); ++next) {
+    for (int next = *version + 1; next <= latest_sqlite_schema_version(); ++next) {
         auto migrated = connection.execute(kMigrations[static_cast<std::size_t>(next - 1)],
                                            "schema migration " + std::to_string(next));
         if (migrated) {

@@ -1,0 +1,98 @@
+#include "postgres_schema.hpp"
+
+#include <array>
+#include <string>
+
+namespace calrt::store {
+namespace {
+
+// Any fixed number: the key of the advisory lock that serializes migrations across replicas.
+constexpr std::string_view kMigrationLockKey = "7239011450128355";
+
+// Migration N (1-based) takes the schema from version N-1 to N. Append only, as for SQLite
+// (store_schema.cpp): databases in the field have already run a shipped migration. Version 1 is
+// SQLite's version 2 (the identity includes the payload digest, review item L10).
+constexpr std::array<std::string_view, 1> kMigrations = {
+    R"sql(
+CREATE TABLE webhook_deliveries (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    event TEXT NOT NULL,
+    payload_uri TEXT NOT NULL,
+    envelope_created_at TEXT NOT NULL,
+    received_at_ms BIGINT NOT NULL,
+    raw_body TEXT NOT NULL,
+    payload_digest TEXT NOT NULL DEFAULT '',
+    CONSTRAINT webhook_deliveries_identity
+        UNIQUE (event, payload_uri, envelope_created_at, payload_digest)
+);
+CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries (event, id);
+CREATE FUNCTION calrt_announce_webhook_delivery() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('calrt_webhook_deliveries', NEW.id::text);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER webhook_deliveries_announce AFTER INSERT ON webhook_deliveries
+    FOR EACH ROW EXECUTE FUNCTION calrt_announce_webhook_delivery();
+)sql",
+};
+
+Result<int> current_version(PostgresConnection& connection) {
+    auto created = connection.execute(
+        "CREATE TABLE IF NOT EXISTS calrt_schema_version (version INTEGER NOT NULL)",
+        "creating calrt_schema_version");
+    if (!created) return created.error();
+    auto version = connection.execute("SELECT coalesce(max(version), 0) FROM calrt_schema_version",
+                                      "reading calrt_schema_version");
+    if (!version) return version.error();
+    return static_cast<int>(version->int64(0, 0));
+}
+
+Result<void> migrate_locked(PostgresConnection& connection) {
+    // Held until COMMIT or ROLLBACK. CREATE TABLE IF NOT EXISTS alone would race: two replicas
+    // could both see version 0 and both run migration 1.
+    auto locked = connection.execute(
+        "SELECT pg_advisory_xact_lock(" + std::string(kMigrationLockKey) + ")",
+        "waiting for the schema migration lock");
+    if (!locked) return locked.error();
+    auto version = current_version(connection);
+    if (!version) return version.error();
+    if (*version > latest_postgres_schema_version()) {
+        return Error::make(ErrorKind::internal, "store_schema_too_new",
+                           "webhook store: the database has schema version " +
+                               std::to_string(*version) + " but this build knows only up to " +
+                               std::to_string(latest_postgres_schema_version()) +
+                               "; run a newer build or use another database");
+    }
+    for (int next = *version + 1; next <= latest_postgres_schema_version(); ++next) {
+        const std::string step = "schema migration " + std::to_string(next);
+        auto migrated = connection.execute(kMigrations[static_cast<std::size_t>(next - 1)], step);
+        if (!migrated) return migrated.error();
+        auto recorded = connection.execute(
+            "DELETE FROM calrt_schema_version; INSERT INTO calrt_schema_version VALUES (" +
+                std::to_string(next) + ")",
+            "recording schema version");
+        if (!recorded) return recorded.error();
+    }
+    return {};
+}
+
+}  // namespace
+
+int latest_postgres_schema_version() noexcept { return static_cast<int>(kMigrations.size()); }
+
+Result<void> migrate_postgres_schema(PostgresConnection& connection) {
+    if (auto begun = connection.execute("BEGIN", "starting the schema migration"); !begun) {
+        return begun.error();
+    }
+    auto migrated = migrate_locked(connection);
+    if (!migrated) {
+        (void)connection.execute("ROLLBACK", "rolling back the schema migration");
+        return migrated;
+    }
+    auto committed = connection.execute("COMMIT", "committing the schema migration");
+    if (!committed) return committed.error();
+    return {};
+}
+
+}  // namespace calrt::store

@@ -1,0 +1,22 @@
+#pragma once
+// The webhook store's schema on PostgreSQL, reached through numbered migrations recorded in
+// `calrt_schema_version`, and the channel on which every inserted delivery is announced.
+
+#include <string_view>
+
+#include "calrt/core/error.hpp"
+#include "postgres_connection.hpp"
+
+namespace calrt::store {
+
+// LISTEN/NOTIFY channel: the payload is the new row's id (a trigger sends it inside the inserting
+// transaction, so it is delivered exactly when the row is committed, whichever replica wrote it).
+inline constexpr std::string_view kDeliveryChannel = "calrt_webhook_deliveries";
+
+int latest_postgres_schema_version() noexcept;
+
+// Applies the migrations not yet applied, in one transaction under an advisory lock: replicas that
+// start together take turns, and the second finds the work done. Refuses a newer schema.
+Result<void> migrate_postgres_schema(PostgresConnection& connection);
+
+}  // namespace calrt::store

@@ -1,0 +1,46 @@
+#pragma once
+// What WebhookStore asks of a database: SQLite in DATA_DIR (the default) or PostgreSQL
+// (DATABASE_URL, for several replicas). Both complete a store request only after its commit.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "calrt/core/error.hpp"
+#include "calrt/store/webhook_store.hpp"
+
+namespace calrt::store {
+
+// How a store request learns its outcome. complete() is called exactly once, on a store thread
+// (or the submitting thread when the request is refused), and must not block.
+class StoreCompletion {
+  public:
+    virtual ~StoreCompletion() = default;
+    virtual void complete(Result<StoreOutcome> outcome) = 0;
+};
+
+// The database half of the group-commit writer: stores one group in one transaction.
+class DeliveryBatchSink {
+  public:
+    virtual ~DeliveryBatchSink() = default;
+    // All of `batch` committed, outcome i for batch[i] (a duplicate names the original row, also
+    // when the original is earlier in the same batch), or an error and nothing committed.
+    virtual Result<std::vector<StoreOutcome>> write(std::span<const WebhookDelivery> batch) = 0;
+};
+
+class StoreBackend {
+  public:
+    virtual ~StoreBackend() = default;
+    virtual void submit(WebhookDelivery delivery, std::unique_ptr<StoreCompletion> completion) = 0;
+    // Block the calling thread: WebhookStore calls them on its read pool.
+    virtual Result<ListPage> list(const ListQuery& query) = 0;
+    virtual Result<std::uint64_t> count() = 0;
+    // Where the data is, for the log: a file path, or host:port/database (never a password).
+    virtual std::string location() const = 0;
+    virtual std::filesystem::path database_file() const { return {}; }
+};
+
+}  // namespace calrt::store

@@ -1,0 +1,235 @@
+// Two replicas of the service binary on one PostgreSQL database (issue 10): a booking made in a
+// conversation on replica B, whose webhook Calendly delivers to replica A, is confirmed live on B;
+// the same delivery posted to B is a duplicate; and behind nginx (deploy/nginx's sample config),
+// SIGKILL of a replica during a stream of deliveries loses none that was acknowledged.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <csignal>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "calrt/net/websocket_client.hpp"
+#include "calrt/store/webhook_store.hpp"
+#include "support/child_process.hpp"
+#include "support/http_test_client.hpp"
+#include "support/io_threads.hpp"
+#include "support/nginx_proxy.hpp"
+#include "support/postgres_cluster.hpp"
+#include "support/realtime_events_reader.hpp"
+#include "support/running_fake_calendly.hpp"
+#include "support/running_server.hpp"
+#include "support/temp_dir.hpp"
+#include "support/test_signature.hpp"
+#include "support/webhook_envelope.hpp"
+
+namespace calrt {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+constexpr std::string_view kSigningKey = "replicas-signing-key";
+
+std::uint16_t free_port() {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    return acceptor.local_endpoint().port();
+}
+
+bool answers(std::uint16_t port, std::string_view target, unsigned status) {
+    try {
+        return test::http_request(port, "GET", target).result_int() == status;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+// A replica logs at warn level: an info line per request would fill the stderr pipe that nobody
+// reads during a stream of deliveries, so the port is chosen here rather than announced.
+struct Replica {
+    Replica(const test::TempDir& dir, std::map<std::string, std::string> environment)
+        : port(free_port()) {
+        environment["PORT"] = std::to_string(port);
+        environment["DATA_DIR"] = (dir.path() / ("data-" + std::to_string(port))).string();
+        environment["WEB_ROOT"] = std::string(CALRT_SOURCE_DIR) + "/web";
+        environment["LOG_LEVEL"] = "warn";
+        process = std::make_unique<test::ChildProcess>(CALRT_BINARY, std::vector<std::string>{},
+                                                       environment, dir.path().string());
+    }
+    bool ready() const {
+        return test::wait_until([&] { return answers(port, "/readyz", 200); }, 20s);
+    }
+    std::uint16_t port;
+    std::unique_ptr<test::ChildProcess> process;
+};
+
+test::HttpResponse post_delivery(std::uint16_t port, const std::string& body) {
+    return test::http_request(
+        port, "POST", "/api/calendly/webhook",
+        {{"Content-Type", "application/json"},
+         {"Calendly-Webhook-Signature",
+          test::calendly_signature(std::string(kSigningKey), test::unix_now(), body)}},
+        body);
+}
+
+class ReplicasProcess : public ::testing::Test {
+  protected:
+    std::string ask(net::WebSocket& browser, const std::string& text) {
+        EXPECT_TRUE(io.run(browser.write(test::user_message(text).dump())));
+        EXPECT_TRUE(io.run(browser.write(json{{"type", "response.create"}}.dump())));
+        if (!test::read_events_until(io, browser, log,
+                                     test::event_of_type("response.output_text.done"))) {
+            return {};
+        }
+        return log.events.back().value("text", "");
+    }
+
+    net::WebSocket open_conversation(std::uint16_t port) {
+        net::HeaderList headers;
+        headers.emplace_back("Origin", "http://127.0.0.1:" + std::to_string(port));
+        auto connected = io.run(net::connect_websocket(
+            io.io.get_executor(), "ws://127.0.0.1:" + std::to_string(port) + "/api/realtime",
+            headers, {}));
+        if (!connected) throw std::runtime_error(connected.error().message);
+        const json text_answers = {
+            {"type", "session.update"},
+            {"session", {{"type", "realtime"}, {"output_modalities", {"text"}}}}};
+        EXPECT_TRUE(io.run(connected->write(text_answers.dump())));
+        return std::move(*connected);
+    }
+
+    test::IoThreads io;
+    test::EventLog log;
+    test::TempDir dir;
+    const std::string database_url = test::fresh_database_url();
+};
+
+TEST_F(ReplicasProcess, DeliveryToReplicaAIsConfirmedLiveOnReplicaBAndIsADuplicateThere) {
+    test::RunningFakeCalendly calendly;
+    const std::map<std::string, std::string> environment{
+        {"DATABASE_URL", database_url},
+        {"CALENDLY_API_KEY", calendly->access_token()},
+        {"CALENDLY_API_BASE_URL", calendly->base_url()},
+        {"CALENDLY_WEBHOOK_SECRET", std::string(kSigningKey)}};
+    Replica a(dir, environment);
+    Replica b(dir, environment);
+    ASSERT_TRUE(a.ready()) << a.process->drain_stderr();
+    ASSERT_TRUE(b.ready()) << b.process->drain_stderr();
+    // Calendly knows one webhook URL; here it is replica A's.
+    calendly->subscribe_webhooks("http://127.0.0.1:" + std::to_string(a.port) +
+                                     "/api/calendly/webhook",
+                                 std::string(kSigningKey));
+
+    net::WebSocket browser = open_conversation(b.port);
+    ask(browser, "What meeting types are there?");
+    const std::string offer = ask(browser, "Is the 30 minute meeting available?");
+    const auto say = offer.find("say: \"");
+    ASSERT_NE(say, std::string::npos) << offer;
+    std::string phrase = offer.substr(say + 6, offer.find('"', say + 6) - say - 6);
+    phrase.replace(phrase.find("<your name>"), 11, "Ada Lovelace");
+    phrase.replace(phrase.find("<your email>"), 12, "ada@example.com");
+    const std::string booked = ask(browser, phrase);
+    EXPECT_NE(booked.find("Booked: the 30 Minute Meeting"), std::string::npos) << booked;
+
+    // A stores the delivery; PostgreSQL announces it; B's relay confirms it in the conversation.
+    ASSERT_TRUE(test::read_events_until(io, browser, log, [](const json& event) {
+        return event.value("type", "") == "conversation.item.added" &&
+               event["item"].value("role", "") == "system";
+    }));
+    ASSERT_TRUE(test::read_events_until(io, browser, log,
+                                        test::event_of_type("response.output_text.done")));
+    const std::string announcement = log.events.back().value("text", "");
+    EXPECT_NE(announcement.find("ada@example.com"), std::string::npos) << announcement;
+
+    // The fake records a delivery once A's answer is in, which may be after B has announced it.
+    ASSERT_TRUE(test::wait_until([&] { return !calendly->webhook_deliveries().empty(); }, 10s));
+    const auto deliveries = calendly->webhook_deliveries();
+    ASSERT_EQ(deliveries.size(), 1u);
+    EXPECT_EQ(deliveries[0].status, 200u) << deliveries[0].error;
+    EXPECT_NE(deliveries[0].url.find(":" + std::to_string(a.port) + "/"), std::string::npos);
+
+    // Calendly's retry of the same delivery, reaching the other replica.
+    const auto redelivered = post_delivery(b.port, deliveries[0].body);
+    EXPECT_EQ(redelivered.result_int(), 200);
+    EXPECT_EQ(json::parse(redelivered.body()).value("duplicate", false), true) << redelivered.body();
+}
+
+TEST_F(ReplicasProcess, BehindNginxNoAcknowledgedDeliveryIsLostWhenAReplicaIsKilled) {
+    // Sandbox Calendly in each replica; the signing key is shared so either accepts a delivery.
+    const std::map<std::string, std::string> environment{
+        {"DATABASE_URL", database_url}, {"CALENDLY_WEBHOOK_SECRET", std::string(kSigningKey)}};
+    Replica a(dir, environment);
+    Replica b(dir, environment);
+    ASSERT_TRUE(a.ready()) << a.process->drain_stderr();
+    ASSERT_TRUE(b.ready()) << b.process->drain_stderr();
+    test::NginxProxy nginx({a.port, b.port});
+    EXPECT_TRUE(answers(nginx.port(), "/readyz", 200));
+    // The relay's WebSocket upgrade passes through the sample config.
+    net::WebSocket browser = open_conversation(nginx.port());
+    EXPECT_TRUE(test::read_events_until(io, browser, log, test::event_of_type("session.updated")));
+
+    std::mutex mutex;
+    std::set<std::string> acknowledged;
+    std::atomic<bool> stop{false};
+    std::vector<std::jthread> senders;
+    for (int t = 0; t < 4; ++t) {
+        senders.emplace_back([&, t] {
+            for (int i = 0; !stop; ++i) {
+                const std::string uri = test::invitee_uri(t * 1'000'000 + i);
+                try {
+                    const auto response = post_delivery(
+                        nginx.port(), test::webhook_envelope("invitee.created", uri));
+                    if (response.result_int() != 200) continue;  // not acknowledged: Calendly retries
+                    std::lock_guard lock(mutex);
+                    acknowledged.insert(uri);
+                } catch (const std::exception&) {
+                    // the connection broke with the replica: not acknowledged either
+                }
+            }
+        });
+    }
+    const auto acknowledged_count = [&] {
+        std::lock_guard lock(mutex);
+        return acknowledged.size();
+    };
+    ASSERT_TRUE(test::wait_until([&] { return acknowledged_count() >= 300; }, 30s));
+    a.process->signal(SIGKILL);  // while deliveries are arriving through nginx
+    a.process->wait_exit();
+    const std::size_t at_kill = acknowledged_count();
+    // Replica B goes on taking them.
+    EXPECT_TRUE(test::wait_until([&] { return acknowledged_count() >= at_kill + 300; }, 30s));
+    stop = true;
+    senders.clear();
+
+    MetricsRegistry metrics;
+    store::StoreOptions options;
+    options.database_url = Secret(database_url);
+    options.data_dir = dir.path() / "reader";
+    options.metrics = &metrics;
+    auto store = store::WebhookStore::open(options);
+    ASSERT_TRUE(store) << store.error().message;
+    std::set<std::string> stored;
+    std::optional<std::string> cursor;
+    do {
+        store::ListQuery query;
+        query.limit = store::kMaxListLimit;
+        query.cursor = cursor;
+        auto page = (*store)->list_blocking(query);
+        ASSERT_TRUE(page) << page.error().message;
+        for (const auto& item : page->items) stored.insert(item.delivery.payload_uri);
+        cursor = page->next_cursor;
+    } while (cursor);
+    std::size_t lost = 0;
+    for (const auto& uri : acknowledged) lost += stored.count(uri) == 0 ? 1 : 0;
+    EXPECT_EQ(lost, 0u) << "of " << acknowledged.size() << " acknowledged deliveries";
+
+    b.process->signal(SIGTERM);
+    EXPECT_EQ(b.process->wait_exit(10s), 0);
+}
+
+}  // namespace
+}  // namespace calrt

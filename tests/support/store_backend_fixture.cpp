@@ -1,0 +1,86 @@
+#include "support/store_backend_fixture.hpp"
+
+#include <sqlite3.h>
+
+#include "store/postgres_connection.hpp"
+#include "support/postgres_cluster.hpp"
+#include "support/webhook_store_support.hpp"
+
+namespace calrt::test {
+namespace {
+
+class SqliteWriteBlocker final : public WriteBlocker {
+  public:
+    explicit SqliteWriteBlocker(const std::filesystem::path& file) {
+        if (sqlite3_open(file.c_str(), &db_) != SQLITE_OK ||
+            sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+            ADD_FAILURE() << "could not take the write lock: " << sqlite3_errmsg(db_);
+        }
+    }
+    ~SqliteWriteBlocker() override { release(); }
+    void release() override {
+        if (!db_) return;
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        sqlite3_close(db_);
+        db_ = nullptr;
+    }
+
+  private:
+    sqlite3* db_ = nullptr;
+};
+
+// SHARE ROW EXCLUSIVE conflicts with the ROW EXCLUSIVE lock an INSERT takes, not with reads.
+class PostgresWriteBlocker final : public WriteBlocker {
+  public:
+    explicit PostgresWriteBlocker(const std::string& url) {
+        store::PostgresSettings settings;
+        settings.url = Secret(url);
+        auto connected = store::PostgresConnection::connect(settings);
+        if (!connected) {
+            ADD_FAILURE() << connected.error().message;
+            return;
+        }
+        connection_.emplace(std::move(*connected));
+        auto locked = connection_->execute(
+            "BEGIN; LOCK TABLE webhook_deliveries IN SHARE ROW EXCLUSIVE MODE", "locking");
+        if (!locked) ADD_FAILURE() << locked.error().message;
+    }
+    ~PostgresWriteBlocker() override { release(); }
+    void release() override {
+        if (!connection_) return;
+        (void)connection_->execute("ROLLBACK", "unlocking");
+        connection_.reset();
+    }
+
+  private:
+    std::optional<store::PostgresConnection> connection_;
+};
+
+}  // namespace
+
+std::string store_backend_name(const ::testing::TestParamInfo<StoreBackendKind>& info) {
+    return info.param == StoreBackendKind::sqlite ? "Sqlite" : "Postgres";
+}
+
+store::StoreOptions StoreBackendTest::store_options(MetricsRegistry& metrics) {
+    auto options = test::store_options(dir_, metrics);
+    if (GetParam() == StoreBackendKind::postgres) {
+        if (database_url_.empty()) database_url_ = fresh_database_url();
+        options.database_url = Secret(database_url_);
+    }
+    return options;
+}
+
+std::unique_ptr<WriteBlocker> StoreBackendTest::block_writes(const store::WebhookStore& store) {
+    if (GetParam() == StoreBackendKind::sqlite) {
+        return std::make_unique<SqliteWriteBlocker>(store.database_file());
+    }
+    return std::make_unique<PostgresWriteBlocker>(database_url_);
+}
+
+void StoreBackendTest::fail_blocked_writes_fast(store::StoreOptions& options) {
+    options.busy_timeout = std::chrono::milliseconds(100);
+    options.database_statement_timeout = std::chrono::milliseconds(100);
+}
+
+}  // namespace calrt::test
