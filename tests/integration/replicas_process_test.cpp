@@ -51,14 +51,15 @@ bool answers(std::uint16_t port, std::string_view target, unsigned status) {
 // A replica logs at warn level: an info line per request would fill the stderr pipe that nobody
 // reads during a stream of deliveries, so the port is chosen here rather than announced.
 struct Replica {
-    Replica(const test::TempDir& dir, std::map<std::string, std::string> environment)
+    Replica(const test::TempDir& dir, std::map<std::string, std::string> environment,
+            std::vector<std::string> args = {})
         : port(free_port()) {
         environment["PORT"] = std::to_string(port);
         environment["DATA_DIR"] = (dir.path() / ("data-" + std::to_string(port))).string();
         environment["WEB_ROOT"] = std::string(CALRT_SOURCE_DIR) + "/web";
         environment["LOG_LEVEL"] = "warn";
-        process = std::make_unique<test::ChildProcess>(CALRT_BINARY, std::vector<std::string>{},
-                                                       environment, dir.path().string());
+        process = std::make_unique<test::ChildProcess>(CALRT_BINARY, args, environment,
+                                                       dir.path().string());
     }
     bool ready() const {
         return test::wait_until([&] { return answers(port, "/readyz", 200); }, 20s);
@@ -110,12 +111,12 @@ class ReplicasProcess : public ::testing::Test {
 
 TEST_F(ReplicasProcess, DeliveryToReplicaAIsConfirmedLiveOnReplicaBAndIsADuplicateThere) {
     test::RunningFakeCalendly calendly;
-    const std::map<std::string, std::string> environment{
-        {"DATABASE_URL", database_url},
+    std::map<std::string, std::string> environment{
         {"CALENDLY_API_KEY", calendly->access_token()},
         {"CALENDLY_API_BASE_URL", calendly->base_url()},
         {"CALENDLY_WEBHOOK_SECRET", std::string(kSigningKey)}};
-    Replica a(dir, environment);
+    Replica a(dir, environment, {"--database-url", database_url});  // the flag works as well
+    environment["DATABASE_URL"] = database_url;
     Replica b(dir, environment);
     ASSERT_TRUE(a.ready()) << a.process->drain_stderr();
     ASSERT_TRUE(b.ready()) << b.process->drain_stderr();
