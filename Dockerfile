@@ -12,12 +12,14 @@ RUN cmake --preset default -DCALRT_BUILD_TESTS=OFF -DCALRT_BUILD_BENCH=OFF \
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates curl tzdata libssl3 libfmt9 libspdlog1.10 libsqlite3-0 libpq5 \
- && rm -rf /var/lib/apt/lists/* \
+ && apt-get clean \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb \
  && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin calrt
 WORKDIR /app
 COPY --from=build /src/build/calendly-realtime /usr/local/bin/calendly-realtime
 COPY web/ /app/web/
 COPY config/ /app/config/
+# A bind-mounted data directory must be writable by this uid (10001): `chown 10001 DIR` on the host.
 RUN mkdir -p /app/data && chown calrt:calrt /app/data
 USER calrt
 # Docker stops a container 10 s after SIGTERM by default: a 7 s grace leaves the service time to
@@ -29,6 +31,7 @@ ENV HOST=0.0.0.0 \
     SHUTDOWN_GRACE_MS=7000
 EXPOSE 3000
 VOLUME ["/app/data"]
+# Shell form, so ${PORT} is the container's own (a `-e PORT=3001` service is checked on 3001).
 HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 \
-  CMD curl -fsS http://127.0.0.1:3000/healthz >/dev/null || exit 1
+  CMD curl -fsS "http://127.0.0.1:${PORT:-3000}/healthz" >/dev/null || exit 1
 ENTRYPOINT ["calendly-realtime"]

@@ -16,7 +16,7 @@ packages=(
   libboost1.81-dev libssl-dev ca-certificates
   nlohmann-json3-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsqlite3-dev libpq-dev
+  libsqlite3-dev libpq-dev libyaml-cpp-dev
   tzdata
   curl
 )

@@ -8,6 +8,7 @@
 #include "calrt/core/metrics.hpp"
 #include "calrt/core/readiness.hpp"
 #include "calrt/core/time_zone.hpp"
+#include "calrt/server/api_description.hpp"
 #include "calrt/server/calendly_routes.hpp"
 #include "calrt/server/http_server.hpp"
 #include "calrt/server/ops_routes.hpp"
@@ -156,6 +157,7 @@ int run_service(const Config& config) {
 
     server::Router router;
     server::add_ops_routes(router, readiness, metrics);
+    server::add_api_description_route(router);
     server::CalendlyRouteContext calendly_routes{calendly_client, config.calendly.fallback_url, config.admin_token,
                                                  public_post_limit, time_zones, clock, {}, &public_read_limit,
                                                  &daily_bookings, &daily_links};

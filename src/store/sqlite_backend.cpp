@@ -1,6 +1,7 @@
 #include "sqlite_backend.hpp"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <optional>
 #include <system_error>
@@ -152,6 +153,15 @@ Result<std::unique_ptr<StoreBackend>> open_sqlite_backend(const StoreOptions& op
         return Error::make(ErrorKind::unavailable, "store_unavailable",
                            "webhook store: cannot create DATA_DIR " + options.data_dir.string() +
                                ": " + ec.message());
+    }
+    // SQLite's own error for this is a bare "unable to open database file": say whose the
+    // directory must be (in the Docker image, uid 10001; README, "Docker").
+    if (::access(options.data_dir.c_str(), W_OK | X_OK) != 0) {
+        return Error::make(ErrorKind::unavailable, "store_unavailable",
+                           "webhook store: DATA_DIR " + options.data_dir.string() +
+                               " is not writable by uid " + std::to_string(::geteuid()) +
+                               ", which this service runs as; make that uid its owner (chown " +
+                               std::to_string(::geteuid()) + " " + options.data_dir.string() + ")");
     }
     auto file = options.data_dir / options.file_name;
     auto connection =

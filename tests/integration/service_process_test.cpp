@@ -9,6 +9,7 @@
 #include <csignal>
 #include <filesystem>
 #include <random>
+#include <unistd.h>
 
 namespace calrt {
 namespace {
@@ -54,6 +55,29 @@ TEST_F(ServiceProcess, MalformedUrlStopsStartUpNamingTheVariable) {
     test::ChildProcess child(CALRT_BINARY, {}, env({{"CALENDLY_FALLBACK_URL", "calendly dot com"}}), dir_.string());
     EXPECT_EQ(child.wait_exit(), 2);
     EXPECT_NE(child.drain_stderr().find("CALENDLY_FALLBACK_URL"), std::string::npos);
+}
+
+TEST_F(ServiceProcess, DataDirNotWritableStopsStartUpNamingTheUidThatMustOwnIt) {
+    // A directory bind-mounted into the container but owned by root, as issue 13 found it. Root
+    // may write anywhere, so as root the service runs as `nobody` through setpriv.
+    std::filesystem::create_directories(dir_ / "data");
+    std::string program = CALRT_BINARY;
+    std::vector<std::string> args;
+    std::string uid = std::to_string(::geteuid());
+    if (::geteuid() == 0) {
+        program = "/usr/bin/setpriv";
+        args = {"--reuid=65534", "--regid=65534", "--clear-groups", CALRT_BINARY};
+        uid = "65534";
+    } else {
+        std::filesystem::permissions(dir_ / "data", std::filesystem::perms::owner_read |
+                                                        std::filesystem::perms::owner_exec);
+    }
+    test::ChildProcess child(program, args, env(), dir_.string());
+    EXPECT_EQ(child.wait_exit(), 1);
+    const std::string output = child.drain_stderr();
+    EXPECT_NE(output.find("not writable by uid " + uid), std::string::npos) << output;
+    EXPECT_NE(output.find("chown " + uid), std::string::npos) << output;
+    std::filesystem::permissions(dir_ / "data", std::filesystem::perms::owner_all);
 }
 
 TEST_F(ServiceProcess, UnknownFlagIsAUsageError) {
