@@ -1,7 +1,6 @@
 #include "http_connection.hpp"
 
-#include "calrt/net/tls.hpp"
-#include "resolve.hpp"
+#include "outgoing_connection.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -13,7 +12,6 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <openssl/x509.h>
 
 #include <cerrno>
 #include <sys/socket.h>
@@ -33,44 +31,6 @@ constexpr auto as_result = asio::as_tuple(asio::use_awaitable);
 // Response heads larger than this are refused; real APIs send a few KiB (Beast's 8 KiB default is
 // too tight for responses that carry several cookies or long rate-limit headers).
 constexpr std::uint32_t kMaxResponseHeadBytes = 64 * 1024;
-
-std::string milliseconds_text(std::chrono::milliseconds duration) {
-    return std::to_string(duration.count()) + " ms";
-}
-
-Error connect_failed(std::string message, ErrorKind kind = ErrorKind::upstream_failed) {
-    return Error::make(kind, "connect_failed", std::move(message));
-}
-
-asio::awaitable<Result<std::vector<tcp::endpoint>>> resolve(
-    const HttpTarget& target, steady_clock::time_point deadline,
-    std::chrono::milliseconds connect_timeout) {
-    auto [ec, endpoints] = co_await resolve_before(target.host, std::to_string(target.port), deadline);
-    if (ec == asio::error::timed_out) {
-        co_return connect_failed(
-            "looking up " + target.host + " timed out after " + milliseconds_text(connect_timeout),
-            ErrorKind::upstream_timeout);
-    }
-    if (ec) co_return connect_failed("cannot resolve " + target.host + ": " + ec.message());
-    co_return std::move(endpoints);
-}
-
-Error handshake_failed(HttpConnection::TlsStream& stream, const boost::system::error_code& ec,
-                       const std::string& where, std::chrono::milliseconds timeout) {
-    const long verify_result = SSL_get_verify_result(stream.native_handle());
-    if (verify_result != X509_V_OK) {
-        return Error::make(ErrorKind::upstream_failed, "tls_verify_failed",
-                           "the TLS certificate of " + where +
-                               " did not verify: " + X509_verify_cert_error_string(verify_result) +
-                               " (trust its CA with extra_ca_file if it is private)");
-    }
-    if (ec == beast::error::timeout) {
-        return connect_failed(
-            "the TLS handshake with " + where + " timed out after " + milliseconds_text(timeout),
-            ErrorKind::upstream_timeout);
-    }
-    return connect_failed("the TLS handshake with " + where + " failed: " + ec.message());
-}
 
 bool is_http_syntax_error(const boost::system::error_code& ec) {
     return ec.category() == make_error_code(http::error::bad_target).category() &&
@@ -190,36 +150,24 @@ asio::awaitable<Result<std::unique_ptr<HttpConnection>>> HttpConnection::open(
     const HttpTarget& target, const HttpClientOptions& options, asio::ssl::context* tls_context) {
     const std::string where = target.where();
     const auto connect_deadline = steady_clock::now() + options.connect_timeout;
-    auto endpoints = co_await resolve(target, connect_deadline, options.connect_timeout);
+    auto endpoints =
+        co_await resolve_endpoints(target.host, std::to_string(target.port), connect_deadline);
     if (!endpoints) co_return endpoints.error();
 
     auto connection =
         std::make_unique<HttpConnection>(co_await asio::this_coro::executor, tls_context, where);
-    TcpStream& transport = connection->tcp();
-    transport.expires_at(connect_deadline);
-    auto [connect_ec, endpoint] = co_await transport.async_connect(*endpoints, as_result);
-    if (connect_ec == beast::error::timeout) {
-        co_return connect_failed("connecting to " + where + " timed out after " +
-                                     milliseconds_text(options.connect_timeout),
-                                 ErrorKind::upstream_timeout);
+    if (auto connected = co_await connect_tcp(connection->tcp(), *endpoints, where, connect_deadline);
+        !connected) {
+        co_return connected.error();
     }
-    if (connect_ec) {
-        co_return connect_failed("connecting to " + where + " failed: " + connect_ec.message());
-    }
-
     if (auto* tls = std::get_if<TlsStream>(&connection->stream_)) {
-        if (auto prepared = prepare_tls_connection(tls->native_handle(), target.host); !prepared) {
-            co_return connect_failed("cannot start TLS with " + where + ": " +
-                                     prepared.error().message);
-        }
-        transport.expires_after(options.tls_handshake_timeout);
-        auto [handshake_ec] =
-            co_await tls->async_handshake(asio::ssl::stream_base::client, as_result);
-        if (handshake_ec) {
-            co_return handshake_failed(*tls, handshake_ec, where, options.tls_handshake_timeout);
+        const auto handshake_deadline = steady_clock::now() + options.tls_handshake_timeout;
+        if (auto secured = co_await handshake_tls(*tls, target.host, where, handshake_deadline);
+            !secured) {
+            co_return secured.error();
         }
     }
-    transport.expires_never();
+    connection->tcp().expires_never();
     co_return connection;
 }
 

@@ -1,8 +1,5 @@
 #include "calrt/net/websocket_client.hpp"
 
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -16,9 +13,9 @@
 #include <boost/url/parse.hpp>
 #include <stdexcept>
 
-#include "calrt/net/tls.hpp"
 #include "calrt/net/lingering_tcp_stream.hpp"
-#include "resolve.hpp"
+#include "calrt/net/tls.hpp"
+#include "outgoing_connection.hpp"
 #include "websocket_stream.hpp"
 
 namespace calrt::net {
@@ -41,8 +38,7 @@ struct Endpoint {
 };
 
 Error connect_error(std::string code, std::string message) {
-    const auto kind = code == "timeout" ? ErrorKind::upstream_timeout : ErrorKind::upstream_failed;
-    return Error::make(kind, std::move(code), std::move(message));
+    return Error::make(ErrorKind::upstream_failed, std::move(code), std::move(message));
 }
 
 Result<Endpoint> parse_endpoint(std::string_view url) {
@@ -70,56 +66,6 @@ Result<Endpoint> parse_endpoint(std::string_view url) {
 
 std::string where_of(const Endpoint& endpoint) { return endpoint.host + ":" + endpoint.port; }
 
-asio::awaitable<Result<std::vector<tcp::endpoint>>> resolve(const Endpoint& endpoint,
-                                                            steady_clock::time_point deadline) {
-    auto [ec, endpoints] = co_await resolve_before(endpoint.host, endpoint.port, deadline);
-    if (ec == asio::error::timed_out)
-        co_return connect_error("timeout", "resolving " + endpoint.host + " timed out");
-    if (ec)
-        co_return connect_error("connect_failed",
-                                "cannot resolve " + endpoint.host + ": " + ec.message());
-    co_return std::move(endpoints);
-}
-
-asio::awaitable<Result<void>> connect_tcp(beast::tcp_stream& stream, const Endpoint& endpoint,
-                                          const std::vector<tcp::endpoint>& results,
-                                          steady_clock::time_point deadline) {
-    stream.expires_at(deadline);
-    auto [ec, connected] = co_await stream.async_connect(results, as_result);
-    if (ec == beast::error::timeout)
-        co_return connect_error("timeout", "connecting to " + where_of(endpoint) + " timed out");
-    if (ec)
-        co_return connect_error("connect_failed",
-                                "cannot connect to " + where_of(endpoint) + ": " + ec.message());
-    co_return Result<void>{};
-}
-
-bool is_certificate_failure(const boost::system::error_code& ec) {
-    return ec.category() == asio::error::get_ssl_category() &&
-           ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
-               SSL_R_CERTIFICATE_VERIFY_FAILED;
-}
-
-asio::awaitable<Result<void>> handshake_tls(beast::ssl_stream<beast::tcp_stream>& stream,
-                                            const Endpoint& endpoint,
-                                            steady_clock::time_point deadline) {
-    if (auto prepared = prepare_tls_connection(stream.native_handle(), endpoint.host); !prepared) {
-        co_return prepared.error();
-    }
-    beast::get_lowest_layer(stream).expires_at(deadline);
-    auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::client, as_result);
-    if (!ec) co_return Result<void>{};
-    if (ec == beast::error::timeout)
-        co_return connect_error("timeout",
-                                "TLS handshake with " + where_of(endpoint) + " timed out");
-    if (is_certificate_failure(ec)) {
-        co_return connect_error("tls_verify_failed",
-                                "the certificate of " + endpoint.host + " did not verify");
-    }
-    co_return connect_error(
-        "connect_failed", "TLS handshake with " + where_of(endpoint) + " failed: " + ec.message());
-}
-
 template <class NextLayer>
 asio::awaitable<Result<void>> upgrade(StreamWebSocket<NextLayer>& core, const Endpoint& endpoint,
                                       const HeaderList& headers,
@@ -146,13 +92,14 @@ asio::awaitable<Result<void>> upgrade(StreamWebSocket<NextLayer>& core, const En
                                     std::to_string(response.result_int()) + " " +
                                     std::string(response.reason()) + " instead of 101");
     }
-    if (ec == beast::error::timeout)
-        co_return connect_error("timeout",
-                                "the WebSocket upgrade with " + where_of(endpoint) + " timed out");
-    if (ec)
-        co_return connect_error(
-            "connect_failed",
-            "the WebSocket upgrade with " + where_of(endpoint) + " failed: " + ec.message());
+    if (ec == beast::error::timeout) {
+        co_return connect_failed("the WebSocket upgrade with " + where_of(endpoint) + " timed out",
+                                 ErrorKind::upstream_timeout);
+    }
+    if (ec) {
+        co_return connect_failed("the WebSocket upgrade with " + where_of(endpoint) +
+                                 " failed: " + ec.message());
+    }
     core.use_open_connection_timeouts();
     co_return Result<void>{};
 }
@@ -164,8 +111,8 @@ asio::awaitable<Result<WebSocket>> connect_plain(asio::any_io_executor strand, E
     const LingerLimits linger{options.linger_timeout, options.linger_max_bytes};
     auto core = std::make_shared<StreamWebSocket<LingeringTcpStream>>(strand, std::move(options),
                                                                       nullptr, strand, linger);
-    if (auto connected = co_await connect_tcp(beast::get_lowest_layer(core->stream()), endpoint,
-                                              results, deadline);
+    if (auto connected = co_await connect_tcp(beast::get_lowest_layer(core->stream()), results,
+                                              where_of(endpoint), deadline);
         !connected) {
         co_return connected.error();
     }
@@ -189,12 +136,14 @@ asio::awaitable<Result<WebSocket>> connect_tls(asio::any_io_executor strand, End
                                                              strand, *context);
     auto& tls = core->stream().next_layer();
     if (auto connected =
-            co_await connect_tcp(beast::get_lowest_layer(tls), endpoint, results, deadline);
+            co_await connect_tcp(beast::get_lowest_layer(tls), results, where_of(endpoint), deadline);
         !connected) {
         co_return connected.error();
     }
-    if (auto secured = co_await handshake_tls(tls, endpoint, deadline); !secured)
+    if (auto secured = co_await handshake_tls(tls, endpoint.host, where_of(endpoint), deadline);
+        !secured) {
         co_return secured.error();
+    }
     if (auto upgraded = co_await upgrade(*core, endpoint, headers, deadline); !upgraded)
         co_return upgraded.error();
     co_return WebSocket(core);
@@ -204,7 +153,7 @@ asio::awaitable<Result<WebSocket>> connect_on_strand(asio::any_io_executor stran
                                                      Endpoint endpoint, HeaderList headers,
                                                      WebSocketOptions options) {
     const auto deadline = steady_clock::now() + options.connect_timeout;
-    auto results = co_await resolve(endpoint, deadline);
+    auto results = co_await resolve_endpoints(endpoint.host, endpoint.port, deadline);
     if (!results) co_return results.error();
     if (endpoint.tls) {
         co_return co_await connect_tls(strand, std::move(endpoint), std::move(headers),

@@ -39,46 +39,6 @@ WebSocketCore::WriteWaiter::WriteWaiter(const asio::any_io_executor& executor)
 WebSocketCore::WebSocketCore(asio::any_io_executor strand, WebSocketOptions options)
     : options_(std::move(options)), strand_(std::move(strand)) {}
 
-asio::awaitable<Result<std::string>> WebSocketCore::read() {
-    co_return co_await asio::co_spawn(strand_, do_read(shared_from_this()), asio::use_awaitable);
-}
-
-asio::awaitable<Result<void>> WebSocketCore::write(std::string text) {
-    co_return co_await asio::co_spawn(strand_, do_write(shared_from_this(), std::move(text)),
-                                      asio::use_awaitable);
-}
-
-void WebSocketCore::send(std::string text) {
-    asio::post(strand_, [self = shared_from_this(), text = std::move(text)]() mutable {
-        if (self->ended()) return;
-        if (self->queued_bytes_ + text.size() > self->options_.max_queued_bytes) {
-            log::warn("websocket peer is not reading; dropping the connection",
-                      {{"queued_bytes", self->queued_bytes_}});
-            self->broken_ = asio::error::no_buffer_space;
-            self->close_socket();
-            return;
-        }
-        self->enqueue(Outgoing{std::move(text), nullptr});
-    });
-}
-
-asio::awaitable<void> WebSocketCore::close(std::uint16_t code, std::string reason) {
-    co_await asio::co_spawn(strand_, do_close(shared_from_this(), code, std::move(reason)),
-                            asio::use_awaitable);
-}
-
-void WebSocketCore::abort() {
-    asio::post(strand_, [self = shared_from_this()] {
-        self->closing_ = true;
-        self->close_socket();
-    });
-}
-
-std::optional<WebSocketCloseInfo> WebSocketCore::peer_close() const {
-    std::lock_guard lock(peer_close_mutex_);
-    return peer_close_;
-}
-
 asio::awaitable<Result<std::string>> WebSocketCore::do_read(std::shared_ptr<WebSocketCore> self) {
     if (self->reading_) {
         co_return Error::make(ErrorKind::internal, "concurrent_read",

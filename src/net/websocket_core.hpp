@@ -2,6 +2,8 @@
 // The connection behind a net::WebSocket: the write queue, the single-reader rule, close and error
 // mapping, all on one strand. The stream itself (plain TCP or TLS, client or server) is reached
 // through the few virtual primitives that StreamWebSocket (websocket_stream.hpp) implements.
+// WebSocket's members (websocket.cpp) are the only way in: they hand each operation to the strand,
+// so the API is declared once, in include/calrt/net/websocket.hpp.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -22,14 +24,6 @@ class WebSocketCore : public std::enable_shared_from_this<WebSocketCore> {
     WebSocketCore(const WebSocketCore&) = delete;
     WebSocketCore& operator=(const WebSocketCore&) = delete;
 
-    // These may be called from any thread; the work runs on the strand.
-    boost::asio::awaitable<Result<std::string>> read();
-    boost::asio::awaitable<Result<void>> write(std::string text);
-    void send(std::string text);
-    boost::asio::awaitable<void> close(std::uint16_t code, std::string reason);
-    void abort();
-    std::optional<WebSocketCloseInfo> peer_close() const;
-
     const boost::asio::any_io_executor& strand() const noexcept { return strand_; }
     const WebSocketOptions& options() const noexcept { return options_; }
 
@@ -45,6 +39,8 @@ class WebSocketCore : public std::enable_shared_from_this<WebSocketCore> {
     virtual void close_socket() = 0;
 
   private:
+    friend class WebSocket;
+
     struct WriteWaiter {
         explicit WriteWaiter(const boost::asio::any_io_executor& executor);
         boost::asio::steady_timer signal;  // cancelled when `result` is set

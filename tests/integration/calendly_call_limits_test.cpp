@@ -10,7 +10,6 @@
 
 #include "calrt/calendly/calendly_client.hpp"
 #include "calrt/calendly/resource_uri.hpp"
-#include "support/run_awaitable.hpp"
 #include "support/running_fake_calendly.hpp"
 
 namespace calrt::calendly {
@@ -119,11 +118,11 @@ TEST_F(CalendlyCallLimitsTest, CallAfterTheBudgetIsUsedUpWaitsForTheResetInstead
     start_fake(strict_rate_limit(2, 1s));
     use_first_event_type();
     auto& c = client(options());
-    ASSERT_TRUE(test::run_awaitable(fake_->io, c.event_type(uuid_)));
-    ASSERT_TRUE(test::run_awaitable(fake_->io, c.event_type(uuid_)));  // X-RateLimit-Remaining: 0
+    ASSERT_TRUE(fake_->run(c.event_type(uuid_)));
+    ASSERT_TRUE(fake_->run(c.event_type(uuid_)));  // X-RateLimit-Remaining: 0
 
     const auto started = std::chrono::steady_clock::now();
-    auto third = test::run_awaitable(fake_->io, c.event_type(uuid_));
+    auto third = fake_->run(c.event_type(uuid_));
 
     ASSERT_TRUE(third) << third.error().message;
     EXPECT_EQ(fake().request_count(event_type_path()), 3u) << "no request answered 429";
@@ -138,9 +137,9 @@ TEST_F(CalendlyCallLimitsTest, ResetAfterTheDeadlineFailsAtOnceWithoutSending) {
     auto o = options();
     o.retry.deadline = 500ms;
     auto& c = client(o);
-    ASSERT_TRUE(test::run_awaitable(fake_->io, c.event_type(uuid_)));  // X-RateLimit-Remaining: 0
+    ASSERT_TRUE(fake_->run(c.event_type(uuid_)));  // X-RateLimit-Remaining: 0
 
-    auto refused = test::run_awaitable(fake_->io, c.event_type(uuid_));
+    auto refused = fake_->run(c.event_type(uuid_));
 
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().code, "calendly_rate_limited");

@@ -3,7 +3,6 @@
 #include "calrt/calendly/calendly_client.hpp"
 #include "calrt/calendly/personalized_link.hpp"
 #include "calrt/calendly/resource_uri.hpp"
-#include "support/run_awaitable.hpp"
 #include "support/running_fake_calendly.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -17,7 +16,6 @@ namespace calrt::calendly {
 namespace {
 
 using namespace std::chrono_literals;
-using test::run_awaitable;
 using testing::FaultPlan;
 
 class CalendlyClientTest : public ::testing::Test {
@@ -41,7 +39,7 @@ protected:
     CalendlyClient& client() { return client(options()); }
     template <class T>
     T run(boost::asio::awaitable<T> op) {
-        return run_awaitable(fake.io, std::move(op));
+        return fake.run(std::move(op));
     }
 
     test::RunningFakeCalendly fake;

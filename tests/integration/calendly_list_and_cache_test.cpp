@@ -7,7 +7,6 @@
 #include <future>
 
 #include "calrt/calendly/calendly_client.hpp"
-#include "support/run_awaitable.hpp"
 #include "support/running_fake_calendly.hpp"
 
 namespace calrt::calendly {
@@ -48,7 +47,7 @@ class CalendlyListAndCacheTest : public ::testing::Test {
     CalendlyClient& client() { return client(options()); }
     template <class T>
     T run(boost::asio::awaitable<T> op) {
-        return test::run_awaitable(fake.io, std::move(op));
+        return fake.run(std::move(op));
     }
     std::size_t availability_calls() { return fake->request_count("/event_type_available_times"); }
 

@@ -5,7 +5,6 @@
 
 #include "calrt/calendly/calendly_client.hpp"
 #include "calrt/net/http_client.hpp"
-#include "support/run_awaitable.hpp"
 #include "support/running_fake_calendly.hpp"
 
 namespace calrt::calendly {
@@ -45,7 +44,7 @@ class DroppedConnectionTest : public ::testing::Test {
     }
     template <class T>
     T run(boost::asio::awaitable<T> op) {
-        return test::run_awaitable(fake.io, std::move(op));
+        return fake.run(std::move(op));
     }
     net::HttpRequest request(std::string method, std::string path) {
         net::HttpRequest r;

@@ -9,7 +9,6 @@
 
 #include "calrt/calendly/calendly_client.hpp"
 #include "calrt/calendly/resource_uri.hpp"
-#include "support/run_awaitable.hpp"
 #include "support/running_fake_calendly.hpp"
 
 namespace calrt::tools {
@@ -57,13 +56,12 @@ class CalendlyToolsTest : public ::testing::Test {
     }
 
     json run(boost::asio::awaitable<json> call) {
-        return test::run_awaitable(fake.io, std::move(call));
+        return fake.run(std::move(call));
     }
 
     std::vector<calendly::AvailableTime> open_slots(const std::string& event_type_uri) {
         const Timestamp now = clock.now();
-        auto slots = test::run_awaitable(
-            fake.io, client->available_times(event_type_uri, {now, now + 24h * 7}));
+        auto slots = fake.run(client->available_times(event_type_uri, {now, now + 24h * 7}));
         if (!slots) ADD_FAILURE() << slots.error().message;
         return slots ? *slots : std::vector<calendly::AvailableTime>{};
     }
@@ -408,8 +406,7 @@ TEST_F(CalendlyToolsTest, BookMeetingOfATakenSlotOffersTheNearestOpenOnesAndBook
     }
     ASSERT_LT(i + 1, slots.size());
     const Timestamp taken = slots[i].start_time;
-    ASSERT_TRUE(test::run_awaitable(
-        fake.io, client->create_invitee({type, taken, "Bob", "bob@example.com", "UTC"})));
+    ASSERT_TRUE(fake.run(client->create_invitee({type, taken, "Bob", "bob@example.com", "UTC"})));
 
     const json result = run(book_meeting(*context, booking_arguments("30min", taken, "UTC")));
     EXPECT_EQ(result["booked"], false) << result.dump();

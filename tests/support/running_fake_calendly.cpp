@@ -7,18 +7,14 @@
 namespace calrt::test {
 
 RunningFakeCalendly::RunningFakeCalendly(testing::FakeCalendlyOptions options, unsigned threads)
-    : work_(boost::asio::make_work_guard(io)),
-      fake_(std::make_unique<testing::FakeCalendly>(io, std::move(options))) {
+    : threads_(threads), fake_(std::make_unique<testing::FakeCalendly>(io, std::move(options))) {
     log::configure("warn", "text");
     fake_->start();
-    for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { io.run(); });
 }
 
 RunningFakeCalendly::~RunningFakeCalendly() {
-    work_.reset();
-    io.stop();
-    threads_.clear();  // joins
-    fake_.reset();     // after the io_context stopped, as FakeCalendly requires
+    threads_.stop();
+    fake_.reset();  // after the io_context stopped, as FakeCalendly requires
 }
 
 std::string RunningFakeCalendly::target_of(std::string_view url) const {

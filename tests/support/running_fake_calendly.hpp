@@ -1,18 +1,18 @@
 #pragma once
 // A FakeCalendly on its own io_context and threads for the length of a test, plus a blocking way to
-// call it with (or without) its Bearer token.
+// call it with (or without) its Bearer token, and to run a client's coroutine on the same threads.
 
-#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "support/http_test_client.hpp"
+#include "support/io_threads.hpp"
 #include "testing/fake_calendly/fake_calendly.hpp"
 
 namespace calrt::test {
@@ -34,12 +34,20 @@ class RunningFakeCalendly {
     // The path and query of a URL on the fake.
     std::string target_of(std::string_view url) const;
 
-    boost::asio::io_context io;
+    // Runs `task` (a client call, say) on the fake's threads and waits for its result.
+    template <class T>
+    T run(boost::asio::awaitable<T> task) {
+        return threads_.run(std::move(task));
+    }
 
   private:
-    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+    IoThreads threads_;
+
+  public:
+    boost::asio::io_context& io = threads_.io;
+
+  private:
     std::unique_ptr<testing::FakeCalendly> fake_;
-    std::vector<std::jthread> threads_;
 };
 
 // "/path?k=v&..." with the values percent-encoded.
