@@ -17,7 +17,7 @@ packages=(
   nlohmann-json3-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libpq-dev libyaml-cpp-dev
-  tzdata
+  libhowardhinnant-date-dev libdate-tz3 tzdata
   curl
 )
 browser=1

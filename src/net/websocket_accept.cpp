@@ -25,9 +25,11 @@ asio::awaitable<Result<WebSocket>> accept_on_strand(std::shared_ptr<ServerWebSoc
     timeout.handshake_timeout = core->options().connect_timeout;
     timeout.idle_timeout = websocket::stream_base::none();
     ws.set_option(timeout);
-    ws.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
-        response.set(beast::http::field::server, "calendly-realtime");
-    }));
+    ws.set_option(websocket::stream_base::decorator(
+        [extra = core->options().handshake_response_headers](websocket::response_type& response) {
+            response.set(beast::http::field::server, "calendly-realtime");
+            for (const auto& [name, value] : extra) response.set(name, value);
+        }));
     auto [ec] = co_await ws.async_accept(request, asio::as_tuple(asio::use_awaitable));
     if (ec) {
         co_return Error::make(ErrorKind::invalid_argument, "handshake_failed",

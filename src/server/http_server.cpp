@@ -53,6 +53,13 @@ std::string refusal_response(unsigned status, std::string_view reason, std::stri
            std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
+// `response` (a prebuilt refusal) with this connection's X-Request-Id, which every answer carries.
+std::string with_request_id(const std::string& response, const std::string& request_id) {
+    const auto status_line_end = response.find("\r\n") + 2;
+    return response.substr(0, status_line_end) + "X-Request-Id: " + request_id + "\r\n" +
+           response.substr(status_line_end);
+}
+
 }  // namespace
 
 struct HttpServer::State : ServerState {
@@ -177,7 +184,10 @@ asio::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
         if (state->open_connections.load() >= state->config.limits.max_connections) {
             state->refusals_too_many.inc();
             auto executor = socket.get_executor();
-            asio::co_spawn(executor, refuse_connection(std::move(socket), state->busy_response, state->linger()),
+            asio::co_spawn(executor,
+                           refuse_connection(std::move(socket),
+                                             with_request_id(state->busy_response, state->pipeline.request_id({})),
+                                             state->linger()),
                            asio::detached);
             continue;
         }
@@ -195,7 +205,10 @@ asio::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
                 state->refusals_per_address.inc();
                 auto executor = socket.get_executor();
                 asio::co_spawn(executor,
-                               refuse_connection(std::move(socket), state->per_address_response, state->linger()),
+                               refuse_connection(std::move(socket),
+                                                 with_request_id(state->per_address_response,
+                                                                 state->pipeline.request_id({})),
+                                                 state->linger()),
                                asio::detached);
                 continue;
             }

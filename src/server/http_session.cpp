@@ -170,6 +170,7 @@ asio::awaitable<void> HttpSession::run() {
         if (head_ec) {
             Request unparsed;
             unparsed.remote_address = peer_address_;
+            unparsed.request_id = state_->pipeline.request_id({});
             if (head_ec == http::error::header_limit) {
                 co_await reject(unparsed,
                                 rejection(ErrorKind::header_too_large, "header_too_large",
@@ -195,6 +196,7 @@ asio::awaitable<void> HttpSession::run() {
         if (!parsed) {
             Request unparsed;
             unparsed.remote_address = peer_address_;
+            unparsed.request_id = state_->pipeline.request_id(head["X-Request-Id"]);
             // A method this server does not know is recorded under one fixed label (review item H1).
             if (parsed.error().kind == ErrorKind::not_implemented) unparsed.method = "OTHER";
             co_await reject(unparsed, parsed.error(), version, "rejected", started);

@@ -55,6 +55,7 @@ asio::awaitable<void> refuse(UpgradeConnection& connection, const Refusal& refus
     http::response<http::string_body> response{refusal.status, connection.request.version()};
     response.set(http::field::content_type, "application/json");
     response.set(http::field::connection, "close");
+    response.set("X-Request-Id", connection.request_id);
     if (refusal.retry_after.count() > 0) {
         response.set(http::field::retry_after, std::to_string(refusal.retry_after.count()));
     }
@@ -160,6 +161,7 @@ asio::awaitable<void> serve(std::shared_ptr<RelayShared> shared,
 
     net::WebSocketOptions options = shared->context.browser_websocket;
     options.max_message_bytes = shared->context.limits.max_message_bytes;
+    options.handshake_response_headers.emplace_back("X-Request-Id", connection->request_id);
     const auto executor = co_await asio::this_coro::executor;
     auto browser = co_await net::accept_websocket(std::move(connection->stream),
                                                   std::move(connection->request), options);

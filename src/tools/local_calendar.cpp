@@ -49,15 +49,8 @@ year_month_day local_date(const TimeZone& zone, Timestamp t) {
 }
 
 Timestamp start_of_local_day(const TimeZone& zone, year_month_day date) {
-    // UTC = local - offset, but the offset depends on the UTC instant: guess with the offset at
-    // the wall time read as UTC, then correct once with the offset at that guess (enough for real
-    // zones, whose offsets change at most once within a few hours).
-    const Timestamp wall_as_utc{sys_days{date}};
-    const Timestamp guess = wall_as_utc - zone.offset_at(wall_as_utc).utc_offset;
-    const Timestamp corrected = wall_as_utc - zone.offset_at(guess).utc_offset;
-    // Midnight skipped by a DST change: the corrected instant reads as the day before; the day
-    // starts at the transition, which the first guess lands after.
-    return local_date(zone, corrected) == date ? corrected : guess;
+    // A midnight skipped by a change to daylight time: the day starts at the change.
+    return zone.to_utc(local_time<std::chrono::milliseconds>{local_days{date}.time_since_epoch()});
 }
 
 std::string format_date(year_month_day date) {

@@ -25,6 +25,8 @@ using namespace std::chrono_literals;
 
 void expect_error(const test::HttpResponse& response, unsigned status, std::string_view code) {
     EXPECT_EQ(response.result_int(), status) << response.body();
+    // Every answer carries one, also those sent before a request was routed or even read.
+    EXPECT_FALSE(response["X-Request-Id"].empty()) << status << " " << code;
     const auto body = nlohmann::json::parse(response.body());  // strict: throws on invalid UTF-8
     EXPECT_EQ(body["error"]["code"], code) << response.body();
 }

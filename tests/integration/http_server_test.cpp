@@ -28,6 +28,8 @@ nlohmann::json json_of(const test::HttpResponse& response) { return nlohmann::js
 
 void expect_error(const test::HttpResponse& response, unsigned status, std::string_view code) {
     EXPECT_EQ(response.result_int(), status) << response.body();
+    // Every answer carries one, also those sent before a request was routed or even read.
+    EXPECT_FALSE(response["X-Request-Id"].empty()) << status << " " << code;
     auto body = json_of(response);
     ASSERT_TRUE(body.contains("error")) << response.body();
     EXPECT_EQ(body["error"]["code"], code);

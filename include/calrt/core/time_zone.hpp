@@ -1,19 +1,26 @@
 #pragma once
-// IANA time zones read from the system's compiled zone files (the tzdata package,
-// /usr/share/zoneinfo). libstdc++ 12 has no std::chrono::tzdb, so TimeZone reads TZif files
-// (RFC 8536) itself: the 64-bit transition table, and the POSIX TZ rule in the footer for times
-// after the last transition.
+// IANA time zones from the system's zone files (the tzdata package, /usr/share/zoneinfo), through
+// Howard Hinnant's date/tz library (Debian's libdate-tz, built to read the system database): the
+// design C++20 standardized as std::chrono::tzdb/zoned_time, which libstdc++ 12 does not ship
+// yet. TimeZone keeps the project's error values and name checks around it; when GCC's <chrono>
+// has zones, only time_zone.cpp changes (docs/architecture.md, "Time zones").
 
 #include "calrt/core/error.hpp"
 #include "calrt/core/time.hpp"
 
 #include <chrono>
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+
+namespace date {
+class time_zone;
+}
+namespace Posix {
+class time_zone;
+}
 
 namespace calrt {
 
@@ -40,19 +47,13 @@ struct LocalTime {
 // An immutable, cheaply copyable loaded zone; safe to share between threads.
 class TimeZone {
 public:
-    static constexpr std::string_view default_zoneinfo_dir = "/usr/share/zoneinfo";
-
-    // Loads `name` (e.g. "Europe/Berlin") from `zoneinfo_dir`. The file is read synchronously:
-    // load through a TimeZoneCache so that each zone is read once.
+    // Finds `name` (e.g. "Europe/Berlin") in the system's zone database; the first use reads the
+    // database's index, each zone's file is read once, on first use: load through a
+    // TimeZoneCache on I/O threads.
     // Errors: invalid_argument / "invalid_time_zone" when the name is not a zone name (empty,
     //         absolute, containing "." or ".." components or other characters) or names no zone;
-    //         not_configured / "time_zone_data_missing" when zoneinfo_dir does not exist;
-    //         internal / "invalid_time_zone_data" when the zone file is corrupt.
-    static Result<TimeZone> load(std::string_view name,
-                                 const std::filesystem::path& zoneinfo_dir =
-                                     std::filesystem::path(default_zoneinfo_dir));
-    // Builds a zone from the bytes of a TZif file (what load() reads from disk).
-    static Result<TimeZone> from_tzif(std::string name, std::string_view tzif_bytes);
+    //         not_configured / "time_zone_data_missing" when the zone database cannot be read.
+    static Result<TimeZone> load(std::string_view name);
     // UTC without touching the file system.
     static TimeZone utc();
 
@@ -60,23 +61,29 @@ public:
     // and "_+-.", none empty or starting with '.', not absolute, at most 255 characters.
     static bool is_valid_name(std::string_view name);
 
-    const std::string& name() const;
+    const std::string& name() const { return name_; }
     ZoneOffset offset_at(Timestamp t) const;
     LocalTime to_local(Timestamp t) const { return LocalTime{t, offset_at(t)}; }
+    // The instant a wall-clock time names. A time skipped by a change to daylight time is the
+    // instant of the change; a time that happens twice (the hour repeated when daylight time
+    // ends) is its first occurrence.
+    Timestamp to_utc(std::chrono::local_time<std::chrono::milliseconds> wall) const;
 
 private:
-    struct Loaded;
-    explicit TimeZone(std::shared_ptr<const Loaded> loaded) : loaded_(std::move(loaded)) {}
-    std::shared_ptr<const Loaded> loaded_;
+    TimeZone(std::string name, const date::time_zone* zone, std::shared_ptr<const Posix::time_zone> rule)
+        : name_(std::move(name)), zone_(zone), rule_(std::move(rule)) {}
+    std::string name_;
+    const date::time_zone* zone_ = nullptr;  // owned by the date library's database; null: UTC
+    // The zone file's rule for times after its last listed transition; null when there is none.
+    std::shared_ptr<const Posix::time_zone> rule_;
 };
 
-// Loaded zones by name, each read from disk once. Owned by whoever needs zones (no global cache).
-// Thread-safe. Only zones that loaded are kept, so its size is bounded by the zones on disk.
+// Zones by name, each looked up once (the lookup searches the database's index and may throw
+// inside the library). Owned by whoever needs zones. Thread-safe. Only zones that loaded are
+// kept, so its size is bounded by the zones in the database.
 class TimeZoneCache {
 public:
-    explicit TimeZoneCache(
-        std::filesystem::path zoneinfo_dir = std::filesystem::path(TimeZone::default_zoneinfo_dir))
-        : zoneinfo_dir_(std::move(zoneinfo_dir)) {}
+    TimeZoneCache() = default;
     TimeZoneCache(const TimeZoneCache&) = delete;
     TimeZoneCache& operator=(const TimeZoneCache&) = delete;
 
@@ -84,7 +91,6 @@ public:
     Result<TimeZone> get(std::string_view name);
 
 private:
-    std::filesystem::path zoneinfo_dir_;
     std::mutex mutex_;
     std::map<std::string, TimeZone, std::less<>> zones_;
 };

@@ -23,6 +23,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "calrt/core/error.hpp"
 
@@ -59,6 +61,8 @@ struct WebSocketOptions {
     std::size_t linger_max_bytes = 16 * 1024 * 1024;
     std::string extra_ca_file;  // wss:// only: PEM file trusted besides the system store
     std::string user_agent = "calendly-realtime";
+    // Server side: more headers for the 101 answer (the HTTP server's X-Request-Id).
+    std::vector<std::pair<std::string, std::string>> handshake_response_headers{};
 };
 
 struct WebSocketCloseInfo {
