@@ -80,7 +80,8 @@ const services = {
         REALTIME_MAX_SESSIONS: '1', REALTIME_MAX_SESSIONS_PER_ADDRESS: '1', REALTIME_CONNECTIONS_PER_MINUTE: '1',
     }),
     crowded: new ServiceProcess(binary, webRoot, { MAX_CONNECTIONS: '2', MAX_CONNECTIONS_PER_ADDRESS: '1',
-                                                   HEADER_TIMEOUT_MS: '30000', KEEPALIVE_TIMEOUT_MS: '30000' }),
+                                                   HEADER_TIMEOUT_MS: '30000', KEEPALIVE_TIMEOUT_MS: '30000',
+                                                   KEEPALIVE_TIMEOUT_BUSY_MS: '30000' }),
     offline: new ServiceProcess(binary, webRoot, {
         API_ADMIN_TOKEN: adminToken,
         CALENDLY_API_KEY: 'token-of-the-test-calendly', CALENDLY_API_BASE_URL: brokenCalendly.url,
