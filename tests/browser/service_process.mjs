@@ -1,6 +1,7 @@
 // The calendly-realtime binary as a child process in sandbox mode (no keys: a built-in fake
 // Calendly and the sandbox assistant), on 127.0.0.1 with a port of its choosing and a fresh data
-// directory. Its stderr is kept to explain a failure.
+// directory. Its stderr is kept to explain a failure. `settings` (environment variables) are
+// applied last, so a test may give it an admin token, a webhook secret or tighter limits.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,9 +11,10 @@ import path from 'node:path';
 const KEYS = ['OPENAI_API_KEY', 'CALENDLY_API_KEY', 'CALENDLY_WEBHOOK_SECRET', 'API_ADMIN_TOKEN'];
 
 export class ServiceProcess {
-    constructor(binary, webRoot) {
+    constructor(binary, webRoot, settings = {}) {
         this.binary = binary;
         this.webRoot = webRoot;
+        this.settings = settings;
         this.dir = mkdtempSync(path.join(tmpdir(), 'calrt-browser-'));
         this.log = '';
         this.exited = null; // { code, signal } once it has exited
@@ -29,6 +31,7 @@ export class ServiceProcess {
             LOG_LEVEL: 'info',
         };
         for (const key of KEYS) delete env[key];
+        Object.assign(env, this.settings);
         // The temporary directory as working directory: no .env file of the checkout is read.
         this.child = spawn(this.binary, ['--host', '127.0.0.1'], {
             cwd: this.dir,
