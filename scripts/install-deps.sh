@@ -68,8 +68,11 @@ fi
 # The browser test's pinned npm packages (package-lock.json), as the invoking user. The lock file
 # is absent where only this script was copied (the Dockerfile's first step).
 browser_tests="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/browser"
+# npm records what it installed in node_modules/.package-lock.json: install again when the lock file
+# is newer (a package was added), not only when node_modules is missing.
 if [[ $browser -eq 1 && -f "$browser_tests/package-lock.json" &&
-      ! -d "$browser_tests/node_modules/playwright-core" ]]; then
+      ( ! -f "$browser_tests/node_modules/.package-lock.json" ||
+        "$browser_tests/package-lock.json" -nt "$browser_tests/node_modules/.package-lock.json" ) ]]; then
   echo "installing the browser test's npm packages (tests/browser)"
   # Without them only the browser test is skipped (ctest "Skipped"), so a registry outage does not
   # stop the build and every other test; say so loudly.
