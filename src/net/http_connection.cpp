@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <sys/socket.h>
 #include <vector>
+#include "calrt/net/as_result.hpp"
 
 namespace calrt::net {
 namespace asio = boost::asio;
@@ -25,8 +26,6 @@ using tcp = asio::ip::tcp;
 using std::chrono::steady_clock;
 
 namespace {
-
-constexpr auto as_result = asio::as_tuple(asio::use_awaitable);
 
 // Response heads larger than this are refused; real APIs send a few KiB (Beast's 8 KiB default is
 // too tight for responses that carry several cookies or long rate-limit headers).

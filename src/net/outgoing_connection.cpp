@@ -9,6 +9,7 @@
 
 #include "calrt/net/tls.hpp"
 #include "resolve.hpp"
+#include "calrt/net/as_result.hpp"
 
 namespace calrt::net {
 namespace asio = boost::asio;
@@ -17,8 +18,6 @@ using tcp = asio::ip::tcp;
 using std::chrono::steady_clock;
 
 namespace {
-
-constexpr auto as_result = asio::as_tuple(asio::use_awaitable);
 
 }  // namespace
 

@@ -17,6 +17,7 @@
 #include "calrt/net/tls.hpp"
 #include "outgoing_connection.hpp"
 #include "websocket_stream.hpp"
+#include "calrt/net/as_result.hpp"
 
 namespace calrt::net {
 namespace asio = boost::asio;
@@ -26,8 +27,6 @@ using tcp = asio::ip::tcp;
 using std::chrono::steady_clock;
 
 namespace {
-
-constexpr auto as_result = asio::as_tuple(asio::use_awaitable);
 
 struct Endpoint {
     bool tls = false;

@@ -10,6 +10,7 @@
 #include <boost/beast/websocket/error.hpp>
 
 #include "calrt/core/logging.hpp"
+#include "calrt/net/as_result.hpp"
 
 namespace calrt::net {
 namespace asio = boost::asio;
@@ -17,8 +18,6 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
 namespace {
-
-constexpr auto as_result = asio::as_tuple(asio::use_awaitable);
 
 // A close frame's payload is at most 125 bytes, two of them the code (RFC 6455 5.5); the reason is
 // cut there without splitting a UTF-8 sequence.

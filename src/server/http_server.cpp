@@ -20,6 +20,7 @@
 
 #include <stdexcept>
 #include <vector>
+#include "calrt/net/as_result.hpp"
 
 namespace calrt::server {
 namespace asio = boost::asio;
@@ -28,7 +29,8 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr auto as_result = asio::as_tuple(asio::use_awaitable);
+using net::as_result;
+
 
 // A connection refused on accept: a short, complete answer instead of a silent reset. The client
 // may already have sent its request, so the answer is followed by a lingering close (unread input

@@ -18,6 +18,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include <limits>
+#include "calrt/net/as_result.hpp"
 
 namespace calrt::server {
 namespace asio = boost::asio;
@@ -27,7 +28,8 @@ using std::chrono::steady_clock;
 
 namespace {
 
-constexpr auto as_result = asio::as_tuple(asio::use_awaitable);
+using net::as_result;
+
 
 bool media_type_allowed(std::string_view content_type, const std::vector<std::string>& allowed) {
     if (allowed.empty()) return true;

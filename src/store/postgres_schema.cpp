@@ -1,5 +1,7 @@
 #include "postgres_schema.hpp"
 
+#include "store_backend.hpp"
+
 #include <array>
 #include <string>
 
@@ -58,11 +60,8 @@ Result<void> migrate_locked(PostgresConnection& connection) {
     auto version = current_version(connection);
     if (!version) return version.error();
     if (*version > latest_postgres_schema_version()) {
-        return Error::make(ErrorKind::internal, "store_schema_too_new",
-                           "webhook store: the database has schema version " +
-                               std::to_string(*version) + " but this build knows only up to " +
-                               std::to_string(latest_postgres_schema_version()) +
-                               "; run a newer build or use another database");
+        return schema_too_new(*version, latest_postgres_schema_version(),
+                              "run a newer build or use another database");
     }
     for (int next = *version + 1; next <= latest_postgres_schema_version(); ++next) {
         const std::string step = "schema migration " + std::to_string(next);

@@ -1,5 +1,7 @@
 #include "sqlite_schema.hpp"
 
+#include "store_backend.hpp"
+
 #include <sqlite3.h>
 
 #include <array>
@@ -81,11 +83,8 @@ Result<void> prepare_writer_database(SqliteConnection& connection) {
     }
     if (*version > latest_sqlite_schema_version()) {
         (void)connection.execute("ROLLBACK", "rolling back");
-        return Error::make(ErrorKind::internal, "store_schema_too_new",
-                           "webhook store: the database has schema version " +
-                               std::to_string(*version) + " but this build knows only up to " +
-                               std::to_string(latest_sqlite_schema_version()) +
-                               "; run a newer build or point DATA_DIR elsewhere");
+        return schema_too_new(*version, latest_sqlite_schema_version(),
+                              "run a newer build or point DATA_DIR elsewhere");
     }
     for (int next = *version + 1; next <= latest_sqlite_schema_version(); ++next) {
         auto migrated = connection.execute(kMigrations[static_cast<std::size_t>(next - 1)],

@@ -7,6 +7,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "calrt/core/error.hpp"
@@ -30,6 +31,14 @@ class DeliveryBatchSink {
     // when the original is earlier in the same batch), or an error and nothing committed.
     virtual Result<std::vector<StoreOutcome>> write(std::span<const WebhookDelivery> batch) = 0;
 };
+
+// A database written by a newer build than this one: refused rather than written with an older schema.
+inline Error schema_too_new(int found, int latest, std::string_view remedy) {
+    return Error::make(ErrorKind::internal, "store_schema_too_new",
+                       "webhook store: the database has schema version " + std::to_string(found) +
+                           " but this build knows only up to " + std::to_string(latest) + "; " +
+                           std::string(remedy));
+}
 
 class StoreBackend {
   public:

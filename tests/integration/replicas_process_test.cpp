@@ -25,6 +25,7 @@
 #include "support/temp_dir.hpp"
 #include "support/test_signature.hpp"
 #include "support/webhook_envelope.hpp"
+#include "support/webhook_store_support.hpp"
 
 namespace calrt {
 namespace {
@@ -213,17 +214,7 @@ TEST_F(ReplicasProcess, BehindNginxNoAcknowledgedDeliveryIsLostWhenAReplicaIsKil
     options.metrics = &metrics;
     auto store = store::WebhookStore::open(options);
     ASSERT_TRUE(store) << store.error().message;
-    std::set<std::string> stored;
-    std::optional<std::string> cursor;
-    do {
-        store::ListQuery query;
-        query.limit = store::kMaxListLimit;
-        query.cursor = cursor;
-        auto page = (*store)->list_blocking(query);
-        ASSERT_TRUE(page) << page.error().message;
-        for (const auto& item : page->items) stored.insert(item.delivery.payload_uri);
-        cursor = page->next_cursor;
-    } while (cursor);
+    const std::set<std::string> stored = test::stored_payload_uris(**store);
     std::size_t lost = 0;
     for (const auto& uri : acknowledged) lost += stored.count(uri) == 0 ? 1 : 0;
     EXPECT_EQ(lost, 0u) << "of " << acknowledged.size() << " acknowledged deliveries";

@@ -8,6 +8,7 @@
 #include "support/temp_dir.hpp"
 #include "support/test_signature.hpp"
 #include "support/webhook_envelope.hpp"
+#include "support/webhook_store_support.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -85,17 +86,7 @@ TEST(ServiceWebhookProcess, EveryAcknowledgedDeliverySurvivesSigkill) {
     options.data_dir = dir.path() / "data";
     auto store = store::WebhookStore::open(options);
     ASSERT_TRUE(store) << store.error().message;
-    std::set<std::string> stored;
-    std::optional<std::string> cursor;
-    do {
-        store::ListQuery query;
-        query.limit = store::kMaxListLimit;
-        query.cursor = cursor;
-        auto page = (*store)->list_blocking(query);
-        ASSERT_TRUE(page) << page.error().message;
-        for (const auto& item : page->items) stored.insert(item.delivery.payload_uri);
-        cursor = page->next_cursor;
-    } while (cursor);
+    const std::set<std::string> stored = test::stored_payload_uris(**store);
     for (const auto& uri : acknowledged) EXPECT_TRUE(stored.count(uri)) << "acknowledged but lost: " << uri;
 }
 

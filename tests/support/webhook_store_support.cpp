@@ -24,4 +24,19 @@ store::WebhookDelivery webhook_delivery(std::string_view event, int n,
     return std::move(*delivery);
 }
 
+std::set<std::string> stored_payload_uris(store::WebhookStore& store) {
+    std::set<std::string> uris;
+    std::optional<std::string> cursor;
+    do {
+        store::ListQuery query;
+        query.limit = store::kMaxListLimit;
+        query.cursor = cursor;
+        auto page = store.list_blocking(query);
+        if (!page) throw std::runtime_error("listing stored deliveries: " + page.error().message);
+        for (const auto& item : page->items) uris.insert(item.delivery.payload_uri);
+        cursor = page->next_cursor;
+    } while (cursor);
+    return uris;
+}
+
 }  // namespace calrt::test

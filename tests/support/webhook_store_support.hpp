@@ -9,6 +9,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <chrono>
+#include <set>
+#include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -25,5 +27,9 @@ store::StoreOptions store_options(const TempDir& dir, MetricsRegistry& metrics);
 store::WebhookDelivery webhook_delivery(
     std::string_view event, int n,
     std::chrono::system_clock::time_point received_at = std::chrono::system_clock::now());
+
+// The payload.uri of every stored delivery, walking all pages (what a process test compares with
+// the deliveries it saw acknowledged).
+std::set<std::string> stored_payload_uris(store::WebhookStore& store);
 
 }  // namespace calrt::test
