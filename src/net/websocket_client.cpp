@@ -23,8 +23,8 @@ namespace calrt::net {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
-using tcp = asio::ip::tcp;
-using std::chrono::steady_clock;
+// Every deadline of a connection attempt is on the steady clock.
+using Deadline = std::chrono::steady_clock::time_point;
 
 namespace {
 
@@ -68,12 +68,12 @@ std::string where_of(const Endpoint& endpoint) { return endpoint.host + ":" + en
 template <class NextLayer>
 asio::awaitable<Result<void>> upgrade(StreamWebSocket<NextLayer>& core, const Endpoint& endpoint,
                                       const HeaderList& headers,
-                                      steady_clock::time_point deadline) {
+                                      Deadline deadline) {
     auto& ws = core.stream();
     beast::get_lowest_layer(ws).expires_never();  // the websocket stream keeps its own deadlines
     auto timeout = websocket::stream_base::timeout::suggested(beast::role_type::client);
-    timeout.handshake_timeout = std::max<steady_clock::duration>(deadline - steady_clock::now(),
-                                                                 std::chrono::milliseconds(1));
+    timeout.handshake_timeout = std::max<std::chrono::steady_clock::duration>(
+        deadline - std::chrono::steady_clock::now(), std::chrono::milliseconds(1));
     timeout.idle_timeout = websocket::stream_base::none();
     ws.set_option(timeout);
     ws.set_option(websocket::stream_base::decorator(
@@ -105,8 +105,8 @@ asio::awaitable<Result<void>> upgrade(StreamWebSocket<NextLayer>& core, const En
 
 asio::awaitable<Result<WebSocket>> connect_plain(asio::any_io_executor strand, Endpoint endpoint,
                                                  HeaderList headers, WebSocketOptions options,
-                                                 steady_clock::time_point deadline,
-                                                 std::vector<tcp::endpoint> results) {
+                                                 Deadline deadline,
+                                                 std::vector<asio::ip::tcp::endpoint> results) {
     const LingerLimits linger{options.linger_timeout, options.linger_max_bytes};
     auto core = std::make_shared<StreamWebSocket<LingeringTcpStream>>(strand, std::move(options),
                                                                       nullptr, strand, linger);
@@ -122,8 +122,8 @@ asio::awaitable<Result<WebSocket>> connect_plain(asio::any_io_executor strand, E
 
 asio::awaitable<Result<WebSocket>> connect_tls(asio::any_io_executor strand, Endpoint endpoint,
                                                HeaderList headers, WebSocketOptions options,
-                                               steady_clock::time_point deadline,
-                                               std::vector<tcp::endpoint> results) {
+                                               Deadline deadline,
+                                               std::vector<asio::ip::tcp::endpoint> results) {
     std::shared_ptr<asio::ssl::context> context;
     try {
         context = make_client_tls_context(options.extra_ca_file);
@@ -151,7 +151,7 @@ asio::awaitable<Result<WebSocket>> connect_tls(asio::any_io_executor strand, End
 asio::awaitable<Result<WebSocket>> connect_on_strand(asio::any_io_executor strand,
                                                      Endpoint endpoint, HeaderList headers,
                                                      WebSocketOptions options) {
-    const auto deadline = steady_clock::now() + options.connect_timeout;
+    const auto deadline = std::chrono::steady_clock::now() + options.connect_timeout;
     auto results = co_await resolve_endpoints(endpoint.host, endpoint.port, deadline);
     if (!results) co_return results.error();
     if (endpoint.tls) {
