@@ -14,8 +14,8 @@ bin=$build/calendly-realtime
 command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-deps.sh --bench" >&2; exit 1; }
 
 work=$(mktemp -d)
-# Directly under /tmp: when run as root, PostgreSQL runs as the postgres user, who cannot enter $work.
-pg_dir=/tmp/calrt-bench-postgres-$$
+# Where test_postgres_cluster notes the cluster it starts (the cluster's files go under /tmp).
+pg_dir=$work/postgres
 pg_server_pid=""
 trap 'kill $server_pid $pg_server_pid 2>/dev/null || true; wait 2>/dev/null || true
       "$build/tests/test_postgres_cluster" stop "$pg_dir" || true; rm -rf "$work"' EXIT

@@ -139,10 +139,11 @@ std::unique_ptr<PostgresCluster> PostgresCluster::start(const fs::path& director
     throw std::runtime_error("PostgreSQL did not start: " + read_file(directory / "server.log"));
 }
 
-std::unique_ptr<PostgresCluster> PostgresCluster::start_private() {
+std::unique_ptr<PostgresCluster> PostgresCluster::start_private(Options options) {
     static std::atomic<int> counter{0};
     return start(fs::temp_directory_path() /
-                 ("calrt-postgres-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)));
+                     ("calrt-postgres-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)),
+                 options);
 }
 
 std::unique_ptr<PostgresCluster> PostgresCluster::attach(const fs::path& directory) {

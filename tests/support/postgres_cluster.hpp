@@ -31,7 +31,8 @@ class PostgresCluster {
     }
     // A cluster in a new directory directly under the temp dir (which the postgres user can reach,
     // unlike a 0700 TempDir of root's), removed with it.
-    static std::unique_ptr<PostgresCluster> start_private();
+    static std::unique_ptr<PostgresCluster> start_private(Options options);
+    static std::unique_ptr<PostgresCluster> start_private() { return start_private(Options{}); }
     // A cluster another process started in `directory` (its port is in directory/port); not
     // stopped by this object.
     static std::unique_ptr<PostgresCluster> attach(const std::filesystem::path& directory);
@@ -56,6 +57,7 @@ class PostgresCluster {
     void keep_running() noexcept { owned_ = false; }
 
     std::uint16_t port() const noexcept { return port_; }
+    const std::filesystem::path& directory() const noexcept { return directory_; }
 
   private:
     PostgresCluster(std::filesystem::path directory, std::uint16_t port, bool owned);
