@@ -15,6 +15,7 @@
 #include "calrt/realtime/assistant_instructions.hpp"
 #include "calrt/server/booking_confirmation.hpp"
 #include "calrt/server/relay_policy.hpp"
+#include "calrt/server/tool_result_event.hpp"
 
 namespace calrt::server {
 namespace asio = boost::asio;
@@ -162,6 +163,13 @@ void RelaySession::on_server_event(std::string_view, std::string_view raw_json) 
     // Upstream events go down exactly as OpenAI sent them (function-call events included, so the
     // page can show what the assistant is doing).
     browser_.send(std::string(raw_json));
+}
+
+void RelaySession::on_tool_finished(const realtime::ToolCallInfo& call, const json& output,
+                                    std::chrono::milliseconds) {
+    // This session's own tool call: its arguments and result are this person's conversation, and
+    // the page draws from them what the assistant only says (every slot, the booking's links).
+    browser_.send(serialized(tool_result_event(call, output)));
 }
 
 bool RelaySession::expect_booking(const tools::ExpectedBooking& booking) {

@@ -82,6 +82,9 @@ class RelaySession : public realtime::RealtimeObserver,
     static boost::asio::awaitable<void> run(std::shared_ptr<RelaySession> self);
 
     void on_server_event(std::string_view type, std::string_view raw_json) override;
+    // Sends the page the call's structured result as calrt.tool_result (tool_result_event.hpp).
+    void on_tool_finished(const realtime::ToolCallInfo& call, const nlohmann::json& output,
+                          std::chrono::milliseconds took) override;
 
     // Closes the browser side with 1001 (the session then ends as when the browser leaves), and
     // cancels the upstream connect when the session is still opening. Thread-safe.
