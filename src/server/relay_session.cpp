@@ -248,6 +248,9 @@ void RelaySession::on_booking(const store::StoredDelivery& delivery) {
     confirmation.push_back(confirmation_item(*booking));
     confirmation.push_back(json{{"type", "response.create"}});
     upstream_->send_when_idle(std::move(confirmation));
+    // The page draws the booking card at once (a booking through a schedule_call link has no
+    // tool result to draw it from).
+    browser_.send(serialized(booking_confirmed_event(*booking)));
     shared_.confirmations_total.inc();
     log::info("relay confirmed a booking live", {{"request_id", request_id_}});
 }

@@ -131,5 +131,31 @@ TEST_F(RelayToolResultTest, TwoConversationsAtOnceEachSeeOnlyTheirOwnResults) {
     EXPECT_EQ(fake_calendly.bookings().size(), 2u);
 }
 
+TEST_F(RelayToolResultTest, ALiveConfirmationGivesThePageTheBookingWithItsLinks) {
+    start();
+    const auto slots = open_slots();
+    ASSERT_FALSE(slots.empty());
+    fake_realtime.on_user_text("book", FakeTurn::calling({FakeToolCall{
+                                           "book_meeting", booking(slots[0], "Ada Lovelace", "ada@example.com")}}));
+    auto browser = open();
+    say(browser, "book it");
+
+    ASSERT_TRUE(read_until(browser, of_type("calrt.booking_confirmed")));
+    const json confirmed = seen.back();
+    const auto results = of_type_in(seen, "calrt.tool_result");
+    ASSERT_EQ(results.size(), 1u);
+    EXPECT_EQ(confirmed["invitee"], results[0]["result"]["invitee"]);
+    EXPECT_EQ(confirmed["event_name"], "30 Minute Meeting");
+    EXPECT_EQ(confirmed["timezone"], "Asia/Kolkata");
+    EXPECT_EQ(confirmed["cancel_url"], results[0]["result"]["cancel_url"]);
+    EXPECT_EQ(confirmed["reschedule_url"], results[0]["result"]["reschedule_url"]);
+    const auto start_time = parse_rfc3339(confirmed["start_time"].get<std::string>());
+    const auto end_time = parse_rfc3339(confirmed["end_time"].get<std::string>());
+    ASSERT_TRUE(start_time && end_time) << confirmed.dump();
+    EXPECT_EQ(*start_time, *parse_rfc3339(slots[0]));
+    EXPECT_EQ(*end_time - *start_time, std::chrono::minutes(30));
+    EXPECT_TRUE(confirmed["location"].is_object()) << confirmed.dump();
+}
+
 }  // namespace
 }  // namespace calrt::server
