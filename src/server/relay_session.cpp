@@ -120,11 +120,13 @@ void RelayShared::shut_down() {
 }
 
 RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
-                           net::WebSocket browser, std::string request_id)
+                           net::WebSocket browser, std::string request_id,
+                           std::string person_time_zone)
     : shared_(shared),
       executor_(executor),
       browser_(std::move(browser)),
       request_id_(std::move(request_id)),
+      person_time_zone_(std::move(person_time_zone)),
       tools_(shared.context.metrics),
       tool_context_(std::make_shared<tools::CalendlyToolContext>(tools::CalendlyToolContext{
           shared.context.calendly, shared.context.fallback_url, shared.context.time_zones,
@@ -190,8 +192,8 @@ bool RelaySession::expect_booking(const tools::ExpectedBooking& booking) {
 
 asio::awaitable<bool> RelaySession::open_upstream() {
     realtime::RealtimeSessionOptions options = shared_.context.upstream;
-    options.instructions = realtime::assistant_instructions(shared_.host_name(executor_),
-                                                            shared_.context.clock.now());
+    options.instructions = realtime::assistant_instructions(
+        shared_.host_name(executor_), shared_.context.clock.now(), person_time_zone_);
     // Shutdown began before this session could be cancelled: do not start to connect. Both this
     // and end_for_shutdown() run on executor_, so a shutdown after this line finds opening_ set.
     if (shared_.stopping) co_return false;
