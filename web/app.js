@@ -4,6 +4,8 @@ import { ChatView } from './chat_view.js';
 import { Conversation } from './conversation.js';
 import { Microphone } from './microphone.js';
 import { RelayConnection, relayUrl } from './relay_connection.js';
+import { chosenTimeZone, fillTimeZoneSelect, rememberTimeZone } from './time_zone.js';
+import { ToolResults } from './tool_results.js';
 
 const page = {
     status: document.getElementById('status'),
@@ -14,10 +16,20 @@ const page = {
     input: document.getElementById('message'),
     send: document.getElementById('send'),
     mic: document.getElementById('mic'),
+    timeZone: document.getElementById('time-zone'),
+    cards: document.getElementById('cards'),
+    findsAnnouncer: document.getElementById('finds-announcer'),
 };
 
 const view = new ChatView(page.messages);
-const relay = new RelayConnection(relayUrl(window.location));
+let timeZone = chosenTimeZone();
+// Set when the service refused the session with the zone and the page tried once without it.
+let zoneRefused = false;
+const relay = new RelayConnection(relayUrl(window.location, timeZone));
+const results = new ToolResults(page.cards, page.findsAnnouncer, {
+    sendText: (text) => sendText(text),
+    timeZone: () => timeZone,
+});
 // Audio is made on the first press of Voice: browsers start an AudioContext only after a gesture.
 const voice = {
     context: null,
@@ -60,17 +72,33 @@ function sendOutputModality() {
     });
 }
 
-function sendTypedMessage() {
-    const text = page.input.value.trim();
-    if (!text || !relay.open) return;
+// A message to the assistant, typed or from a card's button; false when not connected.
+function sendText(text) {
+    if (!text || !relay.open) return false;
     relay.send({
         type: 'conversation.item.create',
         item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
     });
     relay.send({ type: 'response.create' });
     view.addUserText(text);
+    return true;
+}
+
+function sendTypedMessage() {
+    if (!sendText(page.input.value.trim())) return;
     page.input.value = '';
     fitInput();
+}
+
+// Another zone: the cards redraw in it, and a new session gives the assistant the new zone.
+function changeTimeZone(zone) {
+    timeZone = zone;
+    zoneRefused = false;
+    rememberTimeZone(zone);
+    results.render();
+    view.addSystem(`Your time zone is now ${zone.replace(/_/g, ' ')}. Starting a new conversation with it.`);
+    relay.url = relayUrl(window.location, zone);
+    relay.connect();
 }
 
 async function startVoice() {
@@ -158,6 +186,19 @@ async function explainRefusal() {
     } catch {
         reachable = false;
     }
+    if (reachable && !zoneRefused && relay.url.includes('?tz=')) {
+        // The service refuses a zone name its own zone data lacks (400): once more without it;
+        // the assistant then asks for the zone.
+        zoneRefused = true;
+        view.addSystem(
+            `Could not start a session with your time zone (${timeZone}); trying without it, ` +
+                'so the assistant may ask for it.',
+            'error',
+        );
+        relay.url = relayUrl(window.location, null);
+        relay.connect();
+        return;
+    }
     view.addSystem(
         reachable
             ? 'The service refused a new session (it may be busy or limiting new connections). ' +
@@ -173,8 +214,11 @@ async function showSandboxNote() {
         const readiness = await (await fetch('/readyz', { cache: 'no-store' })).json();
         const details = Object.values(readiness.checks ?? {}).map((check) => check.detail ?? '');
         page.sandboxNote.hidden = !details.some((detail) => /sandbox/i.test(detail));
-        // Open where there is room for the examples; a summary line on a phone.
-        page.sandboxNote.open = window.matchMedia('(min-width: 40rem)').matches;
+        // Open where there is room for the examples; a summary line on a phone (also when the
+        // window narrows or a tablet turns).
+        const roomy = window.matchMedia('(min-width: 40rem)');
+        page.sandboxNote.open = roomy.matches;
+        roomy.addEventListener('change', () => (page.sandboxNote.open = roomy.matches));
     } catch {
         page.sandboxNote.hidden = true;
     }
@@ -187,7 +231,13 @@ function fitInput() {
 }
 
 relay.addEventListener('status', (event) => showConnection(event.detail));
-relay.addEventListener('server-event', (event) => conversation.handle(event.detail));
+relay.addEventListener('server-event', (event) => {
+    // The relay's own events (calrt.*) carry what the tools found; the rest are OpenAI's.
+    if (event.detail?.type?.startsWith('calrt.')) results.handle(event.detail);
+    else conversation.handle(event.detail);
+});
+fillTimeZoneSelect(page.timeZone, timeZone);
+page.timeZone.addEventListener('change', () => changeTimeZone(page.timeZone.value));
 
 page.composer.addEventListener('submit', (event) => {
     event.preventDefault();

@@ -17,9 +17,12 @@ const CLOSE_MESSAGES = {
     1011: 'the assistant is unavailable',
 };
 
-export function relayUrl(location) {
+// `timeZone`: the person's IANA zone, for the assistant's instructions (docs/api.md); the service
+// refuses one it does not know.
+export function relayUrl(location, timeZone) {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    return `${scheme}//${location.host}/api/realtime`;
+    const query = timeZone ? `?tz=${encodeURIComponent(timeZone)}` : '';
+    return `${scheme}//${location.host}/api/realtime${query}`;
 }
 
 export class RelayConnection extends EventTarget {

@@ -216,7 +216,7 @@ void RealtimeSession::handle(const std::string& text) {
 void RealtimeSession::start_call(const FunctionCall& call) {
     // Once the session is closing (the person left), a call read now must not act: it could book.
     if (closing_ || !ledger_.announce(call)) return;
-    observer_->on_tool_started(ToolCallInfo{call.call_id, call.name, call.response_id});
+    observer_->on_tool_started(ToolCallInfo{call.call_id, call.name, call.response_id, call.arguments});
     asio::co_spawn(strand_, run_call(shared_from_this(), call), asio::detached);
 }
 
@@ -230,7 +230,7 @@ asio::awaitable<void> RealtimeSession::run_call(std::shared_ptr<RealtimeSession>
         asio::use_awaitable);
     const auto took =
         std::chrono::duration_cast<std::chrono::milliseconds>(steady_clock::now() - started);
-    self->observer_->on_tool_finished(ToolCallInfo{call.call_id, call.name, call.response_id},
+    self->observer_->on_tool_finished(ToolCallInfo{call.call_id, call.name, call.response_id, call.arguments},
                                       output, took);
     if (auto sent =
             co_await self->socket_.write(serialized(function_call_output(call.call_id, output)));

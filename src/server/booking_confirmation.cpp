@@ -53,6 +53,19 @@ std::optional<BookingConfirmation> booking_confirmation(std::string_view raw_bod
     }
     booking.event_name = string_at(envelope, json::json_pointer("/payload/scheduled_event/name"));
     booking.timezone = string_at(envelope, json::json_pointer("/payload/timezone"));
+    booking.start_utc = string_at(envelope, json::json_pointer("/payload/scheduled_event/start_time"));
+    booking.end_utc = string_at(envelope, json::json_pointer("/payload/scheduled_event/end_time"));
+    booking.cancel_url = string_at(envelope, json::json_pointer("/payload/cancel_url"));
+    booking.reschedule_url = string_at(envelope, json::json_pointer("/payload/reschedule_url"));
+    const auto location = json::json_pointer("/payload/scheduled_event/location");
+    if (envelope.contains(location) && envelope.at(location).is_object()) {
+        booking.location = json::object();
+        // Where to meet, nothing else of the host's calendar (status, data of other kinds).
+        for (const char* key : {"type", "location", "join_url"}) {
+            const auto& where = envelope.at(location);
+            if (where.contains(key) && where[key].is_string()) booking.location[key] = where[key];
+        }
+    }
     booking.start_time =
         local_start(string_at(envelope, json::json_pointer("/payload/scheduled_event/start_time")),
                     booking.timezone, time_zones);
@@ -78,6 +91,19 @@ json confirmation_item(const BookingConfirmation& booking) {
     content.push_back(json{{"type", "input_text"}, {"text", std::move(text)}});
     json item = {{"type", "message"}, {"role", "system"}, {"content", std::move(content)}};
     return json{{"type", "conversation.item.create"}, {"item", std::move(item)}};
+}
+
+json booking_confirmed_event(const BookingConfirmation& booking) {
+    const auto text_or_null = [](const std::string& text) { return text.empty() ? json() : json(text); };
+    return {{"type", "calrt.booking_confirmed"},
+            {"invitee", text_or_null(booking.invitee_uri)},
+            {"event_name", text_or_null(booking.event_name)},
+            {"start_time", text_or_null(booking.start_utc)},
+            {"end_time", text_or_null(booking.end_utc)},
+            {"timezone", text_or_null(booking.timezone)},
+            {"location", booking.location},
+            {"cancel_url", text_or_null(booking.cancel_url)},
+            {"reschedule_url", text_or_null(booking.reschedule_url)}};
 }
 
 }  // namespace calrt::server

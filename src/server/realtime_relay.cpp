@@ -13,6 +13,7 @@
 
 #include "calrt/core/logging.hpp"
 #include "calrt/net/websocket_accept.hpp"
+#include "calrt/server/relay_time_zone.hpp"
 #include "calrt/server/upgrade_connection.hpp"
 #include "relay_session.hpp"
 
@@ -125,6 +126,16 @@ asio::awaitable<void> serve(std::shared_ptr<RelayShared> shared,
         co_await refuse_counted(*shared, *connection, *refusal);
         co_return;
     }
+    // Before anything is counted: a page that sent a zone this server does not know learns so
+    // (400 with the reason) rather than talking to an assistant that has the wrong zone.
+    auto zone = relay_time_zone(connection->request.target(), shared->context.time_zones);
+    if (!zone) {
+        const Refusal bad_zone{http::status::bad_request, zone.error().code,
+                               zone.error().message + "; leave tz out to let the assistant ask"};
+        co_await refuse_counted(*shared, *connection, bad_zone);
+        co_return;
+    }
+    std::string person_zone = *zone ? (*zone)->name() : std::string();
     // Held from here until the session ends; checked before the rate so that a refusal for
     // too many open sessions does not also use up the address's connection rate.
     const AddressHold address(shared, client_key(*connection));
@@ -171,7 +182,7 @@ asio::awaitable<void> serve(std::shared_ptr<RelayShared> shared,
         co_return;
     }
     auto session = std::make_shared<RelaySession>(*shared, executor, std::move(*browser),
-                                                  connection->request_id);
+                                                  connection->request_id, std::move(person_zone));
     struct Registered {
         RelayShared& shared;
         std::uint64_t id;

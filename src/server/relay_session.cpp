@@ -15,6 +15,7 @@
 #include "calrt/realtime/assistant_instructions.hpp"
 #include "calrt/server/booking_confirmation.hpp"
 #include "calrt/server/relay_policy.hpp"
+#include "calrt/server/tool_result_event.hpp"
 
 namespace calrt::server {
 namespace asio = boost::asio;
@@ -119,11 +120,13 @@ void RelayShared::shut_down() {
 }
 
 RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
-                           net::WebSocket browser, std::string request_id)
+                           net::WebSocket browser, std::string request_id,
+                           std::string person_time_zone)
     : shared_(shared),
       executor_(executor),
       browser_(std::move(browser)),
       request_id_(std::move(request_id)),
+      person_time_zone_(std::move(person_time_zone)),
       tools_(shared.context.metrics),
       tool_context_(std::make_shared<tools::CalendlyToolContext>(tools::CalendlyToolContext{
           shared.context.calendly, shared.context.fallback_url, shared.context.time_zones,
@@ -164,6 +167,13 @@ void RelaySession::on_server_event(std::string_view, std::string_view raw_json) 
     browser_.send(std::string(raw_json));
 }
 
+void RelaySession::on_tool_finished(const realtime::ToolCallInfo& call, const json& output,
+                                    std::chrono::milliseconds) {
+    // This session's own tool call: its arguments and result are this person's conversation, and
+    // the page draws from them what the assistant only says (every slot, the booking's links).
+    browser_.send(serialized(tool_result_event(call, output)));
+}
+
 bool RelaySession::expect_booking(const tools::ExpectedBooking& booking) {
     const std::lock_guard lock(expected_mutex_);
     // A person books a meeting or two per conversation; a conversation that keeps booking (real
@@ -182,8 +192,8 @@ bool RelaySession::expect_booking(const tools::ExpectedBooking& booking) {
 
 asio::awaitable<bool> RelaySession::open_upstream() {
     realtime::RealtimeSessionOptions options = shared_.context.upstream;
-    options.instructions = realtime::assistant_instructions(shared_.host_name(executor_),
-                                                            shared_.context.clock.now());
+    options.instructions = realtime::assistant_instructions(
+        shared_.host_name(executor_), shared_.context.clock.now(), person_time_zone_);
     // Shutdown began before this session could be cancelled: do not start to connect. Both this
     // and end_for_shutdown() run on executor_, so a shutdown after this line finds opening_ set.
     if (shared_.stopping) co_return false;
@@ -240,6 +250,9 @@ void RelaySession::on_booking(const store::StoredDelivery& delivery) {
     confirmation.push_back(confirmation_item(*booking));
     confirmation.push_back(json{{"type", "response.create"}});
     upstream_->send_when_idle(std::move(confirmation));
+    // The page draws the booking card at once (a booking through a schedule_call link has no
+    // tool result to draw it from).
+    browser_.send(serialized(booking_confirmed_event(*booking)));
     shared_.confirmations_total.inc();
     log::info("relay confirmed a booking live", {{"request_id", request_id_}});
 }

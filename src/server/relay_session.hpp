@@ -75,13 +75,17 @@ struct RelayShared : std::enable_shared_from_this<RelayShared> {
 class RelaySession : public realtime::RealtimeObserver,
                      public std::enable_shared_from_this<RelaySession> {
   public:
+    // `person_time_zone`: the validated zone the page sent (relay_time_zone.hpp), or "".
     RelaySession(RelayShared& shared, boost::asio::any_io_executor executor, net::WebSocket browser,
-                 std::string request_id);
+                 std::string request_id, std::string person_time_zone);
 
     // Runs the session until the browser or the upstream ends it. Runs on `executor`.
     static boost::asio::awaitable<void> run(std::shared_ptr<RelaySession> self);
 
     void on_server_event(std::string_view type, std::string_view raw_json) override;
+    // Sends the page the call's structured result as calrt.tool_result (tool_result_event.hpp).
+    void on_tool_finished(const realtime::ToolCallInfo& call, const nlohmann::json& output,
+                          std::chrono::milliseconds took) override;
 
     // Closes the browser side with 1001 (the session then ends as when the browser leaves), and
     // cancels the upstream connect when the session is still opening. Thread-safe.
@@ -105,6 +109,7 @@ class RelaySession : public realtime::RealtimeObserver,
     boost::asio::any_io_executor executor_;  // the connection's strand: all state below lives here
     net::WebSocket browser_;
     const std::string request_id_;
+    const std::string person_time_zone_;  // goes into the assistant's instructions
     tools::ToolRegistry tools_;
     // Shared with the tool handlers: a call still running after its dispatch timeout keeps it.
     std::shared_ptr<tools::CalendlyToolContext> tool_context_;

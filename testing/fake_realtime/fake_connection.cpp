@@ -172,11 +172,12 @@ class FakeConversation {
         const std::string text = unanswered_.front();
         unanswered_.pop_front();
         run_turn(turn_for(text));
+        answered_.push_back(text);
     }
 
     FakeTurn turn_for(const std::string& text) const {
         if (auto scripted = state_->scripted_turn(text)) return *scripted;
-        if (state_->options.sandbox) return sandbox_turn(text);
+        if (state_->options.sandbox) return sandbox_turn(text, answered_);
         FakeTurn unscripted;
         unscripted.answer = [](const std::vector<json>&) {
             return std::string("Fake Realtime: no script for that.");
@@ -211,6 +212,7 @@ class FakeConversation {
     ResponseStreamer out_;
     json session_;
     std::deque<std::string> unanswered_;
+    std::vector<std::string> answered_;  // the sandbox's memory of the conversation
     std::deque<std::string> system_notes_;
     std::optional<AwaitingOutputs> awaiting_;
     std::set<std::string, std::less<>> issued_calls_;

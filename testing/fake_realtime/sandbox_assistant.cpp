@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -204,24 +205,49 @@ FakeTurn calling(std::string tool, json arguments) {
     return turn;
 }
 
+// "book ... at <RFC 3339 time> ..." (what a typed request and the page's slot buttons say): the
+// book_meeting arguments it holds; nullopt when it is not a booking request.
+std::optional<json> booking_request(std::string_view user_text) {
+    const std::string lower = lowercase(user_text);
+    if (!contains(lower, "book") || !contains(lower, " at ")) return std::nullopt;
+    json arguments = json::object();
+    if (auto type = event_type_between_book_and_at(user_text)) arguments["event_type"] = *type;
+    if (auto start = find_word(
+            user_text, [](std::string_view w) { return tools::is_rfc3339_date_time(w); })) {
+        arguments["start_time"] = *start;
+    }
+    add_person(arguments, user_text);
+    if (auto zone = find_word(user_text, looks_like_timezone)) arguments["timezone"] = *zone;
+    return arguments;
+}
+
+// A booking request without the person's name or email: as a real assistant must, ask for them
+// before booking anything (the answer is the confirmation step).
+FakeTurn asking_for_person(const json& request) {
+    std::string what = "the " + request.value("event_type", std::string("meeting"));
+    if (request.contains("start_time")) what += " at " + request["start_time"].get<std::string>();
+    if (request.contains("timezone")) what += " (" + request["timezone"].get<std::string>() + ")";
+    FakeTurn turn;
+    turn.answer = [what](const std::vector<json>&) {
+        return std::string(kIntro) + "to book " + what +
+               ", I need your name and email. Reply with them, for example \"My name is Ada "
+               "Lovelace, ada@example.com\", and I will book it.";
+    };
+    return turn;
+}
+
 }  // namespace
 
-FakeTurn sandbox_turn(std::string_view user_text) {
+FakeTurn sandbox_turn(std::string_view user_text, const std::vector<std::string>& earlier) {
     const std::string lower = lowercase(user_text);
     if (contains(lower, "meeting type") || contains(lower, "kinds of meeting") ||
         contains(lower, "types of meeting")) {
         return calling("get_available_meeting_types", json::object());
     }
-    if (contains(lower, "book") && contains(lower, " at ")) {
-        json arguments = json::object();
-        if (auto type = event_type_between_book_and_at(user_text)) arguments["event_type"] = *type;
-        if (auto start = find_word(
-                user_text, [](std::string_view w) { return tools::is_rfc3339_date_time(w); })) {
-            arguments["start_time"] = *start;
-        }
-        add_person(arguments, user_text);
-        if (auto zone = find_word(user_text, looks_like_timezone)) arguments["timezone"] = *zone;
-        return calling("book_meeting", std::move(arguments));
+    if (auto request = booking_request(user_text)) {
+        if (!request->contains("name") || !request->contains("email"))
+            return asking_for_person(*request);
+        return calling("book_meeting", std::move(*request));
     }
     if (contains(lower, "schedule")) {
         json arguments = json::object();
@@ -237,6 +263,18 @@ FakeTurn sandbox_turn(std::string_view user_text) {
         if (auto zone = find_word(user_text, looks_like_timezone)) arguments["timezone"] = *zone;
         if (auto type = event_type_for_availability(user_text)) arguments["event_type"] = *type;
         return calling("check_meeting_availability", std::move(arguments));
+    }
+    // The name and email asked for: they complete the latest booking request of the conversation.
+    json person = json::object();
+    add_person(person, user_text);
+    if (person.contains("email")) {
+        for (auto text = earlier.rbegin(); text != earlier.rend(); ++text) {
+            auto request = booking_request(*text);
+            if (!request) continue;
+            request->update(person);
+            if (!request->contains("name")) return asking_for_person(*request);
+            return calling("book_meeting", std::move(*request));
+        }
     }
     FakeTurn help;
     help.answer = [](const std::vector<json>&) {

@@ -1,16 +1,21 @@
 // The chat page (web/) in a real Chromium against the real service binary in sandbox mode, over
 // real sockets: typed questions with tool activity, a booking confirmed live by its webhook,
-// voice from a fake microphone, and the service's shutdown as the page shows it.
+// voice from a fake microphone, and the service's shutdown as the page shows it; then, in a
+// browser set to Asia/Kolkata, booking by pressing buttons: the slot picker, the booking card, its
+// .ics file, the time zone picker, axe-core's accessibility check and screenshots of each state
+// (in <build>/screenshots/).
 //
 //   node tests/browser/chat_page.test.mjs <path/to/calendly-realtime> [<source dir>]
 //
 // Needs Chromium (/usr/bin/chromium, or $CHROMIUM) and `npm ci --prefix tests/browser`.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ServiceProcess } from './service_process.mjs';
+import { icsDate, icsEvent, screenshotWidths, seriousAccessibilityViolations } from './page_checks.mjs';
 
 // ctest reports this exit code as "skipped" (SKIP_RETURN_CODE in tests/CMakeLists.txt).
 const SKIPPED = 77;
@@ -28,6 +33,7 @@ if (!chromium || !existsSync(chromiumPath)) {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const sourceDir = path.resolve(sourceArgument ?? path.join(here, '../..'));
 const WAIT_MS = 10_000;
+const screenshotDir = path.join(path.dirname(path.resolve(binary)), 'screenshots');
 
 const service = new ServiceProcess(binary, path.join(sourceDir, 'web'));
 // Stopped by ctest's timeout or ^C: the service must not outlive the test (playwright closes
@@ -266,4 +272,185 @@ test('the chat page books by text and talks by voice with the sandbox service', 
         await page.locator('.system.error').filter({ hasText: 'cannot be reached' }).waitFor();
         assert.match(await page.locator('#status').innerText(), /could not connect/);
     });
+});
+
+test('in Asia/Kolkata the page books by clicking and shows the booking in local time', async (t) => {
+    const zone = 'Asia/Kolkata';
+    const own = new ServiceProcess(binary, path.join(sourceDir, 'web'));
+    const problems = [];
+    const events = []; // the relay's frames the page received
+    const relayUrls = [];
+    let stepFailed = false;
+    const step = (name, body) =>
+        t.test(name, { skip: stepFailed && 'an earlier step failed' }, async () => {
+            try {
+                await body();
+            } catch (error) {
+                stepFailed = true;
+                throw error;
+            }
+        });
+    const port = await own.start(WAIT_MS);
+    const context = await browser.newContext({
+        timezoneId: zone,
+        locale: 'en-US',
+        viewport: { width: 1280, height: 900 },
+        acceptDownloads: true,
+    });
+    const tab = await context.newPage();
+    tab.setDefaultTimeout(WAIT_MS);
+    tab.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+    tab.on('console', (message) => {
+        if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    tab.on('websocket', (socket) => {
+        relayUrls.push(socket.url());
+        socket.on('framereceived', ({ payload }) => events.push(JSON.parse(payload)));
+    });
+    const toolResults = (name) => events.filter((e) => e.type === 'calrt.tool_result' && e.name === name);
+    const local = (options) => new Intl.DateTimeFormat('en-US', { timeZone: zone, ...options });
+    const clock = local({ hour: 'numeric', minute: '2-digit' });
+    const expectAccessible = async (state) => {
+        assert.deepEqual(await seriousAccessibilityViolations(tab), [], `axe, ${state}`);
+    };
+    const shoot = async (state) => {
+        assert.equal(await screenshotWidths(tab, screenshotDir, state), false, `${state} scrolls sideways at 360 px`);
+    };
+    const assistantAnswers = () => tab.locator('.message.assistant.done');
+    let pressed; // the slot button's exact start time
+
+    try {
+        await tab.goto(`http://127.0.0.1:${port}/`);
+
+        await step('the session opens with the browser time zone, shown and changeable', async () => {
+            await tab.locator('#status[data-state="connected"]').waitFor();
+            const shown = await tab.getByLabel('Your time zone').inputValue();
+            // Chromium may name the zone by its older alias; both are the same zone.
+            assert.match(shown, /^Asia\/(Kolkata|Calcutta)$/);
+            assert.equal(new URL(relayUrls[0]).searchParams.get('tz'), shown);
+            await tab.locator('.finds-empty').waitFor();
+            await expectAccessible('empty');
+            await shoot('empty');
+        });
+
+        await step('asking for times shows every open time as a button, by day in local time', async () => {
+            const before = await assistantAnswers().count();
+            await tab.getByLabel('Message to the assistant').fill('Is the 30 minute meeting available?');
+            await tab.getByLabel('Message to the assistant').press('Enter');
+            await assistantAnswers().nth(before).waitFor();
+            const buttons = tab.locator('.card.slots button.slot');
+            await buttons.first().waitFor();
+            const [result] = toolResults('check_meeting_availability');
+            const starts = result.result.days.flatMap((day) => day.slots);
+            assert.equal(await buttons.count(), starts.length);
+            assert.ok(starts.length > 5, 'all of them, not the handful the answer says aloud');
+            const first = await buttons.first().getAttribute('data-start');
+            assert.equal(await buttons.first().innerText(), clock.format(new Date(first)));
+            const firstDay = local({ weekday: 'long', month: 'long', day: 'numeric' }).format(new Date(first));
+            assert.equal(await tab.locator('.card.slots .day h4').first().innerText(), firstDay);
+            await expectAccessible('slots shown');
+            await shoot('slots');
+        });
+
+        await step('a slot pressed from the keyboard asks to book it, and the name and email book it', async () => {
+            const slot = tab.locator('.card.slots button.slot').nth(2);
+            pressed = await slot.getAttribute('data-start');
+            const before = await assistantAnswers().count();
+            await slot.focus();
+            await tab.keyboard.press('Enter');
+            await tab.locator('.message.user').filter({ hasText: pressed }).waitFor();
+            await assistantAnswers().nth(before).waitFor();
+            assert.match(await assistantAnswers().nth(before).innerText(), /name and email/);
+            assert.equal(toolResults('book_meeting').length, 0, 'nothing booked before the person confirmed');
+
+            await tab.getByLabel('Message to the assistant').fill('My name is Ada Lovelace, ada@example.com');
+            await tab.getByLabel('Message to the assistant').press('Enter');
+            await tab.locator('.card.booking').waitFor();
+            const [booked] = toolResults('book_meeting');
+            assert.equal(booked.result.booked, true, JSON.stringify(booked.result));
+            assert.equal(new Date(booked.result.start_time).getTime(), new Date(pressed).getTime());
+        });
+
+        await step('the booking card shows the meeting in local time with its links', async () => {
+            // Calendly's webhook confirms it live; the card then also says where to meet.
+            await waitUntil(() => events.some((event) => event.type === 'calrt.booking_confirmed'));
+            const card = tab.locator('.card.booking');
+            assert.equal(await card.count(), 1, 'one card for the booking and its confirmation');
+            const start = new Date(pressed);
+            const end = new Date(start.getTime() + 30 * 60_000);
+            const when = await card.locator('.when').innerText();
+            const date = local({ weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(start);
+            assert.equal(when, `${date}, ${clock.format(start)} – ${clock.format(end)}`);
+            // Not the UTC time: a card that ignored the zone would show this.
+            assert.notEqual(clock.format(start), new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', hour: 'numeric', minute: '2-digit' }).format(start));
+            assert.match(await card.innerText(), /30 Minute Meeting/);
+            for (const name of [/Reschedule 30 Minute Meeting/, /Cancel 30 Minute Meeting/]) {
+                const link = card.getByRole('link', { name });
+                assert.match(await link.getAttribute('href'), /^https?:\/\//);
+                assert.equal(await link.getAttribute('rel'), 'noopener noreferrer');
+            }
+        });
+
+        await step('"Add to calendar" downloads an .ics with the same times in UTC', async () => {
+            const [download] = await Promise.all([
+                tab.waitForEvent('download'),
+                tab.getByRole('link', { name: /Add to calendar: 30 Minute Meeting/ }).click(),
+            ]);
+            assert.match(download.suggestedFilename(), /\.ics$/);
+            const text = await readFile(await download.path(), 'utf8');
+            const event = icsEvent(text);
+            assert.equal(icsDate(event.DTSTART).getTime(), new Date(pressed).getTime());
+            assert.equal(icsDate(event.DTEND).getTime(), new Date(pressed).getTime() + 30 * 60_000);
+            assert.match(event.UID, /@calendly-realtime$/);
+            assert.ok(event.DTSTAMP && event.SUMMARY === '30 Minute Meeting', text);
+        });
+
+        await step('the booked state is accessible and fits a phone', async () => {
+            await expectAccessible('booked');
+            await shoot('booked');
+        });
+
+        await step('every control is reached with Tab, with a visible focus ring', async () => {
+            const box = tab.getByLabel('Message to the assistant');
+            await box.focus();
+            const reached = new Set();
+            for (let i = 0; i < 400; ++i) {
+                await tab.keyboard.press('Tab');
+                const focused = await tab.evaluate(() => {
+                    const element = document.activeElement;
+                    if (!element || element === document.body) return null; // between the page's ends
+                    const style = getComputedStyle(element);
+                    return { name: element.getAttribute('aria-label') ?? element.id, outline: style.outlineStyle };
+                });
+                if (!focused) continue;
+                if (focused.name) reached.add(focused.name);
+                if (focused.name === 'Message to the assistant' && i > 0) break;
+                assert.notEqual(focused.outline, 'none', `no focus ring on ${focused.name}`);
+            }
+            for (const name of ['time-zone', 'Add to calendar: 30 Minute Meeting (.ics file)', 'Reschedule 30 Minute Meeting on Calendly', 'Voice', 'send']) {
+                assert.ok(reached.has(name), `${name} not reached by Tab: ${[...reached].join(' | ')}`);
+            }
+        });
+
+        await step('another time zone redraws the card and opens a session with it', async () => {
+            await tab.getByLabel('Your time zone').selectOption('Europe/Berlin');
+            await tab.locator('.system').filter({ hasText: 'Your time zone is now Europe/Berlin' }).waitFor();
+            await tab.locator('#status[data-state="connected"]').waitFor();
+            assert.equal(new URL(relayUrls.at(-1)).searchParams.get('tz'), 'Europe/Berlin');
+            const berlin = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Berlin', hour: 'numeric', minute: '2-digit' });
+            assert.match(await tab.locator('.card.booking .when').innerText(), new RegExp(berlin.format(new Date(pressed))));
+        });
+
+        await step('the page logged no errors and the service refused nothing', () => {
+            assert.deepEqual(problems, []);
+            assert.deepEqual(events.filter((event) => event.type === 'error'), []);
+        });
+    } finally {
+        if (stepFailed) {
+            console.error(`--- the page's conversation:\n${await tab.locator('#messages').innerText().catch(() => '')}`);
+            console.error(`--- the service's stderr:\n${own.log}`);
+        }
+        await context.close();
+        await own.stop();
+    }
 });

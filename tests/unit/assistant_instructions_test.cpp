@@ -28,5 +28,21 @@ TEST(AssistantInstructions, WithoutAHostNameSayTheHost) {
     EXPECT_NE(text.find("Today is 2026-01-02"), std::string::npos) << text;
 }
 
+TEST(AssistantInstructions, ThePersonsTimeZoneIsGivenSoTheAssistantDoesNotAskForIt) {
+    const auto now = parse_rfc3339("2026-01-02T08:00:00Z");
+    ASSERT_TRUE(now);
+    const std::string text = assistant_instructions("Alex Rivera", *now, "Asia/Kolkata");
+    EXPECT_NE(text.find("the person's time zone is Asia/Kolkata"), std::string::npos) << text;
+    EXPECT_NE(text.find("do not ask for it"), std::string::npos) << text;
+    EXPECT_EQ(text.find("ask for the person's time zone"), std::string::npos) << text;
+}
+
+TEST(AssistantInstructions, WithoutTheirTimeZoneTheAssistantAsksForIt) {
+    const auto now = parse_rfc3339("2026-01-02T08:00:00Z");
+    ASSERT_TRUE(now);
+    const std::string text = assistant_instructions("Alex Rivera", *now);
+    EXPECT_NE(text.find("ask for the person's time zone"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace calrt::realtime

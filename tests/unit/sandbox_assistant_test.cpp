@@ -62,6 +62,37 @@ TEST(SandboxAssistant, BookRequestSendsEverythingItFinds) {
                                     {"timezone", "Europe/London"}}));
 }
 
+// What the chat page's slot button sends (web/tool_results.js).
+constexpr const char* kSlotButtonText =
+    "Please book the 30 Minute Meeting at 2030-01-31T20:30:00+05:30 (my time zone is "
+    "Asia/Kolkata).";
+
+TEST(SandboxAssistant, BookRequestWithoutNameAndEmailAsksForThemAndCallsNothing) {
+    const auto turn = sandbox_turn(kSlotButtonText);
+    EXPECT_TRUE(turn.calls.empty());
+    const std::string answer = turn.answer({});
+    EXPECT_NE(answer.find("30 Minute Meeting at 2030-01-31T20:30:00+05:30 (Asia/Kolkata)"),
+              std::string::npos) << answer;
+    EXPECT_NE(answer.find("name and email"), std::string::npos) << answer;
+}
+
+TEST(SandboxAssistant, NameAndEmailCompleteTheLatestBookingRequest) {
+    const std::vector<std::string> earlier = {
+        "Please book the 15 Minute Meeting at 2030-01-30T10:00:00Z (my time zone is UTC/Nowhere).",
+        "Is anything available?", kSlotButtonText};
+    const auto call = only_call(sandbox_turn("My name is Ada Lovelace, ada@example.com", earlier));
+    EXPECT_EQ(call.name, "book_meeting");
+    EXPECT_EQ(call.arguments, (json{{"event_type", "30 Minute Meeting"},
+                                    {"start_time", "2030-01-31T20:30:00+05:30"},
+                                    {"name", "Ada Lovelace"},
+                                    {"email", "ada@example.com"},
+                                    {"timezone", "Asia/Kolkata"}}));
+}
+
+TEST(SandboxAssistant, ANameAndEmailWithoutABookingRequestGetHelp) {
+    EXPECT_TRUE(sandbox_turn("My name is Ada Lovelace, ada@example.com").calls.empty());
+}
+
 TEST(SandboxAssistant, AnswersWithTheToolMessageOrItsError) {
     const auto turn = sandbox_turn("what meeting types are there");
     const std::string ok = turn.answer({json{{"message", "There is one: Intro call (30 min)."}}});

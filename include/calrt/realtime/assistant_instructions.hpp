@@ -11,6 +11,9 @@
 namespace calrt::realtime {
 
 // `host_name` may be empty (Calendly unreachable): the instructions then say "the host".
-std::string assistant_instructions(std::string_view host_name, Timestamp now);
+// `person_time_zone`: the person's IANA zone as their browser gave it (already validated), so the
+// assistant uses it instead of asking; empty: the assistant asks for it.
+std::string assistant_instructions(std::string_view host_name, Timestamp now,
+                                   std::string_view person_time_zone = {});
 
 }  // namespace calrt::realtime

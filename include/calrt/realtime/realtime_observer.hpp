@@ -17,6 +17,7 @@ struct ToolCallInfo {
     std::string call_id;
     std::string name;
     std::string response_id;
+    std::string arguments;  // the model's JSON text, as it wrote it (may not be valid JSON)
 };
 
 class RealtimeObserver {

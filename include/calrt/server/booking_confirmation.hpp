@@ -24,6 +24,12 @@ struct BookingConfirmation {
     std::string event_name;
     std::string start_time;  // RFC 3339, in the invitee's time zone when it is known
     std::string timezone;    // the invitee's IANA zone; may be empty
+    // For the page's booking card (calrt.booking_confirmed); each may be empty.
+    std::string start_utc;       // payload.scheduled_event.start_time, as Calendly sent it
+    std::string end_utc;         // payload.scheduled_event.end_time
+    std::string cancel_url;      // payload.cancel_url
+    std::string reschedule_url;  // payload.reschedule_url
+    nlohmann::json location;     // {type, location, join_url} of payload.scheduled_event.location, or null
 };
 
 // Nullopt when `raw_body` is not an invitee.created envelope with a payload email.
@@ -33,6 +39,11 @@ std::optional<BookingConfirmation> booking_confirmation(std::string_view raw_bod
 // conversation.item.create adding a system message that states the confirmed booking and asks the
 // model to tell the person.
 nlohmann::json confirmation_item(const BookingConfirmation& booking);
+
+// {"type":"calrt.booking_confirmed","invitee","event_name","start_time","end_time","timezone",
+// "location","cancel_url","reschedule_url"}: the relay's event telling the page (docs/api.md) about a
+// booking of this conversation that Calendly confirmed, so it can show the booking card.
+nlohmann::json booking_confirmed_event(const BookingConfirmation& booking);
 
 // Emails compare without regard to case (Calendly may normalise them).
 std::string normalized_email(std::string_view email);
