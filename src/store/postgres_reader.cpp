@@ -29,17 +29,17 @@ Result<ListPage> query_page(PostgresConnection& connection, const ListQuery& que
     std::string sql(kColumns);
     sql += "WHERE true";
     std::vector<std::string> params;
-    const auto placeholder = [&params](std::string value) {
+    const auto parameter = [&params](std::string value) {
         params.push_back(std::move(value));
         return "$" + std::to_string(params.size());
     };
-    if (query.event) sql += " AND event = " + placeholder(*query.event);
+    if (query.event) sql += " AND event = " + parameter(*query.event);
     if (query.since) {
-        sql += " AND received_at_ms >= " + placeholder(std::to_string(to_unix_millis(*query.since)));
+        sql += " AND received_at_ms >= " + parameter(std::to_string(to_unix_millis(*query.since)));
     }
-    if (before_id) sql += " AND id < " + placeholder(std::to_string(*before_id));
+    if (before_id) sql += " AND id < " + parameter(std::to_string(*before_id));
     // One row more than asked says whether another page exists.
-    sql += " ORDER BY id DESC LIMIT " + placeholder(std::to_string(query.limit + 1));
+    sql += " ORDER BY id DESC LIMIT " + parameter(std::to_string(query.limit + 1));
 
     auto result = connection.execute(sql, params, "listing deliveries");
     if (!result) return result.error();
