@@ -15,6 +15,7 @@
 #include "calrt/net/websocket_client.hpp"
 #include "calrt/store/webhook_store.hpp"
 #include "support/child_process.hpp"
+#include "support/free_port.hpp"
 #include "support/http_test_client.hpp"
 #include "support/io_threads.hpp"
 #include "support/nginx_proxy.hpp"
@@ -35,12 +36,6 @@ using nlohmann::json;
 
 constexpr std::string_view kSigningKey = "replicas-signing-key";
 
-std::uint16_t free_port() {
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-    return acceptor.local_endpoint().port();
-}
-
 bool answers(std::uint16_t port, std::string_view target, unsigned status) {
     try {
         return test::http_request(port, "GET", target).result_int() == status;
@@ -54,7 +49,7 @@ bool answers(std::uint16_t port, std::string_view target, unsigned status) {
 struct Replica {
     Replica(const test::TempDir& dir, std::map<std::string, std::string> environment,
             std::vector<std::string> args = {})
-        : port(free_port()) {
+        : port(test::free_port()) {
         environment["PORT"] = std::to_string(port);
         environment["DATA_DIR"] = (dir.path() / ("data-" + std::to_string(port))).string();
         environment["WEB_ROOT"] = std::string(CALRT_SOURCE_DIR) + "/web";

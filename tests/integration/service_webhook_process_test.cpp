@@ -2,6 +2,7 @@
 // `webhooks` command manages subscriptions through the Calendly client.
 #include "calrt/store/webhook_store.hpp"
 #include "support/child_process.hpp"
+#include "support/free_port.hpp"
 #include "support/http_test_client.hpp"
 #include "support/running_fake_calendly.hpp"
 #include "support/running_server.hpp"
@@ -25,18 +26,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// A port that was free a moment ago: the child logs at warn level only (an info line per request
-// would fill the stderr pipe nobody reads while deliveries run), so it cannot announce its port.
-std::uint16_t free_port() {
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-    return acceptor.local_endpoint().port();
-}
-
 TEST(ServiceWebhookProcess, EveryAcknowledgedDeliverySurvivesSigkill) {
     test::TempDir dir;
     const std::string key = "process-test-key";
-    const auto port = free_port();
+    const auto port = test::free_port();
     test::ChildProcess child(CALRT_BINARY, {},
                              {{"PORT", std::to_string(port)}, {"DATA_DIR", (dir.path() / "data").string()},
                               {"CALENDLY_WEBHOOK_SECRET", key}, {"LOG_LEVEL", "error"}},

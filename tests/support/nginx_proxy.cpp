@@ -9,16 +9,11 @@
 #include <stdexcept>
 
 #include "support/http_test_client.hpp"
+#include "support/free_port.hpp"
 #include "support/running_server.hpp"
 
 namespace calrt::test {
 namespace {
-
-std::uint16_t free_port() {
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-    return acceptor.local_endpoint().port();
-}
 
 void replace_once(std::string& text, const std::string& from, const std::string& to) {
     const auto at = text.find(from);

@@ -1,4 +1,5 @@
 #include "support/postgres_cluster.hpp"
+#include "support/free_port.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -80,21 +81,6 @@ std::string read_file(const fs::path& file) {
     std::stringstream text;
     text << in.rdbuf();
     return text.str();
-}
-
-std::uint16_t free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-        if (fd >= 0) ::close(fd);
-        throw std::runtime_error("no free port for PostgreSQL");
-    }
-    ::close(fd);
-    return ntohs(address.sin_port);
 }
 
 bool start_with_pg_ctl(const fs::path& directory, std::uint16_t port, bool durable) {
