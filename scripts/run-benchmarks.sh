@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 duration=${1:-10}
 build=build
 bin=$build/calendly-realtime
-[[ -x $bin && -x $build/bench/make_signed_deliveries && -x $build/tests/test_postgres_cluster ]] ||
+[[ -x $bin && -x $build/bench/make_signed_deliveries && -x $build/bench/relay_bench &&
+   -x $build/tests/test_postgres_cluster ]] ||
   { echo "build first: make build" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-deps.sh --bench" >&2; exit 1; }
 
@@ -72,6 +73,11 @@ stored=$("$psql_bin" -X -A -t -d "postgres://calrt@127.0.0.1:$pg_port/postgres" 
   -c 'select count(*) from webhook_deliveries' 2>/dev/null || echo "?")
 echo "BENCH webhook_rows_committed_postgres count=$stored"
 kill $pg_server_pid 2>/dev/null || true
+
+# The voice path (issue 12): relay forwarding at 1, 50 and 200 sessions streaming audio both ways,
+# 1,000 idle sessions, session start and tool round trips; the relay_bench header says what each
+# line means.
+"$build/bench/relay_bench" "$bin" --seconds "$duration"
 
 if [[ -x $build/bench/micro_bench ]]; then
   "$build/bench/micro_bench" --benchmark_min_time=0.2

@@ -45,6 +45,10 @@ asio::awaitable<Result<void>> connect_tcp(beast::tcp_stream& stream,
                                  ErrorKind::upstream_timeout);
     }
     if (ec) co_return connect_failed("connecting to " + where + " failed: " + ec.message());
+    // Realtime events and requests are small writes that should leave at once: with Nagle's
+    // algorithm a write waits for the previous one's ACK, which the peer may delay by 40 ms.
+    boost::system::error_code no_delay_ec;
+    stream.socket().set_option(tcp::no_delay(true), no_delay_ec);
     co_return Result<void>{};
 }
 

@@ -8,6 +8,7 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 
+#include "calrt/core/flat_json.hpp"
 #include "calrt/core/logging.hpp"
 #include "calrt/net/websocket_client.hpp"
 #include "calrt/realtime/client_events.hpp"
@@ -22,6 +23,11 @@ namespace {
 std::string serialized(const json& event) {
     // A user's text can hold invalid UTF-8; replacing it beats throwing mid-conversation.
     return event.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+bool is_streamed_delta(std::string_view type) {
+    return type == event_type::output_audio_delta || type == event_type::output_audio_transcript_delta ||
+           type == event_type::output_text_delta;
 }
 
 }  // namespace
@@ -98,6 +104,10 @@ void RealtimeSession::send(const json& client_event) {
         self->responses_requested_.push_back(id);
     });
     socket_.send(serialized(request));
+}
+
+void RealtimeSession::forward(std::string client_event_text) {
+    socket_.send(std::move(client_event_text));
 }
 
 void RealtimeSession::send_when_idle(std::vector<json> client_events) {
@@ -187,6 +197,14 @@ Error RealtimeSession::end_reason(const Error& read_error) const {
 }
 
 void RealtimeSession::handle(const std::string& text) {
+    // Speech and its transcript stream in as many small deltas a second; they start nothing here,
+    // so in their usual flat shape they go to the observer without being parsed.
+    if (const auto flat = FlatJsonObject::read(text)) {
+        if (const auto type = flat->string("type"); type && is_streamed_delta(*type)) {
+            observer_->on_server_event(*type, text);
+            return;
+        }
+    }
     auto event = parse_server_event(text);
     if (!event) {
         log::warn("ignoring a Realtime message that is not a JSON event", {{"bytes", text.size()}});

@@ -1,5 +1,7 @@
 #include "calrt/server/relay_policy.hpp"
 
+#include "calrt/core/flat_json.hpp"
+
 #include "calrt/core/json_nesting.hpp"
 
 #include <algorithm>
@@ -173,6 +175,22 @@ BrowserEventDecision decide_session_update(const json& event, const json& sessio
     return UpdateSession{std::move(merged), event_id};
 }
 
+// The browser's microphone sends input_audio_buffer.append ten times a second. In its usual shape
+// (only allowed members, all plain strings) its bytes go up as sent; any other shape takes the
+// general path below, which answers the same for the same event.
+std::optional<ForwardEvent> plain_audio_append(std::string_view text) {
+    const auto event = FlatJsonObject::read(text);
+    if (!event || event->string("type") != "input_audio_buffer.append") return std::nullopt;
+    for (const auto& member : *event) {
+        if (!member.is_string || (member.key != "type" && member.key != "event_id" && member.key != "audio")) {
+            return std::nullopt;
+        }
+    }
+    json charged = {{"type", "input_audio_buffer.append"}};
+    if (auto audio = event->string("audio")) charged["audio"] = std::string(*audio);
+    return ForwardEvent{std::move(charged), std::string(text)};
+}
+
 }  // namespace
 
 json relay_error_event(std::string_view code, std::string_view message, std::string_view event_id) {
@@ -182,6 +200,7 @@ json relay_error_event(std::string_view code, std::string_view message, std::str
 }
 
 BrowserEventDecision decide_browser_event(std::string_view text, const json& session_config) {
+    if (auto audio = plain_audio_append(text)) return std::move(*audio);
     if (!json_nesting_within(text, kMaxNesting)) {
         return RefuseEvent{relay_error_event("invalid_event", "the event is nested too deeply")};
     }

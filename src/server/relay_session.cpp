@@ -267,7 +267,11 @@ std::optional<BudgetBreach> RelaySession::handle_browser_message(const std::stri
         [this](auto& chosen) {
             using Chosen = std::decay_t<decltype(chosen)>;
             if constexpr (std::is_same_v<Chosen, ForwardEvent>) {
-                upstream_->send(chosen.event);
+                if (!chosen.text.empty()) {
+                    upstream_->forward(std::move(chosen.text));
+                } else {
+                    upstream_->send(chosen.event);
+                }
             } else if constexpr (std::is_same_v<Chosen, UpdateSession>) {
                 session_config_ = chosen.session;
                 json update = {{"type", "session.update"}, {"session", session_config_}};

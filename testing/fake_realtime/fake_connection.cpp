@@ -1,14 +1,22 @@
 #include "testing/fake_realtime/fake_connection.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <deque>
 #include <set>
 
 #include "testing/fake_realtime/response_streamer.hpp"
 #include "testing/fake_realtime/sandbox_assistant.hpp"
+#include "testing/fake_realtime/speech_stream.hpp"
 
 namespace calrt::testing {
-
+namespace asio = boost::asio;
 using nlohmann::json;
+using std::chrono::steady_clock;
 
 namespace {
 
@@ -57,9 +65,9 @@ std::string quote_outputs(const std::vector<json>& outputs) {
 // One connection's conversation; touched only by its own coroutine.
 class FakeConversation {
   public:
-    FakeConversation(std::shared_ptr<FakeRealtime::State> state, net::WebSocket& socket,
-                     const std::string& model)
-        : state_(std::move(state)), out_(socket), session_(default_session(model)) {}
+    FakeConversation(std::shared_ptr<FakeRealtime::State> state,
+                     const std::shared_ptr<net::WebSocket>& socket, const std::string& model)
+        : state_(std::move(state)), socket_(socket), out_(*socket), session_(default_session(model)) {}
 
     void start() { out_.send({{"type", "session.created"}, {"session", session_}}); }
 
@@ -150,6 +158,12 @@ class FakeConversation {
         }
         outputs_since_response_ = 0;
         if (awaiting_) {
+            {
+                std::lock_guard lock(state_->mutex);
+                state_->tool_round_trips.push_back(
+                    {awaiting_->tools, std::chrono::duration_cast<std::chrono::microseconds>(
+                                           steady_clock::now() - awaiting_->calls_sent_at)});
+            }
             std::vector<json> outputs;
             for (const auto& call_id : awaiting_->call_ids) {
                 const auto found = outputs_.find(call_id);
@@ -166,6 +180,13 @@ class FakeConversation {
             return out_.answer(state_->options.sandbox ? sandbox_note_answer(note)
                                                        : "Fake Realtime noted: " + note,
                                spoken());
+        }
+        if (unanswered_.empty() && state_->options.streamed_speech.count() > 0) {
+            asio::co_spawn(state_->executor,
+                           stream_speech(socket_, out_.next_id("resp"), state_->options.streamed_speech,
+                                         state_->options.audio_chunk),
+                           asio::detached);
+            return;
         }
         if (unanswered_.empty())
             return out_.answer("Fake Realtime: there is nothing new to answer.", spoken());
@@ -194,7 +215,10 @@ class FakeConversation {
             return out_.answer(turn.answer ? turn.answer({}) : quote_outputs({}), spoken());
         auto call_ids = out_.call_functions(turn.calls, state_->options.argument_pieces);
         issued_calls_.insert(call_ids.begin(), call_ids.end());
-        awaiting_ = AwaitingOutputs{std::move(call_ids), turn.answer};
+        std::vector<std::string> tools;
+        for (const auto& call : turn.calls) tools.push_back(call.name);
+        awaiting_ = AwaitingOutputs{std::move(call_ids), turn.answer, std::move(tools),
+                                    steady_clock::now()};
     }
 
     void hear_audio() {
@@ -206,9 +230,12 @@ class FakeConversation {
     struct AwaitingOutputs {
         std::vector<std::string> call_ids;
         std::function<std::string(const std::vector<json>&)> answer;
+        std::vector<std::string> tools;
+        steady_clock::time_point calls_sent_at;  // when response.done listed them
     };
 
     std::shared_ptr<FakeRealtime::State> state_;
+    std::weak_ptr<net::WebSocket> socket_;  // for streamed speech, which may outlive this
     ResponseStreamer out_;
     json session_;
     std::deque<std::string> unanswered_;
@@ -226,7 +253,7 @@ class FakeConversation {
 boost::asio::awaitable<void> serve_fake_realtime_connection(
     std::shared_ptr<FakeRealtime::State> state, std::shared_ptr<net::WebSocket> socket,
     std::string model) {
-    FakeConversation conversation(state, *socket, model);
+    FakeConversation conversation(state, socket, model);
     conversation.start();
     for (;;) {
         auto message = co_await socket->read();
@@ -238,6 +265,12 @@ boost::asio::awaitable<void> serve_fake_realtime_connection(
                 error_event("invalid_json", "The message is not a JSON event with a type.", json())
                     .dump());
             continue;
+        }
+        if (state->options.on_client_event) state->options.on_client_event(event);
+        if (const std::chrono::milliseconds latency{state->latency_ms.load()};
+            latency.count() > 0 && event["type"] == "session.update") {
+            asio::steady_timer timer(co_await asio::this_coro::executor, latency);
+            co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
         }
         conversation.handle(event);
     }

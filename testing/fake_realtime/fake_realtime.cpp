@@ -4,6 +4,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/write.hpp>
@@ -70,6 +71,10 @@ asio::awaitable<void> serve_upgrade(std::shared_ptr<FakeRealtime::State> state,
         }
     }
     std::string model = model_of(connection->request.target());
+    if (const std::chrono::milliseconds latency{state->latency_ms.load()}; latency.count() > 0) {
+        asio::steady_timer timer(connection->stream.get_executor(), latency);
+        co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
     net::WebSocketOptions socket_options;
     socket_options.idle_timeout =
         std::chrono::milliseconds(0);  // the client decides when to give up
@@ -168,6 +173,10 @@ void FakeRealtime::on_user_text(std::string phrase, FakeTurn turn) {
     state_->script.emplace_back(std::move(phrase), std::move(turn));
 }
 
+void FakeRealtime::set_latency(std::chrono::milliseconds latency) {
+    state_->latency_ms = latency.count();
+}
+
 void FakeRealtime::close_connections(std::uint16_t code, std::string reason) {
     std::lock_guard lock(state_->mutex);
     for (auto& [id, socket] : state_->connections) {
@@ -203,6 +212,11 @@ std::vector<std::string> FakeRealtime::client_event_types() const {
 std::vector<std::size_t> FakeRealtime::outputs_before_response_create() const {
     std::lock_guard lock(state_->mutex);
     return state_->outputs_before_response_create;
+}
+
+std::vector<FakeToolRoundTrip> FakeRealtime::tool_round_trips() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->tool_round_trips;
 }
 
 std::size_t FakeRealtime::connections_accepted() const {

@@ -16,6 +16,7 @@
 // assistant (sandbox_assistant.hpp), which maps plain phrases to the booking tools.
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -58,6 +59,24 @@ struct FakeRealtimeOptions {
     std::string api_key = "test-openai-key";  // empty: no Authorization required
     bool sandbox = false;                     // unscripted messages go to the sandbox assistant
     std::size_t argument_pieces = 3;          // function_call_arguments.delta events per call
+
+    // For the relay benchmark (bench/relay): a response.create with nothing to answer is answered
+    // with speech streamed at real time, one response.output_audio.delta of `audio_chunk` (24 kHz
+    // PCM16, silent) every `audio_chunk`, for `streamed_speech` or until the connection ends. Each
+    // of those deltas' event_id ends in "_t<steady_clock nanoseconds when it was sent>". Zero: such
+    // a response.create gets a short sentence, as usual.
+    std::chrono::milliseconds streamed_speech{0};
+    std::chrono::milliseconds audio_chunk{100};
+    // Called with every client event as it is read, on the connection's thread (for benchmarks
+    // that time what reaches the upstream).
+    std::function<void(const nlohmann::json& event)> on_client_event{};
+};
+
+// One tool turn as the fake saw it: from sending the response.done that lists the calls to reading
+// the response.create that follows their function_call_outputs.
+struct FakeToolRoundTrip {
+    std::vector<std::string> tools;
+    std::chrono::microseconds took{0};
 };
 
 class FakeRealtime {
@@ -77,6 +96,11 @@ class FakeRealtime {
     // phrase matches any text. Thread-safe.
     void on_user_text(std::string phrase, FakeTurn turn);
 
+    // How long the fake takes to answer the upgrade and each session.update, as an API far away
+    // does (a round trip of network latency). Zero by default. Thread-safe; applies from the next
+    // upgrade or session.update on.
+    void set_latency(std::chrono::milliseconds latency);
+
     // Closes every open connection with a close frame carrying `code` and `reason`.
     void close_connections(std::uint16_t code, std::string reason);
 
@@ -90,6 +114,7 @@ class FakeRealtime {
     // For each response.create received: how many function_call_outputs had arrived before it on
     // that connection since its last response.
     std::vector<std::size_t> outputs_before_response_create() const;
+    std::vector<FakeToolRoundTrip> tool_round_trips() const;
     std::size_t connections_accepted() const;
     std::size_t connections_rejected() const;  // wrong or missing key
     std::size_t open_connections() const;

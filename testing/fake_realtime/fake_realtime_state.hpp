@@ -4,6 +4,7 @@
 // (their HttpSessions still use `router` and `metrics` after the handler returns).
 
 #include <boost/asio/any_io_executor.hpp>
+#include <atomic>
 #include <map>
 #include <mutex>
 
@@ -21,6 +22,7 @@ struct FakeRealtime::State {
     boost::asio::any_io_executor executor;
     MetricsRegistry metrics;
     server::Router router;  // no routes: everything is the upgrade
+    std::atomic<std::chrono::milliseconds::rep> latency_ms{0};  // set_latency()
 
     mutable std::mutex mutex;  // guards everything below
     std::vector<std::pair<std::string, FakeTurn>> script;
@@ -30,6 +32,7 @@ struct FakeRealtime::State {
     std::vector<std::string> system_texts;
     std::vector<std::string> client_event_types;
     std::vector<std::size_t> outputs_before_response_create;
+    std::vector<FakeToolRoundTrip> tool_round_trips;
     std::size_t accepted = 0;
     std::size_t rejected = 0;
     std::string last_model;

@@ -9,6 +9,22 @@ namespace calrt::test {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
+namespace {
+
+calrt::testing::FakeRealtimeOptions with_relay_key(calrt::testing::FakeRealtimeOptions options) {
+    options.api_key = kRelayOpenAiKey;
+    return options;
+}
+
+}  // namespace
+
+RelayTestFixture::RelayTestFixture(calrt::testing::FakeRealtimeOptions realtime_options)
+    : fake_realtime(io.io, with_relay_key(std::move(realtime_options))) {
+    fake_realtime.start();
+    fake_calendly.start();
+    limits.allowed_origins = "";
+}
+
 RelayTestFixture::RelayTestFixture() {
     fake_realtime.start();
     fake_calendly.start();

@@ -39,6 +39,8 @@ inline constexpr const char* kRelayWebhookKey = "relay-test-webhook-signing-key"
 class RelayTestFixture : public ::testing::Test {
   protected:
     RelayTestFixture();
+    // With the fake Realtime configured as a test needs (its api_key is always kRelayOpenAiKey).
+    explicit RelayTestFixture(calrt::testing::FakeRealtimeOptions realtime_options);
     // Waits for the relay's sessions to end (their coroutines refer to the members), then stops.
     ~RelayTestFixture() override;
 

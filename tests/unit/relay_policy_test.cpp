@@ -34,6 +34,37 @@ TEST(RelayPolicy, ForwardsAudioBufferAndResponseControlEvents) {
     }
 }
 
+TEST(RelayPolicy, AudioInItsUsualShapeGoesUpAsTheBrowserSentIt) {
+    const std::string text = R"({ "type": "input_audio_buffer.append", "event_id": "evt_1", "audio": "AAAA" })";
+    const auto decision = decide_browser_event(text, kSession);
+    ASSERT_TRUE(std::holds_alternative<ForwardEvent>(decision));
+    const auto& forward = std::get<ForwardEvent>(decision);
+    EXPECT_EQ(forward.text, text);  // the bytes, unparsed and unchanged
+    // What the session budget charges it by.
+    EXPECT_EQ(forward.event, json({{"type", "input_audio_buffer.append"}, {"audio", "AAAA"}}));
+}
+
+TEST(RelayPolicy, AudioInAnotherShapeIsDecidedByTheGeneralRules) {
+    // An escape sequence in a string: parsed, and forwarded re-serialized.
+    const auto escaped = decide_browser_event(
+        R"({"type":"input_audio_buffer.append","event_id":"evt\u0031","audio":"AAAA"})", kSession);
+    ASSERT_TRUE(std::holds_alternative<ForwardEvent>(escaped));
+    EXPECT_TRUE(std::get<ForwardEvent>(escaped).text.empty());
+    EXPECT_EQ(std::get<ForwardEvent>(escaped).event["event_id"], "evt1");
+    // A member the event may not carry, or a repeated key: refused as before.
+    EXPECT_EQ(refusal_code(decide_browser_event(
+                  R"({"type":"input_audio_buffer.append","audio":"AAAA","x":"y"})", kSession)),
+              "event_not_allowed");
+    const auto repeated = decide_browser_event(
+        R"({"type":"input_audio_buffer.append","audio":"AAAA","audio":"BBBB"})", kSession);
+    ASSERT_TRUE(std::holds_alternative<ForwardEvent>(repeated));
+    EXPECT_TRUE(std::get<ForwardEvent>(repeated).text.empty());  // one "audio" goes up, not two
+    // Trailing bytes after the object: not JSON.
+    EXPECT_EQ(refusal_code(decide_browser_event(
+                  R"({"type":"input_audio_buffer.append","audio":"AAAA"} x)", kSession)),
+              "invalid_event");
+}
+
 TEST(RelayPolicy, ForwardsAUserTextMessage) {
     const json event = {{"type", "conversation.item.create"},
                         {"item", {{"type", "message"}, {"role", "user"},

@@ -67,6 +67,9 @@ class RealtimeSession : public std::enable_shared_from_this<RealtimeSession> {
 
     // Queues a client event (serialized as JSON text). Thread-safe, ordered.
     void send(const nlohmann::json& client_event);
+    // Queues a client event's JSON text as it is (the relay's checked audio), ordered with send().
+    // Not for response.create, which send() keeps track of.
+    void forward(std::string client_event_text);
     // Queues client events to go out together once the conversation is idle: no response active
     // or requested, no function call running. For what the application adds on its own (the
     // relay's booking confirmation), so it neither overtakes a tool's output the model is about

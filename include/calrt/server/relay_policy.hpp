@@ -12,9 +12,12 @@
 
 namespace calrt::server {
 
-// The event to send upstream as it is.
+// The event to send upstream as it is. When `text` is set, those are the browser's own bytes,
+// checked without being parsed (audio, the bulk of a session's events: flat_json.hpp), to go up
+// unchanged; `event` then holds only what the session budget needs (type and audio).
 struct ForwardEvent {
     nlohmann::json event;
+    std::string text{};
 };
 
 // A browser session.update, already merged into the session's configuration: `session` is the

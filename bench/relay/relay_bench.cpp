@@ -1,0 +1,227 @@
+// The voice path, measured (make bench): the relay's forwarding overhead at N sessions streaming
+// audio both ways, the memory of idle sessions, tool round trips with an instant and a realistic
+// Calendly, and session start with an instant and a far-away Realtime API. The service runs as its
+// own process (its CPU and memory are its own); the fakes and the browsers run here.
+//
+//   relay_bench SERVICE_BINARY [--seconds S] [--sessions 1,50,200] [--idle N] [--rounds R]
+//                              [--starts K] [--server-threads T]
+//
+// Prints one line per measurement:
+//   BENCH relay_forwarding sessions=N up_p50_ms=… up_p99_ms=… up_max_ms=… down_…  cpu_pct=… rss_mib=…
+//         direct_up_p50_ms=… direct_up_p99_ms=… direct_down_p50_ms=… direct_down_p99_ms=…
+//   BENCH relay_idle_sessions sessions=N rss_per_session_kib=…
+//   BENCH tool_round_trip tool=… calendly_latency_ms=… first_ms=… p50_ms=… max_ms=… …
+//   BENCH session_start upstream_latency_ms=… p50_ms=… p99_ms=… max_ms=…
+// "direct_…" is the same load sent straight to the fake Realtime: what the relay adds is the
+// difference.
+
+#include <sys/resource.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "assistant_turns.hpp"
+#include "calrt/core/logging.hpp"
+#include "bench_service.hpp"
+#include "browser_load.hpp"
+
+namespace {
+
+using namespace calrt;
+using namespace std::chrono;
+
+constexpr const char* kOpenAiKey = "bench-openai-key";
+
+struct Arguments {
+    std::string service;
+    seconds duration{8};
+    std::vector<std::size_t> sessions{1, 50, 200};
+    std::size_t idle = 1000;
+    std::size_t rounds = 10;
+    std::size_t starts = 20;
+    unsigned server_threads = 2;
+};
+
+Arguments parse(int argc, char** argv) {
+    if (argc < 2) {
+        std::cerr << "usage: relay_bench SERVICE_BINARY [--seconds S] [--sessions 1,50,200] "
+                     "[--idle N] [--rounds R] [--starts K]\n";
+        std::exit(2);
+    }
+    Arguments out;
+    out.service = std::filesystem::absolute(argv[1]).string();  // the service runs in a temp dir
+    for (int i = 2; i + 1 < argc; i += 2) {
+        const std::string flag = argv[i];
+        const std::string value = argv[i + 1];
+        if (flag == "--seconds") out.duration = seconds(std::stoul(value));
+        else if (flag == "--idle") out.idle = std::stoul(value);
+        else if (flag == "--rounds") out.rounds = std::stoul(value);
+        else if (flag == "--starts") out.starts = std::stoul(value);
+        else if (flag == "--server-threads") out.server_threads = static_cast<unsigned>(std::stoul(value));
+        else if (flag == "--sessions") {
+            out.sessions.clear();
+            std::istringstream list(value);
+            for (std::string item; std::getline(list, item, ',');) out.sessions.push_back(std::stoul(item));
+        } else {
+            std::cerr << "unknown flag " << flag << "\n";
+            std::exit(2);
+        }
+    }
+    return out;
+}
+
+// Each session holds two sockets in the service and two here.
+void allow_many_sockets() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+class IoThreads {
+  public:
+    explicit IoThreads(unsigned count) : work_(io.get_executor()) {
+        for (unsigned i = 0; i < count; ++i) threads_.emplace_back([this] { io.run(); });
+    }
+    ~IoThreads() {
+        work_.reset();
+        io.stop();
+    }
+    boost::asio::io_context io;
+
+  private:
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+    std::vector<std::jthread> threads_;
+};
+
+void print_summary(const char* prefix, const bench::LatencySummary& s, bool with_max = true) {
+    std::printf(" %sp50_ms=%.3f %sp99_ms=%.3f", prefix, s.p50_ms, prefix, s.p99_ms);
+    if (with_max) std::printf(" %smax_ms=%.3f", prefix, s.max_ms);
+}
+
+void measure_idle_memory(IoThreads& threads, const bench::BenchService& service, std::size_t count) {
+    const bench::SessionTarget relay{service.relay_url(), {}, "session.updated"};
+    {   // the first sessions allocate what every later one reuses (pools, caches, the heap's arenas)
+        bench::IdleSessions warm(threads.io, relay, 20);
+    }
+    std::this_thread::sleep_for(milliseconds(500));
+    const auto before = service.usage();
+    bench::IdleSessions idle(threads.io, relay, count);
+    std::this_thread::sleep_for(seconds(1));  // the last upstream sessions settle
+    const auto after = service.usage();
+    const double per_session_kib =
+        (static_cast<double>(after.rss_bytes) - static_cast<double>(before.rss_bytes)) / 1024.0 /
+        static_cast<double>(std::max<std::size_t>(idle.open(), 1));
+    std::printf("BENCH relay_idle_sessions sessions=%zu failed=%zu rss_per_session_kib=%.1f rss_mib=%.1f\n",
+                idle.open(), idle.failed(), per_session_kib,
+                static_cast<double>(after.rss_bytes) / (1024.0 * 1024.0));
+    std::fflush(stdout);
+}
+
+void measure_forwarding(IoThreads& threads, const bench::BenchService& service,
+                        testing::FakeRealtime& realtime, bench::UpstreamClock& upstream,
+                        std::size_t sessions, seconds duration) {
+    const bench::SessionTarget relay{service.relay_url(), {}, "session.updated"};
+    const bench::SessionTarget direct{realtime.url(),
+                                      {{"Authorization", std::string("Bearer ") + kOpenAiKey}},
+                                      "session.created"};
+    bench::ProcessUsage at_start, at_end;
+    const auto through_relay = bench::stream_audio_sessions(
+        threads.io, relay, sessions, duration, upstream,
+        [&](bool starting) { (starting ? at_start : at_end) = service.usage(); });
+    const auto baseline =
+        bench::stream_audio_sessions(threads.io, direct, sessions, duration, upstream, [](bool) {});
+    const double cpu_pct = 100.0 * (at_end.cpu - at_start.cpu).count() / through_relay.measured.count();
+    std::printf("BENCH relay_forwarding sessions=%zu", sessions);
+    print_summary("up_", through_relay.up);
+    print_summary("down_", through_relay.down);
+    std::printf(" cpu_pct=%.1f rss_mib=%.1f", cpu_pct,
+                static_cast<double>(at_end.rss_bytes) / (1024.0 * 1024.0));
+    print_summary("direct_up_", baseline.up, false);
+    print_summary("direct_down_", baseline.down, false);
+    std::printf(" events_up=%zu events_down=%zu failed=%zu\n", through_relay.up.count,
+                through_relay.down.count, through_relay.sessions_failed + baseline.sessions_failed);
+    std::fflush(stdout);
+}
+
+void measure_session_start(IoThreads& threads, const bench::BenchService& service,
+                           testing::FakeRealtime& realtime, milliseconds latency, std::size_t count) {
+    realtime.set_latency(latency);
+    const auto starts = bench::time_session_starts(threads.io, service.relay_url(), count);
+    realtime.set_latency(milliseconds(0));
+    std::printf("BENCH session_start upstream_latency_ms=%lld", static_cast<long long>(latency.count()));
+    print_summary("", starts);
+    std::printf(" sessions=%zu\n", starts.count);
+    std::fflush(stdout);
+}
+
+void measure_tools(IoThreads& threads, const bench::BenchServiceOptions& options,
+                   testing::FakeRealtime& realtime, testing::FakeCalendly& calendly,
+                   milliseconds latency, std::size_t rounds) {
+    calendly.clear_faults();
+    if (latency.count() > 0) {
+        calendly.inject("/", testing::FaultPlan::delayed(latency, 100'000'000));
+    }
+    const bench::BenchService service(options);  // fresh: its caches are cold
+    const auto timings = bench::time_tool_turns(threads.io, service.relay_url(), realtime, calendly, rounds);
+    calendly.clear_faults();
+    for (const auto& timing : timings) {
+        std::printf("BENCH tool_round_trip tool=%s calendly_latency_ms=%lld first_ms=%.1f",
+                    timing.tool.c_str(), static_cast<long long>(latency.count()), timing.first_ms);
+        print_summary("", timing.took);
+        std::printf(" calls=%zu calendly_requests=%zu calendly_max_concurrent=%zu\n", timing.took.count,
+                    timing.calendly_requests, timing.calendly_max_concurrent);
+    }
+    std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+    const Arguments arguments = parse(argc, argv);
+    allow_many_sockets();
+    log::configure("warn", "text");  // the fakes' request lines would drown the results
+    IoThreads threads(2);
+    bench::UpstreamClock upstream;
+    testing::FakeRealtime realtime(
+        threads.io, testing::FakeRealtimeOptions{
+                        .api_key = kOpenAiKey,
+                        .streamed_speech = minutes(30),
+                        .on_client_event = [&upstream](const nlohmann::json& event) {
+                            upstream.on_client_event(event);
+                        }});
+    realtime.start();
+    testing::FakeCalendly calendly(threads.io);
+    calendly.start();
+    const bench::BenchServiceOptions options{arguments.service, realtime.url(), kOpenAiKey,
+                                             calendly.base_url(), calendly.access_token(),
+                                             arguments.server_threads};
+    {
+        const bench::BenchService service(options);
+        measure_idle_memory(threads, service, arguments.idle);
+        for (const auto sessions : arguments.sessions) {
+            measure_forwarding(threads, service, realtime, upstream, sessions, arguments.duration);
+        }
+        for (const auto latency : {milliseconds(0), milliseconds(150)}) {
+            measure_session_start(threads, service, realtime, latency, arguments.starts);
+        }
+    }
+    for (const auto latency : {milliseconds(0), milliseconds(150)}) {
+        measure_tools(threads, options, realtime, calendly, latency, arguments.rounds);
+    }
+    realtime.stop();
+    calendly.stop();
+    return 0;
+} catch (const std::exception& failure) {
+    std::fprintf(stderr, "relay_bench: %s\n", failure.what());
+    return 1;
+}
