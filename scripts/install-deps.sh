@@ -17,7 +17,7 @@ packages=(
   nlohmann-json3-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libpq-dev libyaml-cpp-dev
-  libhowardhinnant-date-dev libdate-tz3 tzdata
+  libhowardhinnant-date-dev libdate-tz3 tzdata libgoogle-perftools-dev
   curl
 )
 browser=1
@@ -25,7 +25,7 @@ fuzz=1
 test_servers=1
 for arg in "$@"; do
   case "$arg" in
-    --bench) packages+=(wrk bc sqlite3 postgresql-15) ;;
+    --bench) packages+=(wrk bc sqlite3 postgresql-15 nginx-light) ;;
     --no-browser) browser=0 ;;
     --no-fuzz) fuzz=0 ;;
     --no-test-servers) test_servers=0 ;;

@@ -48,6 +48,68 @@ wrk -t2 -c64 -d"${duration}s" --latency -s bench/load/reads.lua \
   "http://127.0.0.1:$port/api/calendly?action=event-types" >"$work/reads.txt"
 report cached_event_types "$work/reads.txt"
 
+# The same bytes from nginx (Debian's, as many workers as the service has threads, sendfile, no
+# access log), measured in turns with the service: both stay up, and 5 rounds of 5 s alternate
+# between them, so that the machine's swings hit both alike. The ratio is the service's requests/s
+# over nginx's in the same round; the median of the rounds is the result.
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+if [[ -x $nginx_bin ]]; then
+  mkdir -p "$work/nginx/static"
+  curl -fs "http://127.0.0.1:$port/api/calendly?action=event-types" >"$work/nginx/static/event-types.json"
+  nginx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  cat >"$work/nginx/nginx.conf" <<CONF
+user root;
+worker_processes 2;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 100000000;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    root $work/nginx/static;
+    location = /api/calendly { default_type application/json; try_files /event-types.json =404; }
+  }
+}
+CONF
+  "$nginx_bin" -c "$work/nginx/nginx.conf" 2>"$work/nginx/stderr.log" &
+  nginx_pid=$!
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$nginx_port/api/calendly?action=event-types" >/dev/null 2>&1 && break; sleep 0.1; done
+  cmp -s <(curl -fs "http://127.0.0.1:$nginx_port/api/calendly?action=event-types") \
+         <(curl -fs "http://127.0.0.1:$port/api/calendly?action=event-types") ||
+    { echo "nginx does not serve the service's bytes" >&2; exit 1; }
+  ratios=()
+  service_rates=()
+  nginx_rates=()
+  for round in 1 2 3 4 5; do
+    for who in service nginx; do
+      target_port=$([[ $who == service ]] && echo "$port" || echo "$nginx_port")
+      wrk -t2 -c64 -d5s --latency -s bench/load/reads.lua \
+        "http://127.0.0.1:$target_port/api/calendly?action=event-types" >"$work/round-$who.txt"
+      rate=$(awk '/Requests\/sec/ {print $2}' "$work/round-$who.txt")
+      if [[ $who == service ]]; then service_rates+=("$rate"); else nginx_rates+=("$rate"); fi
+    done
+    ratios+=("$(bc -l <<<"${service_rates[-1]} / ${nginx_rates[-1]}")")
+  done
+  median() { printf '%s\n' "$@" | sort -g | sed -n 3p; }
+  printf 'BENCH cached_event_types_vs_nginx rounds=5 service_rps_median=%.0f nginx_rps_median=%.0f ratio_median=%.3f ratios=%s\n' \
+    "$(median "${service_rates[@]}")" "$(median "${nginx_rates[@]}")" "$(median "${ratios[@]}")" \
+    "$(printf '%.3f,' "${ratios[@]}" | sed 's/,$//')"
+  kill "$nginx_pid" 2>/dev/null || true
+  wait "$nginx_pid" 2>/dev/null || true
+else
+  echo "nginx is missing (scripts/install-deps.sh --bench): no comparison" >&2
+fi
+
 "$build/bench/make_signed_deliveries" "$secret" 600000 >"$work/deliveries.tsv"
 wrk -t2 -c64 -d"${duration}s" --latency -s bench/load/webhooks.lua \
   "http://127.0.0.1:$port" -- "$work/deliveries.tsv" 2 >"$work/webhooks.txt"

@@ -11,6 +11,7 @@
 #include "sqlite_connection.hpp"
 #include "sqlite_schema.hpp"
 #include "unix_millis.hpp"
+#include "wal_checkpointer.hpp"
 
 namespace calrt::store {
 namespace {
@@ -38,6 +39,8 @@ class SqliteBatchSink final : public DeliveryBatchSink {
     }
 
     Result<std::vector<StoreOutcome>> write(std::span<const WebhookDelivery> batch) override;
+
+    SqliteConnection& connection() { return connection_; }
 
   private:
     Result<StoreOutcome> insert(const WebhookDelivery& delivery);
@@ -114,6 +117,7 @@ class SqliteBackend final : public StoreBackend {
     SqliteBackend(const StoreOptions& options, std::filesystem::path file,
                   SqliteConnection writer_connection, DeliveryFeed& feed, MetricsRegistry& metrics)
         : file_(std::move(file)),
+          busy_timeout_(options.busy_timeout),
           reader_(file_, options.busy_timeout),
           sink_(std::move(writer_connection)),
           writer_(sink_,
@@ -123,6 +127,9 @@ class SqliteBackend final : public StoreBackend {
     Result<void> start() {
         if (auto readable = reader_.check(); !readable) return readable.error();
         if (auto prepared = sink_.prepare(); !prepared) return prepared.error();
+        auto checkpointer = WalCheckpointer::start(file_, sink_.connection(), busy_timeout_);
+        if (!checkpointer) return checkpointer.error();
+        checkpointer_ = std::move(*checkpointer);
         writer_.start();
         return {};
     }
@@ -137,8 +144,10 @@ class SqliteBackend final : public StoreBackend {
 
   private:
     const std::filesystem::path file_;
+    const std::chrono::milliseconds busy_timeout_;
     DeliveryReader reader_;
     SqliteBatchSink sink_;
+    std::unique_ptr<WalCheckpointer> checkpointer_;  // hooks sink_'s connection
     GroupCommitWriter writer_;  // last: stops (committing what is queued) before the sink goes
 };
 

@@ -43,6 +43,8 @@ class SqliteConnection {
     std::int64_t last_insert_rowid() const noexcept;
     int changes() const noexcept;
     Error error(int result_code, std::string_view what) const;
+    // For the calls this class does not wrap (sqlite3_wal_hook, sqlite3_wal_checkpoint_v2).
+    sqlite3* native_handle() const noexcept { return db_; }
 
   private:
     explicit SqliteConnection(sqlite3* db) noexcept : db_(db) {}

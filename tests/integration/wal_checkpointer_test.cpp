@@ -1,0 +1,72 @@
+// The webhook store's WAL checkpoints run on their own thread, off the writer's commits, and the
+// writer checkpoints itself only when they fall behind.
+#include "store/wal_checkpointer.hpp"
+
+#include <gtest/gtest.h>
+
+#include "store/sqlite_schema.hpp"
+#include "support/running_server.hpp"
+#include "support/temp_dir.hpp"
+
+namespace calrt::store {
+namespace {
+
+using namespace std::chrono_literals;
+
+class WalCheckpointerTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        auto connection = SqliteConnection::open(file, SqliteConnection::Mode::read_write, 1s);
+        ASSERT_TRUE(connection) << connection.error().message;
+        writer.emplace(std::move(*connection));
+        ASSERT_TRUE(prepare_writer_database(*writer));
+        ASSERT_TRUE(writer->execute("CREATE TABLE blobs (data BLOB)", "creating a table"));
+    }
+
+    // Each commit adds a few pages to the WAL.
+    void commit_rows(int commits) {
+        for (int i = 0; i < commits; ++i) {
+            ASSERT_TRUE(writer->execute("INSERT INTO blobs VALUES (randomblob(10000))", "inserting"));
+        }
+    }
+
+    std::size_t rows() {
+        auto count = writer->query_text("SELECT count(*) FROM blobs", "counting");
+        return count ? std::stoul(*count) : 0;
+    }
+
+    test::TempDir dir;
+    const std::filesystem::path file = dir.path() / "store.sqlite3";
+    std::optional<SqliteConnection> writer;
+};
+
+TEST_F(WalCheckpointerTest, ItsThreadCheckpointsOnceTheWalPassesTheLimitAndTheWriterDoesNot) {
+    auto checkpointer = WalCheckpointer::start(file, *writer, 1s, {.background_pages = 8, .writer_checkpoint_pages = 1'000'000});
+    ASSERT_TRUE(checkpointer) << checkpointer.error().message;
+    commit_rows(10);
+    EXPECT_TRUE(test::wait_until([&] { return (*checkpointer)->background_checkpoints() >= 1; }));
+    EXPECT_EQ((*checkpointer)->writer_checkpoints(), 0u);
+    EXPECT_EQ(rows(), 10u);
+}
+
+TEST_F(WalCheckpointerTest, TheWriterCheckpointsItselfWhenTheWalOutgrowsItsBound) {
+    auto checkpointer = WalCheckpointer::start(file, *writer, 1s, {.background_pages = 1'000'000, .writer_checkpoint_pages = 8});
+    ASSERT_TRUE(checkpointer) << checkpointer.error().message;
+    commit_rows(10);
+    EXPECT_GE((*checkpointer)->writer_checkpoints(), 1u);  // inside the commits, synchronously
+    EXPECT_EQ((*checkpointer)->background_checkpoints(), 0u);
+    EXPECT_EQ(rows(), 10u);
+}
+
+TEST_F(WalCheckpointerTest, AfterItIsGoneCommitsGoOnAndNothingIsLost) {
+    {
+        auto checkpointer = WalCheckpointer::start(file, *writer, 1s, {.background_pages = 8, .writer_checkpoint_pages = 16});
+        ASSERT_TRUE(checkpointer);
+        commit_rows(5);
+    }
+    commit_rows(5);  // the hook is removed: nothing calls into the destroyed checkpointer
+    EXPECT_EQ(rows(), 10u);
+}
+
+}  // namespace
+}  // namespace calrt::store
