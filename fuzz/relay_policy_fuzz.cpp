@@ -36,6 +36,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (const auto* forward = std::get_if<calrt::server::ForwardEvent>(&decision)) {
         if (!forwardable(forward->event.value("type", ""))) __builtin_trap();
         (void)forward->event.dump();  // what the relay does next
+        if (!forward->text.empty()) {
+            // Bytes that go up unparsed: an audio append with only its own plain members, whose
+            // audio is what the budget charged.
+            const auto sent = nlohmann::json::parse(forward->text, nullptr, false);
+            if (sent.is_discarded() || !sent.is_object() ||
+                sent.value("type", "") != "input_audio_buffer.append") {
+                __builtin_trap();
+            }
+            for (const auto& [key, value] : sent.items()) {
+                if (!value.is_string() || (key != "type" && key != "event_id" && key != "audio")) __builtin_trap();
+            }
+            if (sent.value("audio", "") != forward->event.value("audio", "")) __builtin_trap();
+        }
     } else if (const auto* update = std::get_if<calrt::server::UpdateSession>(&decision)) {
         if (update->session["instructions"] != server_session()["instructions"] ||
             update->session["tools"] != server_session()["tools"]) {

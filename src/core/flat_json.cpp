@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "calrt/core/utf8.hpp"
+
 namespace calrt {
 namespace {
 
@@ -35,6 +37,7 @@ class Cursor {
         for (const char c : value) {
             if (c == '\\' || static_cast<unsigned char>(c) < 0x20) return std::nullopt;
         }
+        if (!is_valid_utf8(value)) return std::nullopt;
         at_ += value.size() + 1;
         return value;
     }

@@ -44,6 +44,7 @@ TEST(FlatJson, AnythingElseIsLeftToTheParser) {
              R"({"a":"b\"c"})",             // escape sequences
              R"({"a\u0041":"b"})",
              "{\"a\":\"b\x01\"}",          // a raw control character
+             "{\"a\":\"b\xff\"}",          // not UTF-8
              R"({"a":"b","a":"c"})",        // a repeated key
              R"({"a":"b",})",               // trailing comma
              R"({"a":"b"} {})",             // trailing bytes

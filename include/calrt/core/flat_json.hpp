@@ -24,8 +24,8 @@ class FlatJsonObject {
     static constexpr std::size_t kMaxMembers = 8;
 
     // `text` as such an object, or nullopt. Whitespace as JSON allows; strings may hold any
-    // character but '"', '\' and control characters (the caller has checked UTF-8: WebSocket text
-    // frames are). The views point into `text`.
+    // well-formed UTF-8 but '"', '\' and control characters, so that an object read here is
+    // always valid JSON. The views point into `text`.
     static std::optional<FlatJsonObject> read(std::string_view text) noexcept;
 
     // The member named `key`, or null.
