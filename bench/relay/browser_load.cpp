@@ -20,19 +20,10 @@ using namespace std::chrono;
 namespace {
 
 constexpr milliseconds kChunk{100};
-constexpr std::size_t kChunkBytes = 2 * 24'000 * 100 / 1000;  // PCM16 mono at 24 kHz
 
 long long now_ns() { return steady_clock::now().time_since_epoch().count(); }
 
 double ms_since(long long sent_ns) { return static_cast<double>(now_ns() - sent_ns) / 1e6; }
-
-// A chunk of microphone audio as the page sends it: base64 of PCM16 (silence: zero bytes).
-std::string chunk_base64() {
-    std::string text(4 * (kChunkBytes / 3), 'A');
-    if (kChunkBytes % 3 == 1) text += "AA==";
-    if (kChunkBytes % 3 == 2) text += "AAA=";
-    return text;
-}
 
 // One run's sessions share this; the main thread reads it after they end.
 struct LoadRun {
@@ -99,7 +90,7 @@ asio::awaitable<void> stream_session(asio::any_io_executor executor, SessionTarg
     socket->send(R"({"type":"response.create"})");  // the fake's streamed speech starts
     asio::co_spawn(executor, hear_speech(socket, run), asio::detached);
 
-    const std::string head = R"({"type":"input_audio_buffer.append","audio":")" + chunk_base64() +
+    const std::string head = R"({"type":"input_audio_buffer.append","audio":")" + testing::silent_pcm16_base64(kChunk) +
                              R"(","event_id":"evt)" + std::to_string(index) + "_";
     asio::steady_timer timer(executor);
     auto next = run->epoch + kChunk * static_cast<long>(index) / static_cast<long>(sessions);

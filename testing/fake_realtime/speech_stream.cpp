@@ -16,16 +16,6 @@ namespace {
 
 constexpr std::size_t kSampleRate = 24'000;
 
-// `chunk` of PCM16 mono silence in base64: zero bytes encode as 'A', padded to a multiple of 4.
-std::string silent_chunk_base64(std::chrono::milliseconds chunk) {
-    const std::size_t bytes = 2 * kSampleRate * static_cast<std::size_t>(chunk.count()) / 1000;
-    const std::size_t full_groups = bytes / 3;
-    std::string text(4 * full_groups, 'A');
-    if (bytes % 3 == 1) text += "AA==";
-    if (bytes % 3 == 2) text += "AAA=";
-    return text;
-}
-
 bool send(const std::weak_ptr<net::WebSocket>& weak, std::string text) {
     auto socket = weak.lock();
     if (!socket) return false;
@@ -36,6 +26,15 @@ bool send(const std::weak_ptr<net::WebSocket>& weak, std::string text) {
 std::string serialized(const json& event) { return event.dump(); }
 
 }  // namespace
+
+// Zero bytes encode as 'A', padded to a multiple of 4.
+std::string silent_pcm16_base64(std::chrono::milliseconds length) {
+    const std::size_t bytes = 2 * kSampleRate * static_cast<std::size_t>(length.count()) / 1000;
+    std::string text(4 * (bytes / 3), 'A');
+    if (bytes % 3 == 1) text += "AA==";
+    if (bytes % 3 == 2) text += "AAA=";
+    return text;
+}
 
 long long event_sent_at_ns(std::string_view event_id) {
     const auto mark = event_id.rfind("_t");
@@ -71,7 +70,7 @@ asio::awaitable<void> stream_speech(std::weak_ptr<net::WebSocket> socket, std::s
                                                {"item_id", item_id},
                                                {"output_index", 0},
                                                {"content_index", 0},
-                                               {"delta", silent_chunk_base64(chunk)}});
+                                               {"delta", silent_pcm16_base64(chunk)}});
     const std::string prefix = delta_head.substr(0, delta_head.size() - 1) +
                                R"(,"event_id":"event_speech)";
     asio::steady_timer timer(co_await asio::this_coro::executor);

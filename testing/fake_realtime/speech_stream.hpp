@@ -19,6 +19,10 @@ boost::asio::awaitable<void> stream_speech(std::weak_ptr<net::WebSocket> socket,
                                            std::string response_id, std::chrono::milliseconds length,
                                            std::chrono::milliseconds chunk);
 
+// `length` of 24 kHz PCM16 mono silence in base64, as the API's deltas and the page's microphone
+// chunks carry audio.
+std::string silent_pcm16_base64(std::chrono::milliseconds length);
+
 // The nanoseconds an event_id ending in "_t<ns>" carries (a streamed delta's, or a benchmark
 // client's), or -1 when it has none.
 long long event_sent_at_ns(std::string_view event_id);
