@@ -24,6 +24,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -66,7 +67,7 @@ asio::awaitable<void> watch_calendly(calendly::CalendlyClient& client, Readiness
 // rather than hanging the process until the orchestrator kills it.
 class StopWatchdog {
 public:
-    explicit StopWatchdog(asio::io_context& io) : io_(io) {}
+    explicit StopWatchdog(std::vector<asio::io_context*> contexts) : contexts_(std::move(contexts)) {}
     ~StopWatchdog() {
         {
             std::lock_guard lock(mutex_);
@@ -83,10 +84,10 @@ public:
             std::unique_lock lock(mutex_);
             if (wake_.wait_for(lock, limit, [this] { return finished_; })) return;
             log::error("work was still pending after shutdown; stopping the event loop", {{"waited_ms", limit.count()}});
-            io_.stop();
+            for (auto* context : contexts_) context->stop();
         });
     }
-    // Called once io_context::run() has returned on the main thread.
+    // Called once every io_context's run() has returned.
     void finished() {
         {
             std::lock_guard lock(mutex_);
@@ -97,7 +98,7 @@ public:
     }
 
 private:
-    asio::io_context& io_;
+    std::vector<asio::io_context*> contexts_;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool finished_ = false;
@@ -129,7 +130,15 @@ int run_service(const Config& config) {
     Readiness readiness;
     const SystemClock clock;
     TimeZoneCache time_zones;
-    asio::io_context io(static_cast<int>(config.server.threads));
+    // The main thread runs `io`: the listener, the Calendly client, signals and a share of the
+    // connections. Each further SERVER_THREADS thread runs an io_context of its own with the rest
+    // of the connections (HttpServer::spread_connections), so no connection hops between threads.
+    asio::io_context io(1);
+    std::vector<std::unique_ptr<asio::io_context>> worker_contexts;
+    std::vector<asio::io_context*> connection_contexts{&io};
+    for (unsigned i = 1; i < config.server.threads; ++i) {
+        connection_contexts.push_back(worker_contexts.emplace_back(std::make_unique<asio::io_context>(1)).get());
+    }
 
     auto webhook_store = open_store(config, metrics, readiness);
     // The location stays in the log (the store logs it): /readyz is public and need not tell anyone
@@ -180,6 +189,7 @@ int run_service(const Config& config) {
                                browser_websocket,   &daily_bookings,   &daily_links};
 
     server::HttpServer http(io, config.server, router, metrics);
+    http.spread_connections(connection_contexts);
     server::add_realtime_relay(http, relay);
     http.start();
     readiness.set("realtime", true,
@@ -196,7 +206,7 @@ int run_service(const Config& config) {
     asio::steady_timer calendly_retry(io);
     asio::co_spawn(io, watch_calendly(calendly_client, readiness, sandbox, stopping, calendly_retry), asio::detached);
 
-    StopWatchdog watchdog(io);
+    StopWatchdog watchdog(connection_contexts);
     asio::signal_set signals(io, SIGINT, SIGTERM);
     // Everything with work outstanding besides the HTTP server, stopped once the server has
     // drained; then the io_context runs out of work and run() returns.
@@ -220,9 +230,16 @@ int run_service(const Config& config) {
         http.shutdown(config.server.shutdown_grace, stop_the_rest);
     });
 
+    // A worker's io_context has no work until a connection arrives: the guard keeps it running
+    // until the main io_context has run dry, which is after the server drained every connection.
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
     std::vector<std::jthread> workers;
-    for (unsigned i = 1; i < config.server.threads; ++i) workers.emplace_back([&io] { io.run(); });
+    for (auto& context : worker_contexts) {
+        keep_running.push_back(asio::make_work_guard(*context));
+        workers.emplace_back([&context = *context] { context.run(); });
+    }
     io.run();
+    keep_running.clear();
     for (auto& worker : workers) worker.join();
     watchdog.finished();
     // The store completes what is queued before the io_context (its completions' target) goes away.

@@ -75,6 +75,8 @@ struct HttpServer::State : ServerState {
                                                 "this address holds too many open connections; close some and retry")) {}
 
     asio::io_context& io;
+    std::vector<asio::io_context*> connection_contexts;  // set before start(); empty: io
+    std::size_t next_context = 0;                        // used by the accept loop only
     tcp::acceptor acceptor;
     std::uint16_t bound_port = 0;
     std::vector<std::function<void()>> shutdown_hooks;  // set while wiring, before start()
@@ -105,6 +107,10 @@ HttpServer::~HttpServer() {
 
 void HttpServer::on_upgrade(std::string path, UpgradeHandler handler) {
     state_->upgrade_routes.emplace(std::move(path), std::move(handler));
+}
+
+void HttpServer::spread_connections(std::vector<asio::io_context*> contexts) {
+    state_->connection_contexts = std::move(contexts);
 }
 
 void HttpServer::on_shutdown(std::function<void()> hook) {
@@ -171,7 +177,10 @@ namespace {
 
 asio::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
     for (;;) {
-        tcp::socket socket(asio::make_strand(state->io));
+        auto& contexts = state->connection_contexts;
+        asio::io_context& home =
+            contexts.empty() ? state->io : *contexts[state->next_context++ % contexts.size()];
+        tcp::socket socket(asio::make_strand(home));
         auto [ec] = co_await state->acceptor.async_accept(socket, as_result);
         if (!state->acceptor.is_open() || ec == asio::error::operation_aborted) break;
         if (ec) {

@@ -22,6 +22,7 @@ RunningServer::RunningServer(ServerConfig c)
 
 void RunningServer::start() {
     server_ = std::make_unique<server::HttpServer>(io, config, router, metrics);
+    if (!connection_contexts.empty()) server_->spread_connections(connection_contexts);
     server_->start();
     for (unsigned i = 0; i < config.threads; ++i) threads_.emplace_back([this] { io.run(); });
 }

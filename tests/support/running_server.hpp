@@ -36,6 +36,8 @@ public:
     Readiness readiness;
     server::Router router;
     ServerConfig config;
+    // When set before start(): the contexts connections are spread over (HttpServer::spread_connections).
+    std::vector<boost::asio::io_context*> connection_contexts;
     std::unique_ptr<server::HttpServer> server_;
 
 private:

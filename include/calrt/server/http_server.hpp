@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace boost::asio {
 class io_context;
@@ -33,6 +34,12 @@ public:
     // `hook` runs once when shutdown() begins (on the calling thread), so owners of long-lived
     // upgraded connections can end them with a close reason within the grace period.
     void on_shutdown(std::function<void()> hook);
+
+    // Before start(): each accepted connection goes to the next of `contexts` in turn (the
+    // io_context given to the constructor when there are none). With one thread running each
+    // context, a connection's reads, writes, timers and relay session stay on one thread, as an
+    // nginx worker's do: no hand-off between threads per event (docs/operations.md, "Performance").
+    void spread_connections(std::vector<boost::asio::io_context*> contexts);
 
     // Binds and starts accepting. Throws std::runtime_error naming the address when it cannot listen
     // (start-up misconfiguration).
