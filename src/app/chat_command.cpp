@@ -133,9 +133,10 @@ int run_chat_command(const Config& config, const std::vector<std::string>& words
     upstream.options.output_modalities = {"text"};
 
     tools::ToolRegistry tools(metrics);
-    tools::register_calendly_tools(
-        tools, std::make_shared<tools::CalendlyToolContext>(tools::CalendlyToolContext{
-                   calendly_client, config.calendly.fallback_url, time_zones, clock, {}, {}}));
+    auto tool_context = std::make_shared<tools::CalendlyToolContext>(tools::CalendlyToolContext{
+        calendly_client, config.calendly.fallback_url, time_zones, clock, {}, {}});
+    tool_context->slots_seen_open = std::make_shared<tools::SlotsSeenOpen>();
+    tools::register_calendly_tools(tools, tool_context);
 
     Chat chat{config,  calendly_client,           tools, upstream.options, clock,
               upstream.sandbox != nullptr, config.calendly_sandbox()};

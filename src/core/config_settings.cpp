@@ -21,7 +21,7 @@ const std::array kSettings{
     SettingSpec{"PORT", "/server/port", "3000", "listen port (0 picks a free one)", false, {},
                 [](Config& c, std::string_view v) { return sp::port(c.server.port, v); },
                 [](const Config& c) { return std::to_string(c.server.port); }},
-    SettingSpec{"SERVER_THREADS", "/server/threads", "2", "I/O threads", false, {},
+    SettingSpec{"SERVER_THREADS", "/server/threads", "2", "I/O threads, each with its own event loop and share of the connections", false, {},
                 [](Config& c, std::string_view v) { return sp::unsigned_in(c.server.threads, v, 1, 256); },
                 [](const Config& c) { return std::to_string(c.server.threads); }},
     SettingSpec{"WEB_ROOT", "/server/web_root", "web", "folder of the chat page's static files", false, {},

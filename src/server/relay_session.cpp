@@ -135,6 +135,7 @@ RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
       time_limit_(executor),
       shutdown_deadline_(executor),
       budget_(shared.context.limits, SessionBudget::Clock::now()) {
+    tool_context_->slots_seen_open = std::make_shared<tools::SlotsSeenOpen>();
     tools::register_calendly_tools(tools_, tool_context_);
 }
 

@@ -203,16 +203,22 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
     if (!type) co_return error_result(unknown_event_type(request->event_type, types));
 
     const calendly::TimeRange around{request->start_time - nearby, request->start_time + nearby};
-    auto slots = co_await context.calendly.available_times(type->uri, around);
-    if (!slots) {
-        if (is_calendly_failure(slots.error())) {
-            co_return calendly_failure_answer(context, tool, "book the meeting", slots.error(),
-                                              type);
+    // A start this conversation's availability check showed open moments ago is booked at once;
+    // any other is checked with Calendly first, so that a taken one gets the nearest open times.
+    const bool seen_open = context.slots_seen_open &&
+                           context.slots_seen_open->seen_open(type->uri, request->start_time, context.clock.now());
+    if (!seen_open) {
+        auto slots = co_await context.calendly.available_times(type->uri, around);
+        if (!slots) {
+            if (is_calendly_failure(slots.error())) {
+                co_return calendly_failure_answer(context, tool, "book the meeting", slots.error(),
+                                                  type);
+            }
+            co_return error_result(slots.error());
         }
-        co_return error_result(slots.error());
+        if (!offers_start(*slots, request->start_time))
+            co_return slot_taken_answer(*type, *request, std::move(*slots));
     }
-    if (!offers_start(*slots, request->start_time))
-        co_return slot_taken_answer(*type, *request, std::move(*slots));
 
     // Before booking: Calendly's invitee.created webhook may arrive before POST /invitees answers.
     if (context.on_expected_booking &&
@@ -231,6 +237,12 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
         if (context.daily_bookings && calendly::nothing_was_written(invitee.error())) context.daily_bookings->give_back();
         log::warn("assistant booking failed",
                   {{"event_type", type->uri}, {"reason", invitee.error().code}});
+        // Booked unchecked and refused: the slot may have gone since it was seen open.
+        if (seen_open && calendly::nothing_was_written(invitee.error())) {
+            auto slots = co_await context.calendly.available_times(type->uri, around);
+            if (slots && !offers_start(*slots, request->start_time))
+                co_return slot_taken_answer(*type, *request, std::move(*slots));
+        }
         co_return booking_failed_answer(*type, invitee.error());
     }
     log::info("assistant booked a meeting", {{"event_type", type->uri}, {"event", invitee->event}});

@@ -244,6 +244,7 @@ asio::awaitable<nlohmann::json> check_meeting_availability(CalendlyToolContext& 
         }
         co_return error_result(slots.error());
     }
+    if (context.slots_seen_open) context.slots_seen_open->remember(type->uri, *slots, context.clock.now());
     co_return availability_answer(*type, *zone, *range, *slots);
 }
 

@@ -426,6 +426,36 @@ TEST_F(CalendlyToolsTest, BookMeetingOfATakenSlotOffersTheNearestOpenOnesAndBook
     EXPECT_EQ(fake->request_count("/invitees"), 1u) << "only the first booking reached Calendly";
 }
 
+TEST_F(CalendlyToolsTest, BookingASlotJustSeenOpenAsksCalendlyOnlyToBookIt) {
+    context->slots_seen_open = std::make_shared<SlotsSeenOpen>();
+    const std::string type = fake->event_type_uri("30min");
+    const auto slots = open_slots(type);
+    ASSERT_FALSE(slots.empty());
+    const json found = run(check_meeting_availability(*context, {{"event_type", "30min"}, {"timezone", "UTC"}}));
+    ASSERT_GT(found["slot_count"].get<int>(), 0) << found.dump();
+    fake->reset_counts();
+    const json booked = run(book_meeting(*context, booking_arguments("30min", slots.front().start_time, "UTC")));
+    EXPECT_EQ(booked["booked"], true) << booked.dump();
+    EXPECT_EQ(fake->request_count("/invitees"), 1u);
+    EXPECT_EQ(fake->request_count(), 1u) << "one round trip: no availability check before booking";
+}
+
+TEST_F(CalendlyToolsTest, ASlotTakenSinceItWasSeenOpenGetsTheNearestOpenOnes) {
+    context->slots_seen_open = std::make_shared<SlotsSeenOpen>();
+    const std::string type = fake->event_type_uri("30min");
+    const auto slots = open_slots(type);
+    ASSERT_GT(slots.size(), 2u);
+    run(check_meeting_availability(*context, {{"event_type", "30min"}, {"timezone", "UTC"}}));
+    const Timestamp taken = slots[1].start_time;
+    ASSERT_TRUE(fake.run(client->create_invitee({type, taken, "Bob", "bob@example.com", "UTC"})));
+
+    const json result = run(book_meeting(*context, booking_arguments("30min", taken, "UTC")));
+    EXPECT_EQ(result["booked"], false) << result.dump();
+    EXPECT_EQ(result["reason"], "slot_unavailable");
+    EXPECT_FALSE(result["nearest_available_times"].empty());
+    EXPECT_EQ(fake->bookings().size(), 1u) << "only Bob's";
+}
+
 TEST_F(CalendlyToolsTest, BookMeetingRefusesBadArgumentsAndBooksNothing) {
     const std::string type = fake->event_type_uri("30min");
     const Timestamp future = clock.now() + 24h * 3;

@@ -20,6 +20,7 @@
 #include "calrt/core/daily_budget.hpp"
 #include "calrt/core/time.hpp"
 #include "calrt/core/time_zone.hpp"
+#include "calrt/tools/slots_seen_open.hpp"
 #include "calrt/tools/tool_registry.hpp"
 
 namespace calrt::tools {
@@ -57,6 +58,9 @@ struct CalendlyToolContext {
     // with the same prefill instead of a single-use link. Null: not limited.
     DailyBudget* daily_bookings = nullptr;
     DailyBudget* daily_links = nullptr;
+    // One conversation's memory of open slots (slots_seen_open.hpp). Null: book_meeting always
+    // checks the slot with Calendly before booking it.
+    std::shared_ptr<SlotsSeenOpen> slots_seen_open{};
 };
 
 // Adds the four tools; each handler keeps `context` alive while it runs.
