@@ -4,7 +4,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/use_future.hpp>
+#include <future>
 #include <thread>
 
 #include "support/http_test_client.hpp"
@@ -15,6 +15,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
+std::string thread_name() {
+    return std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()));
+}
+
 // An io_context run by one thread until the object dies.
 struct WorkerContext {
     WorkerContext() : guard(boost::asio::make_work_guard(io)), thread([this] { io.run(); }) {}
@@ -22,20 +26,23 @@ struct WorkerContext {
         guard.reset();
         thread.join();
     }
+    // The name thread_name() gives on this context's thread.
+    std::string thread_name() {
+        std::promise<std::string> name;
+        boost::asio::post(io, [&name] { name.set_value(calrt::server::thread_name()); });
+        return name.get_future().get();
+    }
+
     boost::asio::io_context io{1};
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard;
     std::thread thread;
 };
 
-std::string thread_name() {
-    return std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()));
-}
-
 TEST(HttpServerSpread, EachConnectionIsServedOnTheNextContextsThreadInTurn) {
     WorkerContext first;
     WorkerContext second;
-    const std::string first_thread = boost::asio::post(first.io, boost::asio::use_future(thread_name)).get();
-    const std::string second_thread = boost::asio::post(second.io, boost::asio::use_future(thread_name)).get();
+    const std::string first_thread = first.thread_name();
+    const std::string second_thread = second.thread_name();
     {
         test::RunningServer server;
         server.router.get("/thread", sync_handler([](Request&) {
