@@ -87,6 +87,12 @@ class AddressHold {
     AddressHold(const AddressHold&) = delete;
     AddressHold& operator=(const AddressHold&) = delete;
     explicit operator bool() const noexcept { return held_; }
+    // Gives the place back now: a refused upgrade must not hold it while its answer is written
+    // (and the connection lingers), or the client's next attempt finds it still taken.
+    void release() {
+        if (held_) shared_->release_address(client_);
+        held_ = false;
+    }
 
   private:
     std::shared_ptr<RelayShared> shared_;
@@ -138,7 +144,7 @@ asio::awaitable<void> serve(std::shared_ptr<RelayShared> shared,
     std::string person_zone = *zone ? (*zone)->name() : std::string();
     // Held from here until the session ends; checked before the rate so that a refusal for
     // too many open sessions does not also use up the address's connection rate.
-    const AddressHold address(shared, client_key(*connection));
+    AddressHold address(shared, client_key(*connection));
     if (!address) {
         const Refusal crowded{http::status::too_many_requests, "too_many_sessions",
                               "this address has too many assistant sessions open; close one and "
@@ -148,6 +154,7 @@ asio::awaitable<void> serve(std::shared_ptr<RelayShared> shared,
         co_return;
     }
     if (auto refusal = rate_refusal(*shared, *connection)) {
+        address.release();
         co_await refuse_counted(*shared, *connection, *refusal);
         co_return;
     }
@@ -158,6 +165,7 @@ asio::awaitable<void> serve(std::shared_ptr<RelayShared> shared,
         // (docs/architecture.md, "Compiler notes").
         const Refusal busy{http::status::service_unavailable, "relay_busy",
                            "the assistant is busy; try again in a minute", std::chrono::seconds(30)};
+        address.release();
         co_await refuse_counted(*shared, *connection, busy);
         co_return;
     }

@@ -66,6 +66,29 @@ TEST_F(RelayLimitsTest, SessionsBeyondThePerAddressCapAreRefusedWith429) {
     EXPECT_TRUE(test::wait_until([&] { return static_cast<bool>(connect()); }));
 }
 
+TEST_F(RelayLimitsTest, ARefusedUpgradeDoesNotKeepItsAddressPlace) {
+    limits.max_sessions_per_address = 1;
+    limits.connections_per_minute = 1;
+    start();
+    {
+        auto first = open();  // uses the minute's one connection
+        io.run(first.close(net::close_code::normal, "done"));
+    }
+    ASSERT_TRUE(test::wait_until([&] { return active_sessions() == 0; }));
+    // Refused for the rate, on a connection the client keeps open (the server lingers on it).
+    test::HttpTestClient held(relay_port());
+    const auto refused = held.request("GET", "/api/realtime",
+                                      {{"Upgrade", "websocket"},
+                                       {"Connection", "Upgrade"},
+                                       {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="},
+                                       {"Sec-WebSocket-Version", "13"}});
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(json::parse(refused->body())["error"]["code"], "rate_limited");
+    // The next attempt is refused for the rate too, not for a session this address does not have.
+    const auto again = upgrade_over_http();
+    EXPECT_EQ(json::parse(again.body())["error"]["code"], "rate_limited") << again.body();
+}
+
 TEST_F(RelayLimitsTest, ResponseCreateFasterThanTheRateClosesTheSessionWith1008) {
     limits.responses_per_minute = 20;
     limits.response_burst = 3;
