@@ -17,8 +17,6 @@
 
 #include <sys/resource.h>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -30,6 +28,7 @@
 
 #include "assistant_turns.hpp"
 #include "calrt/core/logging.hpp"
+#include "support/io_threads.hpp"
 #include "bench_service.hpp"
 #include "browser_load.hpp"
 
@@ -87,28 +86,13 @@ void allow_many_sockets() {
     }
 }
 
-class IoThreads {
-  public:
-    explicit IoThreads(unsigned count) : work_(io.get_executor()) {
-        for (unsigned i = 0; i < count; ++i) threads_.emplace_back([this] { io.run(); });
-    }
-    ~IoThreads() {
-        work_.reset();
-        io.stop();
-    }
-    boost::asio::io_context io;
-
-  private:
-    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-    std::vector<std::jthread> threads_;
-};
 
 void print_summary(const char* prefix, const bench::LatencySummary& s, bool with_max = true) {
     std::printf(" %sp50_ms=%.3f %sp99_ms=%.3f", prefix, s.p50_ms, prefix, s.p99_ms);
     if (with_max) std::printf(" %smax_ms=%.3f", prefix, s.max_ms);
 }
 
-void measure_idle_memory(IoThreads& threads, const bench::BenchService& service, std::size_t count) {
+void measure_idle_memory(test::IoThreads& threads, const bench::BenchService& service, std::size_t count) {
     const bench::SessionTarget relay{service.relay_url(), {}, "session.updated"};
     {   // the first sessions allocate what every later one reuses (pools, caches, the heap's arenas)
         bench::IdleSessions warm(threads.io, relay, 20);
@@ -127,7 +111,7 @@ void measure_idle_memory(IoThreads& threads, const bench::BenchService& service,
     std::fflush(stdout);
 }
 
-void measure_forwarding(IoThreads& threads, const bench::BenchService& service,
+void measure_forwarding(test::IoThreads& threads, const bench::BenchService& service,
                         testing::FakeRealtime& realtime, bench::UpstreamClock& upstream,
                         std::size_t sessions, seconds duration) {
     const bench::SessionTarget relay{service.relay_url(), {}, "session.updated"};
@@ -153,7 +137,7 @@ void measure_forwarding(IoThreads& threads, const bench::BenchService& service,
     std::fflush(stdout);
 }
 
-void measure_session_start(IoThreads& threads, const bench::BenchService& service,
+void measure_session_start(test::IoThreads& threads, const bench::BenchService& service,
                            testing::FakeRealtime& realtime, milliseconds latency, std::size_t count) {
     realtime.set_latency(latency);
     const auto starts = bench::time_session_starts(threads.io, service.relay_url(), count);
@@ -164,7 +148,7 @@ void measure_session_start(IoThreads& threads, const bench::BenchService& servic
     std::fflush(stdout);
 }
 
-void measure_tools(IoThreads& threads, const bench::BenchServiceOptions& options,
+void measure_tools(test::IoThreads& threads, const bench::BenchServiceOptions& options,
                    testing::FakeRealtime& realtime, testing::FakeCalendly& calendly,
                    milliseconds latency, std::size_t rounds) {
     calendly.clear_faults();
@@ -190,7 +174,7 @@ int main(int argc, char** argv) try {
     const Arguments arguments = parse(argc, argv);
     allow_many_sockets();
     log::configure("warn", "text");  // the fakes' request lines would drown the results
-    IoThreads threads(2);
+    test::IoThreads threads(2);
     bench::UpstreamClock upstream;
     testing::FakeRealtime realtime(
         threads.io, testing::FakeRealtimeOptions{

@@ -66,6 +66,9 @@ TEST_F(RelayLimitsTest, SessionsBeyondThePerAddressCapAreRefusedWith429) {
     EXPECT_TRUE(test::wait_until([&] { return static_cast<bool>(connect()); }));
 }
 
+// What a client sees. The race this guards against (the place given back only after the refusal
+// was written, so an attempt served meanwhile on another thread found it taken) depends on thread
+// timing and does not show here every time; api.openapi's limit scenario caught it under ASan.
 TEST_F(RelayLimitsTest, ARefusedUpgradeDoesNotKeepItsAddressPlace) {
     limits.max_sessions_per_address = 1;
     limits.connections_per_minute = 1;
