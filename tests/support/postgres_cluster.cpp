@@ -51,22 +51,26 @@ const passwd* server_user() {
 }
 
 // Runs `args`, as the server user when `as_server_user`, with stdout and stderr to `output`.
+// Everything the child needs is prepared before fork(): the test's other threads (a store's
+// listener, say) may hold the allocator's lock at that moment, and a child that allocates would
+// then wait for it forever (CI saw a restart test hang so).
 int run(const std::vector<std::string>& args, bool as_server_user, const fs::path& output) {
     const passwd* user = as_server_user ? server_user() : nullptr;
+    const uid_t uid = user != nullptr ? user->pw_uid : 0;
+    const gid_t gid = user != nullptr ? user->pw_gid : 0;
+    std::vector<char*> argv;
+    for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    const std::string output_path = output.string();
     const pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("fork failed");
-    if (pid == 0) {
-        const int fd = ::open(output.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (pid == 0) {  // only async-signal-safe calls from here on
+        const int fd = ::open(output_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
         if (fd >= 0) {
             ::dup2(fd, STDOUT_FILENO);
             ::dup2(fd, STDERR_FILENO);
         }
-        if (user != nullptr && (::setgid(user->pw_gid) != 0 || ::setuid(user->pw_uid) != 0)) {
-            ::_exit(126);
-        }
-        std::vector<char*> argv;
-        for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-        argv.push_back(nullptr);
+        if (user != nullptr && (::setgid(gid) != 0 || ::setuid(uid) != 0)) ::_exit(126);
         ::execv(argv[0], argv.data());
         ::_exit(127);
     }
