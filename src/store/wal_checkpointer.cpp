@@ -40,6 +40,14 @@ int WalCheckpointer::after_commit(void* self, sqlite3* db, const char* schema, i
         // The background checkpoints fell behind: bound the WAL here, as SQLite itself would.
         sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
         ++checkpointer.writer_runs_;
+        checkpointer.caught_up_ = false;
+    } else if (checkpointer.caught_up_.exchange(false)) {
+        // Only the frames committed since the background pass began are left to copy; once they
+        // are, the next transaction starts the WAL over. The thread waits until this is taken.
+        sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        ++checkpointer.finishing_runs_;
+        const std::lock_guard lock(checkpointer.mutex_);
+        checkpointer.due_ = false;  // the WAL starts over: passes asked for meanwhile are moot
     } else if (wal_pages >= checkpointer.limits_.background_pages) {
         {
             const std::lock_guard lock(checkpointer.mutex_);
@@ -53,7 +61,7 @@ int WalCheckpointer::after_commit(void* self, sqlite3* db, const char* schema, i
 void WalCheckpointer::run() {
     std::unique_lock lock(mutex_);
     for (;;) {
-        wake_.wait(lock, [this] { return due_ || stopping_; });
+        wake_.wait(lock, [this] { return (due_ && !caught_up_) || stopping_; });
         if (stopping_) return;
         due_ = false;
         lock.unlock();
@@ -67,6 +75,15 @@ void WalCheckpointer::run() {
         }
         ++background_runs_;
         lock.lock();
+        // Copied this pass: the count is since the WAL last started over, which it may have done.
+        const int fresh = copied >= copied_before_ ? copied - copied_before_ : copied;
+        copied_before_ = copied;
+        // Everything this pass saw is in the database, and the pass was short, so little came
+        // after it: the writer can finish cheaply. After a long pass, another pass goes first.
+        if (rc == SQLITE_OK && wal_pages > 0 && copied == wal_pages &&
+            fresh <= limits_.finishing_pages) {
+            caught_up_ = true;
+        }
     }
 }
 

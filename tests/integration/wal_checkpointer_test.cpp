@@ -3,6 +3,7 @@
 #include "store/wal_checkpointer.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "store/sqlite_schema.hpp"
 #include "support/running_server.hpp"
@@ -28,6 +29,14 @@ class WalCheckpointerTest : public ::testing::Test {
         for (int i = 0; i < commits; ++i) {
             ASSERT_TRUE(writer->execute("INSERT INTO blobs VALUES (randomblob(10000))", "inserting"));
         }
+    }
+
+    // Frames in the WAL since it last started over (a PASSIVE checkpoint reports them).
+    int wal_frames() {
+        int frames = -1;
+        sqlite3_wal_checkpoint_v2(writer->native_handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                  &frames, nullptr);
+        return frames;
     }
 
     std::size_t rows() {
@@ -56,6 +65,31 @@ TEST_F(WalCheckpointerTest, TheWriterCheckpointsItselfWhenTheWalOutgrowsItsBound
     EXPECT_GE((*checkpointer)->writer_checkpoints(), 1u);  // inside the commits, synchronously
     EXPECT_EQ((*checkpointer)->background_checkpoints(), 0u);
     EXPECT_EQ(rows(), 10u);
+}
+
+TEST_F(WalCheckpointerTest, OnceAPassHasCaughtUpTheWritersNextCommitLetsTheWalStartOver) {
+    auto checkpointer = WalCheckpointer::start(file, *writer, 1s, {.background_pages = 8, .writer_checkpoint_pages = 1'000'000});
+    ASSERT_TRUE(checkpointer) << checkpointer.error().message;
+    // Commit until a background pass has copied everything it saw; it then waits for the writer.
+    int committed = 0;
+    ASSERT_TRUE(test::wait_until([&] {
+        if ((*checkpointer)->caught_up()) return true;
+        commit_rows(1);
+        ++committed;
+        return false;
+    }));
+    const auto wal_bytes = std::filesystem::file_size(file.string() + "-wal");
+    const auto finished_before = (*checkpointer)->finishing_checkpoints();
+
+    commit_rows(1);  // copies what came after the pass, then the WAL may start over
+    ASSERT_EQ((*checkpointer)->finishing_checkpoints(), finished_before + 1);
+    ASSERT_TRUE(writer->execute("INSERT INTO blobs VALUES (x'00')", "inserting a small row"));
+
+    EXPECT_LE(wal_frames(), 2) << "the WAL started over with the last commit";
+    EXPECT_EQ(std::filesystem::file_size(file.string() + "-wal"), wal_bytes)
+        << "the WAL file is written over, not grown";
+    EXPECT_EQ((*checkpointer)->writer_checkpoints(), 0u);
+    EXPECT_EQ(rows(), static_cast<std::size_t>(committed) + 2);
 }
 
 TEST_F(WalCheckpointerTest, AfterItIsGoneCommitsGoOnAndNothingIsLost) {
