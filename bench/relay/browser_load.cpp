@@ -154,10 +154,10 @@ ForwardingResult stream_audio_sessions(asio::io_context& io, const SessionTarget
     measuring(false);
     run->stopping = true;
     wait_for([&] { return run->finished == run->opened; }, seconds(60), "sessions closing");
-    result.up = summarize(upstream.take());
+    result.up_ms = upstream.take();
     {
         const std::lock_guard lock(run->mutex);
-        result.down = summarize(std::move(run->down_ms));
+        result.down_ms = std::move(run->down_ms);
     }
     result.sessions_failed = run->failed;
     return result;

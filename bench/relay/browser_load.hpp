@@ -41,8 +41,8 @@ struct SessionTarget {
 };
 
 struct ForwardingResult {
-    LatencySummary up;
-    LatencySummary down;
+    std::vector<double> up_ms;    // each append's transit, browser to fake Realtime
+    std::vector<double> down_ms;  // each speech delta's transit, fake Realtime to browser
     std::size_t sessions_failed = 0;
     std::chrono::duration<double> measured{0};
 };

@@ -9,11 +9,13 @@
 // Prints one line per measurement:
 //   BENCH relay_forwarding sessions=N up_p50_ms=… up_p99_ms=… up_max_ms=… down_…  cpu_pct=… rss_mib=…
 //         direct_up_p50_ms=… direct_up_p99_ms=… direct_down_p50_ms=… direct_down_p99_ms=…
+//         floor_up_p50_ms=… floor_up_p99_ms=… floor_down_p50_ms=… floor_down_p99_ms=…
 //   BENCH relay_idle_sessions sessions=N rss_per_session_kib=…
 //   BENCH tool_round_trip tool=… calendly_latency_ms=… first_ms=… p50_ms=… max_ms=… …
 //   BENCH session_start upstream_latency_ms=… p50_ms=… p99_ms=… max_ms=…
 // "direct_…" is the same load sent straight to the fake Realtime: what the relay adds is the
-// difference.
+// difference. "floor_…" is the same load through a process that only copies bytes
+// (tcp_forwarder.hpp): the least that one more process on the path costs on this machine.
 
 #include <sys/resource.h>
 
@@ -31,6 +33,7 @@
 #include "support/io_threads.hpp"
 #include "bench_service.hpp"
 #include "browser_load.hpp"
+#include "tcp_forwarder.hpp"
 
 namespace {
 
@@ -111,29 +114,65 @@ void measure_idle_memory(test::IoThreads& threads, const bench::BenchService& se
     std::fflush(stdout);
 }
 
+// The relay, the fake alone and the byte-copying forwarder take turns, `kRounds` rounds of a third
+// of the duration each, and each one's samples are pooled over its rounds: this machine's swings
+// (its neighbours, the hypervisor) then fall on all three alike rather than on whichever ran
+// during one.
+constexpr int kRounds = 3;
+
+struct PooledForwarding {
+    std::vector<double> up_ms, down_ms;
+    std::size_t failed = 0;
+    void add(bench::ForwardingResult&& round) {
+        up_ms.insert(up_ms.end(), round.up_ms.begin(), round.up_ms.end());
+        down_ms.insert(down_ms.end(), round.down_ms.begin(), round.down_ms.end());
+        failed += round.sessions_failed;
+    }
+};
+
 void measure_forwarding(test::IoThreads& threads, const bench::BenchService& service,
-                        testing::FakeRealtime& realtime, bench::UpstreamClock& upstream,
-                        std::size_t sessions, seconds duration) {
+                        testing::FakeRealtime& realtime, const bench::TcpForwarderProcess& forwarder,
+                        bench::UpstreamClock& upstream, std::size_t sessions, seconds duration) {
     const bench::SessionTarget relay{service.relay_url(), {}, "session.updated"};
-    const bench::SessionTarget direct{realtime.url(),
-                                      {{"Authorization", std::string("Bearer ") + kOpenAiKey}},
-                                      "session.created"};
-    bench::ProcessUsage at_start, at_end;
-    const auto through_relay = bench::stream_audio_sessions(
-        threads.io, relay, sessions, duration, upstream,
-        [&](bool starting) { (starting ? at_start : at_end) = service.usage(); });
-    const auto baseline =
-        bench::stream_audio_sessions(threads.io, direct, sessions, duration, upstream, [](bool) {});
-    const double cpu_pct = 100.0 * (at_end.cpu - at_start.cpu).count() / through_relay.measured.count();
+    const net::HeaderList authorization{{"Authorization", std::string("Bearer ") + kOpenAiKey}};
+    const bench::SessionTarget direct{realtime.url(), authorization, "session.created"};
+    std::string through_forwarder_url = realtime.url();
+    const std::string fake_port = ":" + std::to_string(realtime.port());
+    through_forwarder_url.replace(through_forwarder_url.find(fake_port), fake_port.size(),
+                                  ":" + std::to_string(forwarder.port()));
+    const bench::SessionTarget floor{through_forwarder_url, authorization, "session.created"};
+    const seconds round_length = std::max(seconds(1), (duration + seconds(kRounds - 1)) / kRounds);
+
+    PooledForwarding through_relay, baseline, least;
+    std::chrono::duration<double> relay_cpu{0}, relay_measured{0};
+    std::size_t rss_bytes = 0;
+    for (int round = 0; round < kRounds; ++round) {
+        bench::ProcessUsage at_start, at_end;
+        auto relayed = bench::stream_audio_sessions(
+            threads.io, relay, sessions, round_length, upstream,
+            [&](bool starting) { (starting ? at_start : at_end) = service.usage(); });
+        relay_cpu += at_end.cpu - at_start.cpu;
+        relay_measured += relayed.measured;
+        rss_bytes = std::max(rss_bytes, at_end.rss_bytes);
+        through_relay.add(std::move(relayed));
+        baseline.add(bench::stream_audio_sessions(threads.io, direct, sessions, round_length, upstream,
+                                                  [](bool) {}));
+        least.add(bench::stream_audio_sessions(threads.io, floor, sessions, round_length, upstream,
+                                               [](bool) {}));
+    }
+    const auto up = bench::summarize(through_relay.up_ms);
+    const auto down = bench::summarize(through_relay.down_ms);
     std::printf("BENCH relay_forwarding sessions=%zu", sessions);
-    print_summary("up_", through_relay.up);
-    print_summary("down_", through_relay.down);
-    std::printf(" cpu_pct=%.1f rss_mib=%.1f", cpu_pct,
-                static_cast<double>(at_end.rss_bytes) / (1024.0 * 1024.0));
-    print_summary("direct_up_", baseline.up, false);
-    print_summary("direct_down_", baseline.down, false);
-    std::printf(" events_up=%zu events_down=%zu failed=%zu\n", through_relay.up.count,
-                through_relay.down.count, through_relay.sessions_failed + baseline.sessions_failed);
+    print_summary("up_", up);
+    print_summary("down_", down);
+    std::printf(" cpu_pct=%.1f rss_mib=%.1f", 100.0 * relay_cpu.count() / relay_measured.count(),
+                static_cast<double>(rss_bytes) / (1024.0 * 1024.0));
+    print_summary("direct_up_", bench::summarize(baseline.up_ms), false);
+    print_summary("direct_down_", bench::summarize(baseline.down_ms), false);
+    print_summary("floor_up_", bench::summarize(least.up_ms), false);
+    print_summary("floor_down_", bench::summarize(least.down_ms), false);
+    std::printf(" rounds=%d events_up=%zu events_down=%zu failed=%zu\n", kRounds, up.count, down.count,
+                through_relay.failed + baseline.failed + least.failed);
     std::fflush(stdout);
 }
 
@@ -171,6 +210,11 @@ void measure_tools(test::IoThreads& threads, const bench::BenchServiceOptions& o
 }  // namespace
 
 int main(int argc, char** argv) try {
+    if (argc == 5 && std::string_view(argv[1]) == "--tcp-forwarder") {
+        return bench::run_tcp_forwarder(static_cast<std::uint16_t>(std::stoul(argv[2])),
+                                        static_cast<std::uint16_t>(std::stoul(argv[3])),
+                                        static_cast<unsigned>(std::stoul(argv[4])));
+    }
     const Arguments arguments = parse(argc, argv);
     allow_many_sockets();
     log::configure("warn", "text");  // the fakes' request lines would drown the results
@@ -191,16 +235,18 @@ int main(int argc, char** argv) try {
                                              arguments.server_threads};
     {
         const bench::BenchService service(options);
-        measure_idle_memory(threads, service, arguments.idle);
+        const bench::TcpForwarderProcess forwarder(realtime.port(), arguments.server_threads);
+        if (arguments.idle > 0) measure_idle_memory(threads, service, arguments.idle);
         for (const auto sessions : arguments.sessions) {
-            measure_forwarding(threads, service, realtime, upstream, sessions, arguments.duration);
+            measure_forwarding(threads, service, realtime, forwarder, upstream, sessions,
+                               arguments.duration);
         }
         for (const auto latency : {milliseconds(0), milliseconds(150)}) {
-            measure_session_start(threads, service, realtime, latency, arguments.starts);
+            if (arguments.starts > 0) measure_session_start(threads, service, realtime, latency, arguments.starts);
         }
     }
     for (const auto latency : {milliseconds(0), milliseconds(150)}) {
-        measure_tools(threads, options, realtime, calendly, latency, arguments.rounds);
+        if (arguments.rounds > 0) measure_tools(threads, options, realtime, calendly, latency, arguments.rounds);
     }
     realtime.stop();
     calendly.stop();

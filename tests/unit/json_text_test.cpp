@@ -70,6 +70,22 @@ TEST(Utf8, RejectsOverlongFormsSurrogatesAndOutOfRange) {
     EXPECT_TRUE(is_valid_utf8("plain"));
 }
 
+TEST(Utf8, ABadSequenceIsFoundWhereverItFallsInALongAsciiText) {
+    // Long ASCII runs are checked a word at a time: a bad byte at every offset of a word, and
+    // a sequence split across two words, are still seen.
+    for (std::size_t offset = 0; offset < 24; ++offset) {
+        std::string text(40, 'A');
+        text[offset] = '\xC0';  // never valid
+        EXPECT_FALSE(is_valid_utf8(text)) << "offset " << offset;
+        std::string split(40, 'A');
+        split.replace(offset, 3, "\xE2\x82\xAC");  // the euro sign
+        EXPECT_TRUE(is_valid_utf8(split)) << "offset " << offset;
+        split[offset + 2] = 'A';  // its last byte gone
+        EXPECT_FALSE(is_valid_utf8(split)) << "offset " << offset;
+    }
+    EXPECT_TRUE(is_valid_utf8(std::string(1000, 'A') + "\xF4\x8F\xBF\xBF"));
+}
+
 TEST(JsonNesting, CountsOnlyBracketsOutsideStrings) {
     EXPECT_EQ(json_nesting_depth(R"({"a":[1,{"b":"[[[["}]})"), 3u);
     EXPECT_EQ(json_nesting_depth(R"("\"{{{")"), 0u);
