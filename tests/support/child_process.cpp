@@ -1,6 +1,7 @@
 #include "support/child_process.hpp"
 
 #include <poll.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -32,9 +33,14 @@ ChildProcess::ChildProcess(const std::string& program, const std::vector<std::st
     for (auto& e : env_strings) envp.push_back(e.data());
     envp.push_back(nullptr);
 
+    const pid_t parent = ::getpid();
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
+        // A test or benchmark that crashes must not leave its service running: the child dies
+        // with the thread that started it (tests and benchmarks start children from their main
+        // thread), or at once if that is already gone.
+        if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) ::_exit(125);
         ::dup2(pipe_fds[1], STDOUT_FILENO);
         ::dup2(pipe_fds[1], STDERR_FILENO);
         ::close(pipe_fds[0]);

@@ -1,6 +1,7 @@
 #pragma once
 // Runs the service binary as a child process with a chosen environment, for tests of start-up,
-// signals and exit codes. Its stdout and stderr are captured together, line by line.
+// signals and exit codes. Its stdout and stderr are captured together, line by line. The child
+// is killed if the thread that created it ends first (a crashed test leaves no service behind).
 
 #include <chrono>
 #include <map>
