@@ -295,6 +295,13 @@ TEST_F(HttpClientTest, HeaderValueWithLineBreakIsRefusedBeforeSending) {
 TEST_F(HttpClientTest, ConcurrentSendsFromManyStrandsAllSucceed) {
     server.start();
     test::IoThreads callers(4);
+    // A client thread may still be unwinding an exchange after handing its result to a caller's
+    // strand (it holds a copy of that strand's executor): the client's threads must stop before
+    // the callers' io_context is destroyed (ASan saw a use after free under load).
+    struct StopFirst {
+        test::IoThreads& threads;
+        ~StopFirst() { threads.stop(); }
+    } stop_client_threads_first{client_threads};
     HttpClient client(client_threads.io.get_executor(), fast_options());
     constexpr int kRequests = 50;
 
