@@ -57,6 +57,15 @@ export class ToolResults {
 
     add(event) {
         if (!this.cardFor(event)) return;
+        // Calendly's webhook often confirms a booking while book_meeting is still running, so its
+        // card may already be drawn: the tool's result completes that card instead of adding one.
+        const invitee = event.name === 'book_meeting' ? event.result?.invitee : undefined;
+        const drawn = invitee && this.results.find((shown) => shown.result?.invitee === invitee);
+        if (drawn) {
+            drawn.result = { ...event.result, location: drawn.result.location ?? event.result.location, end_time: drawn.result.end_time ?? event.result.end_time };
+            this.render();
+            return;
+        }
         this.results.push(event);
         if (this.results.length > MAX_CARDS) this.results.shift();
         this.render();

@@ -366,6 +366,8 @@ test('in Asia/Kolkata the page books by clicking and shows the booking in local 
             await tab.getByLabel('Message to the assistant').fill('My name is Ada Lovelace, ada@example.com');
             await tab.getByLabel('Message to the assistant').press('Enter');
             await tab.locator('.card.booking').waitFor();
+            // The webhook's confirmation may draw the card before the tool's result arrives.
+            await waitUntil(() => toolResults('book_meeting').length > 0);
             const [booked] = toolResults('book_meeting');
             assert.equal(booked.result.booked, true, JSON.stringify(booked.result));
             assert.equal(new Date(booked.result.start_time).getTime(), new Date(pressed).getTime());
@@ -389,6 +391,25 @@ test('in Asia/Kolkata the page books by clicking and shows the booking in local 
                 assert.match(await link.getAttribute('href'), /^https?:\/\//);
                 assert.equal(await link.getAttribute('rel'), 'noopener noreferrer');
             }
+        });
+
+        await step('a confirmation that comes before the tool result gets one card, which the result completes', async () => {
+            // The page's own module, fed the two events in the order the race can bring them.
+            const drawn = await tab.evaluate(async () => {
+                const { ToolResults } = await import('/tool_results.js');
+                const container = document.createElement('div');
+                const cards = new ToolResults(container, document.createElement('div'), { sendText: () => true, timeZone: () => 'UTC' });
+                const invitee = 'https://api.calendly.com/scheduled_events/EV1/invitees/IN1';
+                const start_time = '2030-01-07T10:00:00.000000Z';
+                cards.handle({ type: 'calrt.booking_confirmed', invitee, event_name: '30 Minute Meeting', start_time, end_time: '2030-01-07T10:30:00.000000Z', location: { type: 'zoom_conference', join_url: 'https://zoom.example/j/1' } });
+                const before = container.querySelectorAll('.card.booking').length;
+                cards.handle({ type: 'calrt.tool_result', name: 'book_meeting', result: { booked: true, invitee, start_time, event_type: { name: '30 Minute Meeting', duration_minutes: 30 }, cancel_url: 'https://calendly.com/cancellations/IN1', reschedule_url: 'https://calendly.com/reschedulings/IN1' } });
+                return { before, after: container.querySelectorAll('.card.booking').length, links: [...container.querySelectorAll('a')].map((a) => a.href) };
+            });
+            assert.equal(drawn.before, 1, 'the confirmation draws the card');
+            assert.equal(drawn.after, 1, 'the tool result completes it rather than adding a second');
+            assert.ok(drawn.links.includes('https://zoom.example/j/1'), drawn.links.join(' '));
+            assert.ok(drawn.links.includes('https://calendly.com/cancellations/IN1'), drawn.links.join(' '));
         });
 
         await step('"Add to calendar" downloads an .ics with the same times in UTC', async () => {
