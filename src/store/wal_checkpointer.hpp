@@ -13,8 +13,9 @@
 // `writer_checkpoint_pages` and the writer then copied all of it in one commit (80 MB, a 200 ms
 // stall). So once a background pass has copied everything it saw, the writer's next commit copies
 // the few frames that came after (a PASSIVE checkpoint of its own: a few milliseconds, mostly the
-// database file's fsync), and the WAL starts over at the next transaction: it stays near `background_pages`, and its writes
-// overwrite instead of growing the file, which also makes each commit's fsync cheaper.
+// database file's fsync), and the WAL starts over at the next transaction. It stays near
+// `background_pages`, and its writes overwrite instead of growing the file, which also makes each
+// commit's fsync cheaper.
 // Committed data is durable in the WAL either way; checkpoints only bound its size. Should the
 // background checkpoints fail or fall behind, the writer checkpoints itself once the WAL reaches
 // `writer_checkpoint_pages`, as SQLite would have.
