@@ -5,6 +5,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "calrt/core/logging.hpp"
+#include "spawn_on_strand.hpp"
 #include "websocket_core.hpp"
 
 namespace calrt::net {
@@ -29,12 +30,11 @@ WebSocket& WebSocket::operator=(WebSocket&& other) noexcept {
 // Each operation is spawned onto the connection's strand with the core's shared_ptr, never with
 // `this`: a WebSocket may be moved or destroyed while an operation it started is still pending.
 asio::awaitable<Result<std::string>> WebSocket::read() {
-    return asio::co_spawn(core_->strand_, WebSocketCore::do_read(core_), asio::use_awaitable);
+    return spawn_on_strand(core_->strand_, WebSocketCore::do_read(core_));
 }
 
 asio::awaitable<Result<void>> WebSocket::write(std::string text) {
-    return asio::co_spawn(core_->strand_, WebSocketCore::do_write(core_, std::move(text)),
-                          asio::use_awaitable);
+    return spawn_on_strand(core_->strand_, WebSocketCore::do_write(core_, std::move(text)));
 }
 
 void WebSocket::send(std::string text) {
@@ -52,8 +52,7 @@ void WebSocket::send(std::string text) {
 }
 
 asio::awaitable<void> WebSocket::close(std::uint16_t code, std::string reason) {
-    return asio::co_spawn(core_->strand_, WebSocketCore::do_close(core_, code, std::move(reason)),
-                          asio::use_awaitable);
+    return spawn_on_strand(core_->strand_, WebSocketCore::do_close(core_, code, std::move(reason)));
 }
 
 void WebSocket::abort() {

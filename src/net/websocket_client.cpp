@@ -16,6 +16,7 @@
 #include "calrt/net/lingering_tcp_stream.hpp"
 #include "calrt/net/tls.hpp"
 #include "outgoing_connection.hpp"
+#include "spawn_on_strand.hpp"
 #include "websocket_stream.hpp"
 #include "calrt/net/as_result.hpp"
 
@@ -171,10 +172,9 @@ asio::awaitable<Result<WebSocket>> connect_websocket(asio::any_io_executor execu
     if (!endpoint) co_return endpoint.error();
     // Everything about one connection, from DNS to close, runs on its own strand.
     auto strand = asio::make_strand(executor);
-    co_return co_await asio::co_spawn(
+    co_return co_await spawn_on_strand(
         strand,
-        connect_on_strand(strand, std::move(*endpoint), std::move(headers), std::move(options)),
-        asio::use_awaitable);
+        connect_on_strand(strand, std::move(*endpoint), std::move(headers), std::move(options)));
 }
 
 }  // namespace calrt::net
