@@ -4,7 +4,10 @@
 // that holds a raw pointer into the spawned coroutine's state; when the coroutine ends before that
 // lambda runs, the lambda reads freed memory (ASan caught it: a relay shut down while opening its
 // upstream session). Here the caller's cancellation goes through a signal that the lambda shares,
-// so it outlives both. A caller that cannot be cancelled takes plain co_spawn.
+// so it outlives both. A caller that cannot be cancelled takes plain co_spawn. Used by the
+// operations a cancellable caller awaits (connecting, and WebSocket::write, which sends the
+// session.update while the relay may still cancel the opening); a read, per message, stays a
+// plain co_spawn.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>

@@ -30,7 +30,7 @@ WebSocket& WebSocket::operator=(WebSocket&& other) noexcept {
 // Each operation is spawned onto the connection's strand with the core's shared_ptr, never with
 // `this`: a WebSocket may be moved or destroyed while an operation it started is still pending.
 asio::awaitable<Result<std::string>> WebSocket::read() {
-    return spawn_on_strand(core_->strand_, WebSocketCore::do_read(core_));
+    return asio::co_spawn(core_->strand_, WebSocketCore::do_read(core_), asio::use_awaitable);
 }
 
 asio::awaitable<Result<void>> WebSocket::write(std::string text) {
@@ -52,7 +52,8 @@ void WebSocket::send(std::string text) {
 }
 
 asio::awaitable<void> WebSocket::close(std::uint16_t code, std::string reason) {
-    return spawn_on_strand(core_->strand_, WebSocketCore::do_close(core_, code, std::move(reason)));
+    return asio::co_spawn(core_->strand_, WebSocketCore::do_close(core_, code, std::move(reason)),
+                          asio::use_awaitable);
 }
 
 void WebSocket::abort() {
