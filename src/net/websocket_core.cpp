@@ -76,8 +76,13 @@ asio::awaitable<void> WebSocketCore::write_loop(std::shared_ptr<WebSocketCore> s
         self->queue_.pop_front();
         self->queued_bytes_ -= next.text.size();
         boost::system::error_code ec = self->broken_;
-        if (!ec) ec = co_await self->write_text(next.text);
-        if (ec && !self->broken_) self->broken_ = ec;
+        if (next.close) {
+            if (!ec) ec = co_await self->close_stream(*next.close);
+            if (ec) self->close_socket();
+        } else {
+            if (!ec) ec = co_await self->write_text(next.text);
+            if (ec && !self->broken_) self->broken_ = ec;
+        }
         if (next.waiter) {
             next.waiter->result = ec;
             next.waiter->signal.cancel();
@@ -89,10 +94,12 @@ asio::awaitable<void> WebSocketCore::write_loop(std::shared_ptr<WebSocketCore> s
 asio::awaitable<void> WebSocketCore::do_close(std::shared_ptr<WebSocketCore> self,
                                               std::uint16_t code, std::string reason) {
     if (self->ended()) co_return;
-    self->closing_ = true;
-    const auto ec = co_await self->close_stream(websocket::close_reason(
-        static_cast<websocket::close_code>(code), close_reason_text(std::move(reason))));
-    if (ec) self->close_socket();
+    self->closing_ = true;  // refuses later writes; those queued before still go
+    auto waiter = std::make_shared<WriteWaiter>(self->strand_);
+    self->enqueue(Outgoing{{}, waiter,
+                           websocket::close_reason(static_cast<websocket::close_code>(code),
+                                                   close_reason_text(std::move(reason)))});
+    while (!waiter->result) co_await waiter->signal.async_wait(as_result);
 }
 
 Error WebSocketCore::error_of(const boost::system::error_code& ec) {

@@ -49,6 +49,9 @@ class WebSocketCore : public std::enable_shared_from_this<WebSocketCore> {
     struct Outgoing {
         std::string text;
         std::shared_ptr<WriteWaiter> waiter;  // null for send()
+        // Set for close(): the close frame takes its turn in the queue, after every message
+        // queued before it (Beast would otherwise send it ahead of the messages still queued here).
+        std::optional<boost::beast::websocket::close_reason> close{};
     };
 
     static boost::asio::awaitable<Result<std::string>> do_read(std::shared_ptr<WebSocketCore> self);

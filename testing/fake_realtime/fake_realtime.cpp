@@ -71,6 +71,10 @@ asio::awaitable<void> serve_upgrade(std::shared_ptr<FakeRealtime::State> state,
         }
     }
     std::string model = model_of(connection->request.target());
+    {
+        std::lock_guard lock(state->mutex);
+        ++state->upgrading;
+    }
     if (const std::chrono::milliseconds latency{state->latency_ms.load()}; latency.count() > 0) {
         asio::steady_timer timer(connection->stream.get_executor(), latency);
         co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -81,11 +85,16 @@ asio::awaitable<void> serve_upgrade(std::shared_ptr<FakeRealtime::State> state,
     socket_options.max_message_bytes = 16 * 1024 * 1024;
     auto accepted = co_await net::accept_websocket(std::move(connection->stream),
                                                    std::move(connection->request), socket_options);
-    if (!accepted) co_return;
+    if (!accepted) {
+        std::lock_guard lock(state->mutex);
+        --state->upgrading;
+        co_return;
+    }
     auto socket = std::make_shared<net::WebSocket>(std::move(*accepted));
     std::uint64_t id = 0;
     {
         std::lock_guard lock(state->mutex);
+        --state->upgrading;
         ++state->accepted;
         state->last_model = model;
         id = state->next_connection_id++;
@@ -231,7 +240,7 @@ std::size_t FakeRealtime::connections_rejected() const {
 
 std::size_t FakeRealtime::open_connections() const {
     std::lock_guard lock(state_->mutex);
-    return state_->connections.size();
+    return state_->connections.size() + state_->upgrading;
 }
 
 std::string FakeRealtime::last_model() const {

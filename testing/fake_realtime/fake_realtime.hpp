@@ -117,7 +117,7 @@ class FakeRealtime {
     std::vector<FakeToolRoundTrip> tool_round_trips() const;
     std::size_t connections_accepted() const;
     std::size_t connections_rejected() const;  // wrong or missing key
-    std::size_t open_connections() const;
+    std::size_t open_connections() const;  // counted from the upgrade request to the serve loop's end
     std::string last_model() const;  // the ?model= of the last accepted connection
 
     struct State;  // shared with the connections; defined in fake_realtime_state.hpp

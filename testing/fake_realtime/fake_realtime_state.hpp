@@ -34,6 +34,9 @@ struct FakeRealtime::State {
     std::vector<std::size_t> outputs_before_response_create;
     std::vector<FakeToolRoundTrip> tool_round_trips;
     std::size_t accepted = 0;
+    // Upgrades being answered. They count as open: the client may have the handshake's answer (and
+    // send, and even close) before this side's coroutine resumes to register the connection.
+    std::size_t upgrading = 0;
     std::size_t rejected = 0;
     std::string last_model;
     std::map<std::uint64_t, std::shared_ptr<net::WebSocket>> connections;

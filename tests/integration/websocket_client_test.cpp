@@ -124,6 +124,24 @@ TEST_F(WebSocketClientTest, SendQueuesMessagesInCallOrder) {
     for (int n = 0; n < 50; ++n) EXPECT_EQ(texts[static_cast<std::size_t>(n)], std::to_string(n));
 }
 
+// A relay closing its upstream right after forwarding must not lose what it forwarded: the close
+// frame waits behind the messages queued before it.
+TEST_F(WebSocketClientTest, CloseGoesOutAfterEveryMessageSentBeforeIt) {
+    auto socket = connect();
+    ASSERT_TRUE(socket);
+    const std::string padding(4000, 'x');  // enough that the queue is still full when close comes
+    for (int n = 0; n < 50; ++n)
+        socket->send(realtime::user_text_message(std::to_string(n) + padding).dump());
+    io.run(socket->close(close_code::normal, "done"));
+    ASSERT_TRUE(test::wait_until([&] { return fake.open_connections() == 0; }));
+    const auto texts = fake.user_texts();
+    ASSERT_EQ(texts.size(), 50u);
+    for (int n = 0; n < 50; ++n)
+        EXPECT_EQ(texts[static_cast<std::size_t>(n)], std::to_string(n) + padding);
+    socket->send("{}");  // and nothing after it
+    EXPECT_FALSE(io.run(socket->write("{}")));
+}
+
 TEST_F(WebSocketClientTest, MessageOverTheLimitFailsTheReadAndClosesTheConnection) {
     WebSocketOptions options;
     options.max_message_bytes = 64;  // session.created is larger
