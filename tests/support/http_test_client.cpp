@@ -1,9 +1,11 @@
 #include "support/http_test_client.hpp"
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace calrt::test {
@@ -51,6 +53,25 @@ std::optional<HttpResponse> HttpTestClient::request(std::string_view method, std
     raw += body;
     send_raw(raw);
     return read_response();
+}
+
+std::optional<std::string> HttpTestClient::read_exactly(std::size_t count) {
+    if (const auto missing = count - std::min(count, buffer_.size()); missing > 0) {
+        boost::system::error_code ec;
+        std::size_t read = 0;
+        asio::async_read(socket_, buffer_.prepare(missing),
+                         [&](boost::system::error_code e, std::size_t n) {
+                             ec = e;
+                             read = n;
+                         });
+        const bool in_time = run_with_deadline();
+        buffer_.commit(read);
+        if (!in_time || ec) return std::nullopt;
+    }
+    const auto* data = static_cast<const char*>(buffer_.data().data());
+    std::string bytes(data, count);
+    buffer_.consume(count);
+    return bytes;
 }
 
 bool HttpTestClient::closed_by_server() {

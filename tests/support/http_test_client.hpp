@@ -31,6 +31,9 @@ public:
     std::optional<HttpResponse> request(std::string_view method, std::string_view target,
                                         std::vector<std::pair<std::string, std::string>> headers = {},
                                         std::string_view body = {});
+    // The next `count` bytes after what was read so far (after an upgrade: the WebSocket's frames);
+    // nullopt when the connection ends first or the timeout passes.
+    std::optional<std::string> read_exactly(std::size_t count);
     // True once the server has closed the connection (reads EOF or reset within the timeout).
     bool closed_by_server();
 
