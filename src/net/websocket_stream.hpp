@@ -25,7 +25,7 @@ class StreamWebSocket final : public WebSocketCore {
         ws_.read_message_max(this->options().max_message_bytes);
         // One frame per message, written at once: Beast's defaults cut a message into 4 KiB
         // frames, so 100 ms of base64 audio (6.4 KB) cost two frames, two sends here and more
-        // reads at the peer (relay p99 at 200 sessions: 4-7 ms, now 2-3.6 ms). A client masks
+        // reads at the peer (relay p99 at 200 sessions fell by about a third). A client masks
         // through its write buffer, one send per buffer-full; the buffer is allocated
         // uninitialised, so an idle session pays only for the pages its session.update touched
         // (about 4 KiB more than with Beast's 4 KiB buffer).
