@@ -68,9 +68,12 @@ struct WebhookReceiver {
         return deliveries;
     }
 
-    test::RunningServer server;
+    // Declared before the server, so they outlive it: a delivery the fake sends as a test ends is
+    // still being recorded until the server has stopped (LeakSanitizer caught one pushed into the
+    // destroyed vector).
     std::mutex mutex;
     std::vector<Delivery> deliveries;
+    test::RunningServer server;
 };
 
 class FakeCalendlyBookingTest : public ::testing::Test {
