@@ -1,6 +1,5 @@
 #include "bench_service.hpp"
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -86,8 +85,7 @@ BenchService::BenchService(const BenchServiceOptions& options) : port_(test::fre
 }
 
 BenchService::~BenchService() {
-    process_->signal(SIGTERM);
-    if (!process_->wait_exit(std::chrono::seconds(15))) process_->signal(SIGKILL);
+    process_->terminate(std::chrono::seconds(15));
 }
 
 std::string BenchService::relay_url() const {

@@ -119,8 +119,7 @@ TcpForwarderProcess::TcpForwarderProcess(std::uint16_t upstream_port, unsigned t
 }
 
 TcpForwarderProcess::~TcpForwarderProcess() {
-    process_->signal(SIGTERM);
-    if (!process_->wait_exit(std::chrono::seconds(5))) process_->signal(SIGKILL);
+    process_->terminate(std::chrono::seconds(5));
 }
 
 }  // namespace calrt::bench

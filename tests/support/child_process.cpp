@@ -125,6 +125,11 @@ std::optional<int> ChildProcess::wait_exit(std::chrono::milliseconds timeout) {
     return std::nullopt;
 }
 
+void ChildProcess::terminate(std::chrono::milliseconds grace) {
+    signal(SIGTERM);
+    if (!wait_exit(grace)) signal(SIGKILL);
+}
+
 std::string ChildProcess::drain_stderr(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline && read_more(std::chrono::milliseconds(200))) {

@@ -33,6 +33,8 @@ public:
     void close_stdin();
     // Waits for exit; returns the exit code, or nullopt on timeout (the child is then killed).
     std::optional<int> wait_exit(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    // SIGTERM, then SIGKILL when the child has not exited within `grace`.
+    void terminate(std::chrono::milliseconds grace);
     // Everything read from stderr so far, plus whatever remains until EOF.
     std::string drain_stderr(std::chrono::milliseconds timeout = std::chrono::seconds(5));
     pid_t pid() const { return pid_; }
