@@ -93,8 +93,9 @@ class WebSocket {
     // write() and send() calls made before it.
     void send(std::string text);
 
-    // Sends a close frame and waits (up to close_timeout) for the peer's; a pending read() then
-    // fails with "closed". Calling it again, or after the connection ended, does nothing.
+    // Sends a close frame, after every message write() and send() queued before it, and waits (up
+    // to close_timeout) for the peer's; a pending read() then fails with "closed", and later writes
+    // fail. Calling it again, or after the connection ended, does nothing.
     boost::asio::awaitable<void> close(std::uint16_t code, std::string reason);
 
     // Drops the connection at once without a close frame.
