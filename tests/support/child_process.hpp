@@ -31,7 +31,8 @@ public:
     // Writes to the child's standard input (pipe_stdin only); close_stdin() sends end of input.
     void write_stdin(std::string_view text);
     void close_stdin();
-    // Waits for exit; returns the exit code, or nullopt on timeout (the child is then killed).
+    // Waits for exit; returns the exit code, or nullopt on timeout (the child keeps running until
+    // terminate() or the destructor, which kills it).
     std::optional<int> wait_exit(std::chrono::milliseconds timeout = std::chrono::seconds(10));
     // SIGTERM, then SIGKILL when the child has not exited within `grace`.
     void terminate(std::chrono::milliseconds grace);
