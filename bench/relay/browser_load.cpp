@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <memory>
+#include <random>
 #include <thread>
 
 #include "calrt/net/websocket_client.hpp"
@@ -76,9 +77,27 @@ asio::awaitable<void> hear_speech(std::shared_ptr<net::WebSocket> socket,
     ++run->finished;
 }
 
+// Where in each 100 ms period a session's microphone chunk leaves, and where its answer's delta
+// leaves the fake.
+struct SessionPhases {
+    nanoseconds microphone;
+    nanoseconds speaker;
+};
+
+// Independent people neither speak nor get answers in step, so each session's two phases are
+// drawn at random, the same draws in every run. (Started as the sessions opened, the answers' 50
+// streams all fell within about 12 ms of each 100 ms, a burst no set of real callers makes.)
+std::vector<SessionPhases> draw_phases(std::size_t sessions) {
+    std::mt19937_64 random(sessions);
+    std::uniform_int_distribution<nanoseconds::rep> within(0, nanoseconds(kChunk).count() - 1);
+    std::vector<SessionPhases> phases(sessions);
+    for (auto& session : phases) session = {nanoseconds(within(random)), nanoseconds(within(random))};
+    return phases;
+}
+
 // The page's microphone side: one chunk every 100 ms, at this session's phase of the period.
 asio::awaitable<void> stream_session(asio::any_io_executor executor, SessionTarget target,
-                                     std::size_t index, std::size_t sessions,
+                                     std::size_t index, SessionPhases phases,
                                      std::shared_ptr<LoadRun> run) {
     auto opened = co_await open_session(executor, std::move(target));
     if (!opened) {
@@ -87,14 +106,22 @@ asio::awaitable<void> stream_session(asio::any_io_executor executor, SessionTarg
     }
     auto socket = std::make_shared<net::WebSocket>(std::move(*opened));
     ++run->opened;
-    socket->send(R"({"type":"response.create"})");  // the fake's streamed speech starts
     asio::co_spawn(executor, hear_speech(socket, run), asio::detached);
+
+    const auto phase_at = [&](steady_clock::duration offset) {
+        auto at = run->epoch + offset;
+        while (at < steady_clock::now()) at += kChunk;
+        return at;
+    };
+    asio::steady_timer timer(executor);
+    // The fake paces its deltas from the response.create it reads, a transit after this.
+    timer.expires_at(phase_at(phases.speaker));
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    socket->send(R"({"type":"response.create"})");  // the fake's streamed speech starts
 
     const std::string head = R"({"type":"input_audio_buffer.append","audio":")" + testing::silent_pcm16_base64(kChunk) +
                              R"(","event_id":"evt)" + std::to_string(index) + "_";
-    asio::steady_timer timer(executor);
-    auto next = run->epoch + kChunk * static_cast<long>(index) / static_cast<long>(sessions);
-    while (next < steady_clock::now()) next += kChunk;
+    auto next = phase_at(phases.microphone);
     for (std::size_t n = 0; !run->stopping; ++n) {
         timer.expires_at(next);
         co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -135,8 +162,9 @@ ForwardingResult stream_audio_sessions(asio::io_context& io, const SessionTarget
                                        UpstreamClock& upstream,
                                        const std::function<void(bool)>& measuring) {
     auto run = std::make_shared<LoadRun>();
+    const auto phases = draw_phases(sessions);
     for (std::size_t index = 0; index < sessions; ++index) {
-        asio::co_spawn(io, stream_session(io.get_executor(), target, index, sessions, run),
+        asio::co_spawn(io, stream_session(io.get_executor(), target, index, phases[index], run),
                        asio::detached);
     }
     wait_for([&] { return run->opened + run->failed == sessions; }, seconds(120), "sessions opening");

@@ -48,8 +48,9 @@ struct ForwardingResult {
 };
 
 // Opens `sessions` sessions to `target`, starts the fake's streamed speech in each (a bare
-// response.create), streams audio up from each at real time with the sessions' chunks evenly
-// spread over 100 ms, measures for `duration` after a second of warm-up and closes them.
+// response.create) and streams audio up from each at real time, each session's chunks and deltas
+// at phases of the 100 ms period drawn at random (seeded by `sessions`, so every run and every
+// target gets the same draws); measures for `duration` after a second of warm-up and closes them.
 // `measuring` is called when the measured window starts and ends (true, false).
 ForwardingResult stream_audio_sessions(boost::asio::io_context& io, const SessionTarget& target,
                                        std::size_t sessions, std::chrono::seconds duration,
