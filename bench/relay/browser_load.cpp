@@ -86,7 +86,7 @@ struct SessionPhases {
 
 // Independent people neither speak nor get answers in step, so each session's two phases are
 // drawn at random, the same draws in every run. (Started as the sessions opened, the answers' 50
-// streams all fell within about 12 ms of each 100 ms, a burst no set of real callers makes.)
+// streams all fell within 10-35 ms of each 100 ms, a burst no set of real callers makes.)
 std::vector<SessionPhases> draw_phases(std::size_t sessions) {
     std::mt19937_64 random(sessions);
     std::uniform_int_distribution<nanoseconds::rep> within(0, nanoseconds(kChunk).count() - 1);
