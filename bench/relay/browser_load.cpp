@@ -95,7 +95,8 @@ std::vector<SessionPhases> draw_phases(std::size_t sessions) {
     return phases;
 }
 
-// The page's microphone side: one chunk every 100 ms, at this session's phase of the period.
+// One page: asks for the answer the fake streams at this session's speaker phase, then sends a
+// microphone chunk every 100 ms at its microphone phase until the run stops.
 asio::awaitable<void> stream_session(asio::any_io_executor executor, SessionTarget target,
                                      std::size_t index, SessionPhases phases,
                                      std::shared_ptr<LoadRun> run) {
