@@ -16,7 +16,7 @@ Cancellation read_cancellation(ModelReader& in) {
     cancellation.canceled_by = in.required_string("canceled_by");
     cancellation.reason = in.optional_string("reason");
     cancellation.canceler_type = in.required_string("canceler_type");
-    cancellation.created_at = in.required_time("created_at");
+    cancellation.created_at = in.optional_time("created_at");
     cancellation.raw = in.json();
     return cancellation;
 }

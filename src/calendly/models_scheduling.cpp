@@ -54,8 +54,25 @@ Result<EventType> EventType::parse(const nlohmann::json& object, std::string pat
             question.position = question_in.required_int("position");
             question.enabled = question_in.optional_bool("enabled").value_or(true);
             question.required = question_in.optional_bool("required").value_or(false);
+            question.answer_choices = question_in.string_list("answer_choices");
+            question.include_other = question_in.optional_bool("include_other").value_or(false);
             event_type.custom_questions.push_back(std::move(question));
         });
+        // `locations` is nullable: a type without a location specification books without one.
+        in.each_object("locations", [&](ModelReader& location_in) {
+            EventTypeLocation location;
+            location.kind = location_in.required_string("kind");
+            location.location = location_in.optional_string("location");
+            location.additional_info = location_in.optional_string("additional_info");
+            location.phone_number = location_in.optional_string("phone_number");
+            location.position = location_in.optional_int("position");
+            location.raw = location_in.json();
+            event_type.locations.push_back(std::move(location));
+        });
+        event_type.start_time_increment = in.optional_int("start_time_increment");
+        event_type.before_buffer = in.optional_int("before_buffer");
+        event_type.after_buffer = in.optional_int("after_buffer");
+        event_type.locale = in.optional_string("locale");
         event_type.raw = in.json();
         return event_type;
     });
@@ -94,8 +111,8 @@ Result<SchedulingLink> SchedulingLink::parse(const nlohmann::json& object, std::
     return read_model<SchedulingLink>(object, std::move(path), [](ModelReader& in) {
         SchedulingLink link;
         link.booking_url = in.required_string("booking_url");
-        link.owner = in.required_string("owner");
-        link.owner_type = in.required_string("owner_type");
+        link.owner = in.optional_string("owner");
+        link.owner_type = in.optional_string("owner_type");
         link.raw = in.json();
         return link;
     });

@@ -152,6 +152,7 @@ nlohmann::json booked_answer(const calendly::EventType& type, const BookingReque
 ToolSpec book_meeting_spec() {
     ToolSpec spec;
     spec.name = "book_meeting";
+    spec.has_effect = true;
     spec.description =
         "Book a meeting at one of the open start times check_meeting_availability returned. Before "
         "calling, read the meeting type, the time, the name and the email back to the person and "

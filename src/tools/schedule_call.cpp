@@ -75,6 +75,7 @@ nlohmann::json link_answer(const calendly::PersonalizedLink& link) {
 ToolSpec schedule_call_spec() {
     ToolSpec spec;
     spec.name = "schedule_call";
+    spec.has_effect = true;
     spec.description =
         "Make a personal, single-use booking link for the person, with their name and email filled "
         "in, so they can pick a time themselves. Use it when they want to schedule but not pick a "

@@ -105,6 +105,11 @@ bool ToolRegistry::contains(std::string_view name) const {
     return index_.find(name) != index_.end();
 }
 
+bool ToolRegistry::has_effect(std::string_view name) const {
+    const auto found = index_.find(name);
+    return found != index_.end() && tools_[found->second].spec.has_effect;
+}
+
 asio::awaitable<json> ToolRegistry::dispatch(std::string name, std::string arguments_json,
                                              std::chrono::milliseconds timeout) const {
     const auto started = steady_clock::now();

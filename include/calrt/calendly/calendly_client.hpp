@@ -78,12 +78,29 @@ struct ScheduledEventQuery {
     std::string sort = "start_time:asc";
 };
 
+// POST /invitees' `location`: {"kind"} for the kinds Calendly fills in itself (conferencing,
+// physical, inbound_call, custom), plus {"location": <the invitee's phone, E.164>} for
+// outbound_call or {"location": <the invitee's answer>} for ask_invitee.
+struct InviteeLocation {
+    std::string kind;
+    std::optional<std::string> location;
+};
+
+// One entry of POST /invitees' `questions_and_answers`.
+struct InviteeAnswer {
+    std::string question;  // the custom question's name, as the event type gives it
+    std::string answer;    // multi_select: the chosen answers joined with "\n"
+    std::int64_t position = 0;
+};
+
 struct InviteeRequest {
     std::string event_type_uri;
     Timestamp start_time;
     std::string name;
     std::string email;
     std::string timezone;  // IANA name
+    std::optional<InviteeLocation> location;  // none: sent without `location`
+    std::vector<InviteeAnswer> answers;       // none: sent without `questions_and_answers`
 };
 
 struct WebhookSubscriptionRequest {

@@ -40,13 +40,30 @@ struct User {
 };
 
 // A question on an event type's booking page. The n-th question (by position) is prefilled by
-// the `a<n>` query parameter of a booking link.
+// the `a<n>` query parameter of a booking link, and answered in POST /invitees'
+// questions_and_answers by its `name` and `position`.
 struct CustomQuestion {
     std::string name;
-    std::string type;  // "string", "text", "phone_number", "single_select", "multi_select"
+    std::string type;  // "string", "text", "phone_number", "single_select", "multi_select"; others carried
     std::int64_t position = 0;
     bool enabled = false;
     bool required = false;
+    std::vector<std::string> answer_choices;  // the select types' choices; missing or null reads as none
+    bool include_other = false;               // a select type also takes a free answer
+};
+
+// One place an event type can happen (EventType.locations[]). `kind` is carried as Calendly sent
+// it, an unknown kind included: "google_conference", "zoom_conference",
+// "microsoft_teams_conference", "gotomeeting_conference", "webex_conference", "physical",
+// "inbound_call" (the invitee calls the host), "outbound_call" (the host calls the invitee's phone),
+// "ask_invitee" (the invitee says where), "custom", ...
+struct EventTypeLocation {
+    std::string kind;
+    std::optional<std::string> location;         // physical: the address; custom: the text
+    std::optional<std::string> additional_info;  // nullable
+    std::optional<std::string> phone_number;     // inbound_call: the host's number
+    std::optional<std::int64_t> position;
+    nlohmann::json raw;
 };
 
 // GET /event_types, GET /event_types/{uuid}.
@@ -67,6 +84,13 @@ struct EventType {
     std::optional<std::string> profile_name;       // profile.name
     std::optional<Timestamp> deleted_at;           // nullable
     std::vector<CustomQuestion> custom_questions;  // missing reads as none
+    // Where the meeting happens. Empty when the type has no location specification (`locations`
+    // missing or null, e.g. many round robin types): POST /invitees then takes no `location`.
+    std::vector<EventTypeLocation> locations;
+    std::optional<std::int64_t> start_time_increment;  // minutes between offered starts (2026-11-13)
+    std::optional<std::int64_t> before_buffer;          // minutes kept free before a meeting
+    std::optional<std::int64_t> after_buffer;           // minutes kept free after a meeting
+    std::optional<std::string> locale;                  // the booking page's language, e.g. "en"
     nlohmann::json raw;
 
     static Result<EventType> parse(const nlohmann::json& object, std::string path = "resource");
@@ -99,8 +123,8 @@ struct BusyTime {
 // POST /scheduling_links -> 201 {"resource": SchedulingLink}.
 struct SchedulingLink {
     std::string booking_url;
-    std::string owner;       // the event type URI
-    std::string owner_type;  // "EventType"
+    std::optional<std::string> owner;       // the event type URI; optional in the reference
+    std::optional<std::string> owner_type;  // "EventType"; optional in the reference
     nlohmann::json raw;
 
     static Result<SchedulingLink> parse(const nlohmann::json& object,
@@ -113,7 +137,7 @@ struct Cancellation {
     std::string canceled_by;    // name of the person who canceled
     std::optional<std::string> reason;  // nullable
     std::string canceler_type;  // "host" or "invitee"
-    Timestamp created_at;
+    std::optional<Timestamp> created_at;  // optional in the reference
     nlohmann::json raw;
 
     static Result<Cancellation> parse(const nlohmann::json& object, std::string path = "resource");

@@ -27,6 +27,10 @@ struct ToolSpec {
     std::string name;         // [a-zA-Z0-9_-], what the model calls
     std::string description;  // what the tool does and when to use it, for the model
     nlohmann::json parameters = nlohmann::json::object();  // JSON schema of the arguments object
+    // The tool changes something outside the conversation (books, makes a link). The Realtime
+    // session runs such a call only once the model finished it in a response that was not
+    // cancelled: a person who interrupts with "no, wait" must not get a booking.
+    bool has_effect = false;
 };
 
 // Gets arguments already validated against ToolSpec::parameters. Returns the result for the model:
@@ -54,6 +58,8 @@ class ToolRegistry {
     nlohmann::json specs() const;
     std::vector<std::string> names() const;
     bool contains(std::string_view name) const;
+    // ToolSpec::has_effect of tool `name`; false for an unknown tool (its call only gets an error).
+    bool has_effect(std::string_view name) const;
 
     // Runs tool `name` with `arguments_json` (the model's JSON text; empty means {}) and returns
     // its result, or an error result when the call cannot run or takes longer than `timeout` (a
