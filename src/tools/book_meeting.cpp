@@ -231,7 +231,7 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
         co_return error_result(daily_booking_limit_reached(*type));
     }
     calendly::InviteeRequest invitee_request{type->uri, request->start_time, request->name,
-                                             request->email, request->zone.name()};
+                                             request->email, request->zone.name(), {}, {}};
     auto invitee = co_await context.calendly.create_invitee(std::move(invitee_request));
     if (!invitee) {
         // A refusal booked nothing; an answer lost on the way may have booked, and keeps its unit.
