@@ -17,6 +17,9 @@ namespace {
 
 using nlohmann::json;
 using namespace std::chrono_literals;
+
+// The fake's seeded meeting types meet on Google Meet: POST /invitees names that location.
+const calendly::InviteeLocation kConferencing{"google_conference", std::nullopt};
 using calrt::testing::FakeToolCall;
 using calrt::testing::FakeTurn;
 
@@ -217,15 +220,17 @@ TEST_F(RealtimeRelayTest, OnlyABookingThroughThisSessionsLinkIsAnnounced) {
 
     // Someone else books (their webhook reaches this service first); Bob books another kind of
     // meeting, and the link's kind but not through the link; then he books through the link.
-    calendly::InviteeRequest other{type_uri, slots->at(0).start_time, "Eve Other", "eve@example.com", "UTC"};
+    calendly::InviteeRequest other{type_uri, slots->at(0).start_time, "Eve Other", "eve@example.com", "UTC",
+                                   kConferencing, {}};
     ASSERT_TRUE(io.run(calendly_client->create_invitee(std::move(other))));
     const std::string other_type = fake_calendly.event_type_uri("15min");
     auto other_slots = io.run(calendly_client->available_times(other_type, {now + 1h, now + 24h * 7}));
     ASSERT_TRUE(other_slots && !other_slots->empty());
     calendly::InviteeRequest bob_other_type{other_type, other_slots->back().start_time, "Bob Byte",
-                                            "bob@example.com", "UTC"};
+                                            "bob@example.com", "UTC", kConferencing, {}};
     ASSERT_TRUE(io.run(calendly_client->create_invitee(std::move(bob_other_type))));
-    calendly::InviteeRequest bob_direct{type_uri, slots->at(1).start_time, "Bob Byte", "bob@example.com", "UTC"};
+    calendly::InviteeRequest bob_direct{type_uri, slots->at(1).start_time, "Bob Byte", "bob@example.com", "UTC",
+                                        kConferencing, {}};
     ASSERT_TRUE(io.run(calendly_client->create_invitee(std::move(bob_direct))));
 
     const auto outputs = fake_realtime.function_call_outputs();
