@@ -1,16 +1,16 @@
 // libFuzzer target: what the Realtime upstream sends, read as RealtimeSession::handle reads it
 // (src/realtime/realtime_session.cpp) up to the point where it acts. The input is a conversation:
 // one upstream text message per line. Each message goes through parse_server_event and the readers
-// the session uses (completed_function_call, response_done, function_calls_in_response,
-// upstream_error, assistant_text_delta); each call it finds goes through the FunctionCallLedger,
-// and its arguments through the step the tool registry runs before a handler (JSON parse, then
+// the session uses (upstream_error, assistant_text_delta) and through the FunctionCallLoop; each
+// call the loop starts has its arguments read as the tool registry reads them (JSON parse, then
 // validate_arguments). A call's output is "sent" when the next message arrives, so outputs and
-// response.done interleave both ways.
+// response.done interleave both ways. Tools whose name starts with "book" have an effect.
 //
-// Beside "no crash", the ledger must keep its promises whatever the upstream sends: each call_id
-// runs once, the running count is exact, and response.create is never asked for while one of the
-// response's calls still runs or after the response ended "cancelled".
-#include "calrt/realtime/function_call_ledger.hpp"
+// Beside "no crash", the loop must keep its promises whatever the upstream sends: each call_id
+// runs at most once, the running count is exact, a call of a tool with an effect never runs before
+// its response is done nor when that response ended "cancelled", and response.create is never
+// asked for while a response is active or requested or a call still runs.
+#include "calrt/realtime/function_call_loop.hpp"
 #include "calrt/realtime/server_events.hpp"
 #include "calrt/tools/argument_validation.hpp"
 
@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -68,6 +69,8 @@ void read_arguments(const std::string& text) {
     }
 }
 
+bool has_effect(std::string_view tool) { return tool.starts_with("book"); }
+
 class Conversation {
 public:
     void receive(std::string_view text) {
@@ -76,30 +79,44 @@ public:
         if (!event) return;
         check(!event->type.empty());
         if (auto delta = assistant_text_delta(*event)) (void)delta->size();
-
-        if (auto call = completed_function_call(*event)) {
-            start(*call);
-        } else if (auto done = response_done(*event)) {
-            for (const auto& listed : function_calls_in_response(*event)) start(listed);
+        if (auto error = upstream_error(*event)) check(!error->message.empty());
+        if (event->type == event_type::response_created) active_ = true;
+        std::optional<ResponseDone> done = response_done(*event);
+        if (done) {
+            active_ = false;
             last_status_[done->response_id] = done->status;
-            if (ledger_.response_done(done->response_id, done->status)) continue_after(done->response_id);
-        } else if (auto error = upstream_error(*event)) {
-            check(!error->message.empty());
         }
-        check(ledger_.running_calls() == running_.size());
+        apply(loop_.on_server_event(*event), done ? &*done : nullptr);
+        check(loop_.running_calls() == running_.size());
     }
 
     void end() {
         finish_calls_started_before();
-        check(ledger_.running_calls() == 0);
+        check(loop_.running_calls() == 0);
     }
 
 private:
-    void start(const FunctionCall& call) {
+    void apply(FunctionCallLoop::Steps steps, const ResponseDone* done) {
+        for (const auto& call : steps.run) start(call, done);
+        for (const auto& call : steps.not_run) {
+            check(has_effect(call.name));
+            check(seen_.insert(call.call_id).second);
+        }
+        if (steps.request_response) {
+            // Never into an active response, nor past a call that still runs.
+            check(!active_ && running_.empty());
+            loop_.response_requested("req_" + std::to_string(++requests_), true);
+        }
+    }
+
+    void start(const FunctionCall& call, const ResponseDone* done) {
         check(!call.call_id.empty() && !call.name.empty());
-        const bool is_new = seen_.insert(call.call_id).second;
-        check(ledger_.announce(call) == is_new);
-        if (!is_new) return;
+        check(seen_.insert(call.call_id).second);
+        check(call.item_status != ItemStatus::incomplete);
+        if (has_effect(call.name)) {
+            // Only from its own response.done, and never a cancelled one.
+            check(done != nullptr && done->status != "cancelled" && done->status != "failed");
+        }
         read_arguments(call.arguments);
         running_.emplace(call.call_id, call.response_id);
         waiting_.push_back(call.call_id);
@@ -109,20 +126,14 @@ private:
         const std::vector<std::string> finishing = std::move(waiting_);
         waiting_.clear();
         for (const auto& call_id : finishing) {
-            const std::string response_id = running_.at(call_id);
             running_.erase(call_id);
-            if (ledger_.call_finished(call_id)) continue_after(response_id);
+            apply(loop_.output_sent(call_id), nullptr);
         }
     }
 
-    // The ledger asked for response.create after `response_id`.
-    void continue_after(const std::string& response_id) {
-        for (const auto& [call_id, response] : running_) check(response != response_id);
-        const auto status = last_status_.find(response_id);
-        check(status != last_status_.end() && status->second != "cancelled");
-    }
-
-    FunctionCallLedger ledger_;
+    FunctionCallLoop loop_{has_effect};
+    bool active_ = false;
+    std::size_t requests_ = 0;
     std::set<std::string> seen_;
     std::map<std::string, std::string> running_;  // call_id -> response_id
     std::vector<std::string> waiting_;  // started, output sent when the next message arrives

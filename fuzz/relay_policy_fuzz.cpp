@@ -1,6 +1,7 @@
 // libFuzzer target: the relay's decision on one browser message. Any bytes must give a decision
-// without crashing; whatever is forwarded is an allowed event type, and a session.update never
-// changes the server's instructions or tools.
+// without crashing; whatever is forwarded is an allowed event type, and a session.update carries
+// nothing but "type", output_modalities, audio.output.voice (never the one in force) and
+// audio.input.turn_detection: never instructions or tools.
 #include "calrt/server/relay_policy.hpp"
 
 #include <algorithm>
@@ -50,9 +51,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (sent.value("audio", "") != forward->event.value("audio", "")) __builtin_trap();
         }
     } else if (const auto* update = std::get_if<calrt::server::UpdateSession>(&decision)) {
-        if (update->session["instructions"] != server_session()["instructions"] ||
-            update->session["tools"] != server_session()["tools"]) {
-            __builtin_trap();
+        const auto& changes = update->changes;
+        if (changes.value("type", "") != "realtime") __builtin_trap();
+        for (const auto& [key, value] : changes.items()) {
+            if (key != "type" && key != "output_modalities" && key != "audio") __builtin_trap();
+        }
+        if (changes.contains("audio")) {
+            for (const auto& [direction, settings] : changes["audio"].items()) {
+                for (const auto& [name, setting] : settings.items()) {
+                    const bool voice = direction == "output" && name == "voice" && setting != "marin";
+                    const bool turn_detection = direction == "input" && name == "turn_detection";
+                    if (!voice && !turn_detection) __builtin_trap();
+                }
+            }
         }
     }
     return 0;

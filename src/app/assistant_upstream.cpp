@@ -9,6 +9,8 @@ AssistantUpstream assistant_upstream(boost::asio::io_context& io, const Config& 
     upstream.options.url = config.openai.realtime_url;
     upstream.options.model = config.openai.model;
     upstream.options.api_key = config.openai.api_key;
+    upstream.options.turn_detection = {config.openai.turn_detection, config.openai.vad_eagerness};
+    upstream.options.reasoning_effort = config.openai.reasoning_effort;
     if (!config.realtime_sandbox()) return upstream;
 
     upstream.sandbox = std::make_unique<calrt::testing::FakeRealtime>(

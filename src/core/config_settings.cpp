@@ -194,9 +194,31 @@ const std::array kSettings{
     SettingSpec{"OPENAI_REALTIME_URL", "/openai/realtime_url", "wss://api.openai.com/v1/realtime", "Realtime WebSocket base", false, {},
                 [](Config& c, std::string_view v) { return sp::url(c.openai.realtime_url, v, sp::kWebSocketSchemes); },
                 [](const Config& c) { return c.openai.realtime_url; }},
-    SettingSpec{"OPENAI_REALTIME_MODEL", "/openai/model", "gpt-realtime", "Realtime model", false, {},
+    SettingSpec{"OPENAI_REALTIME_MODEL", "/openai/model", "gpt-realtime-2.1", "Realtime model", false, {},
                 [](Config& c, std::string_view v) { return sp::non_empty(c.openai.model, v); },
                 [](const Config& c) { return c.openai.model; }},
+    SettingSpec{"REALTIME_TURN_DETECTION", "/openai/turn_detection", "server_vad",
+                "how the assistant tells the person has finished speaking: server_vad (silence), semantic_vad "
+                "(what was said) or none",
+                false, {},
+                [](Config& c, std::string_view v) {
+                    return sp::one_of(c.openai.turn_detection, v, {"server_vad", "semantic_vad", "none"});
+                },
+                [](const Config& c) { return c.openai.turn_detection; }},
+    SettingSpec{"REALTIME_VAD_EAGERNESS", "/openai/vad_eagerness", "",
+                "semantic_vad only: low, medium, high or auto (empty: auto)", false, {},
+                [](Config& c, std::string_view v) {
+                    return sp::one_of(c.openai.vad_eagerness, v, {"", "low", "medium", "high", "auto"});
+                },
+                [](const Config& c) { return c.openai.vad_eagerness; }},
+    SettingSpec{"REALTIME_REASONING_EFFORT", "/openai/reasoning_effort", "",
+                "minimal, low, medium, high or xhigh, for models that reason (gpt-realtime-2 and later); "
+                "empty: the model's default",
+                false, {},
+                [](Config& c, std::string_view v) {
+                    return sp::one_of(c.openai.reasoning_effort, v, {"", "minimal", "low", "medium", "high", "xhigh"});
+                },
+                [](const Config& c) { return c.openai.reasoning_effort; }},
     SettingSpec{"REALTIME_ALLOWED_ORIGINS", "/realtime_relay/allowed_origins", "",
                 "comma-separated Origins allowed to open /api/realtime; empty: the page's own host when it is an IP address or localhost", false, {},
                 [](Config& c, std::string_view v) { c.realtime_relay.allowed_origins = v; return Result<void>{}; },

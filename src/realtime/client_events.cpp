@@ -13,13 +13,29 @@ json pcm_24khz() { return {{"type", "audio/pcm"}, {"rate", 24000}}; }
 
 }  // namespace
 
+json TurnDetection::to_json() const {
+    if (type == "none") return nullptr;
+    json detection = {{"type", type}};
+    if (type == "semantic_vad" && !eagerness.empty()) detection["eagerness"] = eagerness;
+    return detection;
+}
+
+bool model_takes_reasoning(std::string_view model) {
+    // gpt-realtime-2, gpt-realtime-2.1, gpt-realtime-2.1-mini, dated snapshots of them, and later
+    // generations; not gpt-realtime, gpt-realtime-1.5 or the gpt-4o realtime previews.
+    constexpr std::string_view prefix = "gpt-realtime-";
+    if (!model.starts_with(prefix)) return false;
+    const std::string_view version = model.substr(prefix.size());
+    return !version.empty() && version.front() >= '2' && version.front() <= '9';
+}
+
 json session_update(const SessionConfig& config) {
     json audio = {
-        {"input", {{"format", pcm_24khz()}, {"turn_detection", {{"type", "server_vad"}}}}}};
+        {"input", {{"format", pcm_24khz()}, {"turn_detection", config.turn_detection.to_json()}}}};
     const bool speaks = std::find(config.output_modalities.begin(), config.output_modalities.end(),
                                   "audio") != config.output_modalities.end();
     if (speaks) audio["output"] = {{"format", pcm_24khz()}, {"voice", config.voice}};
-    return {{"type", "session.update"},
+    json update = {{"type", "session.update"},
             {"session",
              {{"type", "realtime"},
               {"instructions", config.instructions},
@@ -27,6 +43,10 @@ json session_update(const SessionConfig& config) {
               {"audio", std::move(audio)},
               {"tools", config.tools},
               {"tool_choice", config.tool_choice}}}};
+    if (!config.reasoning_effort.empty()) {
+        update["session"]["reasoning"] = {{"effort", config.reasoning_effort}};
+    }
+    return update;
 }
 
 json user_text_message(std::string_view text) {
@@ -46,5 +66,14 @@ json function_call_output(std::string_view call_id, const json& result) {
 }
 
 json response_create() { return {{"type", "response.create"}}; }
+
+json call_not_run_output(std::string_view call_id) {
+    return function_call_output(
+        call_id, {{"error",
+                   {{"code", "not_run"},
+                    {"message",
+                     "This was not done: the person spoke before it went ahead, so nothing was "
+                     "booked or changed. Answer what they said, and ask again before trying it."}}}});
+}
 
 }  // namespace calrt::realtime

@@ -51,7 +51,8 @@ RealtimeSession::RealtimeSession(Token, asio::any_io_executor executor,
       tools_(tools),
       options_(std::move(options)),
       observer_(observer ? std::move(observer) : std::make_shared<RealtimeObserver>()),
-      socket_(std::move(socket)) {}
+      socket_(std::move(socket)),
+      loop_([&tools](std::string_view tool) { return tools.has_effect(tool); }) {}
 
 asio::awaitable<Result<std::shared_ptr<RealtimeSession>>> RealtimeSession::connect(
     asio::any_io_executor executor, const tools::ToolRegistry& tools,
@@ -70,8 +71,18 @@ asio::awaitable<Result<std::shared_ptr<RealtimeSession>>> RealtimeSession::conne
         co_return socket.error();
     }
 
-    const SessionConfig config{options.instructions, options.output_modalities, options.voice,
-                               tools.specs(), "auto"};
+    SessionConfig config{options.instructions, options.output_modalities, options.voice,
+                         tools.specs(), "auto", options.turn_detection, {}};
+    if (!options.reasoning_effort.empty()) {
+        if (model_takes_reasoning(options.model)) {
+            config.reasoning_effort = options.reasoning_effort;
+        } else {
+            // The API refuses session.reasoning for models that do not reason; the session is
+            // still worth having without it.
+            log::warn("the Realtime model does not take a reasoning effort; not sending it",
+                      {{"model", options.model}, {"effort", options.reasoning_effort}});
+        }
+    }
     auto update = session_update(config);
     const std::string model = options.model;
     auto session = std::make_shared<RealtimeSession>(Token{}, executor, tools, std::move(options),
@@ -100,8 +111,8 @@ void RealtimeSession::send(const json& client_event) {
     if (!request.contains("event_id") || !request["event_id"].is_string()) {
         request["event_id"] = "calrt_response_" + std::to_string(++response_requests_sent_);
     }
-    asio::dispatch(strand_, [self = shared_from_this(), id = request["event_id"].get<std::string>()] {
-        self->responses_requested_.push_back(id);
+    asio::dispatch(strand_, [self = shared_from_this(), id = request["event_id"].get<std::string>()]() mutable {
+        self->loop_.response_requested(std::move(id), false);
     });
     socket_.send(serialized(request));
 }
@@ -118,26 +129,28 @@ void RealtimeSession::send_when_idle(std::vector<json> client_events) {
 }
 
 void RealtimeSession::send_queued_if_idle() {
-    while (!when_idle_.empty() && !response_active_ && responses_requested_.empty() &&
-           ledger_.running_calls() == 0 && !closing_) {
+    while (!when_idle_.empty() && loop_.idle() && !closing_) {
         auto events = std::move(when_idle_.front());
         when_idle_.pop_front();
         for (const auto& event : events) send(event);  // a response.create here ends the idle
     }
 }
 
-void RealtimeSession::track_responses(const ServerEvent& event) {
-    if (event.type == event_type::response_created) {
-        response_active_ = true;
-        // response.created does not name the request; requests are answered in order.
-        if (!responses_requested_.empty()) responses_requested_.pop_front();
-    } else if (event.type == event_type::response_done) {
-        response_active_ = false;
-    } else if (auto error = upstream_error(event); error && !error->event_id.empty()) {
-        // A refused response.create (e.g. conversation_already_has_active_response) will never
-        // produce a response.
-        std::erase(responses_requested_, error->event_id);
+void RealtimeSession::apply(FunctionCallLoop::Steps steps) {
+    for (const auto& call : steps.not_run) {
+        log::info("a call with an effect was not run: its response was cancelled",
+                  {{"tool", call.name}, {"response_id", call.response_id}});
+        socket_.send(serialized(call_not_run_output(call.call_id)));
     }
+    for (const auto& call : steps.run) start_call(call);
+    if (steps.request_response && !closing_) {
+        json request = response_create();
+        const std::string id = "calrt_continue_" + std::to_string(++response_requests_sent_);
+        request["event_id"] = id;
+        loop_.response_requested(id, true);
+        socket_.send(serialized(request));
+    }
+    send_queued_if_idle();
 }
 
 void RealtimeSession::send_user_text(std::string_view text) {
@@ -211,29 +224,19 @@ void RealtimeSession::handle(const std::string& text) {
         return;
     }
     observer_->on_server_event(event->type, text);
-    track_responses(*event);
-
-    if (auto call = completed_function_call(*event)) {
-        start_call(*call);
-    } else if (auto done = response_done(*event)) {
-        // response.done lists the response's items too: a last chance to see a call not announced
-        // separately.
-        for (const auto& listed : function_calls_in_response(*event)) start_call(listed);
-        if (ledger_.response_done(done->response_id, done->status)) send(response_create());
-        send_queued_if_idle();
-    } else if (auto error = upstream_error(*event)) {
+    if (auto error = upstream_error(*event)) {
         log::warn("realtime API reported an error", {{"type", error->type},
                                                      {"code", error->code},
                                                      {"message", error->message},
                                                      {"event_id", error->event_id}});
         observer_->on_upstream_error(*error);
-        send_queued_if_idle();
     }
+    apply(loop_.on_server_event(*event));
 }
 
 void RealtimeSession::start_call(const FunctionCall& call) {
     // Once the session is closing (the person left), a call read now must not act: it could book.
-    if (closing_ || !ledger_.announce(call)) return;
+    if (closing_) return;
     observer_->on_tool_started(ToolCallInfo{call.call_id, call.name, call.response_id, call.arguments});
     asio::co_spawn(strand_, run_call(shared_from_this(), call), asio::detached);
 }
@@ -256,8 +259,7 @@ asio::awaitable<void> RealtimeSession::run_call(std::shared_ptr<RealtimeSession>
         log::warn("could not send a function call output",
                   {{"tool", call.name}, {"error", sent.error().message}});
     }
-    if (self->ledger_.call_finished(call.call_id)) self->send(response_create());
-    self->send_queued_if_idle();
+    self->apply(self->loop_.output_sent(call.call_id));
 }
 
 }  // namespace calrt::realtime

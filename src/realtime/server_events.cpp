@@ -19,9 +19,17 @@ const json& member(const json& object, std::string_view key) {
     return found != object.end() ? *found : kNull;
 }
 
+ItemStatus item_status_of(const json& item) {
+    const std::string status = text_of(item, "status");
+    if (status == "completed") return ItemStatus::completed;
+    if (status == "incomplete") return ItemStatus::incomplete;
+    if (status == "in_progress") return ItemStatus::in_progress;
+    return ItemStatus::unknown;
+}
+
 std::optional<FunctionCall> call_from(const json& source, std::string response_id) {
     FunctionCall call{text_of(source, "call_id"), text_of(source, "name"),
-                      text_of(source, "arguments"), std::move(response_id)};
+                      text_of(source, "arguments"), std::move(response_id), item_status_of(source)};
     if (call.call_id.empty() || call.name.empty()) return std::nullopt;  // nothing to answer to
     return call;
 }
@@ -65,7 +73,26 @@ std::vector<FunctionCall> function_calls_in_response(const ServerEvent& event) {
 std::optional<ResponseDone> response_done(const ServerEvent& event) {
     if (event.type != event_type::response_done) return std::nullopt;
     const json& response = member(event.body, "response");
-    return ResponseDone{text_of(response, "id"), text_of(response, "status")};
+    return ResponseDone{text_of(response, "id"), text_of(response, "status"),
+                        text_of(member(response, "status_details"), "reason")};
+}
+
+std::optional<std::string> response_created(const ServerEvent& event) {
+    if (event.type != event_type::response_created) return std::nullopt;
+    return text_of(member(event.body, "response"), "id");
+}
+
+std::optional<std::string> function_call_output_added(const ServerEvent& event) {
+    if (event.type != event_type::conversation_item_added &&
+        event.type != event_type::conversation_item_done &&
+        event.type != event_type::conversation_item_created) {
+        return std::nullopt;
+    }
+    const json& item = member(event.body, "item");
+    if (text_of(item, "type") != "function_call_output") return std::nullopt;
+    std::string call_id = text_of(item, "call_id");
+    if (call_id.empty()) return std::nullopt;
+    return call_id;
 }
 
 std::optional<UpstreamError> upstream_error(const ServerEvent& event) {

@@ -106,23 +106,31 @@ bool is_allowed_response_create(const json& event) {
     return true;
 }
 
-// Server VAD settings a page may tune (plain values only); idle_timeout_ms is left out: it makes
-// the model speak up on every silence, at the host's cost.
+// Turn detection settings a page may tune (plain values only), per type: semantic_vad has none of
+// server_vad's tuning fields and the API refuses them (openai-python
+// realtime_audio_input_turn_detection.py). idle_timeout_ms is left out: it makes the model speak up
+// on every silence, at the host's cost.
 bool is_allowed_turn_detection(const json& value) {
     if (value.is_null()) return true;
     if (!value.is_object()) return false;
     const std::string type = string_field(value, "type");
-    if (type != "server_vad" && type != "semantic_vad") return false;
-    return unexpected_key(value, {"type", "threshold", "prefix_padding_ms", "silence_duration_ms",
-                                  "eagerness", "create_response", "interrupt_response"}) ==
-           std::nullopt;
+    if (type == "server_vad") {
+        return unexpected_key(value, {"type", "threshold", "prefix_padding_ms", "silence_duration_ms",
+                                      "create_response", "interrupt_response"}) == std::nullopt;
+    }
+    if (type == "semantic_vad") {
+        return unexpected_key(value, {"type", "eagerness", "create_response", "interrupt_response"}) ==
+               std::nullopt;
+    }
+    return false;
 }
 
 // The voice (audio.output.voice), turn detection (audio.input.turn_detection) and output
 // modality (output_modalities, for a page that reads rather than listens) of a browser's session
-// object, or nullopt when it tries to set anything else.
-std::optional<json> allowed_session_changes(const json& session) {
-    json changes = json::object();
+// object that differ from `session_config`, or nullopt when it tries to set anything else. A
+// turn_detection object is taken whole: the API does not mix one type's settings into another's.
+std::optional<json> allowed_session_changes(const json& session, const json& session_config) {
+    json changes = {{"type", "realtime"}};
     for (const auto& [key, value] : session.items()) {
         if (key == "type") {
             if (value != "realtime") return std::nullopt;
@@ -137,10 +145,17 @@ std::optional<json> allowed_session_changes(const json& session) {
         for (const auto& [direction, settings] : value.items()) {
             if (!settings.is_object()) return std::nullopt;
             for (const auto& [name, setting] : settings.items()) {
-                const bool allowed = (direction == "output" && name == "voice" && setting.is_string()) ||
-                                     (direction == "input" && name == "turn_detection" &&
-                                      is_allowed_turn_detection(setting));
-                if (!allowed) return std::nullopt;
+                const bool voice = direction == "output" && name == "voice" && setting.is_string();
+                const bool turn_detection = direction == "input" && name == "turn_detection" &&
+                                            is_allowed_turn_detection(setting);
+                if (!voice && !turn_detection) return std::nullopt;
+                const json* in_force = session_config.contains("audio") && session_config["audio"].is_object()
+                                           ? &session_config["audio"]
+                                           : nullptr;
+                if (voice && in_force != nullptr && in_force->contains(direction) &&
+                    (*in_force)[direction].is_object() && (*in_force)[direction].value(name, json()) == setting) {
+                    continue;  // the voice in force: naming it again could only get the update refused
+                }
                 changes["audio"][direction][name] = setting;
             }
         }
@@ -157,22 +172,15 @@ BrowserEventDecision decide_session_update(const json& event, const json& sessio
     }
     const auto session = event.find("session");
     std::optional<json> changes;
-    if (session != event.end() && session->is_object()) changes = allowed_session_changes(*session);
+    if (session != event.end() && session->is_object()) changes = allowed_session_changes(*session, session_config);
     if (!changes) {
         return refuse("session.update may change only audio.output.voice, "
-                      "audio.input.turn_detection (server_vad or semantic_vad settings) and "
-                      "output_modalities ([\"audio\"] or [\"text\"])",
+                      "audio.input.turn_detection (server_vad: threshold, prefix_padding_ms, "
+                      "silence_duration_ms; semantic_vad: eagerness; both: create_response, "
+                      "interrupt_response) and output_modalities ([\"audio\"] or [\"text\"])",
                       event_id);
     }
-    json merged = session_config;
-    merged.merge_patch(*changes);
-    // merge_patch removes a key set to null; turn_detection null means "no VAD" in the API.
-    if (changes->contains("audio") && (*changes)["audio"].contains("input") &&
-        (*changes)["audio"]["input"].contains("turn_detection") &&
-        (*changes)["audio"]["input"]["turn_detection"].is_null()) {
-        merged["audio"]["input"]["turn_detection"] = nullptr;
-    }
-    return UpdateSession{std::move(merged), event_id};
+    return UpdateSession{std::move(*changes), event_id};
 }
 
 // The browser's microphone sends input_audio_buffer.append ten times a second. In its usual shape
@@ -192,6 +200,25 @@ std::optional<ForwardEvent> plain_audio_append(std::string_view text) {
 }
 
 }  // namespace
+
+void adopt_server_session(json& session_config, const json& server_session) {
+    if (!server_session.is_object() || !session_config.is_object()) return;
+    if (const auto modalities = server_session.find("output_modalities");
+        modalities != server_session.end() && is_output_modalities(*modalities)) {
+        session_config["output_modalities"] = *modalities;
+    }
+    const auto audio = server_session.find("audio");
+    if (audio == server_session.end() || !audio->is_object()) return;
+    for (const auto& [direction, name] : {std::pair{"output", "voice"}, std::pair{"input", "turn_detection"}}) {
+        const auto settings = audio->find(direction);
+        if (settings == audio->end() || !settings->is_object()) continue;
+        const auto setting = settings->find(name);
+        if (setting == settings->end()) continue;
+        if (!session_config["audio"].is_object()) session_config["audio"] = json::object();
+        if (!session_config["audio"][direction].is_object()) session_config["audio"][direction] = json::object();
+        session_config["audio"][direction][name] = *setting;
+    }
+}
 
 json relay_error_event(std::string_view code, std::string_view message, std::string_view event_id) {
     json error = {{"type", "invalid_request_error"}, {"code", code}, {"message", message}};

@@ -1,6 +1,7 @@
 #pragma once
 // One browser's relay session (realtime_relay.hpp): its tools, its upstream Realtime session, the
-// browser WebSocket, the time limit and the live booking confirmation. Internal to server/.
+// browser WebSocket, the time limit, the session settings in force and the live booking
+// confirmation. Internal to server/.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -20,57 +21,13 @@
 #include "calrt/net/websocket.hpp"
 #include "calrt/realtime/realtime_observer.hpp"
 #include "calrt/realtime/realtime_session.hpp"
-#include "calrt/server/rate_limiter.hpp"
-#include "calrt/server/realtime_relay.hpp"
 #include "calrt/server/relay_budget.hpp"
 #include "calrt/store/delivery_feed.hpp"
 #include "calrt/tools/calendly_tools.hpp"
 #include "calrt/tools/tool_registry.hpp"
+#include "relay_shared.hpp"
 
 namespace calrt::server {
-
-class RelaySession;
-
-// What all sessions of one relay share.
-struct RelayShared : std::enable_shared_from_this<RelayShared> {
-    explicit RelayShared(RelayContext& relay_context);
-
-    // The open sessions, so shutdown can end them with a close reason. Thread-safe.
-    std::uint64_t add_session(const std::shared_ptr<RelaySession>& session);
-    void remove_session(std::uint64_t id);
-    // Refuses new sessions from now on and closes the open ones (1001, "server shutting down");
-    // a session still opening its upstream session stops waiting for it. Thread-safe.
-    void shut_down();
-
-    // Counts a session against its client address (`client` is realtime_relay.cpp's client key);
-    // false, counting nothing, when the address has max_sessions_per_address already. Each true
-    // is matched by one release_address(). Thread-safe.
-    bool hold_address(const std::string& client);
-    void release_address(const std::string& client);
-
-    // The host's name as Calendly last gave it, or "" when it never has: a new chat must not wait
-    // on Calendly for it (review L6). When there is none, one background GET /users/me at a time
-    // is started on `executor`, so that later chats have it; no session waits for it.
-    std::string host_name(const boost::asio::any_io_executor& executor);
-
-    RelayContext& context;
-    std::atomic<bool> stopping{false};
-    RateLimiter connections;
-    std::atomic<std::size_t> active{0};
-    Gauge& active_gauge;
-    Counter& sessions_total;
-    Counter& confirmations_total;
-
-  private:
-    static boost::asio::awaitable<void> refresh_host(std::shared_ptr<RelayShared> self);
-
-    std::mutex sessions_mutex_;
-    std::uint64_t next_session_id_ = 0;
-    std::map<std::uint64_t, std::weak_ptr<RelaySession>> sessions_;
-    std::mutex addresses_mutex_;
-    std::map<std::string, std::size_t, std::less<>> sessions_per_address_;
-    std::atomic<bool> host_refresh_running_{false};
-};
 
 class RelaySession : public realtime::RealtimeObserver,
                      public std::enable_shared_from_this<RelaySession> {
@@ -116,7 +73,8 @@ class RelaySession : public realtime::RealtimeObserver,
     std::shared_ptr<realtime::RealtimeSession> upstream_;
     bool opening_ = false;                          // inside the upstream connect
     boost::asio::cancellation_signal opening_cancel_;  // ends that connect at shutdown
-    nlohmann::json session_config_;  // what is in force upstream
+    // What is in force upstream: what the session opened with, then each session.updated.
+    nlohmann::json session_config_;
     boost::asio::steady_timer time_limit_;
     boost::asio::steady_timer shutdown_deadline_;  // cuts off a browser that ignores the 1001
     SessionBudget budget_;

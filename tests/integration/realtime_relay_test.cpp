@@ -98,12 +98,22 @@ TEST_F(RealtimeRelayTest, BrowserSessionUpdateChangesVoiceButKeepsInstructionsAn
                                                {"input", {{"turn_detection", turn_detection}}}}}}}});
     ASSERT_TRUE(test::wait_until([&] { return fake_realtime.session_updates().size() == 2; }));
 
+    // Only the changes go up: the API updates only the fields an update names.
     const auto updates = fake_realtime.session_updates();
-    EXPECT_EQ(updates[1]["audio"]["output"]["voice"], "cedar");
-    EXPECT_EQ(updates[1]["audio"]["input"]["turn_detection"], turn_detection);
-    EXPECT_EQ(updates[1]["instructions"], updates[0]["instructions"]);
-    EXPECT_EQ(updates[1]["tools"], updates[0]["tools"]);
-    EXPECT_EQ(updates[1]["tools"].size(), 4u);
+    EXPECT_EQ(updates[1], (json{{"type", "realtime"},
+                                {"audio", {{"output", {{"voice", "cedar"}}},
+                                           {"input", {{"turn_detection", turn_detection}}}}}}));
+    // The session in force, as the server reports it, still has the server's instructions and tools.
+    json in_force;
+    ASSERT_TRUE(read_until(browser, [&](const json& event) {
+        if (event.value("type", "") != "session.updated") return false;
+        if (event["session"]["audio"]["output"].value("voice", "") != "cedar") return false;
+        in_force = event["session"];
+        return true;
+    }));
+    EXPECT_EQ(in_force["instructions"], updates[0]["instructions"]);
+    EXPECT_EQ(in_force["tools"].size(), 4u);
+    EXPECT_EQ(in_force["audio"]["input"]["turn_detection"], turn_detection);
 }
 
 TEST_F(RealtimeRelayTest, ForeignOriginIsRefusedWith403) {

@@ -33,7 +33,8 @@ TEST_F(ConfigTest, BuiltInDefaultsApplyWithNoSources) {
     EXPECT_EQ(config->server.host, "127.0.0.1");
     EXPECT_EQ(config->server.port, 3000);
     EXPECT_EQ(config->calendly.api_base_url, "https://api.calendly.com");
-    EXPECT_EQ(config->openai.model, "gpt-realtime");
+    EXPECT_EQ(config->openai.model, "gpt-realtime-2.1");
+    EXPECT_EQ(config->openai.turn_detection, "server_vad");
     EXPECT_EQ(config->log.format, "text");
     EXPECT_TRUE(config->calendly_sandbox());
 }

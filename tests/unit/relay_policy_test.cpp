@@ -145,34 +145,70 @@ TEST(RelayPolicy, DeeplyNestedMessageIsRefusedBeforeParsing) {
     EXPECT_TRUE(std::holds_alternative<ForwardEvent>(decide(bracketed)));
 }
 
-TEST(RelayPolicy, SessionUpdateOfVoiceKeepsInstructionsAndTools) {
+TEST(RelayPolicy, SessionUpdateSendsOnlyTheVoiceNotInstructionsOrTools) {
     const auto decision = decide({{"type", "session.update"},
                                   {"event_id", "e7"},
                                   {"session", {{"audio", {{"output", {{"voice", "cedar"}}}}}}}});
     ASSERT_TRUE(std::holds_alternative<UpdateSession>(decision));
     const auto& update = std::get<UpdateSession>(decision);
-    EXPECT_EQ(update.session["audio"]["output"]["voice"], "cedar");
-    EXPECT_EQ(update.session["instructions"], kSession["instructions"]);
-    EXPECT_EQ(update.session["tools"], kSession["tools"]);
+    EXPECT_EQ(update.changes, (json{{"type", "realtime"}, {"audio", {{"output", {{"voice", "cedar"}}}}}}));
     EXPECT_EQ(update.event_id, "e7");
+}
+
+TEST(RelayPolicy, SessionUpdateLeavesOutTheVoiceAlreadyInForce) {
+    // Once the model has spoken, an update naming the voice is refused whole (cannot_update_voice).
+    const auto decision = decide({{"type", "session.update"},
+                                  {"session", {{"type", "realtime"},
+                                               {"output_modalities", {"text"}},
+                                               {"audio", {{"output", {{"voice", "marin"}}}}}}}});
+    ASSERT_TRUE(std::holds_alternative<UpdateSession>(decision));
+    EXPECT_EQ(std::get<UpdateSession>(decision).changes,
+              (json{{"type", "realtime"}, {"output_modalities", {"text"}}}));
 }
 
 TEST(RelayPolicy, SessionUpdateCanTurnOffTurnDetection) {
     const auto decision = decide({{"type", "session.update"},
                                   {"session", {{"audio", {{"input", {{"turn_detection", nullptr}}}}}}}});
     ASSERT_TRUE(std::holds_alternative<UpdateSession>(decision));
-    const auto& session = std::get<UpdateSession>(decision).session;
+    const auto& session = std::get<UpdateSession>(decision).changes;
     ASSERT_TRUE(session["audio"]["input"].contains("turn_detection"));
     EXPECT_TRUE(session["audio"]["input"]["turn_detection"].is_null());
+}
+
+TEST(RelayPolicy, SwitchingTurnDetectionTypeSendsTheNewTypeWhole) {
+    const json semantic = {{"type", "semantic_vad"}, {"eagerness", "high"}};
+    const auto decision = decide({{"type", "session.update"},
+                                  {"session", {{"audio", {{"input", {{"turn_detection", semantic}}}}}}}});
+    ASSERT_TRUE(std::holds_alternative<UpdateSession>(decision));
+    // Nothing of server_vad's settings in force is mixed in.
+    EXPECT_EQ(std::get<UpdateSession>(decision).changes["audio"]["input"]["turn_detection"], semantic);
+    // semantic_vad has none of server_vad's tuning fields; the API refuses them.
+    const json mixed = {{"type", "semantic_vad"}, {"threshold", 0.6}};
+    EXPECT_EQ(refusal_code(decide({{"type", "session.update"},
+                                   {"session", {{"audio", {{"input", {{"turn_detection", mixed}}}}}}}})),
+              "event_not_allowed");
 }
 
 TEST(RelayPolicy, SessionUpdateCanSwitchToTextAnswers) {
     const auto decision =
         decide({{"type", "session.update"}, {"session", {{"type", "realtime"}, {"output_modalities", {"text"}}}}});
     ASSERT_TRUE(std::holds_alternative<UpdateSession>(decision));
-    const auto& session = std::get<UpdateSession>(decision).session;
+    const auto& session = std::get<UpdateSession>(decision).changes;
     EXPECT_EQ(session["output_modalities"], json::array({"text"}));
-    EXPECT_EQ(session["instructions"], kSession["instructions"]);
+    EXPECT_FALSE(session.contains("instructions"));
+}
+
+TEST(RelayPolicy, ServerSessionUpdatedIsWhatIsInForce) {
+    json config = kSession;
+    adopt_server_session(config, {{"type", "realtime"},
+                                  {"instructions", "ignored"},
+                                  {"output_modalities", {"text"}},
+                                  {"audio", {{"output", {{"voice", "cedar"}}},
+                                             {"input", {{"turn_detection", {{"type", "semantic_vad"}}}}}}}});
+    EXPECT_EQ(config["audio"]["output"]["voice"], "cedar");
+    EXPECT_EQ(config["audio"]["input"]["turn_detection"], (json{{"type", "semantic_vad"}}));
+    EXPECT_EQ(config["output_modalities"], json::array({"text"}));
+    EXPECT_EQ(config["instructions"], kSession["instructions"]);
 }
 
 TEST(RelayPolicy, SessionUpdateOfAnythingElseIsRefused) {

@@ -76,7 +76,12 @@ struct RateLimitConfig {
 struct OpenAiConfig {
     Secret api_key;
     std::string realtime_url = "wss://api.openai.com/v1/realtime";
-    std::string model = "gpt-realtime";
+    // gpt-realtime is reported to shut down on 2027-01-20; openai-agents-js defaults to 2.1 since
+    // July 2026 (DEFAULT_OPENAI_REALTIME_MODEL).
+    std::string model = "gpt-realtime-2.1";
+    std::string turn_detection = "server_vad";  // server_vad, semantic_vad or none
+    std::string vad_eagerness;                  // semantic_vad: low, medium, high, auto; empty: auto
+    std::string reasoning_effort;               // minimal .. xhigh; empty: the model's default
 };
 
 // The browser WebSocket relay GET /api/realtime (issue 5).

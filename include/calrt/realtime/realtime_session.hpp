@@ -8,8 +8,9 @@
 //               Each function call (by call_id, once, however often it is announced) runs through
 //               the ToolRegistry with a timeout; the calls of one response run concurrently, and
 //               each output is sent as conversation.item.create function_call_output as soon as
-//               it is ready. Once all outputs of a response are sent and that response is done,
-//               one response.create asks the model to go on (FunctionCallLedger explains why).
+//               it is ready. A tool with an effect runs only once its response is done and was not
+//               cancelled; after the outputs, the model is asked to go on once no response is
+//               active, again if the server refused (FunctionCallLoop explains the ordering).
 //               "error" events are logged and passed to the observer; they do not end the session.
 //   send*():    client events from elsewhere (a user's text, the relay's forwarded events), safe
 //               from any coroutine or thread and sent in call order.
@@ -27,7 +28,8 @@
 #include "calrt/core/error.hpp"
 #include "calrt/core/secret.hpp"
 #include "calrt/net/websocket.hpp"
-#include "calrt/realtime/function_call_ledger.hpp"
+#include "calrt/realtime/client_events.hpp"
+#include "calrt/realtime/function_call_loop.hpp"
 #include "calrt/realtime/realtime_observer.hpp"
 #include "calrt/tools/tool_registry.hpp"
 
@@ -35,11 +37,14 @@ namespace calrt::realtime {
 
 struct RealtimeSessionOptions {
     std::string url = "wss://api.openai.com/v1/realtime";  // OPENAI_REALTIME_URL
-    std::string model = "gpt-realtime";                    // OPENAI_REALTIME_MODEL
+    std::string model = "gpt-realtime-2.1";                // OPENAI_REALTIME_MODEL
     Secret api_key;  // OPENAI_API_KEY; empty sends no Authorization
     std::string instructions;
     std::vector<std::string> output_modalities{"audio"};  // or {"text"}
     std::string voice = "marin";
+    TurnDetection turn_detection{};  // REALTIME_TURN_DETECTION, REALTIME_VAD_EAGERNESS
+    // REALTIME_REASONING_EFFORT; sent only to a model that takes it (model_takes_reasoning).
+    std::string reasoning_effort{};
     std::chrono::milliseconds tool_timeout{20'000};
     net::WebSocketOptions websocket;
 };
@@ -99,7 +104,8 @@ class RealtimeSession : public std::enable_shared_from_this<RealtimeSession> {
     static boost::asio::awaitable<void> run_call(std::shared_ptr<RealtimeSession> self,
                                                  FunctionCall call);
     void handle(const std::string& text);
-    void track_responses(const ServerEvent& event);
+    // Carries out what the function-call loop decided. On the strand.
+    void apply(FunctionCallLoop::Steps steps);
     void send_queued_if_idle();
     void start_call(const FunctionCall& call);
     Error end_reason(const Error& read_error) const;
@@ -111,12 +117,9 @@ class RealtimeSession : public std::enable_shared_from_this<RealtimeSession> {
     const std::shared_ptr<RealtimeObserver> observer_;
     net::WebSocket socket_;
     nlohmann::json session_config_;
-    FunctionCallLedger ledger_;
+    FunctionCallLoop loop_;
     std::string close_reason_;
     bool closing_ = false;
-    bool response_active_ = false;          // between response.created and response.done
-    // The event_ids of response.create sent whose response.created has not been seen.
-    std::deque<std::string> responses_requested_;
     std::atomic<std::uint64_t> response_requests_sent_{0};
     std::deque<std::vector<nlohmann::json>> when_idle_;
 };

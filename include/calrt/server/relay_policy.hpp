@@ -20,10 +20,14 @@ struct ForwardEvent {
     std::string text{};
 };
 
-// A browser session.update, already merged into the session's configuration: `session` is the
-// whole new session object (instructions and tools unchanged) to send as session.update.
+// A browser session.update to send on: `changes` is a session object holding "type" and only what
+// the browser may change and actually changes. The API updates only the fields present ("Only the
+// fields that are present in the session.update are updated", openai-python
+// session_update_event.py), so instructions and tools stay the server's, and a voice already in
+// force is not named again: once the model has spoken, the API refuses any update naming the voice
+// (cannot_update_voice) and with it everything else in that update.
 struct UpdateSession {
-    nlohmann::json session;
+    nlohmann::json changes;
     std::string event_id;  // the browser's, when it gave one
 };
 
@@ -34,10 +38,15 @@ struct RefuseEvent {
 
 using BrowserEventDecision = std::variant<ForwardEvent, UpdateSession, RefuseEvent>;
 
-// Decides what to do with one browser message; `session_config` is the session object currently in
-// force (RealtimeSession::session_config() plus earlier browser updates).
+// Decides what to do with one browser message; `session_config` is the session object in force
+// upstream (what the last session.updated said; RealtimeSession::session_config() before that).
 BrowserEventDecision decide_browser_event(std::string_view text,
                                           const nlohmann::json& session_config);
+
+// Takes into `session_config` what a browser may change (output_modalities, audio.output.voice,
+// audio.input.turn_detection) as the server says it is in force: the session object of a
+// session.updated event. An update the server refused never produces one, so it never lands here.
+void adopt_server_session(nlohmann::json& session_config, const nlohmann::json& server_session);
 
 // {"type":"error","error":{"type":"invalid_request_error","code":code,"message":message
 //  [, "event_id"]}}: the shape of the API's own error events, so the page handles both alike.

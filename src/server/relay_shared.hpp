@@ -1,0 +1,64 @@
+#pragma once
+// What all browser relay sessions of one relay share (realtime_relay.hpp): the open sessions for
+// shutdown, the per-address session counts, the host's name, and the relay's metrics. Internal to
+// server/.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "calrt/core/metrics.hpp"
+#include "calrt/server/rate_limiter.hpp"
+#include "calrt/server/realtime_relay.hpp"
+
+namespace calrt::server {
+
+class RelaySession;
+
+// What all sessions of one relay share.
+struct RelayShared : std::enable_shared_from_this<RelayShared> {
+    explicit RelayShared(RelayContext& relay_context);
+
+    // The open sessions, so shutdown can end them with a close reason. Thread-safe.
+    std::uint64_t add_session(const std::shared_ptr<RelaySession>& session);
+    void remove_session(std::uint64_t id);
+    // Refuses new sessions from now on and closes the open ones (1001, "server shutting down");
+    // a session still opening its upstream session stops waiting for it. Thread-safe.
+    void shut_down();
+
+    // Counts a session against its client address (`client` is realtime_relay.cpp's client key);
+    // false, counting nothing, when the address has max_sessions_per_address already. Each true
+    // is matched by one release_address(). Thread-safe.
+    bool hold_address(const std::string& client);
+    void release_address(const std::string& client);
+
+    // The host's name as Calendly last gave it, or "" when it never has: a new chat must not wait
+    // on Calendly for it (review L6). When there is none, one background GET /users/me at a time
+    // is started on `executor`, so that later chats have it; no session waits for it.
+    std::string host_name(const boost::asio::any_io_executor& executor);
+
+    RelayContext& context;
+    std::atomic<bool> stopping{false};
+    RateLimiter connections;
+    std::atomic<std::size_t> active{0};
+    Gauge& active_gauge;
+    Counter& sessions_total;
+    Counter& confirmations_total;
+
+  private:
+    static boost::asio::awaitable<void> refresh_host(std::shared_ptr<RelayShared> self);
+
+    std::mutex sessions_mutex_;
+    std::uint64_t next_session_id_ = 0;
+    std::map<std::uint64_t, std::weak_ptr<RelaySession>> sessions_;
+    std::mutex addresses_mutex_;
+    std::map<std::string, std::size_t, std::less<>> sessions_per_address_;
+    std::atomic<bool> host_refresh_running_{false};
+};
+
+}  // namespace calrt::server
