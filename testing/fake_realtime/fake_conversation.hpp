@@ -75,6 +75,7 @@ class FakeConversation : public HeldResponses {
     // Adds the heard audio as a user message item (input_audio_buffer.committed first).
     void add_audio_item(const std::string& item_id);
     FakeTurn speech_turn();
+    bool speech_turn_queued() const;
     void configure_voice_activity();
 
     std::shared_ptr<FakeRealtime::State> state_;
@@ -95,6 +96,7 @@ class FakeConversation : public HeldResponses {
     VoiceActivityDetector voice_activity_;
     std::string speech_item_id_;       // the user item the speech under way will become
     bool audio_since_commit_ = false;  // for input_audio_buffer.commit with turn_detection off
+    bool noticed_this_turn_ = false;   // the sandbox answered the speech under way at its start
 };
 
 }  // namespace calrt::testing

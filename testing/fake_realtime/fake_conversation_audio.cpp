@@ -44,6 +44,16 @@ void FakeConversation::speech_started(std::int64_t audio_start_ms) {
         active_->response.cancel("turn_detected");
         after_response_step();
     }
+    // The sandbox cannot understand speech, so it says so as soon as it hears some rather than at
+    // the end of the turn: a microphone that never pauses for silence_duration_ms would otherwise
+    // get no answer (Chromium's fake capture device, which the browser test uses, beeps for 20 ms
+    // every 500 ms: media/audio/fake_audio_input_stream.cc, kAutomaticBeepIntervalInMs).
+    noticed_this_turn_ = false;
+    if (state_->options.sandbox && voice_activity_.settings().create_response && !active_ &&
+        !speech_turn_queued()) {
+        noticed_this_turn_ = true;
+        answer(sandbox_audio_notice());
+    }
 }
 
 void FakeConversation::speech_stopped(std::int64_t audio_end_ms) {
@@ -54,7 +64,9 @@ void FakeConversation::speech_stopped(std::int64_t audio_end_ms) {
     // With interrupt_response false a response may still be in progress: then none is created
     // ("this may fail to create a response if the model is already responding", ServerVad's
     // create_response, research/openai.md §1.4).
-    if (voice_activity_.settings().create_response && !active_) run_turn(speech_turn());
+    if (voice_activity_.settings().create_response && !active_ && !noticed_this_turn_)
+        run_turn(speech_turn());
+    noticed_this_turn_ = false;
 }
 
 void FakeConversation::add_audio_item(const std::string& item_id) {
@@ -92,6 +104,11 @@ void FakeConversation::clear_audio() {
     out_.send({{"type", "input_audio_buffer.cleared"}});
 }
 
+bool FakeConversation::speech_turn_queued() const {
+    std::lock_guard lock(state_->mutex);
+    return !state_->speech_turns.empty();
+}
+
 FakeTurn FakeConversation::speech_turn() {
     {
         std::lock_guard lock(state_->mutex);
@@ -101,7 +118,8 @@ FakeTurn FakeConversation::speech_turn() {
             return turn;
         }
     }
-    // The sandbox cannot understand speech: it says so, for every turn it hears.
+    // The sandbox cannot understand speech: it says so (a turn answered at its start above gets
+    // here only through a manual commit).
     if (state_->options.sandbox) return FakeTurn::saying(sandbox_audio_notice());
     return FakeTurn::saying("Fake Realtime heard you.");
 }

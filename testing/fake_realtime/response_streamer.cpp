@@ -230,7 +230,7 @@ void FakeResponse::end(const std::string& status, json status_details) {
 std::vector<std::string> FakeResponse::call_ids_sent() const {
     std::vector<std::string> ids;
     for (const auto& item : items_) {
-        if (item.call() && item.added) ids.push_back(item.item["call_id"]);
+        if (item.call() && item.added) ids.push_back(item.item["call_id"].get<std::string>());
     }
     return ids;
 }
@@ -239,7 +239,7 @@ std::vector<std::string> FakeResponse::completed_call_ids() const {
     std::vector<std::string> ids;
     for (const auto& item : items_) {
         if (item.call() && item.closed && item.item["status"] == "completed")
-            ids.push_back(item.item["call_id"]);
+            ids.push_back(item.item["call_id"].get<std::string>());
     }
     return ids;
 }

@@ -283,7 +283,7 @@ TEST_F(FakeRealtimeVadTest, ATurnDetectionObjectReplacesTheOldOneWhole) {
     EXPECT_EQ(last("session.updated")["session"]["audio"]["input"]["turn_detection"]["threshold"], 0.5);
 }
 
-TEST_F(FakeRealtimeVadTest, SandboxAnswersEachDetectedSpeechWithItsAudioNotice) {
+TEST_F(FakeRealtimeVadTest, SandboxAnswersSpeechWithItsAudioNoticeAsSoonAsItHearsIt) {
     FakeRealtime sandbox(io.io, FakeRealtimeOptions{.sandbox = true});
     sandbox.start();
     net::HeaderList headers;
@@ -292,11 +292,21 @@ TEST_F(FakeRealtimeVadTest, SandboxAnswersEachDetectedSpeechWithItsAudioNotice) 
     ASSERT_TRUE(connected);
     auto& socket = *connected;
     update_session(socket, kTextOnly);
-    send_audio(socket, 300ms, true);
-    send_audio(socket, 600ms, false);
+    // A beep every 500 ms, as Chromium's fake microphone sends: never 500 ms of silence.
+    for (int beep = 0; beep < 3; ++beep) {
+        send_audio(socket, 20ms, true);
+        send_audio(socket, 480ms, false);
+    }
     ASSERT_TRUE(read_until(socket, "response.output_text.done"));
     EXPECT_NE(last("response.output_text.done")["text"].get<std::string>().find("cannot hear audio"),
               std::string::npos);
+    EXPECT_EQ(count("input_audio_buffer.speech_stopped"), 0u);
+    // A pause ends the turn: no second notice for it; the next turn gets its own.
+    send_audio(socket, 600ms, false);
+    ASSERT_TRUE(read_until(socket, "input_audio_buffer.committed"));
+    send_audio(socket, 300ms, true);
+    ASSERT_TRUE(read_until(socket, "response.done"));  // the second notice's
+    EXPECT_EQ(count("response.created"), 2u);
     sandbox.stop();
 }
 
