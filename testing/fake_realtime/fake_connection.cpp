@@ -27,9 +27,7 @@ boost::asio::awaitable<void> serve_fake_realtime_connection(
         auto event = json::parse(*message, nullptr, false);
         if (event.is_discarded() || !event.is_object() || !event.contains("type") ||
             !event["type"].is_string()) {
-            socket->send(
-                error_event("invalid_json", "The message is not a JSON event with a type.", json())
-                    .dump());
+            conversation->unreadable_message();
             continue;
         }
         if (state->options.on_client_event) state->options.on_client_event(event);

@@ -110,6 +110,11 @@ void FakeConversation::handle(const json& event) {
                           "Invalid value: '" + type + "' is not a client event type.", event));
 }
 
+void FakeConversation::unreadable_message() {
+    std::lock_guard lock(mutex_);
+    out_.send(error_event("invalid_json", "The message is not a JSON event with a type.", json()));
+}
+
 void FakeConversation::finish_held_responses() {
     std::lock_guard lock(mutex_);
     if (!active_) return;

@@ -36,6 +36,7 @@ class FakeConversation : public HeldResponses {
 
     void start();                         // session.created
     void handle(const nlohmann::json& event);  // one client event
+    void unreadable_message();                 // a message that is not a JSON event
     void finish_held_responses() override;
 
   private:
