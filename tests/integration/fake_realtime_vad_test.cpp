@@ -50,9 +50,14 @@ TEST_F(FakeRealtimeVadTest, SpeechIsDetectedCommittedAndAnsweredByAResponseOfIts
     EXPECT_EQ(stopped["item_id"], started["item_id"]);
     EXPECT_EQ(committed["item_id"], started["item_id"]);
     EXPECT_TRUE(committed["previous_item_id"].is_null());  // the first item of the conversation
-    const json item = last("conversation.item.added")["item"];
+    json item;  // the user's audio message, added before the response's items
+    for (const auto& event : log.events) {
+        if (event.value("type", "") == "conversation.item.added" && item.is_null()) item = event["item"];
+    }
+    ASSERT_TRUE(item.is_object());
     EXPECT_EQ(item["id"], started["item_id"]);
     EXPECT_EQ(item["role"], "user");
+    ASSERT_EQ(item["content"].size(), 1u);
     EXPECT_EQ(item["content"][0]["type"], "input_audio");
     EXPECT_TRUE(item["content"][0]["transcript"].is_null());
     EXPECT_EQ(last("response.output_text.done")["text"], "You said something.");
