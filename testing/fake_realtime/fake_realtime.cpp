@@ -182,6 +182,23 @@ void FakeRealtime::on_user_text(std::string phrase, FakeTurn turn) {
     state_->script.emplace_back(std::move(phrase), std::move(turn));
 }
 
+void FakeRealtime::on_speech(FakeTurn turn) {
+    std::lock_guard lock(state_->mutex);
+    state_->speech_turns.push_back(std::move(turn));
+}
+
+void FakeRealtime::finish_held_responses() {
+    std::vector<std::shared_ptr<HeldResponses>> conversations;
+    {
+        std::lock_guard lock(state_->mutex);
+        for (const auto& weak : state_->conversations) {
+            if (auto conversation = weak.lock()) conversations.push_back(std::move(conversation));
+        }
+    }
+    // Outside the state's lock: a conversation takes its own lock, then the state's.
+    for (const auto& conversation : conversations) conversation->finish_held_responses();
+}
+
 void FakeRealtime::set_latency(std::chrono::milliseconds latency) {
     state_->latency_ms = latency.count();
 }
@@ -226,6 +243,16 @@ std::vector<std::size_t> FakeRealtime::outputs_before_response_create() const {
 std::vector<FakeToolRoundTrip> FakeRealtime::tool_round_trips() const {
     std::lock_guard lock(state_->mutex);
     return state_->tool_round_trips;
+}
+
+std::vector<json> FakeRealtime::errors_sent() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->errors_sent;
+}
+
+std::vector<std::string> FakeRealtime::response_statuses() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->response_statuses;
 }
 
 std::size_t FakeRealtime::connections_accepted() const {

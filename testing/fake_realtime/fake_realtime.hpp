@@ -12,7 +12,12 @@
 // function_call_arguments.delta pieces, .done, output_item.done, response.done); once the client
 // has sent the function_call_outputs and response.create, the answer streams as text (or, when the
 // session asked for audio, as an audio transcript with a little silent audio). Everything the
-// client sent is recorded for assertions. With `sandbox`, unscripted messages go to the sandbox
+// client sent is recorded for assertions.
+//
+// As strict as the real server (research/openai.md): voice activity detection on the input audio
+// creates and interrupts responses; a response.create while a response is in progress, a voice
+// change after output audio and unknown session parameters are refused with the real error
+// events (session_rules.hpp). With `sandbox`, unscripted messages go to the sandbox
 // assistant (sandbox_assistant.hpp), which maps plain phrases to the booking tools.
 
 #include <boost/asio/io_context.hpp>
@@ -34,7 +39,15 @@ struct FakeToolCall {
     nlohmann::json arguments = nlohmann::json::object();
 };
 
-// What the fake model does with a user message.
+// Where a response stops and stays in progress, so a test can interleave events with it.
+enum class FakeHold {
+    none,           // streams to the end: response.done "completed"
+    after_items,    // every function call completed (arguments, .done, output_item.done
+                    // "completed"); a spoken or text answer: its first delta; no response.done
+    mid_arguments,  // the first call's output_item.added and part of its arguments; nothing done
+};
+
+// What the fake model does with a user message (or, on_speech, with speech it detected).
 struct FakeTurn {
     using Answer = std::function<std::string(const std::vector<nlohmann::json>& outputs)>;
 
@@ -51,6 +64,19 @@ struct FakeTurn {
     // order). Unset: a sentence quoting the outputs.
     Answer answer;
     std::optional<nlohmann::json> error;
+    // Where this turn's first response stops (the answer after its calls is never held). A held
+    // response ends when speech interrupts it or the client sends response.cancel (response.done
+    // "cancelled"), or when the test calls FakeRealtime::finish_held_responses() ("completed").
+    FakeHold hold = FakeHold::none;
+
+    FakeTurn& held(FakeHold where) & {
+        hold = where;
+        return *this;
+    }
+    FakeTurn held(FakeHold where) && {
+        hold = where;
+        return std::move(*this);
+    }
 };
 
 struct FakeRealtimeOptions {
@@ -96,6 +122,16 @@ class FakeRealtime {
     // phrase matches any text. Thread-safe.
     void on_user_text(std::string phrase, FakeTurn turn);
 
+    // The answer to the next speech the fake detects (voice activity detection, as the session's
+    // audio.input.turn_detection says; see voice_activity.hpp), first queued first used. With
+    // none queued, detected speech gets a short answer ("Fake Realtime heard you."), or in the
+    // sandbox the notice that it cannot understand audio. Thread-safe.
+    void on_speech(FakeTurn turn);
+
+    // Completes every response held in progress (FakeTurn::held) on every connection: the rest of
+    // its events, then response.done "completed". Thread-safe.
+    void finish_held_responses();
+
     // How long the fake takes to answer the upgrade and each session.update, as an API far away
     // does (a round trip of network latency). Zero by default. Thread-safe; applies from the next
     // upgrade or session.update on.
@@ -111,10 +147,14 @@ class FakeRealtime {
     std::vector<std::string> user_texts() const;
     std::vector<std::string> system_texts() const;  // the text of each system message item
     std::vector<std::string> client_event_types() const;  // every client event's type, in order
-    // For each response.create received: how many function_call_outputs had arrived before it on
+    // For each response.create accepted: how many function_call_outputs had arrived before it on
     // that connection since its last response.
     std::vector<std::size_t> outputs_before_response_create() const;
     std::vector<FakeToolRoundTrip> tool_round_trips() const;
+    // Every "error" event the fake sent, whole, in order.
+    std::vector<nlohmann::json> errors_sent() const;
+    // The response.status of every response.done the fake sent, in order.
+    std::vector<std::string> response_statuses() const;
     std::size_t connections_accepted() const;
     std::size_t connections_rejected() const;  // wrong or missing key
     std::size_t open_connections() const;  // counted from the upgrade request to the serve loop's end

@@ -5,6 +5,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <atomic>
+#include <deque>
 #include <map>
 #include <mutex>
 
@@ -14,6 +15,13 @@
 #include "testing/fake_realtime/fake_realtime.hpp"
 
 namespace calrt::testing {
+
+// What the test thread may ask of one connection's conversation.
+class HeldResponses {
+  public:
+    virtual ~HeldResponses() = default;
+    virtual void finish_held_responses() = 0;
+};
 
 struct FakeRealtime::State {
     explicit State(FakeRealtimeOptions o) : options(std::move(o)) {}
@@ -33,6 +41,10 @@ struct FakeRealtime::State {
     std::vector<std::string> client_event_types;
     std::vector<std::size_t> outputs_before_response_create;
     std::vector<FakeToolRoundTrip> tool_round_trips;
+    std::deque<FakeTurn> speech_turns;  // on_speech()
+    std::vector<nlohmann::json> errors_sent;
+    std::vector<std::string> response_statuses;
+    std::vector<std::weak_ptr<HeldResponses>> conversations;
     std::size_t accepted = 0;
     // Upgrades being answered. They count as open: the client may have the handshake's answer (and
     // send, and even close) before this side's coroutine resumes to register the connection.

@@ -1,41 +1,87 @@
 #pragma once
-// The server-event sequences of one fake Realtime connection, shaped like the API's (GA names):
-// a response that calls functions, and a response that answers in text or in speech.
+// One response of the fake Realtime server as a small state machine, shaped like the API's (GA
+// event names; research/openai.md §2): response.created, then per output item
+// response.output_item.added + conversation.item.added, its deltas, its closing events
+// (function_call_arguments.done or output_text/audio .done), output_item.done +
+// conversation.item.done, and finally response.done.
+//
+// It can stop part way (FakeHold) and stay in progress until it is finished (the rest, then
+// response.done "completed") or cancelled. Cancelling closes what is still streaming as the real
+// server does ("Also emitted when a Response is interrupted, incomplete, or cancelled",
+// openai-python response_function_call_arguments_done_event.py and
+// response_output_item_done_event.py): function_call_arguments.done with the arguments so far and
+// output_item.done with item status "incomplete"; items not yet begun are left out; response.done
+// has status "cancelled" and status_details {"type":"cancelled","reason":...}
+// (realtime_response_status.py: turn_detected or client_cancelled).
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "calrt/net/websocket.hpp"
+#include "testing/fake_realtime/event_sender.hpp"
 #include "testing/fake_realtime/fake_realtime.hpp"
 
 namespace calrt::testing {
 
-class ResponseStreamer {
+struct ResponseSettings {
+    bool spoken = false;          // audio (transcript + audio deltas) rather than text
+    std::string voice = "marin";  // reported in response.audio.output.voice
+    std::size_t argument_pieces = 3;
+};
+
+class FakeResponse {
   public:
-    explicit ResponseStreamer(net::WebSocket& socket) : socket_(socket) {}
+    // A response calling each of `calls`.
+    static FakeResponse calling(EventSender& out, const ResponseSettings& settings,
+                                const std::vector<FakeToolCall>& calls);
+    // A response saying `text`.
+    static FakeResponse saying(EventSender& out, const ResponseSettings& settings,
+                               const std::string& text);
 
-    // "<prefix>_<n>", unique on this connection.
-    std::string next_id(std::string_view prefix);
-    // Sends `event` with a fresh event_id.
-    void send(nlohmann::json event);
+    // Sends response.created and streams up to `hold`: FakeHold::none streams it all and ends it
+    // (response.done "completed"); after_items completes every function call (a message: sends
+    // its first delta); mid_arguments sends part of the first call's arguments.
+    void start(FakeHold hold);
+    // The rest of the events, then response.done "completed".
+    void finish();
+    // Closes what is streaming as incomplete, then response.done "cancelled" with `reason`.
+    void cancel(std::string_view reason);
 
-    // One response calling each of `calls`: response.created; per call output_item.added,
-    // conversation.item.added, `pieces` function_call_arguments.delta, .done, output_item.done,
-    // conversation.item.done; then response.done listing the calls. Returns their call_ids.
-    std::vector<std::string> call_functions(const std::vector<FakeToolCall>& calls,
-                                            std::size_t pieces);
-
-    // One response saying `text`: output_text deltas, or (spoken) output_audio_transcript deltas
-    // with silent output_audio, ending in response.done.
-    void answer(const std::string& text, bool spoken);
+    bool in_progress() const { return started_ && !ended_; }
+    const std::string& id() const { return id_; }
+    const std::string& status() const { return status_; }
+    // The call_ids of the function_call items sent so far (whatever their status).
+    std::vector<std::string> call_ids_sent() const;
+    // The call_ids of the function_call items that completed.
+    std::vector<std::string> completed_call_ids() const;
 
   private:
-    nlohmann::json response_created();
-    void response_done(const std::string& response_id, nlohmann::json output);
+    struct Item {
+        nlohmann::json item;  // as output_item.added showed it
+        std::vector<std::string> pieces;
+        std::size_t pieces_sent = 0;
+        bool added = false;
+        bool closed = false;
+        bool call() const { return item.value("type", "") == "function_call"; }
+    };
 
-    net::WebSocket& socket_;
-    std::uint64_t next_ = 1;
+    FakeResponse(EventSender& out, ResponseSettings settings);
+
+    void add(std::size_t index);
+    void stream_piece(std::size_t index);
+    void close(std::size_t index, const std::string& status);
+    void end(const std::string& status, nlohmann::json status_details);
+    nlohmann::json response_json(const std::string& status, nlohmann::json status_details,
+                                 nlohmann::json output) const;
+
+    EventSender* out_;
+    ResponseSettings settings_;
+    std::string id_;
+    std::vector<Item> items_;
+    std::string status_ = "in_progress";
+    bool started_ = false;
+    bool ended_ = false;
 };
 
 // `text` cut into about `pieces` parts that join back to it.

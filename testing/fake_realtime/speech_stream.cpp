@@ -5,7 +5,11 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <charconv>
+#include <cmath>
+#include <numbers>
 #include <nlohmann/json.hpp>
+
+#include "testing/fake_realtime/pcm16_audio.hpp"
 
 namespace calrt::testing {
 namespace asio = boost::asio;
@@ -34,6 +38,16 @@ std::string silent_pcm16_base64(std::chrono::milliseconds length) {
     if (bytes % 3 == 1) text += "AA==";
     if (bytes % 3 == 2) text += "AAA=";
     return text;
+}
+
+std::string speech_pcm16_base64(std::chrono::milliseconds length) {
+    const auto count = kSampleRate * static_cast<std::size_t>(length.count()) / 1000;
+    std::vector<std::int16_t> samples(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        const double phase = 2 * std::numbers::pi * 440.0 * static_cast<double>(i) / kSampleRate;
+        samples[i] = static_cast<std::int16_t>(std::lround(0.3 * 32767.0 * std::sin(phase)));
+    }
+    return encode_pcm16_base64(samples);
 }
 
 long long event_sent_at_ns(std::string_view event_id) {

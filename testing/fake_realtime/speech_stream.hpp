@@ -23,6 +23,11 @@ boost::asio::awaitable<void> stream_speech(std::weak_ptr<net::WebSocket> socket,
 // chunks carry audio.
 std::string silent_pcm16_base64(std::chrono::milliseconds length);
 
+// `length` of something the fake's voice activity detection hears as speech: a 440 Hz tone at
+// 30% of full scale, 24 kHz PCM16 mono in base64 (the fake cannot tell a tone from a voice; it
+// measures energy, see voice_activity.hpp).
+std::string speech_pcm16_base64(std::chrono::milliseconds length);
+
 // The nanoseconds an event_id ending in "_t<ns>" carries (a streamed delta's, or a benchmark
 // client's), or -1 when it has none.
 long long event_sent_at_ns(std::string_view event_id);

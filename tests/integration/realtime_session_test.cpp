@@ -16,6 +16,7 @@
 #include "support/recording_observer.hpp"
 #include "support/running_server.hpp"
 #include "testing/fake_realtime/fake_realtime.hpp"
+#include "testing/fake_realtime/speech_stream.hpp"
 
 namespace calrt::realtime {
 namespace {
@@ -364,8 +365,11 @@ TEST_F(SandboxSessionTest, AnswersAudioItCannotHearInSpeechTranscript) {
     auto o = sandbox_options();
     o.output_modalities = {"audio"};
     auto session = open(o);
-    session->send(json{{"type", "input_audio_buffer.append"}, {"audio", std::string(640, 'A')}});
-    session->send(json{{"type", "input_audio_buffer.append"}, {"audio", std::string(640, 'A')}});
+    // Speech, then the silence that ends the turn (the fake detects speech as the API does).
+    session->send(json{{"type", "input_audio_buffer.append"},
+                       {"audio", calrt::testing::speech_pcm16_base64(300ms)}});
+    session->send(json{{"type", "input_audio_buffer.append"},
+                       {"audio", calrt::testing::silent_pcm16_base64(600ms)}});
     ASSERT_TRUE(test::wait_until([&] { return observer->answers_done() == 1; }));
     EXPECT_NE(observer->assistant_text().find("cannot hear audio"), std::string::npos);
     EXPECT_TRUE(in_order(observer->event_types(),
