@@ -246,11 +246,11 @@ TEST_F(CalendlyClientTest, WrongTokenIsTheHostsProblemNotTheCallers) {
     EXPECT_EQ(fake->request_count("/users/me"), 1u) << "401 is not retried";
 }
 
-TEST_F(CalendlyClientTest, ForbiddenIsAnAuthFailure) {
+TEST_F(CalendlyClientTest, ForbiddenIsAPermissionProblem) {
     fake->inject("/users/me", FaultPlan::error(403));
     auto user = run(client().current_user());
     ASSERT_FALSE(user);
-    EXPECT_EQ(user.error().code, "calendly_auth_failed");
+    EXPECT_EQ(user.error().code, "calendly_permission_denied");
 }
 
 TEST_F(CalendlyClientTest, BadRequestDetailsArePassedOn) {
