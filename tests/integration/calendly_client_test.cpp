@@ -162,8 +162,8 @@ TimeRange next_days(int from_day, int days) {
             Timestamp(std::chrono::duration_cast<std::chrono::milliseconds>((start + std::chrono::days(days)).time_since_epoch()))};
 }
 
-TEST_F(CalendlyClientTest, AvailabilityOverTenDaysIsQueriedInWindowsAndMerged) {
-    auto times = run(client().available_times(fake->active_event_type_uris().front(), next_days(1, 10)));
+TEST_F(CalendlyClientTest, AvailabilityOverFortyDaysIsQueriedInThirtyOneDayWindowsAndMerged) {
+    auto times = run(client().available_times(fake->active_event_type_uris().front(), next_days(1, 40)));
     ASSERT_TRUE(times) << times.error().message;
     EXPECT_EQ(fake->request_count("/event_type_available_times"), 2u);
     ASSERT_FALSE(times->empty());
