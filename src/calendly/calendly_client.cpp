@@ -5,6 +5,7 @@
 #include "calrt/calendly/page.hpp"
 #include "calrt/calendly/resource_uri.hpp"
 #include "calrt/core/logging.hpp"
+#include "invitee_request_body.hpp"
 #include "singleflight_cache.hpp"
 
 #include <boost/url/parse.hpp>
@@ -352,9 +353,7 @@ asio::awaitable<Result<std::vector<BusyTime>>> CalendlyClient::busy_times(TimeRa
 }
 
 asio::awaitable<Result<Invitee>> CalendlyClient::create_invitee(InviteeRequest request) {
-    nlohmann::json body{{"event_type", request.event_type_uri},
-                        {"start_time", format_calendly_time(request.start_time)},
-                        {"invitee", {{"name", request.name}, {"email", request.email}, {"timezone", request.timezone}}}};
+    auto body = invitee_request_body(request);
     auto response = co_await impl_->transport.call("POST", impl_->transport.url("/invitees"), std::move(body),
                                                    RetrySafety::must_not_repeat, "POST /invitees");
     // The booked slot must disappear from the next availability answer at once. Also after a
