@@ -95,6 +95,11 @@ json ResourceJson::event_type(const EventTypeRecord& type, const HostUser& host)
             {"type", "StandardEventType"},
             {"kind_description", "One-on-One"},
             {"color", type.color},
+            // developer.calendly.com/release-notes/2026/11/13 (Calendly's defaults) and 2025/4/25.
+            {"start_time_increment", 30},
+            {"before_buffer", 0},
+            {"after_buffer", 0},
+            {"locale", "en"},
             {"created_at", format_calendly_time(type.created_at)},
             {"updated_at", format_calendly_time(type.updated_at)},
             {"internal_note", nullptr},

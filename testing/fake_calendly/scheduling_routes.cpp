@@ -83,6 +83,7 @@ CalendlyResult<InviteeRecord> invitee_from(const json& body) {
 // POST /invitees (Calendly's Scheduling API, "Create Event Invitee"): books `start_time` of
 // `event_type` for `invitee` when that time is open, and delivers invitee.created.
 CalendlyResult<server::Response> create_invitee(FakeState& fake, const server::Request& request) {
+    if (auto refused = fake.booking_limits.admit(fake.options.plan, fake.now())) return *refused;
     const auto body = json_object_body(request);
     if (!body) return body.error();
     const auto event_type = string_field(*body, "event_type", "event_type");
