@@ -41,7 +41,7 @@ class BookingDetailsToolsTest : public ::testing::Test {
         client = std::make_unique<calendly::CalendlyClient>(fake.io.get_executor(), options,
                                                             metrics, clock);
         context = std::make_shared<CalendlyToolContext>(CalendlyToolContext{
-            *client, "https://calendly.com/alex-rivera", zones, clock, "calrt-test"});
+            *client, "https://calendly.com/alex-rivera", zones, clock, "calrt-test", {}});
         context->client_address = "198.51.100.7";
         context->booking_quotas = &quotas;
     }
