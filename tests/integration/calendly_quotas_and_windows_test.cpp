@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "calrt/calendly/calendly_client.hpp"
+#include "calrt/calendly/calendly_error.hpp"
 #include "calrt/calendly/resource_uri.hpp"
 #include "support/running_fake_calendly.hpp"
 

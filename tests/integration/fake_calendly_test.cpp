@@ -203,11 +203,39 @@ TEST_F(FakeCalendlyTest, AvailableTimesRejectAStartInThePast) {
         "start_time");
 }
 
-TEST_F(FakeCalendlyTest, AvailableTimesRejectARangeOverSevenDays) {
+TEST_F(FakeCalendlyTest, AvailableTimesAcceptThirtyOneDaysAndRejectMore) {
+    // developer.calendly.com/release-notes/2026/7/9: up to 31 days per request, up from 7.
     const auto start = Clock::now() + 1h;
+    EXPECT_EQ(fake.get(available_times(fake->event_type_uri("30min"), start, start + 31 * 24h)).result_int(), 200u);
     expect_invalid_argument(
-        fake.get(available_times(fake->event_type_uri("30min"), start, start + 7 * 24h + 1min)),
+        fake.get(available_times(fake->event_type_uri("30min"), start, start + 31 * 24h + 1min)),
         "end_time");
+}
+
+TEST(FakeCalendlySevenDayMode, AvailableTimesRejectARangeOverSevenDays) {
+    FakeCalendlyOptions options;
+    options.max_availability_range = std::chrono::days(7);  // as before 2026-07-09
+    RunningFakeCalendly fake(options);
+    const auto start = Clock::now() + 1h;
+    const auto target = with_query("/event_type_available_times",
+                                   {{"event_type", fake->event_type_uri("30min")},
+                                    {"start_time", iso(start)},
+                                    {"end_time", iso(start + 7 * 24h + 1min)}});
+    const auto response = fake.get(target);
+    ASSERT_EQ(response.result_int(), 400u);
+    const auto body = body_of(response);
+    EXPECT_EQ(body["title"], "Invalid Argument");
+    EXPECT_EQ(body["message"], "The supplied parameters are invalid.");
+    EXPECT_EQ(body["details"][0]["parameter"], "end_time");
+    EXPECT_EQ(body["details"][0]["message"], "date range can be no greater than 7 days");
+}
+
+TEST_F(FakeCalendlyTest, BusyTimesStillRejectARangeOverSevenDays) {
+    const auto now = Clock::now() + 1h;
+    expect_invalid_argument(fake.get(with_query("/user_busy_times", {{"user", fake->user_uri()},
+                                                                       {"start_time", iso(now)},
+                                                                       {"end_time", iso(now + 7 * 24h + 1min)}})),
+                            "end_time");
 }
 
 TEST_F(FakeCalendlyTest, AvailableTimesLeaveOutTheBookedMeeting) {

@@ -71,7 +71,7 @@ TEST(CalendlyError, APlanRefusalIsNotConfiguredNotAnAuthFailure) {
 TEST(CalendlyError, CancelingACanceledOrPastEventIsAConflict) {
     for (const char* message : {"Event is already canceled", "Event in the past"}) {
         const Error error = error_from_calendly_response(
-            403, std::string(R"({"title": "Permission Denied", "message": ")") + message + ""}");
+            403, std::string(R"({"title": "Permission Denied", "message": ")") + message + "\"}");
         EXPECT_EQ(error.code, "event_not_cancelable") << message;
         EXPECT_EQ(error.kind, ErrorKind::conflict);
         EXPECT_EQ(http_status_of(error.kind), 409u);
@@ -85,7 +85,7 @@ TEST(CalendlyError, EveryForbiddenAnswerProvesNothingWasWritten) {
     for (const char* message : {"You do not have permission", "Please upgrade to a paid Calendly account.",
                                 "Event is already canceled"}) {
         const Error error = error_from_calendly_response(
-            403, std::string(R"({"title": "Permission Denied", "message": ")") + message + ""}");
+            403, std::string(R"({"title": "Permission Denied", "message": ")") + message + "\"}");
         EXPECT_TRUE(nothing_was_written(error)) << error.code;
     }
 }

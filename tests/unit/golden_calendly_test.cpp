@@ -50,7 +50,8 @@ TEST(GoldenCalendly, ListsAndResourcesAreRead) {
     EXPECT_EQ(times->front().invitees_remaining, 2);
     const auto event = parse_resource<ScheduledEvent>(golden("scheduled_event.json"));
     ASSERT_TRUE(event) << event.error().message;
-    EXPECT_EQ(event->location_type, "physical");
+    EXPECT_EQ(event->location_type, "google_conference");
+    EXPECT_TRUE(event->join_url);
     const auto invitee = parse_resource<Invitee>(golden("invitee.json"));
     ASSERT_TRUE(invitee) << invitee.error().message;
     EXPECT_EQ(invitee->questions_and_answers.size(), 1u);
