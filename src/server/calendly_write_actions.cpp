@@ -57,8 +57,9 @@ asio::awaitable<Response> book_action(const ActionParams& params, CalendlyRouteC
         if (auto quota = context.booking_quotas->take(params.client_address(), booking->email); !quota)
             co_return error_response(quota.error());
     }
-    const auto give_back_quota = [&] {
-        if (context.booking_quotas) context.booking_quotas->give_back(params.client_address(), booking->email);
+    // A copy: the request takes the email over below.
+    const auto give_back_quota = [&context, &params, email = booking->email] {
+        if (context.booking_quotas) context.booking_quotas->give_back(params.client_address(), email);
     };
     if (context.daily_bookings) {
         const auto budget = context.daily_bookings->take();

@@ -71,7 +71,7 @@ class BookingDetailsToolsTest : public ::testing::Test {
     MetricsRegistry metrics;
     SystemClock clock;
     TimeZoneCache zones;
-    BookingQuotas quotas{2, 2, clock};
+    BookingQuotas quotas{2, 1, clock};  // per address, per email
     std::unique_ptr<calendly::CalendlyClient> client;
     std::shared_ptr<CalendlyToolContext> context;
 };
