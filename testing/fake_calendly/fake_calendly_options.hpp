@@ -54,6 +54,9 @@ struct FakeCalendlyOptions {
     // (FaultPlan::drop_after_processing). Off by default: clients talk to the HTTP server itself.
     bool connection_faults = false;
     std::chrono::milliseconds webhook_timeout{5'000};
+    // Also seed active event types with each location kind and with required questions
+    // (varied_event_types.hpp), as the sandbox does. Off by default: tests count on five.
+    bool varied_event_types = false;
     // The fake's clock, for tests that pin "now"; the system clock when empty.
     std::function<std::chrono::system_clock::time_point()> clock;
 };

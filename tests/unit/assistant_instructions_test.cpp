@@ -20,6 +20,16 @@ TEST(AssistantInstructions, NameTheHostTodayAndEveryTool) {
     EXPECT_NE(text.find("confirms"), std::string::npos) << text;  // book only after the person confirms
 }
 
+TEST(AssistantInstructions, SayToAskWhatAMeetingTypesBookingNeeds) {
+    const auto now = parse_rfc3339("2026-11-25T23:30:00Z");
+    ASSERT_TRUE(now);
+    const std::string text = assistant_instructions("Alex Rivera", *now);
+    EXPECT_NE(text.find("`booking`"), std::string::npos) << text;
+    EXPECT_NE(text.find("phone number"), std::string::npos) << text;
+    EXPECT_NE(text.find("location and answers"), std::string::npos) << text;
+    EXPECT_NE(text.find("tell the person why"), std::string::npos) << text;
+}
+
 TEST(AssistantInstructions, WithoutAHostNameSayTheHost) {
     const auto now = parse_rfc3339("2026-01-02T08:00:00Z");
     ASSERT_TRUE(now);
