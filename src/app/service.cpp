@@ -157,6 +157,15 @@ int run_service(const Config& config) {
     }
     readiness.set("calendly", false, "checking");
     calendly::CalendlyClient calendly_client(io.get_executor(), calendly_config, metrics, clock);
+    // Still ready when the plan refuses POST /invitees: reads and single-use links work, and the
+    // assistant offers links instead; the detail says so.
+    readiness.watch("bookings", [&calendly_client] {
+        if (auto refused = calendly_client.booking_refused_by_plan()) {
+            return Readiness::Check{true, "direct booking is off: " + refused->message +
+                                              " The assistant offers single-use links instead."};
+        }
+        return Readiness::Check{true, "direct booking through Calendly's API"};
+    });
     server::RateLimiter public_post_limit(config.rate_limits.public_post_per_minute,
                                           config.rate_limits.public_post_burst);
     server::RateLimiter public_read_limit(config.rate_limits.public_read_per_minute,

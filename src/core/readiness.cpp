@@ -9,10 +9,15 @@ void Readiness::set(std::string_view component, bool ready, std::string detail) 
     it->second = Check{ready, std::move(detail)};
 }
 
-bool Readiness::all_ready() const {
+void Readiness::watch(std::string_view component, std::function<Check()> check) {
     std::lock_guard lock(mutex_);
-    if (checks_.empty()) return false;
-    for (const auto& [name, check] : checks_) {
+    watched_.insert_or_assign(std::string(component), std::move(check));
+}
+
+bool Readiness::all_ready() const {
+    const auto all = checks();
+    if (all.empty()) return false;
+    for (const auto& [name, check] : all) {
         if (!check.ready) return false;
     }
     return true;
@@ -20,7 +25,9 @@ bool Readiness::all_ready() const {
 
 std::map<std::string, Readiness::Check> Readiness::checks() const {
     std::lock_guard lock(mutex_);
-    return {checks_.begin(), checks_.end()};
+    std::map<std::string, Check> all(checks_.begin(), checks_.end());
+    for (const auto& [name, check] : watched_) all.insert_or_assign(name, check());
+    return all;
 }
 
 }  // namespace calrt

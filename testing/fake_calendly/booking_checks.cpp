@@ -46,12 +46,10 @@ void check_location(const EventTypeRecord& type, const json& body, CheckedBookin
     const bool offers_locations = type.locations.is_array() && !type.locations.empty();
     const auto given = body.find("location");
     if (given == body.end() || given->is_null()) {
-        // The fake's own leniency (the reference does not say): one location whose details
-        // Calendly has (a conferencing kind, inbound_call) is taken as chosen. Several locations,
-        // or one whose text the request must carry, need `location`.
-        const bool implied = offers_locations && type.locations.size() == 1 &&
-                             !needs_location_text(type.locations.front().value("kind", ""));
-        if (offers_locations && !implied) problems.push_back({"location", "is required"});
+        // Calendly expects the location the event type is configured with; only a type without
+        // a location specification takes none (issue 19, from the reference's "Location must
+        // match location specified on the EventType").
+        if (offers_locations) problems.push_back({"location", "is required"});
         return;
     }
     if (!given->is_object()) {

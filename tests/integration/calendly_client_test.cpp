@@ -185,7 +185,7 @@ TEST_F(CalendlyClientTest, BookingCreatesAnInviteeAndTakesTheSlot) {
     auto before = run(c.available_times(event_type, next_days(1, 7)));
     ASSERT_TRUE(before && !before->empty());
     const Timestamp slot = before->front().start_time;
-    auto invitee = run(c.create_invitee({event_type, slot, "Ada Lovelace", "ada@example.com", "Europe/London"}));
+    auto invitee = run(c.create_invitee({event_type, slot, "Ada Lovelace", "ada@example.com", "Europe/London", test::fake_meeting_location()}));
     ASSERT_TRUE(invitee) << invitee.error().message;
     EXPECT_EQ(invitee->email, "ada@example.com");
     auto after = run(c.available_times(event_type, next_days(1, 7)));
@@ -193,7 +193,7 @@ TEST_F(CalendlyClientTest, BookingCreatesAnInviteeAndTakesTheSlot) {
     for (const auto& t : *after) EXPECT_NE(t.start_time, slot);
     EXPECT_EQ(fake->bookings().size(), 1u);
 
-    auto again = run(c.create_invitee({event_type, slot, "Bob", "bob@example.com", "Europe/London"}));
+    auto again = run(c.create_invitee({event_type, slot, "Bob", "bob@example.com", "Europe/London", test::fake_meeting_location()}));
     ASSERT_FALSE(again) << "a taken slot cannot be booked twice";
     EXPECT_EQ(fake->request_count("/invitees"), 2u) << "the refusal is final, not retried";
 }
@@ -203,7 +203,7 @@ TEST_F(CalendlyClientTest, ScheduledEventsFindAnInviteeEmailWithAPlus) {
     const auto event_type = fake->active_event_type_uris().front();
     auto slots = run(c.available_times(event_type, next_days(1, 7)));
     ASSERT_TRUE(slots && !slots->empty());
-    auto invitee = run(c.create_invitee({event_type, slots->front().start_time, "Ada", "ada+test@example.com", "UTC"}));
+    auto invitee = run(c.create_invitee({event_type, slots->front().start_time, "Ada", "ada+test@example.com", "UTC", test::fake_meeting_location()}));
     ASSERT_TRUE(invitee) << invitee.error().message;
 
     ScheduledEventQuery query;
@@ -319,7 +319,7 @@ TEST_F(CalendlyClientTest, BookingIsNotRetriedAfterAServerError) {
     auto slots = run(c.available_times(fake->active_event_type_uris().front(), next_days(1, 7)));
     ASSERT_TRUE(slots && !slots->empty());
     auto invitee = run(c.create_invitee({fake->active_event_type_uris().front(), slots->front().start_time, "Ada",
-                                         "ada@example.com", "UTC"}));
+                                         "ada@example.com", "UTC", test::fake_meeting_location()}));
     ASSERT_FALSE(invitee);
     EXPECT_EQ(fake->request_count("/invitees"), 1u) << "the booking may have happened: never repeat it";
 }
@@ -330,7 +330,7 @@ TEST_F(CalendlyClientTest, BookingIsRetriedAfterARateLimit) {
     auto slots = run(c.available_times(fake->active_event_type_uris().front(), next_days(1, 7)));
     ASSERT_TRUE(slots && !slots->empty());
     auto invitee = run(c.create_invitee({fake->active_event_type_uris().front(), slots->front().start_time, "Ada",
-                                         "ada@example.com", "UTC"}));
+                                         "ada@example.com", "UTC", test::fake_meeting_location()}));
     ASSERT_TRUE(invitee) << invitee.error().message;
     EXPECT_EQ(fake->request_count("/invitees"), 2u);
 }

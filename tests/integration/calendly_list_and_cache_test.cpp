@@ -149,7 +149,7 @@ TEST_F(CalendlyListAndCacheTest, BookingDropsTheCachedWindowsOfItsEventTypeOnly)
     ASSERT_TRUE(run(c.available_times(other_type, next_days(1, 7))));
     EXPECT_EQ(availability_calls(), 2u);
     const Timestamp slot = before->front().start_time;
-    ASSERT_TRUE(run(c.create_invitee({booked_type, slot, "Ada", "ada@example.com", "UTC"})));
+    ASSERT_TRUE(run(c.create_invitee({booked_type, slot, "Ada", "ada@example.com", "UTC", test::fake_meeting_location()})));
 
     auto after = run(c.available_times(booked_type, next_days(1, 7)));
     ASSERT_TRUE(after);

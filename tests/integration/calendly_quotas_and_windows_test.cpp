@@ -54,6 +54,7 @@ class CalendlyQuotasAndWindowsTest : public ::testing::Test {
         request.name = "Ada Lovelace";
         request.email = std::move(email);
         request.timezone = "Europe/London";
+        request.location = test::fake_meeting_location();
         return request;
     }
 

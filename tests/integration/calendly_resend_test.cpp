@@ -69,7 +69,7 @@ TEST_F(DroppedConnectionTest, BookingWhoseAnswerWasLostIsNotSentAgainOnAFreshCon
     fake->inject("/invitees", FaultPlan::drop_after_processing());
 
     auto invitee = run(
-        c.create_invitee({event_type, slots->front().start_time, "Ada", "ada@example.com", "UTC"}));
+        c.create_invitee({event_type, slots->front().start_time, "Ada", "ada@example.com", "UTC", test::fake_meeting_location()}));
 
     ASSERT_FALSE(invitee) << "the answer never came";
     EXPECT_EQ(invitee.error().code, "calendly_unreachable");

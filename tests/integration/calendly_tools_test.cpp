@@ -406,7 +406,7 @@ TEST_F(CalendlyToolsTest, BookMeetingOfATakenSlotOffersTheNearestOpenOnesAndBook
     }
     ASSERT_LT(i + 1, slots.size());
     const Timestamp taken = slots[i].start_time;
-    ASSERT_TRUE(fake.run(client->create_invitee({type, taken, "Bob", "bob@example.com", "UTC"})));
+    ASSERT_TRUE(fake.run(client->create_invitee({type, taken, "Bob", "bob@example.com", "UTC", test::fake_meeting_location()})));
 
     const json result = run(book_meeting(*context, booking_arguments("30min", taken, "UTC")));
     EXPECT_EQ(result["booked"], false) << result.dump();
@@ -447,7 +447,7 @@ TEST_F(CalendlyToolsTest, ASlotTakenSinceItWasSeenOpenGetsTheNearestOpenOnes) {
     ASSERT_GT(slots.size(), 2u);
     run(check_meeting_availability(*context, {{"event_type", "30min"}, {"timezone", "UTC"}}));
     const Timestamp taken = slots[1].start_time;
-    ASSERT_TRUE(fake.run(client->create_invitee({type, taken, "Bob", "bob@example.com", "UTC"})));
+    ASSERT_TRUE(fake.run(client->create_invitee({type, taken, "Bob", "bob@example.com", "UTC", test::fake_meeting_location()})));
 
     const json result = run(book_meeting(*context, booking_arguments("30min", taken, "UTC")));
     EXPECT_EQ(result["booked"], false) << result.dump();

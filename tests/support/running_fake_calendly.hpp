@@ -11,11 +11,16 @@
 #include <utility>
 #include <vector>
 
+#include "calrt/calendly/calendly_client.hpp"
 #include "support/http_test_client.hpp"
 #include "support/io_threads.hpp"
 #include "testing/fake_calendly/fake_calendly.hpp"
 
 namespace calrt::test {
+
+// Where the fake's five default meeting types meet (Google Meet): POST /invitees must name it, as
+// Calendly expects the location an event type is configured with.
+inline calendly::InviteeLocation fake_meeting_location() { return {"google_conference", std::nullopt}; }
 
 class RunningFakeCalendly {
   public:
