@@ -116,10 +116,12 @@ asio::awaitable<void> check_availability(DoctorContext& context, const calendly:
     // developer.calendly.com, "List Event Type Available Times": start_time must not be in the
     // past, the range at most 31 days (7 before 2026-07-09); one day is within both.
     const Timestamp start = context.clock.now() + std::chrono::minutes(5);
-    const auto answer = co_await calendly_get(context, "/event_type_available_times",
-                                              {{"event_type", type.uri},
-                                               {"start_time", format_calendly_time(start)},
-                                               {"end_time", format_calendly_time(start + std::chrono::hours(24))}});
+    // Built before the co_await: GCC 12 mishandles braced lists with string literals inside one.
+    const std::vector<std::pair<std::string, std::string>> query = {
+        {"event_type", type.uri},
+        {"start_time", format_calendly_time(start)},
+        {"end_time", format_calendly_time(start + std::chrono::hours(24))}};
+    const auto answer = co_await calendly_get(context, "/event_type_available_times", query);
     if (answer.ok()) {
         const auto& collection = answer.body.contains("collection") ? answer.body["collection"] : nlohmann::json();
         const std::size_t open = collection.is_array() ? collection.size() : 0;

@@ -89,7 +89,9 @@ asio::awaitable<void> check_webhook_subscription(DoctorContext& context, const s
     }
     const std::string url = webhook_url(public_base_url);
 
-    auto listed = co_await list_subscriptions(context, "user", host_uri, organization_uri);
+    const std::string user_scope = "user";
+    const std::string organization_scope = "organization";
+    auto listed = co_await list_subscriptions(context, user_scope, host_uri, organization_uri);
     if (listed.refused) {
         if (listed.refused->kind == CalendlyCallOutcome::Kind::missing_scope) {
             report.warn("calendly.webhook",
@@ -105,7 +107,7 @@ asio::awaitable<void> check_webhook_subscription(DoctorContext& context, const s
     }
     // An organization-scope subscription serves too (the sandbox's is one); listing them needs
     // an organization admin, so a refusal here is no finding.
-    auto organization = co_await list_subscriptions(context, "organization", host_uri, organization_uri);
+    auto organization = co_await list_subscriptions(context, organization_scope, host_uri, organization_uri);
     if (!organization.refused) {
         for (auto& subscription : organization.subscriptions) listed.subscriptions.push_back(std::move(subscription));
     }

@@ -20,10 +20,10 @@
 namespace calrt::testing {
 
 struct FakeModel {
-    std::string id;
+    std::string id{};
     std::int64_t created = 1'756'339'200;  // unix seconds
     std::string owned_by = "system";
-    std::optional<std::string> shutdown_date;  // "YYYY-MM-DD"; none: null
+    std::optional<std::string> shutdown_date{};  // "YYYY-MM-DD"; none: null
     bool omit_shutdown_date = false;           // leave the field out (the spec does not require it)
 };
 

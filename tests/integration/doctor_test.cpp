@@ -50,6 +50,12 @@ struct DoctorRun {
     bool has(std::string_view status, std::string_view check) const { return !line(status, check).empty(); }
 };
 
+testing::FakeCalendlyOptions calendly_options() {
+    testing::FakeCalendlyOptions options;
+    options.access_token = kCalendlyToken;
+    return options;
+}
+
 class Doctor : public ::testing::Test {
   protected:
     Doctor() {
@@ -94,7 +100,7 @@ class Doctor : public ::testing::Test {
 
     test::TempDir dir;
     test::IoThreads io{2};
-    testing::FakeCalendly fake_calendly{io.io, testing::FakeCalendlyOptions{.access_token = kCalendlyToken}};
+    testing::FakeCalendly fake_calendly{io.io, calendly_options()};
     testing::FakeRealtime fake_realtime{io.io, testing::FakeRealtimeOptions{.api_key = kOpenAiKey}};
     std::optional<testing::FakeRealtime> other_realtime;  // a second Realtime endpoint, when a test needs one
 };
