@@ -17,7 +17,10 @@ namespace {
 
 asio::awaitable<void> run_checks(DoctorContext& context) {
     co_await check_calendly(context);
-    if (co_await check_openai_model(context)) co_await check_realtime_session(context);
+    // Not `if (co_await ...)`: GCC 12 misplaces the frame's parameter copy with a co_await in a
+    // condition (the next call got a garbage reference).
+    const bool key_accepted = co_await check_openai_model(context);
+    if (key_accepted) co_await check_realtime_session(context);
 }
 
 }  // namespace
