@@ -17,8 +17,8 @@ namespace {
 
 asio::awaitable<void> run_checks(DoctorContext& context) {
     co_await check_calendly(context);
-    // Not `if (co_await ...)`: GCC 12 misplaces the frame's parameter copy with a co_await in a
-    // condition (the next call got a garbage reference).
+    // Not `if (co_await ...)`: with the co_await in the condition, GCC 12 (-O2) built a frame in
+    // which check_calendly received a garbage reference.
     const bool key_accepted = co_await check_openai_model(context);
     if (key_accepted) co_await check_realtime_session(context);
 }

@@ -196,6 +196,14 @@ TEST_F(Doctor, ModelShuttingDownLaterIsReportedAsOk) {
     EXPECT_NE(report.line("OK", "openai.model").find(shutdown), std::string::npos) << report.output;
 }
 
+TEST_F(Doctor, ModelPastItsShutdownDateFails) {
+    fake_calendly.subscribe_webhooks(webhook_url(), kWebhookSecret);
+    fake_realtime.models().set({.id = "gpt-realtime-doctor-test", .shutdown_date = date_in(-1)});
+    const auto report = run_with({{"OPENAI_REALTIME_MODEL", "gpt-realtime-doctor-test"}});
+    EXPECT_EQ(report.exit_code, 1) << report.output;
+    EXPECT_NE(report.line("FAIL", "openai.model").find("was shut down"), std::string::npos) << report.output;
+}
+
 TEST_F(Doctor, UnknownModelFails) {
     fake_calendly.subscribe_webhooks(webhook_url(), kWebhookSecret);
     const auto report = run_with({{"OPENAI_REALTIME_MODEL", "gpt-realtime-does-not-exist"}});
