@@ -14,7 +14,10 @@ SandboxCalendly start_sandbox_calendly(boost::asio::io_context& io, const Secret
         sandbox.webhook_secret = Secret(random_hex(32));
         sandbox.generated_secret = true;
     }
-    sandbox.fake = std::make_unique<calrt::testing::FakeCalendly>(io);
+    // Event types with each location kind and required questions, as real hosts have them.
+    calrt::testing::FakeCalendlyOptions fake_options;
+    fake_options.varied_event_types = true;
+    sandbox.fake = std::make_unique<calrt::testing::FakeCalendly>(io, std::move(fake_options));
     sandbox.fake->start();
     return sandbox;
 }

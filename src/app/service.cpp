@@ -3,6 +3,7 @@
 #include "calendly_options.hpp"
 #include "calrt/calendly/calendly_client.hpp"
 #include "calrt/core/config_loader.hpp"
+#include "calrt/core/booking_quotas.hpp"
 #include "calrt/core/daily_budget.hpp"
 #include "calrt/core/logging.hpp"
 #include "calrt/core/metrics.hpp"
@@ -163,13 +164,15 @@ int run_service(const Config& config) {
     // Shared by the REST API and every conversation: one budget for the whole service.
     DailyBudget daily_bookings(config.rate_limits.bookings_per_day, clock);
     DailyBudget daily_links(config.rate_limits.links_per_day, clock);
+    BookingQuotas booking_quotas(config.rate_limits.bookings_per_address_per_day,
+                                 config.rate_limits.bookings_per_email_per_day, clock);
 
     server::Router router;
     server::add_ops_routes(router, readiness, metrics);
     server::add_api_description_route(router);
     server::CalendlyRouteContext calendly_routes{calendly_client, config.calendly.fallback_url, config.admin_token,
                                                  public_post_limit, time_zones, clock, {}, &public_read_limit,
-                                                 &daily_bookings, &daily_links};
+                                                 &daily_bookings, &daily_links, &booking_quotas};
     server::add_calendly_routes(router, calendly_routes);
     server::WebhookRouteContext webhook_routes{*webhook_store, webhook_secret, config.admin_token, clock, metrics,
                                                config.server.limits.max_webhook_body_bytes};
@@ -186,7 +189,8 @@ int run_service(const Config& config) {
     browser_websocket.linger_max_bytes = config.server.limits.lingering_close_bytes;
     server::RelayContext relay{config.realtime_relay, assistant.options, calendly_client, config.calendly.fallback_url,
                                time_zones,          clock,             metrics,         &webhook_store->feed(),
-                               browser_websocket,   &daily_bookings,   &daily_links};
+                               browser_websocket,   &daily_bookings,   &daily_links,
+                               &booking_quotas};
 
     server::HttpServer http(io, config.server, router, metrics);
     http.spread_connections(connection_contexts);

@@ -31,8 +31,23 @@ std::optional<ErrorResponse> to_optional(Result<ErrorResponse> result) {
 
 struct WhatCalendlySaid {
     std::string summary;  // "HTTP 400 Invalid Argument: The supplied parameters are invalid."
+    std::string title;
+    std::string message;
     std::vector<ErrorDetail> details;
+    std::vector<std::string> required_scopes;  // an insufficient-scope 403's `required_scopes`
 };
+
+// A 403's `required_scopes` ([string]), as the insufficient-scope answer carries it (research
+// note in /work/research/calendly.md §8: secondary source; the doctor command reports them).
+std::vector<std::string> read_required_scopes(const nlohmann::json& json) {
+    std::vector<std::string> scopes;
+    const auto it = json.find("required_scopes");
+    if (it == json.end() || !it->is_array()) return scopes;
+    for (const auto& scope : *it) {
+        if (scope.is_string() && scopes.size() < max_details) scopes.push_back(clip(scope.get<std::string>()));
+    }
+    return scopes;
+}
 
 WhatCalendlySaid read_error_body(unsigned status, std::string_view body) {
     WhatCalendlySaid said;
@@ -44,6 +59,9 @@ WhatCalendlySaid read_error_body(unsigned status, std::string_view body) {
         if (!body.empty()) said.summary += ", with a body that is not Calendly's error format";
         return said;
     }
+    said.title = response->title;
+    said.message = response->message;
+    said.required_scopes = read_required_scopes(json);
     said.summary += " " + clip(response->title) + ": " + clip(response->message);
     for (const ErrorDetail& detail : response->details) {
         if (said.details.size() == max_details) break;
@@ -56,6 +74,51 @@ Error make(ErrorKind kind, const char* code, std::string message) {
     return Error::make(kind, code, std::move(message));
 }
 
+bool mentions(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
+
+// The plan refusals Calendly has used for the Scheduling API: "The Scheduling API is only available
+// on paid Calendly plans. Upgrade your plan to access this feature." (POST /invitees' 403 before
+// release note 2026-11-03, secondary: /work/research/calendly.md §1) and, since
+// developer.calendly.com/release-notes/2026/11/3, "Please upgrade to a paid Calendly account."
+// (the 403 Permission Denied message "for a plan that is not allowed").
+bool is_plan_refusal(const WhatCalendlySaid& said) {
+    return mentions(said.message, "paid Calendly plan") || mentions(said.message, "paid Calendly account") ||
+           mentions(said.message, "Upgrade your plan");
+}
+
+// POST /scheduled_events/{uuid}/cancellation's 403 messages (title "Permission Denied"): "Event
+// is already canceled" and "Event in the past" (Calendly's OpenAPI as generated into
+// speakeasy-sdks/calendly-go-sdk, PostScheduledEventsUUIDCancellationJSON403ApplicationJSON).
+bool is_not_cancelable(const WhatCalendlySaid& said) {
+    return said.message == "Event is already canceled" || said.message == "Event in the past";
+}
+
+// Calendly's 403s mean different things (developer.calendly.com reference pages: "Permission
+// denied or insufficient scope"); each gets its own code.
+Error forbidden(WhatCalendlySaid said) {
+    if (is_plan_refusal(said)) {
+        return make(ErrorKind::not_configured, "calendly_plan_required",
+                    "The host's Calendly plan does not allow this through the API (" + said.summary + ").");
+    }
+    if (is_not_cancelable(said)) {
+        return make(ErrorKind::conflict, "event_not_cancelable",
+                    said.message == "Event in the past"
+                        ? "The meeting is in the past and can no longer be canceled (" + said.summary + ")."
+                        : "The meeting is already canceled (" + said.summary + ").");
+    }
+    std::string message = "Calendly refused this action with the host's credentials (" + said.summary + ")";
+    Error error = make(ErrorKind::upstream_failed, "calendly_permission_denied", "");
+    if (!said.required_scopes.empty()) {
+        message += "; the host's token lacks the scope";
+        for (std::size_t i = 0; i < said.required_scopes.size(); ++i) {
+            message += (i == 0 ? " " : ", ") + said.required_scopes[i];
+            error.details.push_back({"required_scopes", said.required_scopes[i]});
+        }
+    }
+    error.message = message + ".";
+    return error;
+}
+
 }  // namespace
 
 Error error_from_calendly_response(unsigned status, std::string_view body,
@@ -66,11 +129,7 @@ Error error_from_calendly_response(unsigned status, std::string_view body,
                     "Calendly refused the host's credentials (" + said.summary +
                         "); the service cannot use Calendly until its operator fixes them.");
     }
-    if (status == 403) {
-        return make(ErrorKind::upstream_failed, "calendly_auth_failed",
-                    "Calendly refused this action with the host's credentials (" + said.summary +
-                        ").");
-    }
+    if (status == 403) return forbidden(std::move(said));
     if (status == 404) {
         return make(ErrorKind::not_found, "calendly_not_found",
                     "Calendly has no such resource (" + said.summary + ").");
@@ -147,8 +206,10 @@ Error client_stopped() {
 }
 
 bool nothing_was_written(const Error& error) noexcept {
-    for (std::string_view refused : {"calendly_auth_failed", "calendly_not_found", "calendly_rate_limited",
-                                     "calendly_rejected", "calendly_busy", "shutting_down", "calendly_misconfigured"}) {
+    for (std::string_view refused :
+         {"calendly_auth_failed", "calendly_permission_denied", "calendly_plan_required", "event_not_cancelable",
+          "calendly_not_found", "calendly_rate_limited", "calendly_rejected", "calendly_busy", "shutting_down",
+          "calendly_misconfigured"}) {
         if (error.code == refused) return true;
     }
     return false;
@@ -158,6 +219,13 @@ std::string_view operator_hint(const Error& error) {
     if (error.code == "calendly_auth_failed") {
         return "check CALENDLY_API_KEY: it must be a valid personal access token of the host, "
                "whose Calendly plan allows this action";
+    }
+    if (error.code == "calendly_permission_denied") {
+        return "check CALENDLY_API_KEY: the token must have the scopes this action needs (e.g. "
+               "scheduled_events:write to book or cancel); `calendly-realtime doctor` lists them";
+    }
+    if (error.code == "calendly_plan_required") {
+        return "the host's Calendly plan does not allow this through the API; the single-use link still works";
     }
     if (error.code == "calendly_misconfigured") return "check CALENDLY_API_BASE_URL";
     if (error.code == "calendly_tls_failed") {

@@ -46,7 +46,8 @@ CalendlyTransport::CalendlyTransport(asio::any_io_executor executor, const Calen
       slots_(options.max_concurrent_calls,
              metrics.gauge("calendly_calls_in_flight", "Calendly requests in flight"),
              metrics.gauge("calendly_calls_queued", "Calendly requests waiting for a free call slot")),
-      budget_(options.rate_limit_reserve) {
+      reads_budget_(options.rate_limit_reserve),
+      bookings_budget_(std::nullopt) {
     while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
 }
 
@@ -62,9 +63,17 @@ std::string CalendlyTransport::url(std::string_view path, const QueryParams& que
     return std::string(result.buffer());
 }
 
+RateLimitQuota quota_of(std::string_view endpoint) {
+    return endpoint == "POST /invitees" ? RateLimitQuota::bookings : RateLimitQuota::reads;
+}
+
+RateLimitBudget& CalendlyTransport::budget_for(std::string_view endpoint) {
+    return quota_of(endpoint) == RateLimitQuota::bookings ? bookings_budget_ : reads_budget_;
+}
+
 asio::awaitable<Result<CallSlots::Slot>> CalendlyTransport::admit(steady_clock::time_point deadline,
-                                                                  std::string_view endpoint) {
-    if (const auto paused = budget_.paused_until(steady_clock::now())) {
+                                                                  std::string_view endpoint, RateLimitBudget& budget) {
+    if (const auto paused = budget.paused_until(steady_clock::now())) {
         if (*paused >= deadline) {
             log::warn("calendly call refused: the rate limit window resets after its deadline",
                       {{"endpoint", endpoint}, {"wait_ms", static_cast<std::int64_t>(until(*paused).count())}});
@@ -112,8 +121,9 @@ asio::awaitable<Result<nlohmann::json>> CalendlyTransport::call(std::string_view
 
     // Why the previous attempt failed: a retry that cannot be sent in time reports that instead.
     std::optional<Error> retried_failure;
+    RateLimitBudget& budget = budget_for(endpoint);
     for (int attempt = 1;; ++attempt) {
-        auto slot = co_await admit(deadline, endpoint);
+        auto slot = co_await admit(deadline, endpoint, budget);
         if (!slot) {
             observe_latency();
             co_return retried_failure ? std::move(*retried_failure) : slot.error();
@@ -131,8 +141,8 @@ asio::awaitable<Result<nlohmann::json>> CalendlyTransport::call(std::string_view
         if (response) {
             outcome.status = response->status;
             outcome.rate_limit = RateLimitHeaders::from(response->headers);
-            budget_.record(response->status, outcome.rate_limit, steady_clock::now());
-            if (auto remaining = outcome.rate_limit.remaining_requests()) {
+            budget.record(response->status, outcome.rate_limit, steady_clock::now());
+            if (auto remaining = outcome.rate_limit.remaining_requests(); remaining && &budget == &reads_budget_) {
                 rate_limit_remaining_.set(static_cast<double>(*remaining));
             }
             outcome_label = std::to_string(response->status);

@@ -5,6 +5,15 @@
 // host's quota politely: at most max_concurrent_calls requests are in flight at once (call_slots.hpp),
 // and while Calendly reports the rate limit window used up, new requests wait for its reset
 // (rate_limit_budget.hpp).
+//
+// Calendly counts POST /invitees against limits of its own: "Create Event Invitee | Trial | 5
+// requests per user per day; Paid, Non-Enterprise | 10 per minute, 50 per hour, 100 per day;
+// Enterprise | 500 per minute" (developer.calendly.com/release-notes/2026/4/15, "rate limits for
+// this endpoint will vary by billing tier"; the same table is under "Endpoint Specific Rate
+// Limits" on /api-docs/overview/rate-limits). So there are two quotas, chosen by endpoint: a 429
+// from booking pauses bookings only, never reads; and the reads' pause (Remaining used up, or a
+// read's 429) never holds a booking: it goes out, and only Calendly's own 429 on a booking
+// refuses the bookings after it.
 
 #include "call_slots.hpp"
 #include "calrt/calendly/calendly_client.hpp"
@@ -27,6 +36,10 @@
 namespace calrt::calendly {
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+// Which of Calendly's limits a call counts against.
+enum class RateLimitQuota { reads, bookings };
+RateLimitQuota quota_of(std::string_view endpoint);
 
 class CalendlyTransport {
 public:
@@ -52,7 +65,8 @@ private:
     // Waits until Calendly's rate limit window allows a request and a call slot is free, both
     // before `deadline`; the slot, or why the request cannot be sent in time.
     boost::asio::awaitable<Result<CallSlots::Slot>> admit(std::chrono::steady_clock::time_point deadline,
-                                                          std::string_view endpoint);
+                                                          std::string_view endpoint, RateLimitBudget& budget);
+    RateLimitBudget& budget_for(std::string_view endpoint);
 
     boost::asio::any_io_executor executor_;
     std::string base_url_;
@@ -64,7 +78,8 @@ private:
     Gauge& rate_limit_remaining_;
     Counter& rate_limit_waits_;
     CallSlots slots_;
-    RateLimitBudget budget_;
+    RateLimitBudget reads_budget_;     // every endpoint but POST /invitees
+    RateLimitBudget bookings_budget_;  // POST /invitees: paused by its own 429s only
     std::shared_ptr<net::StopRegistry> stops_ = std::make_shared<net::StopRegistry>();
 };
 

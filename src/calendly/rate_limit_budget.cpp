@@ -10,7 +10,7 @@ void RateLimitBudget::record(unsigned status, const RateLimitHeaders& headers,
     if (status == 429) {
         wait = headers.wait();
     } else if (const auto remaining = headers.remaining_requests();
-               remaining && *remaining <= reserve_) {
+               reserve_ && remaining && *remaining <= *reserve_) {
         wait = parse_header_seconds(headers.reset);
     }
     if (!wait || *wait <= std::chrono::seconds(0)) return;

@@ -15,8 +15,10 @@ namespace calrt::calendly {
 
 class RateLimitBudget {
   public:
-    // New calls pause while Remaining is at or below `reserve` (0: only when it is used up).
-    explicit RateLimitBudget(std::int64_t reserve = 0) : reserve_(reserve) {}
+    // New calls pause while Remaining is at or below `reserve` (0: only when it is used up), and
+    // after a 429. Without a reserve only a 429 pauses them: for a quota whose X-RateLimit-*
+    // headers may describe another one (POST /invitees' own limits, see calendly_transport.hpp).
+    explicit RateLimitBudget(std::optional<std::int64_t> reserve = 0) : reserve_(reserve) {}
 
     // Notes one response received at `received_at`.
     void record(unsigned status, const RateLimitHeaders& headers,
@@ -27,7 +29,7 @@ class RateLimitBudget {
         std::chrono::steady_clock::time_point now) const;
 
   private:
-    const std::int64_t reserve_;
+    const std::optional<std::int64_t> reserve_;
     mutable std::mutex mutex_;
     // Only ever moved later: responses arrive out of order, and one that reports budget left may
     // have been answered before another that reported it used up.

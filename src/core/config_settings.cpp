@@ -188,10 +188,25 @@ const std::array kSettings{
                     return r;
                 },
                 [](const Config& c) { return std::to_string(static_cast<unsigned>(c.rate_limits.public_read_burst)); }},
-    SettingSpec{"DAILY_BOOKING_LIMIT", "/rate_limits/bookings_per_day", "100",
+    // 80, a margin below Calendly's 100 POST /invitees per user per day on paid non-Enterprise
+    // plans (developer.calendly.com, "Rate limits", and release note 2026-04-15): bookings the host
+    // makes elsewhere through the API count against the same cap.
+    SettingSpec{"DAILY_BOOKING_LIMIT", "/rate_limits/bookings_per_day", "80",
                 "meetings the service may book per UTC day (REST book and the assistant together)", false, {},
                 [](Config& c, std::string_view v) { return sp::size_in(c.rate_limits.bookings_per_day, v, 0, 1'000'000); },
                 [](const Config& c) { return std::to_string(c.rate_limits.bookings_per_day); }},
+    SettingSpec{"DAILY_BOOKINGS_PER_ADDRESS", "/rate_limits/bookings_per_address_per_day", "3",
+                "meetings one client address may book per UTC day (0: no per-address cap)", false, {},
+                [](Config& c, std::string_view v) {
+                    return sp::size_in(c.rate_limits.bookings_per_address_per_day, v, 0, 1'000'000);
+                },
+                [](const Config& c) { return std::to_string(c.rate_limits.bookings_per_address_per_day); }},
+    SettingSpec{"DAILY_BOOKINGS_PER_EMAIL", "/rate_limits/bookings_per_email_per_day", "3",
+                "meetings booked for one invitee email per UTC day (0: no per-email cap)", false, {},
+                [](Config& c, std::string_view v) {
+                    return sp::size_in(c.rate_limits.bookings_per_email_per_day, v, 0, 1'000'000);
+                },
+                [](const Config& c) { return std::to_string(c.rate_limits.bookings_per_email_per_day); }},
     SettingSpec{"DAILY_LINK_LIMIT", "/rate_limits/links_per_day", "500",
                 "single-use scheduling links the service may make per UTC day (then the fallback page is offered)", false,
                 {},

@@ -26,6 +26,10 @@ std::string assistant_instructions(std::string_view host_name, Timestamp now,
            "the time with its time zone, the name and the email, and book only after the person "
            "confirms them. A message naming an exact start time comes from the person pressing "
            "that time on the page: book exactly that start, after confirming name and email.\n"
+           "- A meeting type's `booking` says what else to ask first: which location when it "
+           "offers several, the phone number the host should call, where to meet, and answers to "
+           "its required questions (offer the choices listed). Pass them as location and answers. "
+           "If book_meeting answers with a booking link instead, tell the person why.\n"
            "Never invent times or links: use only what the tools return. If a tool fails, say so "
            "plainly and offer the booking link it gives.";
 }

@@ -1,5 +1,7 @@
 #include "calendly_action_requests.hpp"
 
+#include "calrt/calendly/booking_details_json.hpp"
+
 #include <utility>
 
 namespace calrt::server {
@@ -116,7 +118,21 @@ Result<BookRequest> book_request_from(const ActionParams& params, Timestamp now,
     if (!zone_text) return zone_text.error();
     auto zone = validate_time_zone("timezone", *zone_text, zones);
     if (!zone) return zone.error();
-    return BookRequest{std::move(*id), *start, std::move(*name), std::move(*email), std::move(*zone)};
+    // A string where an object or array belongs would otherwise be silently ignored.
+    for (const char* field : {"location", "answers"}) {
+        if (params.get(field)) {
+            Error error = Error::make(ErrorKind::invalid_argument, "invalid_booking_details",
+                                      std::string(field) + (std::string_view(field) == "location"
+                                                                ? " must be an object"
+                                                                : " must be an array"));
+            error.details.push_back({field, "has the wrong type"});
+            return error;
+        }
+    }
+    auto details = calendly::given_booking_details_from_json(params.structured());
+    if (!details) return details.error();
+    return BookRequest{std::move(*id),    *start, std::move(*name), std::move(*email), std::move(*zone),
+                       std::move(*details)};
 }
 
 Result<CancelRequest> cancel_request_from(const ActionParams& params) {

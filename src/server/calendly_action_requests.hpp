@@ -12,6 +12,7 @@
 // Errors are the 400s the route answers, checked in the order the fields appear below: the first
 // problem wins.
 
+#include "calrt/calendly/booking_requirements.hpp"
 #include "calrt/calendly/calendly_client.hpp"
 #include "calrt/calendly/personalized_link.hpp"
 #include "calrt/core/error.hpp"
@@ -44,13 +45,16 @@ Result<calendly::ScheduledEventQuery> scheduled_events_query_from(const ActionPa
 // POST create-link: name, email[, purpose][, event_type].
 Result<calendly::PersonalizedLinkRequest> create_link_request_from(const ActionParams& params);
 
-// POST book: event_type, start_time (after `now`), name, email, timezone.
+// POST book: event_type, start_time (after `now`), name, email, timezone[, location][, answers].
 struct BookRequest {
     std::string event_type_id;  // UUID
     Timestamp start_time;
     std::string name;
     std::string email;
     TimeZone time_zone;
+    // location {"kind", "phone_number" | "details"} and answers [{"question", "answer"}], checked
+    // against the event type (calendly::resolve_booking_details) once it is known.
+    calendly::GivenBookingDetails details;
 };
 Result<BookRequest> book_request_from(const ActionParams& params, Timestamp now, TimeZoneCache& zones);
 

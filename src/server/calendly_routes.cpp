@@ -22,8 +22,8 @@ std::span<const CalendlyAction> calendly_actions() {
          {"status", "min_start_time", "max_start_time", "invitee_email"}, scheduled_events_action},
         {"create-link", "POST", ActionAccess::rate_limited, {"name", "email", "event_type", "purpose"},
          create_link_action},
-        {"book", "POST", ActionAccess::rate_limited, {"event_type", "start_time", "name", "email", "timezone"},
-         book_action},
+        {"book", "POST", ActionAccess::rate_limited,
+         {"event_type", "start_time", "name", "email", "timezone", "location", "answers"}, book_action},
         {"cancel", "POST", ActionAccess::admin, {"uuid", "reason"}, cancel_action},
     };
     return kActions;
@@ -88,6 +88,7 @@ asio::awaitable<Response> dispatch(std::string_view method, const Request& reque
     if (auto fields_ok = params.only(found->fields); !fields_ok) co_return error_response(fields_ok.error());
     params.set_caller_is_admin(!request.header("Authorization").empty() &&
                                check_admin(request, context.admin_token).has_value());
+    params.set_client_address(address_bucket(request.remote_address));
     co_return co_await found->handler(params, context);
 }
 

@@ -1,6 +1,7 @@
 // The /api/calendly actions that act: create-link, book, cancel.
 #include "calendly_action_requests.hpp"
 #include "calendly_actions.hpp"
+#include "calrt/calendly/booking_requirements.hpp"
 #include "calrt/calendly/calendly_error.hpp"
 #include "calrt/calendly/personalized_link.hpp"
 #include "calrt/core/logging.hpp"
@@ -43,9 +44,26 @@ asio::awaitable<Response> book_action(const ActionParams& params, CalendlyRouteC
     if (!booking) co_return error_response(booking.error());
     auto type = co_await offered_event_type(context, booking->event_type_id);
     if (!type) co_return error_response(type.error());
+    // The location and answers the type needs, checked before Calendly is asked anything.
+    auto details = calendly::resolve_booking_details(*type, booking->details);
+    if (!details) {
+        Error error = details.error();
+        if (error.code == "booking_requires_link") error.message += " (POST create-link makes one)";
+        co_return error_response(error);
+    }
+    // Calendly refused a booking for the host's plan before: it will again (create-link works).
+    if (auto refusal = context.calendly.booking_refused_by_plan()) co_return error_response(*refusal);
+    if (context.booking_quotas) {
+        if (auto quota = context.booking_quotas->take(params.client_address(), booking->email); !quota)
+            co_return error_response(quota.error());
+    }
+    const auto give_back_quota = [&] {
+        if (context.booking_quotas) context.booking_quotas->give_back(params.client_address(), booking->email);
+    };
     if (context.daily_bookings) {
         const auto budget = context.daily_bookings->take();
         if (!budget.allowed) {
+            give_back_quota();
             Error error = Error::make(ErrorKind::rate_limited, "daily_booking_limit_reached",
                                       "the service has booked as many meetings today as it may; book on " +
                                           type->scheduling_url);
@@ -59,11 +77,14 @@ asio::awaitable<Response> book_action(const ActionParams& params, CalendlyRouteC
     request.name = std::move(booking->name);
     request.email = std::move(booking->email);
     request.timezone = booking->time_zone.name();
+    request.location = std::move(details->location);
+    request.answers = std::move(details->answers);
 
     auto invitee = co_await context.calendly.create_invitee(std::move(request));
     // A refusal books nothing; an answer lost on the way may have booked, and keeps its unit.
-    if (!invitee && context.daily_bookings && calendly::nothing_was_written(invitee.error())) {
-        context.daily_bookings->give_back();
+    if (!invitee && calendly::nothing_was_written(invitee.error())) {
+        if (context.daily_bookings) context.daily_bookings->give_back();
+        give_back_quota();
     }
     if (!invitee) co_return error_response(invitee.error());
     log::info("meeting booked", {{"invitee", invitee->uri}, {"event", invitee->event}});

@@ -190,7 +190,8 @@ asio::awaitable<void> serve(std::shared_ptr<RelayShared> shared,
         co_return;
     }
     auto session = std::make_shared<RelaySession>(*shared, executor, std::move(*browser),
-                                                  connection->request_id, std::move(person_zone));
+                                                  connection->request_id, std::move(person_zone),
+                                                  client_key(*connection));
     struct Registered {
         RelayShared& shared;
         std::uint64_t id;

@@ -121,7 +121,7 @@ void RelayShared::shut_down() {
 
 RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
                            net::WebSocket browser, std::string request_id,
-                           std::string person_time_zone)
+                           std::string person_time_zone, std::string client_address)
     : shared_(shared),
       executor_(executor),
       browser_(std::move(browser)),
@@ -131,7 +131,7 @@ RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
       tool_context_(std::make_shared<tools::CalendlyToolContext>(tools::CalendlyToolContext{
           shared.context.calendly, shared.context.fallback_url, shared.context.time_zones,
           shared.context.clock, "calrt-" + random_hex(12), {}, shared.context.daily_bookings,
-          shared.context.daily_links})),
+          shared.context.daily_links, {}, std::move(client_address), shared.context.booking_quotas})),
       time_limit_(executor),
       shutdown_deadline_(executor),
       budget_(shared.context.limits, SessionBudget::Clock::now()) {

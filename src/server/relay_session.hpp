@@ -76,8 +76,9 @@ class RelaySession : public realtime::RealtimeObserver,
                      public std::enable_shared_from_this<RelaySession> {
   public:
     // `person_time_zone`: the validated zone the page sent (relay_time_zone.hpp), or "".
+    // `client_address`: the connection's address bucket, for book_meeting's per-address cap.
     RelaySession(RelayShared& shared, boost::asio::any_io_executor executor, net::WebSocket browser,
-                 std::string request_id, std::string person_time_zone);
+                 std::string request_id, std::string person_time_zone, std::string client_address = {});
 
     // Runs the session until the browser or the upstream ends it. Runs on `executor`.
     static boost::asio::awaitable<void> run(std::shared_ptr<RelaySession> self);

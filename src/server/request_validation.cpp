@@ -18,6 +18,10 @@ Result<ActionParams> ActionParams::from_json_body(const nlohmann::json& body) {
     ActionParams params;
     for (const auto& [key, value] : body.items()) {
         if (value.is_null()) continue;
+        if ((value.is_object() || value.is_array()) && (key == "location" || key == "answers")) {
+            params.structured_[key] = value;
+            continue;
+        }
         if (!value.is_string()) return invalid_field(key, "invalid_field", "must be a string");
         params.values_.emplace_back(key, value.get<std::string>());
     }
@@ -38,7 +42,10 @@ Result<std::string_view> ActionParams::required(std::string_view name) const {
 }
 
 Result<void> ActionParams::only(std::span<const std::string_view> allowed) const {
-    for (const auto& [key, value] : values_) {
+    std::vector<std::string_view> given;
+    for (const auto& [key, value] : values_) given.push_back(key);
+    for (const auto& [key, value] : structured_.items()) given.push_back(key);
+    for (const auto key : given) {
         if (key == "action") continue;
         bool known = false;
         for (auto a : allowed) known = known || a == key;

@@ -1,8 +1,11 @@
-// book_meeting {event_type, start_time, name, email, timezone}: books one open slot through
-// Calendly's POST /invitees, after checking that the slot is still open.
+// book_meeting {event_type, start_time, name, email, timezone, location?, answers?}: books one open
+// slot through Calendly's POST /invitees, after checking that the slot is still open and that the
+// person gave what the type needs (its location, required questions: booking_requirements.hpp).
 #include <algorithm>
 
 #include "calendly_fallback.hpp"
+#include "calrt/calendly/booking_details_json.hpp"
+#include "calrt/calendly/booking_requirements.hpp"
 #include "calrt/calendly/calendly_error.hpp"
 #include "calrt/core/input_validation.hpp"
 #include "calrt/core/logging.hpp"
@@ -27,6 +30,7 @@ struct BookingRequest {
     std::string name;
     std::string email;
     TimeZone zone;
+    calendly::GivenBookingDetails details;
 };
 
 Result<BookingRequest> read_request(const nlohmann::json& arguments, Timestamp now,
@@ -53,8 +57,10 @@ Result<BookingRequest> read_request(const nlohmann::json& arguments, Timestamp n
     if (!zone_text) return zone_text.error();
     auto zone = validate_time_zone("timezone", *zone_text, zones);
     if (!zone) return zone.error();
+    auto details = calendly::given_booking_details_from_json(arguments);
+    if (!details) return details.error();
     return BookingRequest{std::move(*event_type_text), *start, std::move(*name), std::move(*email),
-                          std::move(*zone)};
+                          std::move(*zone), std::move(*details)};
 }
 
 bool offers_start(const std::vector<calendly::AvailableTime>& slots, Timestamp start) {
@@ -147,6 +153,24 @@ nlohmann::json booked_answer(const calendly::EventType& type, const BookingReque
             {"message", std::move(message)}};
 }
 
+// The type cannot be booked in a conversation, or the host's plan does not allow booking through
+// the API: schedule_call's single-use link with the person's name and email instead, and why.
+asio::awaitable<nlohmann::json> link_instead(CalendlyToolContext& context, const calendly::EventType& type,
+                                             const BookingRequest& request, std::string reason,
+                                             std::string why) {
+    nlohmann::json arguments = nlohmann::json::object();
+    arguments["name"] = request.name;
+    arguments["email"] = request.email;
+    arguments["event_type"] = type.uri;
+    nlohmann::json answer = co_await schedule_call(context, arguments);
+    if (!answer.is_object() || !answer.contains("booking_url")) co_return answer;  // an error result
+    answer["booked"] = false;
+    answer["reason"] = std::move(reason);
+    answer["message"] = "Nothing was booked directly: " + why + ". " + answer.value("message", std::string()) +
+                        " Tell the person why, and that they pick the time on that page.";
+    co_return answer;
+}
+
 }  // namespace
 
 ToolSpec book_meeting_spec() {
@@ -156,8 +180,13 @@ ToolSpec book_meeting_spec() {
     spec.description =
         "Book a meeting at one of the open start times check_meeting_availability returned. Before "
         "calling, read the meeting type, the time, the name and the email back to the person and "
-        "get their yes. If the time was taken meanwhile, nothing is booked and the nearest open "
-        "times come back instead.";
+        "get their yes. Some meeting types need more: get_available_meeting_types and "
+        "check_meeting_availability say under `booking` what to ask (which location, a phone "
+        "number the host calls, where to meet, answers to required questions); ask for it and "
+        "pass it as `location` and `answers`. If something is missing the answer says what "
+        "(booking_details_required) and nothing is booked. If the time was taken meanwhile, "
+        "nothing is booked and the nearest open times come back instead. A type that cannot be "
+        "booked here comes back as a single-use booking link, with the reason to tell the person.";
     nlohmann::json properties = {
         {"event_type",
          {{"type", "string"},
@@ -177,7 +206,33 @@ ToolSpec book_meeting_spec() {
          {{"type", "string"},
           {"maxLength", 64},
           {"description",
-           "The person's IANA time zone, e.g. \"America/New_York\"; the confirmation uses it."}}}};
+           "The person's IANA time zone, e.g. \"America/New_York\"; the confirmation uses it."}}},
+        {"location",
+         {{"type", "object"},
+          {"description",
+           "Where the meeting happens, when the type's `booking` asks for it: `kind` one of its "
+           "locations' kinds (needed when it offers several); `phone_number` for outbound_call "
+           "(the number the host calls, international form, e.g. \"+14155550123\"); `details` for "
+           "ask_invitee (where the person wants to meet)."},
+          {"properties",
+           {{"kind", {{"type", "string"}, {"maxLength", 100}}},
+            {"phone_number", {{"type", "string"}, {"maxLength", 40}}},
+            {"details", {{"type", "string"}, {"maxLength", 500}}}}},
+          {"additionalProperties", false}}},
+        {"answers",
+         {{"type", "array"},
+          {"maxItems", 50},
+          {"description",
+           "Answers to the type's questions (its `booking.questions`), each with the question as "
+           "listed; for a choice question one of its choices (several separated by new lines for "
+           "multi_select)."},
+          {"items",
+           {{"type", "object"},
+            {"properties",
+             {{"question", {{"type", "string"}, {"maxLength", 1000}}},
+              {"answer", {{"type", "string"}, {"maxLength", 5000}}}}},
+            {"required", nlohmann::json::array({"question", "answer"})},
+            {"additionalProperties", false}}}}}};
     spec.parameters = {{"type", "object"},
                        {"properties", std::move(properties)},
                        {"required", nlohmann::json::array(
@@ -203,6 +258,22 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
     const calendly::EventType* type = find_event_type(types, request->event_type);
     if (!type) co_return error_result(unknown_event_type(request->event_type, types));
 
+    // What the type needs from the person, checked before anything is asked of Calendly.
+    auto details = calendly::resolve_booking_details(*type, request->details);
+    if (!details) {
+        if (details.error().code == "booking_requires_link") {
+            const auto reason = calendly::booking_requirements(*type).link_only_reason;
+            co_return co_await link_instead(context, *type, *request, "booking_requires_link",
+                                            "the " + display_name(*type) + " cannot be booked in a conversation: " +
+                                                reason.value_or(details.error().message));
+        }
+        co_return error_result(details.error());
+    }
+    if (context.calendly.booking_refused_by_plan()) {
+        co_return co_await link_instead(context, *type, *request, "calendly_plan_required",
+                                        "the host's Calendly plan does not allow booking through the API");
+    }
+
     const calendly::TimeRange around{request->start_time - nearby, request->start_time + nearby};
     // A start this conversation's availability check showed open moments ago is booked at once;
     // any other is checked with Calendly first, so that a taken one gets the nearest open times.
@@ -226,16 +297,37 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
         !context.on_expected_booking(ExpectedBooking{request->email, type->uri, request->start_time, {}})) {
         co_return error_result(booking_limit_reached(*type));
     }
+    if (context.booking_quotas) {
+        if (auto quota = context.booking_quotas->take(context.client_address, request->email); !quota) {
+            log::warn("assistant booking refused: a per-address or per-email daily cap is reached",
+                      {{"event_type", type->uri}});
+            Error error = quota.error();
+            error.message += ". Offer the public booking page instead: " + type->scheduling_url;
+            co_return error_result(error);
+        }
+    }
+    const auto give_back_quota = [&] {
+        if (context.booking_quotas) context.booking_quotas->give_back(context.client_address, request->email);
+    };
     if (context.daily_bookings && !context.daily_bookings->take().allowed) {
+        give_back_quota();
         log::warn("assistant booking refused: the daily booking limit is reached", {{"event_type", type->uri}});
         co_return error_result(daily_booking_limit_reached(*type));
     }
-    calendly::InviteeRequest invitee_request{type->uri, request->start_time, request->name,
-                                             request->email, request->zone.name(), {}, {}};
+    calendly::InviteeRequest invitee_request{type->uri,          request->start_time,       request->name,
+                                             request->email,     request->zone.name(),      details->location,
+                                             details->answers};
     auto invitee = co_await context.calendly.create_invitee(std::move(invitee_request));
     if (!invitee) {
         // A refusal booked nothing; an answer lost on the way may have booked, and keeps its unit.
-        if (context.daily_bookings && calendly::nothing_was_written(invitee.error())) context.daily_bookings->give_back();
+        if (calendly::nothing_was_written(invitee.error())) {
+            if (context.daily_bookings) context.daily_bookings->give_back();
+            give_back_quota();
+        }
+        if (invitee.error().code == "calendly_plan_required") {
+            co_return co_await link_instead(context, *type, *request, "calendly_plan_required",
+                                            "the host's Calendly plan does not allow booking through the API");
+        }
         log::warn("assistant booking failed",
                   {{"event_type", type->uri}, {"reason", invitee.error().code}});
         // Booked unchecked and refused: the slot may have gone since it was seen open.

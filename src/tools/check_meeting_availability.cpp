@@ -98,7 +98,7 @@ Result<calendly::TimeRange> range_for(const AvailabilityQuery& query, const Time
 
 nlohmann::json choose_event_type_answer(const std::vector<calendly::EventType>& types) {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& type : types) list.push_back(event_type_summary(type));
+    for (const auto& type : types) list.push_back(event_type_with_booking(type));
     return {{"needs_event_type", true},
             {"event_types", std::move(list)},
             {"message", "Which kind of meeting should I check? The host offers: " +
@@ -158,7 +158,7 @@ nlohmann::json availability_answer(const calendly::EventType& type, const TimeZo
         message = "Open times for the " + what + ", in " + zone.name() + " time: " + spoken_days +
                   ". The person can also pick a time at " + type.scheduling_url;
     }
-    return {{"event_type", event_type_summary(type)},
+    return {{"event_type", event_type_with_booking(type)},
             {"timezone", zone.name()},
             {"start_date", format_date(first_day)},
             {"end_date", format_date(last_day)},
@@ -177,7 +177,9 @@ ToolSpec check_meeting_availability_spec() {
         "Find the host's open meeting times. Answers the open start times grouped by day in the "
         "person's time zone, plus a booking link. Without dates it checks the next 7 days. If the "
         "host offers several meeting types and none is given, it answers with the types to choose "
-        "from: ask the person which one. Use the exact start times it returns when booking.";
+        "from: ask the person which one. Use the exact start times it returns when booking. The "
+        "event type's `booking` says what to ask the person before book_meeting (location choice, "
+        "phone number, place, required questions), or that it is booked by link only.";
     nlohmann::json properties = {
         {"event_type",
          {{"type", "string"},

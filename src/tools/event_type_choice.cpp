@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "calrt/calendly/booking_details_json.hpp"
 #include "calrt/calendly/resource_uri.hpp"
 #include "calrt/core/input_validation.hpp"
 
@@ -51,6 +52,12 @@ nlohmann::json event_type_summary(const calendly::EventType& type) {
             {"description", type.description_plain.value_or("")},
             {"booking_url", type.scheduling_url},
             {"uri", type.uri}};
+}
+
+nlohmann::json event_type_with_booking(const calendly::EventType& type) {
+    auto summary = event_type_summary(type);
+    summary["booking"] = calendly::booking_requirements_json(calendly::booking_requirements(type));
+    return summary;
 }
 
 std::string list_event_types(const std::vector<calendly::EventType>& types) {

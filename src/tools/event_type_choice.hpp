@@ -27,6 +27,10 @@ std::string display_name(const calendly::EventType& type);
 // {"name", "duration_minutes", "description", "booking_url", "uri"}
 nlohmann::json event_type_summary(const calendly::EventType& type);
 
+// event_type_summary plus "booking": what booking it needs from the person
+// (calendly::booking_requirements_json), so the assistant asks before calling book_meeting.
+nlohmann::json event_type_with_booking(const calendly::EventType& type);
+
 // "15 Minute Meeting (15 min), 30 Minute Meeting (30 min)"
 std::string list_event_types(const std::vector<calendly::EventType>& types);
 

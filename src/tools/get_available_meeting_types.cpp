@@ -12,8 +12,11 @@ ToolSpec get_available_meeting_types_spec() {
     spec.name = "get_available_meeting_types";
     spec.description =
         "List the kinds of meetings the host offers (name, length in minutes, description and "
-        "booking link). Use it when the person asks what meetings are possible, or before checking "
-        "availability or booking when you do not know which meeting type they want.";
+        "booking link), each with `booking`: what booking it needs from the person (where it "
+        "happens, which location to choose, a phone number or a place to ask for, required "
+        "questions with their choices) or why it can only be booked by link. Use it when the "
+        "person asks what meetings are possible, or before checking availability or booking when "
+        "you do not know which meeting type they want.";
     spec.parameters = {{"type", "object"},
                        {"properties", nlohmann::json::object()},
                        {"additionalProperties", false}};
@@ -33,7 +36,7 @@ asio::awaitable<nlohmann::json> get_available_meeting_types(CalendlyToolContext&
     }
     const auto types = offered_event_types(*active);
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& type : types) list.push_back(event_type_summary(type));
+    for (const auto& type : types) list.push_back(event_type_with_booking(type));
     std::string message;
     if (types.empty()) {
         message = "The host has no meeting types open for booking right now.";

@@ -1,5 +1,6 @@
 #include "testing/fake_calendly/api_route.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -96,7 +97,11 @@ asio::awaitable<server::Response> serve(std::shared_ptr<FakeState> state, server
             if (fault) alter_answer(*fault, *state, request, response);
         }
     }
-    if (is_api) set_rate_limit_headers(response, limits);
+    // A handler's own limit (POST /invitees' per plan) sets its headers itself.
+    const bool own_limit = std::any_of(response.headers.begin(), response.headers.end(), [](const auto& header) {
+        return server::iequals(header.first, "X-RateLimit-Limit");
+    });
+    if (is_api && !own_limit) set_rate_limit_headers(response, limits);
     co_return response;
 }
 

@@ -6,7 +6,7 @@ namespace calrt::testing::fake {
 namespace {
 
 // Calendly: start_time and end_time are required, start must not be in the past, and the range is
-// limited (7 days, since raised to 31); the answer is a bare collection without pagination.
+// limited (7 days, raised to 31 on 2026-07-09); the answer is a bare collection without pagination.
 CalendlyResult<server::Response> available_times(FakeState& fake, const server::Request& request) {
     const auto event_type_uri = request.query_param("event_type");
     if (!event_type_uri || event_type_uri->empty())
@@ -14,7 +14,7 @@ CalendlyResult<server::Response> available_times(FakeState& fake, const server::
     const auto uuid = fake.resources().uris().uuid_in(*event_type_uri, "event_types");
     const auto type = uuid ? fake.store.event_type(*uuid) : std::nullopt;
     if (!type) return resource_not_found();
-    const auto range = availability_range(fake, request, true);
+    const auto range = availability_range(fake, request, true, fake.options.max_availability_range);
     if (!range) return range.error();
 
     const HostUser host = fake.store.host();
@@ -32,7 +32,7 @@ CalendlyResult<server::Response> busy_times(FakeState& fake, const server::Reque
     if (*user != fake.resources().uris().user(host.uuid)) {
         return permission_denied("This user is not in your organization");
     }
-    const auto range = availability_range(fake, request, false);
+    const auto range = availability_range(fake, request, false, fake.options.max_busy_times_range);
     if (!range) return range.error();
 
     nlohmann::json collection = nlohmann::json::array();

@@ -139,9 +139,11 @@ server::Response book_from_page(FakeState& fake, const server::Request& request)
     auto outcome =
         target->link_id
             ? fake.store.book_with_link(
-                  *target->link_id, {target->event_type.uuid, *start, invitee, "scheduling_link"},
-                  now, fake.resources().uris().base() + request.path)
-            : fake.store.book({target->event_type.uuid, *start, invitee, "booking_page"}, now);
+                  *target->link_id,
+                  {target->event_type.uuid, *start, invitee, "scheduling_link", {}, {}}, now,
+                  fake.resources().uris().base() + request.path)
+            : fake.store.book({target->event_type.uuid, *start, invitee, "booking_page", {}, {}},
+                              now);
     if (!outcome) {
         if (outcome.error().status == 404) return link_gone();
         view.error = "That time is no longer available; please choose another.";

@@ -114,9 +114,14 @@ CalendlyResult<BookingOutcome> CalendarStore::book_locked(BookingRequest request
     event.uuid = ids_.uuid();
     event.event_type_uuid = type->uuid;
     event.name = type->name;
-    event.location_kind = type->location_kind;
-    event.join_url =
-        "https://meet.google.com/" + ids_.hex(3) + "-" + ids_.hex(4) + "-" + ids_.hex(3);
+    event.location_kind = request.location_kind;
+    if (event.location_kind.empty() && type->locations.is_array() && !type->locations.empty())
+        event.location_kind = type->locations.front().value("kind", "");
+    event.location = request.location;
+    if (event.location_kind.ends_with("_conference")) {
+        event.join_url =
+            "https://meet.google.com/" + ids_.hex(3) + "-" + ids_.hex(4) + "-" + ids_.hex(3);
+    }
     event.start = request.start;
     event.end = request.start + duration;
     event.created_at = event.updated_at = now;
@@ -189,7 +194,8 @@ std::vector<FakeBooking> CalendarStore::bookings(const ResourceUris& uris) const
                        uris.invitee(entry.event_uuid, entry.invitee_uuid),
                        uris.event_type(entry.request.event_type_uuid), entry.request.start,
                        invitee.name, invitee.email, invitee.timezone, entry.request.source,
-                       entry.booking_url});
+                       entry.booking_url, entry.request.location_kind, entry.request.location,
+                       invitee.questions_and_answers});
     }
     return out;
 }

@@ -23,6 +23,10 @@ struct BookingRequest {
     TimePoint start;
     InviteeRecord invitee;  // name, email, timezone, ... as given; the store fills ids and times
     std::string source;     // "api" or "scheduling_link"
+    // POST /invitees' `location` as checked by booking_checks: empty kind means the type's first
+    // location (a booking page's invitee picks it there).
+    std::string location_kind;
+    std::string location;
 };
 
 struct BookingOutcome {

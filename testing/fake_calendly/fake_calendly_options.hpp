@@ -10,6 +10,15 @@
 
 namespace calrt::testing {
 
+// The host's Calendly plan, for POST /invitees' limits (testing/fake_calendly/booking_limits.hpp).
+enum class FakePlan {
+    free,                    // books (since 2026-11-03); no endpoint limit is documented
+    trial,                   // 5 bookings a day
+    standard,                // paid, non-enterprise: 10 a minute, 50 an hour, 100 a day
+    enterprise,              // 500 a minute
+    without_scheduling_api,  // 403 "Please upgrade to a paid Calendly account." (Free before 2026-11-03)
+};
+
 struct FakeCalendlyOptions {
     // The personal access token clients must send as "Authorization: Bearer <token>".
     std::string access_token = "fake-calendly-token";
@@ -26,9 +35,14 @@ struct FakeCalendlyOptions {
     int work_start_utc_hour = 14;
     int work_end_utc_hour = 22;
     std::chrono::minutes slot_interval{30};
-    // GET /event_type_available_times and /user_busy_times refuse longer ranges. Calendly allowed
-    // 7 days (its reference now says 31 for available times); the fake keeps the stricter limit.
-    std::chrono::hours max_availability_range{24 * 7};
+    // GET /event_type_available_times refuses longer ranges with 400 Invalid Argument, a detail on
+    // end_time: 31 days since developer.calendly.com/release-notes/2026/7/9 ("up from 7"). Tests
+    // set 7 days to stand for an account the change has not reached.
+    std::chrono::hours max_availability_range{24 * 31};
+    // GET /user_busy_times' limit (7 days: Calendly's note raised only the available times').
+    std::chrono::hours max_busy_times_range{24 * 7};
+    // POST /invitees' limits by plan; a paid plan by default.
+    FakePlan plan = FakePlan::standard;
 
     std::uint32_t rate_limit_per_minute = 500;  // X-RateLimit-Limit (Calendly's paid plans)
     // The rate limit window; Calendly's is a minute. Tests shorten it.
@@ -40,6 +54,9 @@ struct FakeCalendlyOptions {
     // (FaultPlan::drop_after_processing). Off by default: clients talk to the HTTP server itself.
     bool connection_faults = false;
     std::chrono::milliseconds webhook_timeout{5'000};
+    // Also seed active event types with each location kind and with required questions
+    // (varied_event_types.hpp), as the sandbox does. Off by default: tests count on five.
+    bool varied_event_types = false;
     // The fake's clock, for tests that pin "now"; the system clock when empty.
     std::function<std::chrono::system_clock::time_point()> clock;
 };

@@ -22,7 +22,7 @@ TimePoint FakeState::now() const {
 void FakeState::open(std::string base_url) {
     const TimePoint started = now();
     json.emplace(ResourceUris(std::move(base_url)));
-    seeded = seed_calendar(store, options.host_timezone, started);
+    seeded = seed_calendar(store, options.host_timezone, started, options.varied_event_types);
     if (!options.webhook_url.empty()) subscribe_service(options.webhook_url, options.webhook_signing_key);
     ready.store(true, std::memory_order_release);
 }

@@ -7,6 +7,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <optional>
 
+#include "testing/fake_calendly/booking_limits.hpp"
 #include "testing/fake_calendly/calendar_store.hpp"
 #include "testing/fake_calendly/fake_calendly_options.hpp"
 #include "testing/fake_calendly/fault_injector.hpp"
@@ -40,6 +41,7 @@ struct FakeState {
     FaultInjector faults;
     Traffic traffic;
     WebhookDelivery webhooks;
+    BookingLimits booking_limits;  // POST /invitees' own limits by options.plan
 
     // Written once by open(), before `ready` is released; read-only afterwards.
     std::optional<ResourceJson> json;

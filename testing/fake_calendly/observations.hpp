@@ -3,6 +3,7 @@
 // the webhook deliveries it made.
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace calrt::testing {
@@ -19,6 +20,10 @@ struct FakeBooking {
     // host's public event type page)
     std::string source;
     std::string booking_url;  // the single-use link used, for "scheduling_link"
+    // POST /invitees' `location` as sent ({"kind","location"}); empty when none was sent.
+    std::string location_kind;
+    std::string location;
+    nlohmann::json questions_and_answers;  // as sent, an array
 };
 
 struct FakeCancellation {

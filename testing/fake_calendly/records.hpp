@@ -31,7 +31,10 @@ struct EventTypeRecord {
     bool active = true;
     bool secret = false;  // hidden from the host's booking page, shared by link only
     int position = 0;
-    std::string location_kind = "google_conference";
+    // `locations` as Calendly renders it: an array of {"kind", ...} or null (no location
+    // specification); `custom_questions` an array of Calendly's question objects.
+    nlohmann::json locations = nlohmann::json::array({{{"kind", "google_conference"}}});
+    nlohmann::json custom_questions = nlohmann::json::array();
     TimePoint created_at;
     TimePoint updated_at;
 };
@@ -64,6 +67,7 @@ struct ScheduledEventRecord {
     std::string event_type_uuid;
     std::string name;
     std::string location_kind = "google_conference";
+    std::string location;  // the address, phone number or text booked; empty for conferencing
     std::string join_url;
     TimePoint start;
     TimePoint end;

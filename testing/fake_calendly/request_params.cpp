@@ -20,7 +20,7 @@ CalendlyResult<std::optional<TimePoint>> optional_time(const server::Request& re
 }
 
 CalendlyResult<TimeRange> availability_range(const FakeState& state, const server::Request& request,
-                                             bool future_only) {
+                                             bool future_only, std::chrono::hours limit) {
     auto start = required_time(request, "start_time");
     if (!start) return start.error();
     auto end = required_time(request, "end_time");
@@ -28,7 +28,6 @@ CalendlyResult<TimeRange> availability_range(const FakeState& state, const serve
     if (future_only && *start < state.now())
         return invalid_parameter("start_time", "must be in the future");
     if (*end <= *start) return invalid_parameter("end_time", "must be after start_time");
-    const auto limit = state.options.max_availability_range;
     if (*end - *start > limit) {
         const auto limit_days = std::chrono::duration_cast<std::chrono::hours>(limit).count() / 24;
         return invalid_parameter("end_time", "date range can be no greater than " +

@@ -23,9 +23,9 @@ CalendlyResult<std::optional<TimePoint>> optional_time(const server::Request& re
                                                        std::string_view name);
 
 // start_time and end_time of the availability endpoints: both required, end after start, at most
-// `options.max_availability_range` apart and, when `future_only`, start not in the past.
+// `limit` apart and, when `future_only`, start not in the past.
 CalendlyResult<TimeRange> availability_range(const FakeState& state, const server::Request& request,
-                                             bool future_only);
+                                             bool future_only, std::chrono::hours limit);
 
 // The `user` or `organization` query parameter lists require, naming this fake's host or its
 // organization (another user is "not in your organization").

@@ -14,6 +14,19 @@ json tracking(const InviteeRecord& invitee) {
             {"salesforce_uuid", nullptr}};
 }
 
+// A scheduled event's `location`: conferencing kinds carry their join URL, the others the
+// address, number or text that was booked.
+json event_location(const ScheduledEventRecord& event) {
+    if (event.location_kind.empty()) return nullptr;  // a type without a location specification
+    json location{{"type", event.location_kind}};
+    if (!event.join_url.empty()) {
+        location["status"] = "pushed";
+        location["join_url"] = event.join_url;
+    }
+    if (!event.location.empty()) location["location"] = event.location;
+    return location;
+}
+
 }  // namespace
 
 std::string html_escape(std::string_view text) {
@@ -82,6 +95,11 @@ json ResourceJson::event_type(const EventTypeRecord& type, const HostUser& host)
             {"type", "StandardEventType"},
             {"kind_description", "One-on-One"},
             {"color", type.color},
+            // developer.calendly.com/release-notes/2026/11/13 (Calendly's defaults) and 2025/4/25.
+            {"start_time_increment", 30},
+            {"before_buffer", 0},
+            {"after_buffer", 0},
+            {"locale", "en"},
             {"created_at", format_calendly_time(type.created_at)},
             {"updated_at", format_calendly_time(type.updated_at)},
             {"internal_note", nullptr},
@@ -92,8 +110,8 @@ json ResourceJson::event_type(const EventTypeRecord& type, const HostUser& host)
             {"deleted_at", nullptr},
             {"admin_managed", false},
             {"is_paid", false},
-            {"custom_questions", json::array()},
-            {"locations", json::array({{{"kind", type.location_kind}}})},
+            {"custom_questions", type.custom_questions},
+            {"locations", type.locations},
             {"position", type.position}};
 }
 
@@ -116,8 +134,7 @@ json ResourceJson::scheduled_event(const ScheduledEventRecord& event, const Host
         {"start_time", format_calendly_time(event.start)},
         {"end_time", format_calendly_time(event.end)},
         {"event_type", uris_.event_type(event.event_type_uuid)},
-        {"location",
-         {{"type", event.location_kind}, {"status", "pushed"}, {"join_url", event.join_url}}},
+        {"location", event_location(event)},
         {"invitees_counter", {{"total", event.invitees.size()}, {"active", active}, {"limit", 1}}},
         {"created_at", format_calendly_time(event.created_at)},
         {"updated_at", format_calendly_time(event.updated_at)},

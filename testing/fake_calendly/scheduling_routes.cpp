@@ -1,4 +1,5 @@
 #include "testing/fake_calendly/api_route.hpp"
+#include "testing/fake_calendly/booking_checks.hpp"
 #include "testing/fake_calendly/request_params.hpp"
 #include "testing/fake_calendly/routes.hpp"
 
@@ -82,6 +83,7 @@ CalendlyResult<InviteeRecord> invitee_from(const json& body) {
 // POST /invitees (Calendly's Scheduling API, "Create Event Invitee"): books `start_time` of
 // `event_type` for `invitee` when that time is open, and delivers invitee.created.
 CalendlyResult<server::Response> create_invitee(FakeState& fake, const server::Request& request) {
+    if (auto refused = fake.booking_limits.admit(fake.options.plan, fake.now())) return *refused;
     const auto body = json_object_body(request);
     if (!body) return body.error();
     const auto event_type = string_field(*body, "event_type", "event_type");
@@ -101,8 +103,13 @@ CalendlyResult<server::Response> create_invitee(FakeState& fake, const server::R
     }
 
     const auto uuid = fake.resources().uris().uuid_in(**event_type, "event_types");
-    if (!uuid) return resource_not_found();
-    auto outcome = fake.store.book({*uuid, *start, std::move(*invitee), "api"}, fake.now());
+    const auto type = uuid ? fake.store.event_type(*uuid) : std::nullopt;
+    if (!type) return resource_not_found();
+    auto details = check_booking_details(*type, *body);
+    if (!details) return details.error();
+    auto outcome = fake.store.book(
+        {*uuid, *start, std::move(*invitee), "api", details->location_kind, details->location},
+        fake.now());
     if (!outcome) return outcome.error();
     fake.publish_invitee_event("invitee.created", outcome->event, outcome->invitee);
     return calendly_json_response(

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "testing/fake_calendly/varied_event_types.hpp"
+
 namespace calrt::testing::fake {
 namespace {
 
@@ -57,7 +59,7 @@ ScheduledEventRecord meeting(ResourceIds& ids, const EventTypeRecord& type, Time
     event.uuid = ids.uuid();
     event.event_type_uuid = type.uuid;
     event.name = type.name;
-    event.location_kind = type.location_kind;
+    event.location_kind = type.locations.front().value("kind", "");
     event.join_url = "https://meet.google.com/" + ids.hex(3) + "-" + ids.hex(4) + "-" + ids.hex(3);
     event.start = start;
     event.end = start + minutes(type.duration_minutes);
@@ -68,7 +70,8 @@ ScheduledEventRecord meeting(ResourceIds& ids, const EventTypeRecord& type, Time
 
 }  // namespace
 
-SeededIds seed_calendar(CalendarStore& store, const std::string& host_timezone, TimePoint now) {
+SeededIds seed_calendar(CalendarStore& store, const std::string& host_timezone, TimePoint now,
+                        bool varied_event_types) {
     ResourceIds ids(0xCA1E4D1AULL);  // fixed: the same identifiers on every run
     SeededIds seeded;
 
@@ -151,6 +154,11 @@ SeededIds seed_calendar(CalendarStore& store, const std::string& host_timezone, 
     store.add_scheduled_event(
         meeting(ids, forty_five, weekday_at(floor<days>(upcoming_day) + days{1}, 19),
                 invitee(ids, "Taylor Kim", "taylor.kim@example.com", "Asia/Tokyo", now - days{2})));
+    // Last, so that the identifiers above stay the same with or without them.
+    if (varied_event_types) {
+        seed_varied_event_types(store, ids, static_cast<int>(types.size()),
+                                fixed_date(2024, 2, 1, 9));
+    }
     return seeded;
 }
 

@@ -22,6 +22,9 @@ struct SeededIds {
     std::string canceled_event_uuid;  // upcoming, canceled by its invitee
 };
 
-SeededIds seed_calendar(CalendarStore& store, const std::string& host_timezone, TimePoint now);
+// With `varied_event_types`, also the types of varied_event_types.hpp (not in
+// active_event_type_uuids, which stays the five every run has).
+SeededIds seed_calendar(CalendarStore& store, const std::string& host_timezone, TimePoint now,
+                        bool varied_event_types = false);
 
 }  // namespace calrt::testing::fake

@@ -162,8 +162,8 @@ TimeRange next_days(int from_day, int days) {
             Timestamp(std::chrono::duration_cast<std::chrono::milliseconds>((start + std::chrono::days(days)).time_since_epoch()))};
 }
 
-TEST_F(CalendlyClientTest, AvailabilityOverTenDaysIsQueriedInWindowsAndMerged) {
-    auto times = run(client().available_times(fake->active_event_type_uris().front(), next_days(1, 10)));
+TEST_F(CalendlyClientTest, AvailabilityOverFortyDaysIsQueriedInThirtyOneDayWindowsAndMerged) {
+    auto times = run(client().available_times(fake->active_event_type_uris().front(), next_days(1, 40)));
     ASSERT_TRUE(times) << times.error().message;
     EXPECT_EQ(fake->request_count("/event_type_available_times"), 2u);
     ASSERT_FALSE(times->empty());
@@ -246,11 +246,11 @@ TEST_F(CalendlyClientTest, WrongTokenIsTheHostsProblemNotTheCallers) {
     EXPECT_EQ(fake->request_count("/users/me"), 1u) << "401 is not retried";
 }
 
-TEST_F(CalendlyClientTest, ForbiddenIsAnAuthFailure) {
+TEST_F(CalendlyClientTest, ForbiddenIsAPermissionProblem) {
     fake->inject("/users/me", FaultPlan::error(403));
     auto user = run(client().current_user());
     ASSERT_FALSE(user);
-    EXPECT_EQ(user.error().code, "calendly_auth_failed");
+    EXPECT_EQ(user.error().code, "calendly_permission_denied");
 }
 
 TEST_F(CalendlyClientTest, BadRequestDetailsArePassedOn) {

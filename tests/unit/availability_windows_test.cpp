@@ -12,8 +12,15 @@ Timestamp at(std::string_view text) { return parse_rfc3339(text).value(); }
 
 const Timestamp now = at("2024-05-01T10:00:00Z");
 
+// Calendly's limit before 2026-07-09, which the client falls back to when still refused longer.
+AvailabilityWindowOptions seven_day_windows() {
+    AvailabilityWindowOptions options;
+    options.max_window = days(7);
+    return options;
+}
+
 std::vector<TimeRange> split(std::string_view start, std::string_view end) {
-    auto windows = split_availability_range({at(start), at(end)}, now);
+    auto windows = split_availability_range({at(start), at(end)}, now, seven_day_windows());
     if (!windows) ADD_FAILURE() << windows.error().message;
     return windows ? *windows : std::vector<TimeRange>{};
 }
@@ -63,7 +70,7 @@ TEST(AvailabilityWindows, StartMovedToNowIsRoundedUpToTheMinute) {
 TEST(AvailabilityWindows, RangesFromNowAskedSecondsApartGetTheSameWindows) {
     const auto from_now = [](std::string_view now_text) {
         const Timestamp moment = at(now_text);
-        return split_availability_range({moment, moment + days(10)}, moment).value();
+        return split_availability_range({moment, moment + days(10)}, moment, seven_day_windows()).value();
     };
     const auto first = from_now("2024-05-01T10:00:05Z");
     EXPECT_EQ(first, from_now("2024-05-01T10:00:40.5Z"));
@@ -96,6 +103,33 @@ TEST(AvailabilityWindows, OverlyLongRangeIsRefused) {
         split_availability_range({at("2024-05-02T00:00:00Z"), at("2025-05-02T00:00:00Z")}, now);
     ASSERT_FALSE(windows);
     EXPECT_EQ(windows.error().code, "time_range_too_long");
+}
+
+TEST(AvailabilityWindows, WindowsAreThirtyOneDaysByDefault) {
+    // developer.calendly.com/release-notes/2026/7/9: "up to 31 days per request, up from 7".
+    const AvailabilityWindowOptions defaults;
+    EXPECT_EQ(defaults.max_window, days(31));
+    EXPECT_EQ(defaults.fallback_window, days(7));
+    auto windows = split_availability_range({at("2024-05-02T00:00:00Z"), at("2024-06-02T00:00:00Z")}, now);
+    ASSERT_TRUE(windows);
+    EXPECT_EQ(windows->size(), 1u);
+    windows = split_availability_range({at("2024-05-02T00:00:00Z"), at("2024-06-20T00:00:00Z")}, now);
+    ASSERT_TRUE(windows);
+    ASSERT_EQ(windows->size(), 2u);
+    EXPECT_EQ((*windows)[0].end, at("2024-06-02T00:00:00Z"));
+}
+
+TEST(AvailabilityWindows, FourWeeksFromNowIsOneCallInsteadOfFour) {
+    // "What is free in the next four weeks?": from now to now + 28 days (the start moves to the
+    // next whole minute after now + margin). Four 7-day windows before, one 31-day window now.
+    const Timestamp moment = at("2024-05-01T10:00:05Z");
+    const TimeRange four_weeks{moment, moment + days(28)};
+    EXPECT_EQ(split_availability_range(four_weeks, moment).value().size(), 1u);
+    EXPECT_EQ(split_availability_range(four_weeks, moment, seven_day_windows()).value().size(), 4u);
+    // Whole days, from now to the end of the 28th day after today, is five 7-day windows.
+    const TimeRange to_day_end{moment, at("2024-05-30T00:00:00Z")};
+    EXPECT_EQ(split_availability_range(to_day_end, moment).value().size(), 1u);
+    EXPECT_EQ(split_availability_range(to_day_end, moment, seven_day_windows()).value().size(), 5u);
 }
 
 TEST(AvailabilityWindows, OptionsChangeWindowAndMargin) {

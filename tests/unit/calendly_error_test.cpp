@@ -34,11 +34,60 @@ TEST(CalendlyError, AuthFailuresNameNoSettingButGiveTheOperatorAHint) {
     }
 }
 
-TEST(CalendlyError, ForbiddenIsAlsoAnAuthFailure) {
+TEST(CalendlyError, ForbiddenWithoutAReasonIsAPermissionProblemKeepingCalendlysMessage) {
     const Error error = error_from_calendly_response(
         403, R"({"title": "Permission Denied", "message": "You do not have permission"})");
     EXPECT_EQ(error.kind, ErrorKind::upstream_failed);
-    EXPECT_EQ(error.code, "calendly_auth_failed");
+    EXPECT_EQ(http_status_of(error.kind), 502u);
+    EXPECT_EQ(error.code, "calendly_permission_denied");
+    EXPECT_TRUE(contains(error.message, "HTTP 403 Permission Denied: You do not have permission")) << error.message;
+}
+
+TEST(CalendlyError, InsufficientScopeNamesTheScope) {
+    const Error error = error_from_calendly_response(
+        403, R"({"title": "Insufficient scope", "message": "The access token lacks a required scope.",
+                 "required_scopes": ["scheduled_events:write"]})");
+    EXPECT_EQ(error.code, "calendly_permission_denied");
+    EXPECT_TRUE(contains(error.message, "scheduled_events:write")) << error.message;
+    ASSERT_EQ(error.details.size(), 1u);
+    EXPECT_EQ(error.details[0], (ErrorDetail{"required_scopes", "scheduled_events:write"}));
+    EXPECT_TRUE(contains(operator_hint(error), "scope"));
+}
+
+TEST(CalendlyError, APlanRefusalIsNotConfiguredNotAnAuthFailure) {
+    // The message before and after developer.calendly.com/release-notes/2026/11/3.
+    for (const char* body :
+         {R"({"title": "Permission Denied", "message": "The Scheduling API is only available on paid Calendly plans. Upgrade your plan to access this feature."})",
+          R"({"title": "Permission Denied", "message": "Please upgrade to a paid Calendly account."})"}) {
+        const Error error = error_from_calendly_response(403, body);
+        EXPECT_EQ(error.code, "calendly_plan_required") << body;
+        EXPECT_EQ(error.kind, ErrorKind::not_configured);
+        EXPECT_EQ(http_status_of(error.kind), 503u);
+        EXPECT_TRUE(contains(error.message, "plan")) << error.message;
+        EXPECT_FALSE(contains(error.message, "CALENDLY_")) << error.message;
+    }
+}
+
+TEST(CalendlyError, CancelingACanceledOrPastEventIsAConflict) {
+    for (const char* message : {"Event is already canceled", "Event in the past"}) {
+        const Error error = error_from_calendly_response(
+            403, std::string(R"({"title": "Permission Denied", "message": ")") + message + ""}");
+        EXPECT_EQ(error.code, "event_not_cancelable") << message;
+        EXPECT_EQ(error.kind, ErrorKind::conflict);
+        EXPECT_EQ(http_status_of(error.kind), 409u);
+    }
+    const Error not_allowed = error_from_calendly_response(
+        403, R"({"title": "Permission Denied", "message": "You are not allowed to cancel this event"})");
+    EXPECT_EQ(not_allowed.code, "calendly_permission_denied");
+}
+
+TEST(CalendlyError, EveryForbiddenAnswerProvesNothingWasWritten) {
+    for (const char* message : {"You do not have permission", "Please upgrade to a paid Calendly account.",
+                                "Event is already canceled"}) {
+        const Error error = error_from_calendly_response(
+            403, std::string(R"({"title": "Permission Denied", "message": ")") + message + ""}");
+        EXPECT_TRUE(nothing_was_written(error)) << error.code;
+    }
 }
 
 TEST(CalendlyError, OnlyARefusalOrARequestNeverSentProvesNothingWasWritten) {

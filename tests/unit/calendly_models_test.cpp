@@ -436,5 +436,165 @@ TEST(ErrorResponseModel, DetailsAreOptional) {
     EXPECT_TRUE(error->details.empty());
 }
 
+// --- Tolerance where the reference is optional or nullable, and enums that grow (issue 19) ---
+
+TEST(EventTypeModel, LocationsNullOrMissingReadAsNoLocationSpecification) {
+    for (const char* value : {"null", "missing", "[]"}) {
+        json type = event_type_json();
+        if (std::string_view(value) == "missing") {
+            type.erase("locations");
+        } else {
+            type["locations"] = json::parse(value);
+        }
+        const auto parsed = EventType::parse(type);
+        ASSERT_TRUE(parsed) << value << ": " << parsed.error().message;
+        EXPECT_TRUE(parsed->locations.empty()) << value;
+    }
+}
+
+TEST(EventTypeModel, ReadsEveryLocationKindAndCarriesUnknownOnes) {
+    json type = event_type_json();
+    type["locations"] = json::parse(R"([
+      {"kind": "physical", "location": "123 Main St", "additional_info": "Ring twice", "position": 0},
+      {"kind": "inbound_call", "phone_number": "+380934567654", "additional_info": null, "position": 1},
+      {"kind": "outbound_call", "position": 2},
+      {"kind": "ask_invitee", "location": "Where shall we meet?", "position": 3},
+      {"kind": "custom", "location": "The usual place", "position": 4},
+      {"kind": "google_conference", "position": 5, "conferencing_configured": true},
+      {"kind": "holographic_conference", "position": 6, "a_new_field": {"x": 1}}
+    ])");
+    const auto parsed = EventType::parse(type);
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    ASSERT_EQ(parsed->locations.size(), 7u);
+    EXPECT_EQ(parsed->locations[0].location, "123 Main St");
+    EXPECT_EQ(parsed->locations[1].phone_number, "+380934567654");
+    EXPECT_FALSE(parsed->locations[1].additional_info);
+    EXPECT_EQ(parsed->locations[2].kind, "outbound_call");
+    EXPECT_FALSE(parsed->locations[2].location);
+    EXPECT_EQ(parsed->locations[6].kind, "holographic_conference");
+    EXPECT_EQ(parsed->locations[6].raw.at("a_new_field").at("x"), 1);
+}
+
+TEST(EventTypeModel, UnknownEventKindAndPoolingTypeAreCarried) {
+    json type = event_type_json();
+    type["kind"] = "multi_host";
+    type["pooling_type"] = "multi_pool";
+    type["type"] = "SomeNewEventType";
+    const auto parsed = EventType::parse(type);
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    EXPECT_EQ(parsed->kind, "multi_host");
+    EXPECT_EQ(parsed->pooling_type, "multi_pool");
+    EXPECT_EQ(parsed->type, "SomeNewEventType");
+}
+
+TEST(EventTypeModel, ReadsIncrementsBuffersAndLocaleWhereGiven) {
+    json type = event_type_json();
+    type["start_time_increment"] = 15;
+    type["before_buffer"] = 10;
+    type["after_buffer"] = 0;
+    type["locale"] = "fr";
+    auto parsed = EventType::parse(type);
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    EXPECT_EQ(parsed->start_time_increment, 15);
+    EXPECT_EQ(parsed->before_buffer, 10);
+    EXPECT_EQ(parsed->after_buffer, 0);
+    EXPECT_EQ(parsed->locale, "fr");
+    // developer.calendly.com/release-notes/2026/11/13: "start_time_increment is null for one-off
+    // Event Types"; older answers have none of the four.
+    type["start_time_increment"] = nullptr;
+    type.erase("before_buffer");
+    type.erase("after_buffer");
+    type["locale"] = nullptr;
+    parsed = EventType::parse(type);
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    EXPECT_FALSE(parsed->start_time_increment);
+    EXPECT_FALSE(parsed->before_buffer);
+    EXPECT_FALSE(parsed->locale);
+}
+
+TEST(EventTypeModel, QuestionChoicesMayBeNullAndUnknownQuestionTypesAreCarried) {
+    json type = event_type_json();
+    type["custom_questions"] = json::parse(R"([
+      {"name": "Team size", "type": "single_select", "position": 0, "enabled": true, "required": true,
+       "answer_choices": ["1-10", "11-50"], "include_other": true},
+      {"name": "Notes", "type": "text", "position": 1, "enabled": true, "required": false,
+       "answer_choices": null, "include_other": false},
+      {"name": "Upload", "type": "file_upload", "position": 2, "enabled": false, "required": false}
+    ])");
+    const auto parsed = EventType::parse(type);
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    ASSERT_EQ(parsed->custom_questions.size(), 3u);
+    EXPECT_EQ(parsed->custom_questions[0].answer_choices, (std::vector<std::string>{"1-10", "11-50"}));
+    EXPECT_TRUE(parsed->custom_questions[0].include_other);
+    EXPECT_TRUE(parsed->custom_questions[1].answer_choices.empty());
+    EXPECT_EQ(parsed->custom_questions[2].type, "file_upload");
+    EXPECT_FALSE(parsed->custom_questions[2].include_other);
+}
+
+TEST(EventTypeModel, AListWithATypeWithoutLocationsStaysReadable) {
+    json without = event_type_json();
+    without["locations"] = nullptr;
+    without["pooling_type"] = "round_robin";
+    json body = {{"collection", json::array({event_type_json(), without})},
+                 {"pagination", {{"count", 2}, {"next_page", nullptr}, {"next_page_token", nullptr},
+                                 {"previous_page", nullptr}, {"previous_page_token", nullptr}}}};
+    const auto page = parse_page<EventType>(body);
+    ASSERT_TRUE(page) << page.error().message;
+    ASSERT_EQ(page->collection.size(), 2u);
+    EXPECT_EQ(page->collection[0].locations.size(), 1u);
+    EXPECT_TRUE(page->collection[1].locations.empty());
+}
+
+TEST(ScheduledEventModel, AListWithACancellationWithoutCreatedAtStaysReadable) {
+    json canceled = scheduled_event_json();
+    canceled["status"] = "canceled";
+    canceled["cancellation"] = {{"canceled_by", "Jane"}, {"reason", nullptr}, {"canceler_type", "invitee"}};
+    json body = {{"collection", json::array({scheduled_event_json(), canceled})},
+                 {"pagination", {{"count", 2}, {"next_page", nullptr}, {"next_page_token", nullptr}}}};
+    const auto page = parse_page<ScheduledEvent>(body);
+    ASSERT_TRUE(page) << page.error().message;
+    ASSERT_EQ(page->collection.size(), 2u);
+    ASSERT_TRUE(page->collection[1].cancellation);
+    EXPECT_FALSE(page->collection[1].cancellation->created_at);
+    EXPECT_FALSE(page->collection[1].cancellation->reason);
+}
+
+TEST(ScheduledEventModel, UnknownStatusAndLocationTypeAreCarriedAndLocationMayBeNull) {
+    json event = scheduled_event_json();
+    event["status"] = "pending_confirmation";
+    event["location"] = {{"type", "holographic_conference"}, {"status", "pushed"}};
+    auto parsed = ScheduledEvent::parse(event);
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    EXPECT_EQ(parsed->status, "pending_confirmation");
+    EXPECT_EQ(parsed->location_type, "holographic_conference");
+    event["location"] = nullptr;
+    parsed = ScheduledEvent::parse(event);
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    EXPECT_FALSE(parsed->location_type);
+}
+
+TEST(InviteeModel, CancellationWithoutCreatedAtAndUnknownStatusAreRead) {
+    json invitee = invitee_json();
+    invitee["status"] = "some_new_status";
+    invitee["cancellation"] = {{"canceled_by", "Host"}, {"reason", nullptr}, {"canceler_type", "host"}};
+    const auto parsed = Invitee::parse(invitee);
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    EXPECT_EQ(parsed->status, "some_new_status");
+    ASSERT_TRUE(parsed->cancellation);
+    EXPECT_FALSE(parsed->cancellation->created_at);
+}
+
+TEST(SchedulingLinkModel, OwnerAndOwnerTypeAreOptional) {
+    for (const char* body : {R"({"resource": {"booking_url": "https://calendly.com/d/abc-123"}})",
+                             R"({"resource": {"booking_url": "https://calendly.com/d/abc-123", "owner": null,
+                                              "owner_type": null}})"}) {
+        const auto link = parse_resource<SchedulingLink>(json::parse(body));
+        ASSERT_TRUE(link) << link.error().message;
+        EXPECT_EQ(link->booking_url, "https://calendly.com/d/abc-123");
+        EXPECT_FALSE(link->owner);
+        EXPECT_FALSE(link->owner_type);
+    }
+}
+
 }  // namespace
 }  // namespace calrt::calendly

@@ -1,8 +1,8 @@
 #pragma once
 // Querying availability over ranges longer than Calendly accepts in one call.
 // GET /event_type_available_times rejects a start in the past, and its range limit was 7 days
-// for years (now documented as 31): ranges are asked for in windows of at most 7 days, and the
-// answers merged.
+// for years, 31 since 2026-07-09 (developer.calendly.com/release-notes/2026/7/9): ranges are asked
+// for in windows of at most 31 days (7 once Calendly refused a longer one), and the answers merged.
 
 #include "calrt/calendly/models.hpp"
 #include "calrt/core/error.hpp"
@@ -22,7 +22,10 @@ struct TimeRange {
 };
 
 struct AvailabilityWindowOptions {
-    std::chrono::milliseconds max_window = std::chrono::days(7);
+    std::chrono::milliseconds max_window = std::chrono::days(31);
+    // The window CalendlyClient falls back to, for the rest of the process, when Calendly answers
+    // 400 about a longer range (the limit before 2026-07-09). split_availability_range ignores it.
+    std::chrono::milliseconds fallback_window = std::chrono::days(7);
     // A start at or before now is moved to now + start_margin, so that it is still in the future
     // when the request reaches Calendly.
     std::chrono::milliseconds start_margin = std::chrono::minutes(1);

@@ -11,8 +11,10 @@
 #include "calrt/calendly/models.hpp"
 #include "calrt/core/error.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace calrt::calendly {
@@ -52,6 +54,10 @@ struct BookingRequirements {
 
 BookingRequirements booking_requirements(const EventType& event_type);
 
+// `text` as an E.164 number ("+" then 8 to 15 digits, the first not 0), with the spaces, dashes,
+// dots and parentheses people put between groups removed; none when it is not one.
+std::optional<std::string> normalized_e164(std::string_view text);
+
 // What a person gave: the REST book action's and book_meeting's optional `location`
 // ({"kind", "phone_number" | "details"}) and `answers` ([{"question", "answer"}]).
 struct GivenLocation {
@@ -82,6 +88,7 @@ struct ResolvedBookingDetails {
 //       not offer, a phone number not in E.164, a choice not offered, an unknown question);
 //   invalid_argument / "booking_requires_link": the type cannot be booked in a conversation
 //       (BookingRequirements::link_only_reason).
+// When something is wrong and something else missing, the error is invalid_booking_details.
 Result<ResolvedBookingDetails> resolve_booking_details(const EventType& event_type,
                                                        const GivenBookingDetails& given);
 

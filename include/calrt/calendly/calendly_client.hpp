@@ -103,6 +103,9 @@ struct InviteeRequest {
     std::vector<InviteeAnswer> answers;       // none: sent without `questions_and_answers`
 };
 
+// The JSON body create_invitee sends for `request` (exposed for tests).
+nlohmann::json invitee_request_body(const InviteeRequest& request);
+
 struct WebhookSubscriptionRequest {
     std::string callback_url;
     std::vector<std::string> events;
@@ -142,8 +145,10 @@ public:
     boost::asio::awaitable<Result<Cancellation>> cancel_event(std::string_view event_uuid, std::string reason);
     // POST /scheduling_links: a single-use link for the event type.
     boost::asio::awaitable<Result<SchedulingLink>> create_scheduling_link(std::string_view event_type_uri);
-    // GET /event_type_available_times over [start, end): windows of at most 7 days, queried
-    // concurrently, merged sorted without duplicates; a start in the past is moved to now. Each
+    // GET /event_type_available_times over [start, end): windows of at most 31 days (7 for the
+    // rest of the process once Calendly answered 400 about a longer range: the request is then
+    // made again in 7-day windows), queried concurrently, merged sorted without duplicates; a
+    // start in the past is moved to now. Each
     // window's answer is cached for availability_cache_ttl (identical concurrent requests share
     // one upstream call); create_invitee drops the cached windows of its event type.
     boost::asio::awaitable<Result<std::vector<AvailableTime>>> available_times(std::string_view event_type_uri,
@@ -151,8 +156,15 @@ public:
     // GET /user_busy_times for the host.
     boost::asio::awaitable<Result<std::vector<BusyTime>>> busy_times(TimeRange range);
     // POST /invitees: books a meeting; not retried after it may have been processed, not even on a
-    // fresh connection when a kept-alive one broke after the request was written.
+    // fresh connection when a kept-alive one broke after the request was written. Sends
+    // `location` and `questions_and_answers` only when the request has them. A 429 pauses later
+    // bookings, never reads (calendly_transport.hpp). A refusal for the host's plan is
+    // `calendly_plan_required` (503) and is remembered (booking_refused_by_plan()).
     boost::asio::awaitable<Result<Invitee>> create_invitee(InviteeRequest request);
+    // The plan refusal of the last POST /invitees Calendly refused for the host's plan, if any
+    // since the process started: bookings should go by single-use link instead (/readyz and the
+    // tools say so). Thread-safe.
+    std::optional<Error> booking_refused_by_plan() const;
     boost::asio::awaitable<Result<WebhookSubscription>> create_webhook_subscription(WebhookSubscriptionRequest request);
     boost::asio::awaitable<Result<std::vector<WebhookSubscription>>> webhook_subscriptions(std::string scope = "user");
     boost::asio::awaitable<Result<void>> delete_webhook_subscription(std::string_view uuid);

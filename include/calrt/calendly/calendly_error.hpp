@@ -9,7 +9,13 @@
 // operator should check goes to the log (operator_hint), and so does the transport's own message.
 //
 //   Calendly answer               kind (our status)        code
-//   401, 403                      upstream_failed (502)    calendly_auth_failed
+//   401                           upstream_failed (502)    calendly_auth_failed
+//   403 "paid Calendly plan/account" not_configured (503)    calendly_plan_required
+//   403 "Event is already canceled", "Event in the past"
+//                                 conflict (409)           event_not_cancelable
+//   other 403 (permission, scope) upstream_failed (502)    calendly_permission_denied; Calendly's
+//                                 `required_scopes` named in the message and as details
+//                                 {"parameter": "required_scopes", "message": <scope>}
 //   404                           not_found (404)          calendly_not_found
 //   429                           rate_limited (429)       calendly_rate_limited, retry_after set
 //   400, 422, other 4xx           upstream_failed (502)    calendly_rejected (with details)

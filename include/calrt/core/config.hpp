@@ -69,7 +69,11 @@ struct RateLimitConfig {
     double public_post_burst = 5;
     double public_read_per_minute = 120;  // event-types, event-info, availability, per client address
     double public_read_burst = 30;
-    std::size_t bookings_per_day = 100;  // bookings made through the service, all clients, per UTC day
+    // Bookings made through the service, all clients, per UTC day: a margin below Calendly's
+    // 100 POST /invitees per user per day (paid plans).
+    std::size_t bookings_per_day = 80;
+    std::size_t bookings_per_address_per_day = 3;  // per client address (0: no cap)
+    std::size_t bookings_per_email_per_day = 3;    // per invitee email (0: no cap)
     std::size_t links_per_day = 500;     // scheduling links, likewise
 };
 

@@ -4,6 +4,7 @@
 // "valid actions" message for an unknown action.
 
 #include "calrt/calendly/calendly_client.hpp"
+#include "calrt/core/booking_quotas.hpp"
 #include "calrt/core/daily_budget.hpp"
 #include "calrt/core/secret.hpp"
 #include "calrt/core/time.hpp"
@@ -46,6 +47,9 @@ struct CalendlyRouteContext {
     // named). Null: not limited.
     DailyBudget* daily_bookings = nullptr;
     DailyBudget* daily_links = nullptr;
+    // Bookings per client address and per invitee email per UTC day (DAILY_BOOKINGS_PER_ADDRESS,
+    // DAILY_BOOKINGS_PER_EMAIL), shared with the assistant. Null: not limited.
+    BookingQuotas* booking_quotas = nullptr;
 };
 
 void add_calendly_routes(Router& router, CalendlyRouteContext& context);

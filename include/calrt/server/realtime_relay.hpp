@@ -22,6 +22,7 @@
 #include <string>
 
 #include "calrt/calendly/calendly_client.hpp"
+#include "calrt/core/booking_quotas.hpp"
 #include "calrt/core/config.hpp"
 #include "calrt/core/daily_budget.hpp"
 #include "calrt/core/metrics.hpp"
@@ -50,6 +51,8 @@ struct RelayContext {
     // The service's daily budgets of bookings and links, shared with the REST API (null: none).
     DailyBudget* daily_bookings = nullptr;
     DailyBudget* daily_links = nullptr;
+    // Per-address and per-email daily booking caps, shared with the REST API (null: none).
+    BookingQuotas* booking_quotas = nullptr;
 };
 
 // Registers the upgrade handler on /api/realtime. Metrics: calrt_realtime_sessions_active,

@@ -7,7 +7,7 @@
 #include "calrt/core/error.hpp"
 #include "calrt/core/input_validation.hpp"
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 
 #include <optional>
 #include <span>
@@ -30,13 +30,22 @@ public:
     // Fails naming the first field that is neither "action" nor in `allowed`.
     Result<void> only(std::span<const std::string_view> allowed) const;
 
+    // The few fields whose value is an object or an array (book's "location" and "answers"), as
+    // a JSON object holding those that were given; every other field must be a string.
+    const nlohmann::json& structured() const noexcept { return structured_; }
+
     // Whether the caller presented the admin token (a public action may show an admin more).
     bool caller_is_admin() const noexcept { return caller_is_admin_; }
     void set_caller_is_admin(bool admin) noexcept { caller_is_admin_ = admin; }
+    // The caller's address bucket (client_address.hpp), for per-address caps; empty when unknown.
+    const std::string& client_address() const noexcept { return client_address_; }
+    void set_client_address(std::string address) { client_address_ = std::move(address); }
 
 private:
     std::vector<std::pair<std::string, std::string>> values_;
+    nlohmann::json structured_ = nlohmann::json::object();
     bool caller_is_admin_ = false;
+    std::string client_address_;
 };
 
 // A UUID or a resource URI of `collection` ("event_types", "scheduled_events"): returns the UUID.

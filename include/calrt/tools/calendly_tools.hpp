@@ -17,6 +17,7 @@
 #include <string>
 
 #include "calrt/calendly/calendly_client.hpp"
+#include "calrt/core/booking_quotas.hpp"
 #include "calrt/core/daily_budget.hpp"
 #include "calrt/core/time.hpp"
 #include "calrt/core/time_zone.hpp"
@@ -61,6 +62,12 @@ struct CalendlyToolContext {
     // One conversation's memory of open slots (slots_seen_open.hpp). Null: book_meeting always
     // checks the slot with Calendly before booking it.
     std::shared_ptr<SlotsSeenOpen> slots_seen_open{};
+    // The conversation's client address (server::address_bucket), which book_meeting's per-address
+    // daily cap counts under. Empty: not counted per address.
+    std::string client_address{};
+    // DAILY_BOOKINGS_PER_ADDRESS and DAILY_BOOKINGS_PER_EMAIL, shared with the REST API. Null: not
+    // limited.
+    BookingQuotas* booking_quotas = nullptr;
 };
 
 // Adds the four tools; each handler keeps `context` alive while it runs.
@@ -89,10 +96,13 @@ boost::asio::awaitable<nlohmann::json> check_meeting_availability(CalendlyToolCo
 boost::asio::awaitable<nlohmann::json> schedule_call(CalendlyToolContext& context,
                                                      const nlohmann::json& arguments);
 
-// {event_type, start_time, name, email, timezone} -> {"booked": true, "event_type", "start_time"
-// (in the caller's zone), "timezone", "cancel_url", "reschedule_url", "event", "message"}; or, when
-// the slot is taken, {"booked": false, "reason": "slot_unavailable", "nearest_available_times",
-// "message"} and nothing is booked.
+// {event_type, start_time, name, email, timezone, location?, answers?} -> {"booked": true,
+// "event_type", "start_time" (in the caller's zone), "timezone", "cancel_url", "reschedule_url",
+// "event", "message"}; or, when the slot is taken, {"booked": false, "reason": "slot_unavailable",
+// "nearest_available_times", "message"} and nothing is booked; or, when the type needs details not
+// given, an error result "booking_details_required" / "invalid_booking_details" naming what to ask
+// (before any booking call); or, for a type that can only be booked by link or a plan without the
+// Scheduling API, schedule_call's single-use link with {"booked": false, "reason"}.
 boost::asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
                                                     const nlohmann::json& arguments);
 

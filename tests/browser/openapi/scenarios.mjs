@@ -110,7 +110,7 @@ export async function calendlyActions(run, { main, admin }, eventTypes) {
     const event = events.json.scheduled_events.at(-1) ?? fail('no active scheduled event to cancel');
     const cancel = { action: 'cancel', uuid: event.uri, reason: 'Host unavailable' };
     await run.check(main, { ...post(cancel, admin), status: 200, schema: 'CancelResponse' });
-    await run.check(main, { ...post(cancel, admin), note: 'already canceled', status: 502, code: 'calendly_auth_failed' });
+    await run.check(main, { ...post(cancel, admin), note: 'already canceled', status: 409, code: 'event_not_cancelable' });
 
     const invalid = (body, status, code, extra = {}) => run.check(main, { ...post(body), status, code, invalid: true, ...extra });
     await invalid('{"action":"create-link"', 400, 'invalid_json');
