@@ -38,7 +38,8 @@ boost::asio::awaitable<CalendlyCallOutcome> calendly_get(DoctorContext& context,
                                                          const std::vector<std::pair<std::string, std::string>>& query) {
     CalendlyCallOutcome outcome;
     const bool absolute = path.starts_with("http://") || path.starts_with("https://");
-    auto parsed = boost::urls::parse_uri_reference(absolute ? path : context.config.calendly.api_base_url + path);
+    const std::string target = absolute ? path : context.config.calendly.api_base_url + path;  // the view's text
+    auto parsed = boost::urls::parse_uri_reference(target);
     if (!parsed) {
         outcome.what = "CALENDLY_API_BASE_URL does not make a usable URL";
         co_return outcome;
