@@ -99,8 +99,9 @@ struct InviteeRequest {
     std::string name;
     std::string email;
     std::string timezone;  // IANA name
+    // Default member initializers: callers may leave both out of a braced initializer.
     std::optional<InviteeLocation> location{};  // none: sent without `location`
-    std::vector<InviteeAnswer> answers{};     // none: sent without `questions_and_answers`
+    std::vector<InviteeAnswer> answers{};       // none: sent without `questions_and_answers`
 };
 
 // The JSON body create_invitee sends for `request` (exposed for tests).
