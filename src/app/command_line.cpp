@@ -77,6 +77,8 @@ std::string usage() {
         "  calendly-realtime [--sandbox] [--config FILE] [--SETTING VALUE ...]   run the service\n"
         "  calendly-realtime chat [--sandbox] [--SETTING VALUE ...]               talk to the assistant\n"
         "                                                                          in the terminal\n"
+        "  calendly-realtime doctor [--SETTING VALUE ...]                         check the deployment:\n"
+        "                                                                          Calendly, OpenAI, webhook\n"
         "  calendly-realtime webhooks register --url URL [--events a,b] | list | delete URI\n"
         "  calendly-realtime --help | --version\n"
         "\n"

@@ -2,6 +2,7 @@
 // Start-up problems end the process with one clear line on stderr.
 #include "chat_command.hpp"
 #include "command_line.hpp"
+#include "doctor_command.hpp"
 #include "service.hpp"
 #include "webhooks_command.hpp"
 
@@ -58,6 +59,9 @@ int main(int argc, char** argv) {
         if (command_line->command.empty()) return calrt::app::run_service(*config);
         if (command_line->command.front() == "chat") {
             return calrt::app::run_chat_command(*config, {command_line->command.begin() + 1, command_line->command.end()});
+        }
+        if (command_line->command.front() == "doctor") {
+            return calrt::app::run_doctor_command(*config, {command_line->command.begin() + 1, command_line->command.end()});
         }
         if (command_line->command.front() == "webhooks") {
             return calrt::app::run_webhooks_command(

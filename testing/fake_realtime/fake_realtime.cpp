@@ -149,6 +149,7 @@ FakeRealtime::FakeRealtime(asio::io_context& io, FakeRealtimeOptions options)
     config.host = state_->options.host;
     config.port = state_->options.port;
     config.limits.max_connections_per_address = config.limits.max_connections;  // loopback clients only
+    add_models_route(state_->router, models_, state_->options.api_key);
     server_ = std::make_unique<server::HttpServer>(io, config, state_->router, state_->metrics);
     server_->on_upgrade(std::string(kPath),
                         [state = state_](std::unique_ptr<server::UpgradeConnection> connection) {

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "calrt/server/http_server.hpp"
+#include "testing/fake_realtime/models_route.hpp"
 
 namespace calrt::testing {
 
@@ -160,11 +161,15 @@ class FakeRealtime {
     std::size_t open_connections() const;  // counted from the upgrade request to the serve loop's end
     std::string last_model() const;  // the ?model= of the last accepted connection
 
+    // GET /v1/models/{model} (models_route.hpp): its REST base is http://host:port/v1.
+    FakeModels& models() { return *models_; }
+
     struct State;  // shared with the connections; defined in fake_realtime_state.hpp
 
   private:
     std::shared_ptr<State> state_;
     std::unique_ptr<server::HttpServer> server_;
+    std::shared_ptr<FakeModels> models_ = std::make_shared<FakeModels>();
 };
 
 }  // namespace calrt::testing

@@ -102,6 +102,31 @@ TEST_F(ConfigTest, PlainHttpBaseUrlsAreAccepted) {
     EXPECT_EQ(config->calendly.api_base_url, "http://127.0.0.1:8080");
 }
 
+TEST_F(ConfigTest, PublicBaseUrlIsOptionalAndOpenAiApiBaseUrlDefaultsToOpenAi) {
+    auto config = load_config(sources_);
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->deployment.public_base_url, "");
+    EXPECT_EQ(config->deployment.openai_api_base_url, "https://api.openai.com/v1");
+
+    sources_.environment = {{"PUBLIC_BASE_URL", "https://book.example.com"},
+                            {"OPENAI_API_BASE_URL", "http://127.0.0.1:9090/v1"}};
+    config = load_config(sources_);
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->deployment.public_base_url, "https://book.example.com");
+    EXPECT_EQ(config->deployment.openai_api_base_url, "http://127.0.0.1:9090/v1");
+}
+
+TEST_F(ConfigTest, PublicAndOpenAiBaseUrlsMustBeHttpUrls) {
+    for (const char* name : {"PUBLIC_BASE_URL", "OPENAI_API_BASE_URL"}) {
+        for (const char* value : {"book.example.com", "wss://api.openai.com/v1"}) {
+            sources_.environment = {{name, value}};
+            auto config = load_config(sources_);
+            ASSERT_FALSE(config) << name << "=" << value;
+            EXPECT_NE(config.error().message.find(name), std::string::npos) << config.error().message;
+        }
+    }
+}
+
 TEST_F(ConfigTest, NextPublicCalendlyUrlIsAnAliasForTheFallbackUrl) {
     write(".env", "NEXT_PUBLIC_CALENDLY_URL=https://calendly.com/host/30min\n");
     auto config = load_config(sources_);

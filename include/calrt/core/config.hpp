@@ -109,6 +109,15 @@ struct RealtimeRelayConfig {
     std::size_t session_max_responses = 100;     // browser response.create
 };
 
+// Where this deployment is reached from outside, and where OpenAI's REST API is (issue 19):
+// `calendly-realtime doctor` looks for the webhook subscription at
+// public_base_url + "/api/calendly/webhook" and asks openai_api_base_url + "/models/{model}" about
+// the Realtime model.
+struct DeploymentConfig {
+    std::string public_base_url;  // PUBLIC_BASE_URL; empty: not known
+    std::string openai_api_base_url = "https://api.openai.com/v1";  // OPENAI_API_BASE_URL
+};
+
 struct LogConfig {
     std::string level = "info";  // trace, debug, info, warn, error, critical, off
     std::string format = "text";  // text or json
@@ -124,6 +133,7 @@ struct Config {
     std::string data_dir = "./data";
     Secret database_url;  // DATABASE_URL: the webhook store on PostgreSQL; unset: SQLite in data_dir
     LogConfig log;
+    DeploymentConfig deployment;
     bool sandbox_requested = false;  // --sandbox
 
     // Sandbox data is served when asked for, or when there is no Calendly credential to use.
