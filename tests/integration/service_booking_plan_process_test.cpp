@@ -20,7 +20,9 @@ std::uint16_t port_from(const std::string& listening_line) {
 }
 
 TEST(ServiceBookingPlanProcess, PlanWithoutTheSchedulingApiShowsInReadyzAndTheBookingAnswer) {
-    test::RunningFakeCalendly fake(testing::FakeCalendlyOptions{.plan = testing::FakePlan::without_scheduling_api});
+    testing::FakeCalendlyOptions options;
+    options.plan = testing::FakePlan::without_scheduling_api;
+    test::RunningFakeCalendly fake(options);
     test::TempDir dir;
     test::ChildProcess service(CALRT_BINARY, {"--host", "127.0.0.1"},
                                {{"PORT", "0"},
