@@ -131,8 +131,12 @@ TEST_F(FakeCalendlyBookingDetailsTest, TypeWithoutLocationsRefusesALocation) {
     EXPECT_EQ(book("team-intro", json::object()).result_int(), 201u);
 }
 
-TEST_F(FakeCalendlyBookingDetailsTest, SingleConferencingLocationMayBeLeftOut) {
-    EXPECT_EQ(book("15min", json::object()).result_int(), 201u);
+TEST_F(FakeCalendlyBookingDetailsTest, EvenASingleConferencingLocationMustBeNamed) {
+    // Calendly expects the location the event type is configured with (issue 19).
+    const auto refused = book("15min", json::object());
+    EXPECT_EQ(refused.result_int(), 400u);
+    EXPECT_TRUE(has_detail(body_of(refused), "location")) << refused.body();
+    EXPECT_EQ(book("15min", {{"location", {{"kind", "google_conference"}}}}).result_int(), 201u);
 }
 
 TEST_F(FakeCalendlyBookingDetailsTest, UnansweredRequiredQuestionsAreRefused) {

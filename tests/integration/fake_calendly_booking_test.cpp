@@ -109,7 +109,9 @@ class FakeCalendlyBookingTest : public ::testing::Test {
                               {"invitee",
                                {{"name", "Ada Lovelace"},
                                 {"email", "ada@example.com"},
-                                {"timezone", "Europe/London"}}}};
+                                {"timezone", "Europe/London"}}},
+                              // The five default types meet on Google Meet.
+                              {"location", {{"kind", "google_conference"}}}};
         return fake.call("POST", "/invitees", request.dump());
     }
 
