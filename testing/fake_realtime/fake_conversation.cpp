@@ -147,6 +147,10 @@ ResponseSettings FakeConversation::response_settings() const {
 
 void FakeConversation::update_session(const json& event) {
     const json& update = event.contains("session") ? event["session"] : json();
+    if (const auto& code = state_->options.refuse_session_updates; !code.empty()) {
+        out_.send(error_event(code, "The session configuration was refused (" + code + ").", event, json()));
+        return;
+    }
     if (auto refusal = session_update_refusal(update, output_audio_sent_)) {
         // The whole update is refused: nothing in it applies, no session.updated.
         out_.send(error_event(refusal->code, refusal->message, event, refusal->param));

@@ -97,6 +97,10 @@ struct FakeRealtimeOptions {
     // Called with every client event as it is read, on the connection's thread (for benchmarks
     // that time what reaches the upstream).
     std::function<void(const nlohmann::json& event)> on_client_event{};
+    // When set, every session.update is refused with an error event of this code, as an endpoint
+    // refuses a configuration it cannot take (a setting the model does not have, a tool schema it
+    // cannot read), and nothing of it applies (for the doctor's Realtime check).
+    std::string refuse_session_updates{};
 };
 
 // One tool turn as the fake saw it: from sending the response.done that lists the calls to reading

@@ -2,6 +2,7 @@
 // fake Calendly and a fake OpenAI (REST models endpoint and Realtime WebSocket) on loopback ports,
 // checked by its exit status and its report lines, and never printing a secret.
 #include "support/child_process.hpp"
+#include "support/http_test_client.hpp"
 #include "support/io_threads.hpp"
 #include "support/temp_dir.hpp"
 #include "testing/fake_calendly/fake_calendly.hpp"
@@ -230,6 +231,31 @@ TEST_F(Doctor, RealtimeSessionRefusedAtTheUpgradeFails) {
     EXPECT_TRUE(report.has("OK", "openai.model")) << report.output;
     EXPECT_NE(report.line("FAIL", "openai.realtime").find("401"), std::string::npos) << report.output;
     EXPECT_EQ(other_realtime->connections_rejected(), 1u);
+}
+
+TEST_F(Doctor, RealtimeSessionRefusingTheConfigurationFails) {
+    fake_calendly.subscribe_webhooks(webhook_url(), kWebhookSecret);
+    other_realtime.emplace(io.io, testing::FakeRealtimeOptions{.api_key = kOpenAiKey,
+                                                              .refuse_session_updates = "invalid_value"});
+    other_realtime->start();
+    const auto report = run_with({{"OPENAI_REALTIME_URL", other_realtime->url()}});
+    EXPECT_EQ(report.exit_code, 1) << report.output;
+    EXPECT_NE(report.line("FAIL", "openai.realtime").find("invalid_value"), std::string::npos) << report.output;
+    EXPECT_EQ(other_realtime->connections_accepted(), 1u);
+}
+
+TEST_F(Doctor, WebhookSubscriptionLackingAnEventFails) {
+    // Registered by hand for invitee.created only: cancellations would never reach the service.
+    const std::string body = R"({"url":")" + webhook_url() + R"(","events":["invitee.created"],"organization":")" +
+                             fake_calendly.organization_uri() + R"(","scope":"organization"})";
+    const auto created = test::http_request(fake_calendly.port(), "POST", "/webhook_subscriptions",
+                                            {{"Authorization", std::string("Bearer ") + kCalendlyToken},
+                                             {"Content-Type", "application/json"}},
+                                            body);
+    ASSERT_EQ(created.result_int(), 201u) << created.body();
+    const auto report = run(healthy_environment());
+    EXPECT_EQ(report.exit_code, 1) << report.output;
+    EXPECT_NE(report.line("FAIL", "calendly.webhook").find("invitee.canceled"), std::string::npos) << report.output;
 }
 
 }  // namespace
