@@ -1,5 +1,6 @@
 #include "doctor_calendly_call.hpp"
 
+#include "calrt/calendly/calendly_error.hpp"
 #include "calrt/net/url_query.hpp"
 
 #include <boost/url/parse.hpp>
@@ -16,20 +17,6 @@ std::string calendly_said(unsigned status, const nlohmann::json& body) {
     if (!title.empty()) text += " " + title;
     if (!message.empty()) text += ": " + message;
     return text;
-}
-
-// developer.calendly.com reference pages describe 403 as "Permission denied or insufficient
-// scope"; the missing-scope answer is titled "Insufficient scope" (or "Permission Denied") and may
-// list `required_scopes` (docs/authentication/scopes; research/calendly.md section 8).
-std::vector<std::string> required_scopes(const nlohmann::json& body) {
-    std::vector<std::string> scopes;
-    if (!body.is_object()) return scopes;
-    const auto listed = body.find("required_scopes");
-    if (listed == body.end() || !listed->is_array()) return scopes;
-    for (const auto& scope : *listed) {
-        if (scope.is_string()) scopes.push_back(scope.get<std::string>());
-    }
-    return scopes;
 }
 
 }  // namespace
@@ -71,15 +58,23 @@ boost::asio::awaitable<CalendlyCallOutcome> calendly_get(DoctorContext& context,
         co_return outcome;
     }
     outcome.what = calendly_said(response->status, body);
-    if (response->status == 401) {
+    // What the answer means is decided where the service decides it (calendly_error.hpp): a 401,
+    // a 403 that is a plan or a meeting that cannot be canceled, or a missing permission whose
+    // `required_scopes` come back as details.
+    const Error error = calendly::error_from_calendly_response(response->status, response->body);
+    if (error.code == "calendly_auth_failed") {
         outcome.kind = CalendlyCallOutcome::Kind::unauthorized;
-    } else if (response->status == 403) {
-        outcome.scopes = required_scopes(body);
-        const std::string title = body.is_object() ? body.value("title", "") : std::string();
-        const bool scope_named = !outcome.scopes.empty() || title == "Insufficient scope" ||
-                                 outcome.what.find("scope") != std::string::npos;
+    } else if (error.code == "calendly_permission_denied") {
+        for (const auto& detail : error.details) {
+            if (detail.parameter == "required_scopes") outcome.scopes.push_back(detail.message);
+        }
+        // developer.calendly.com: 403 is "Permission denied or insufficient scope"; a scope
+        // refusal is titled "Insufficient scope" and may list `required_scopes`.
+        const bool scope_named = !outcome.scopes.empty() || outcome.what.find("scope") != std::string::npos;
         outcome.kind = scope_named ? CalendlyCallOutcome::Kind::missing_scope : CalendlyCallOutcome::Kind::forbidden;
-    } else if (response->status == 404) {
+    } else if (response->status == 403) {
+        outcome.kind = CalendlyCallOutcome::Kind::forbidden;
+    } else if (error.code == "calendly_not_found") {
         outcome.kind = CalendlyCallOutcome::Kind::not_found;
     }
     co_return outcome;

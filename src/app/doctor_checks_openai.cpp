@@ -52,7 +52,7 @@ std::optional<std::chrono::year_month_day> parse_date(const std::string& text) {
     return date;
 }
 
-std::string switch_model_todo() {
+std::string switch_model_remedy() {
     return "set OPENAI_REALTIME_MODEL to a current Realtime model (e.g. " + std::string(kCurrentModel) +
            ", see developers.openai.com/api/docs/deprecations).";
 }
@@ -78,12 +78,12 @@ CheckResult model_shutdown_check(std::string_view model, const nlohmann::json& s
     const std::string when = shutdown_date.get<std::string>();
     const auto left = std::chrono::sys_days(*date) - std::chrono::floor<std::chrono::days>(today);
     if (left.count() < 0) {
-        return {CheckStatus::fail, "openai.model", name + " was shut down on " + when + ".", switch_model_todo()};
+        return {CheckStatus::fail, "openai.model", name + " was shut down on " + when + ".", switch_model_remedy()};
     }
     if (left <= warn_within) {
         return {CheckStatus::warn, "openai.model",
                 name + " shuts down on " + when + ", in " + std::to_string(left.count()) + " days.",
-                "before then, " + switch_model_todo()};
+                "before then, " + switch_model_remedy()};
     }
     return {CheckStatus::ok, "openai.model",
             name + " exists; it shuts down on " + when + ", in " + std::to_string(left.count()) + " days.",
@@ -146,7 +146,7 @@ asio::awaitable<bool> check_openai_model(DoctorContext& context) {
             report.fail("openai.model",
                         "\"" + openai.model + "\" does not exist or this key cannot use it (" +
                             said(response->status, error) + ").",
-                        switch_model_todo());
+                        switch_model_remedy());
             co_return true;
         case 429:
             if (error.code == "insufficient_quota") {

@@ -75,7 +75,7 @@ void DoctorReport::print(std::ostream& out) const {
         line += result.check;
         line.resize(6 + width + 2, ' ');
         line += result.found;
-        if (!result.todo.empty()) line += " To fix: " + result.todo;
+        if (!result.remedy.empty()) line += " To fix: " + result.remedy;
         // One line per check, whatever an upstream message held.
         std::replace(line.begin(), line.end(), '\n', ' ');
         out << masked(std::move(line)) << "\n";

@@ -23,7 +23,7 @@ struct CheckResult {
     CheckStatus status = CheckStatus::info;
     std::string check;  // what was checked, e.g. "calendly.token"
     std::string found;  // what was found, one sentence or two
-    std::string todo;   // what to do about it; empty when nothing
+    std::string remedy;  // what to do about it; empty when nothing
 };
 
 class DoctorReport {
@@ -33,21 +33,21 @@ class DoctorReport {
 
     void add(CheckResult result);
     void ok(std::string check, std::string found) { add({CheckStatus::ok, std::move(check), std::move(found), {}}); }
-    void warn(std::string check, std::string found, std::string todo) {
-        add({CheckStatus::warn, std::move(check), std::move(found), std::move(todo)});
+    void warn(std::string check, std::string found, std::string remedy) {
+        add({CheckStatus::warn, std::move(check), std::move(found), std::move(remedy)});
     }
-    void fail(std::string check, std::string found, std::string todo) {
-        add({CheckStatus::fail, std::move(check), std::move(found), std::move(todo)});
+    void fail(std::string check, std::string found, std::string remedy) {
+        add({CheckStatus::fail, std::move(check), std::move(found), std::move(remedy)});
     }
-    void info(std::string check, std::string found, std::string todo = {}) {
-        add({CheckStatus::info, std::move(check), std::move(found), std::move(todo)});
+    void info(std::string check, std::string found, std::string remedy = {}) {
+        add({CheckStatus::info, std::move(check), std::move(found), std::move(remedy)});
     }
 
     const std::vector<CheckResult>& results() const noexcept { return results_; }
     bool failed() const noexcept;
     int exit_code() const noexcept { return failed() ? 1 : 0; }
 
-    // One line per result ("FAIL  openai.model  found. To fix: todo"), then a summary line.
+    // One line per result ("FAIL  openai.model  found. To fix: remedy"), then a summary line.
     void print(std::ostream& out) const;
 
   private:
