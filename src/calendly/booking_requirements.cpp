@@ -1,5 +1,7 @@
 #include "calrt/calendly/booking_requirements.hpp"
 
+#include "calrt/core/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -68,21 +70,10 @@ bool is_known_question_type(std::string_view type) {
            known_question_types.end();
 }
 
-std::string trimmed(std::string_view text) {
-    const auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
-    while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-    while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-    return std::string(text);
-}
-
-std::string lowered(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
+std::string trimmed(std::string_view text) { return std::string(trim(text, kWhitespace)); }
 
 bool same_words(std::string_view a, std::string_view b) {
-    return lowered(trimmed(a)) == lowered(trimmed(b));
+    return ascii_lowercase(trim(a, kWhitespace)) == ascii_lowercase(trim(b, kWhitespace));
 }
 
 std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }

@@ -1,5 +1,7 @@
 #include "calrt/core/booking_quotas.hpp"
 
+#include "calrt/core/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -8,12 +10,6 @@ namespace {
 
 std::int64_t day_of(Timestamp t) {
     return std::chrono::floor<std::chrono::days>(t).time_since_epoch().count();
-}
-
-std::string lowered(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
 }
 
 std::size_t count_of(const std::map<std::string, std::size_t, std::less<>>& counts,
@@ -39,7 +35,7 @@ void BookingQuotas::roll_over(std::int64_t today) {
 
 Result<void> BookingQuotas::take(std::string_view address, std::string_view email) {
     const Timestamp now = clock_.now();
-    const std::string email_key = lowered(email);
+    const std::string email_key = ascii_lowercase(email);
     std::lock_guard lock(mutex_);
     roll_over(day_of(now));
     const bool address_full =
@@ -67,7 +63,7 @@ Result<void> BookingQuotas::take(std::string_view address, std::string_view emai
 
 void BookingQuotas::give_back(std::string_view address, std::string_view email) {
     const Timestamp now = clock_.now();
-    const std::string email_key = lowered(email);
+    const std::string email_key = ascii_lowercase(email);
     std::lock_guard lock(mutex_);
     roll_over(day_of(now));
     if (per_address_ > 0 && !address.empty()) decrement(by_address_, address);
