@@ -32,4 +32,17 @@ std::string address_bucket(std::string_view address) {
     return network.to_string() + "/64";
 }
 
+std::string network_bucket(std::string_view address) {
+    if (address.ends_with("/64")) address.remove_suffix(3);  // an address_bucket() of IPv6
+    const auto parsed = IpAddress::parse(address);
+    if (!parsed) return std::string(address);
+    IpAddress network = *parsed;
+    if (parsed->is_v4()) {
+        network.bytes[15] = 0;  // IPv4 lives in the last four bytes (IPv4-mapped form)
+        return network.to_string() + "/24";
+    }
+    for (std::size_t i = 6; i < 16; ++i) network.bytes[i] = 0;
+    return network.to_string() + "/48";
+}
+
 }  // namespace calrt::server

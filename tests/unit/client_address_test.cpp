@@ -63,5 +63,19 @@ TEST(AddressBucket, Ipv4IsItselfWhicheverWayItIsWritten) {
     EXPECT_EQ(address_bucket("::ffff:198.51.100.1"), "198.51.100.1");
 }
 
+TEST(NetworkBucket, Ipv6IsCountedByItsSlash48WhateverSlash64ItComesFrom) {
+    EXPECT_EQ(network_bucket("2001:db8:1:2::1"), "2001:db8:1::/48");
+    EXPECT_EQ(network_bucket("2001:db8:1:ff00::9"), network_bucket("2001:db8:1:2::1"));
+    EXPECT_EQ(network_bucket(address_bucket("2001:db8:1:2:aaaa::1")), "2001:db8:1::/48");
+    EXPECT_NE(network_bucket("2001:db8:1::1"), network_bucket("2001:db8:2::1"));
+}
+
+TEST(NetworkBucket, Ipv4IsCountedByItsSlash24) {
+    EXPECT_EQ(network_bucket("198.51.100.7"), "198.51.100.0/24");
+    EXPECT_EQ(network_bucket("::ffff:198.51.100.200"), "198.51.100.0/24");
+    EXPECT_NE(network_bucket("198.51.100.7"), network_bucket("198.51.101.7"));
+    EXPECT_EQ(network_bucket("not an address"), "not an address");
+}
+
 }  // namespace
 }  // namespace calrt::server

@@ -24,4 +24,11 @@ std::string client_address(std::string_view peer, std::string_view forwarded_for
 // else as given.
 std::string address_bucket(std::string_view address);
 
+// The wider network an address (or an address_bucket()) belongs to, for the looser second tier of caps (review
+// item N2): an IPv6 address by its /48 (what RIRs assign one site, RFC 6177, so a /56 or a /48
+// holding hundreds of /64 buckets still counts once here), an IPv4 address by its /24 (a hosting
+// provider's or a NAT pool's block), anything else as given. Which tiers apply is the caller's
+// choice: the /24 tier is off by default because one /24 is often many unrelated people.
+std::string network_bucket(std::string_view address);
+
 }  // namespace calrt::server
