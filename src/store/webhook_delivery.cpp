@@ -69,6 +69,18 @@ Result<WebhookDelivery> parse_webhook_envelope(std::string_view raw,
         payload_uri = uri->get<std::string>();
     }
 
+    // The identity fields are stored as text on both backends, and PostgreSQL's text ends at the
+    // first NUL (review N9: one such field would fail the whole group commit it travels in). A
+    // "\u0000" escape is the only way a NUL gets here, and no real Calendly identity carries one.
+    const std::string_view identity[] = {event->get_ref<const std::string&>(), payload_uri,
+                                         created_at->get_ref<const std::string&>()};
+    for (const std::string_view field : identity) {
+        if (field.find('\0') != std::string_view::npos) {
+            return invalid_envelope("webhook envelope \"event\", \"created_at\" and payload \"uri\" "
+                                    "must not contain NUL characters");
+        }
+    }
+
     WebhookDelivery delivery;
     // dump() writes object keys sorted, so a redelivery that orders its keys differently still
     // matches; invalid UTF-8 cannot occur (the parser refused it).

@@ -1,5 +1,7 @@
 #include "calrt/tools/tool_registry.hpp"
 
+#include "calrt/core/json_nesting.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -156,6 +158,15 @@ asio::awaitable<json> run_handler(ToolHandler handler, json arguments,
 asio::awaitable<ToolRegistry::Outcome> ToolRegistry::run(const Tool& tool,
                                                          std::string_view arguments_json,
                                                          std::chrono::milliseconds timeout) const {
+    // The model writes the arguments, so they are outside text like any other: copying or
+    // rendering a document nested a hundred thousand levels deep would exhaust the stack
+    // (core/json_nesting.hpp), so the depth is checked before anything parses it.
+    if (!json_nesting_within(arguments_json)) {
+        co_return Outcome{tool_error("invalid_arguments",
+                                     "the arguments nest deeper than " + std::to_string(kMaxJsonNesting) +
+                                         " levels; send a flat JSON object"),
+                          "invalid_arguments"};
+    }
     // Models send "" for a call without arguments; that means {}.
     auto arguments = arguments_json.find_first_not_of(" \t\r\n") == std::string_view::npos
                          ? json::object()

@@ -85,6 +85,16 @@ TEST_F(ToolRegistryTest, ArgumentsBreakingTheSchemaNeverReachTheHandler) {
     EXPECT_EQ(greet_calls, 0);
 }
 
+TEST_F(ToolRegistryTest, ArgumentsNestedTooDeeplyNeverReachTheHandler) {
+    // A schema that lets any extra property through: only the depth check stands in the way.
+    const std::string deep = R"({"name":"Ada","extra":)" + std::string(100'000, '[') +
+                             std::string(100'000, ']') + "}";
+    const json result = dispatch("greet", deep);
+    EXPECT_EQ(result["error"]["code"], "invalid_arguments");
+    EXPECT_NE(result["error"]["message"].get<std::string>().find("nest deeper than 64"), std::string::npos);
+    EXPECT_EQ(greet_calls, 0);
+}
+
 TEST_F(ToolRegistryTest, EmptyArgumentsMeanAnEmptyObject) {
     registry.add({"ping", "Answers pong.", {{"type", "object"}}},
                  [](const json& arguments) -> boost::asio::awaitable<json> {

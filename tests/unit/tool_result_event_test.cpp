@@ -29,5 +29,11 @@ TEST(ToolResultEvent, ArgumentsThatAreNotAJsonObjectBecomeAnEmptyObject) {
     }
 }
 
+TEST(ToolResultEvent, ArgumentsNestedTooDeeplyBecomeAnEmptyObject) {
+    const std::string deep = R"({"extra":)" + std::string(100'000, '[') + std::string(100'000, ']') + "}";
+    const auto event = tool_result_event({"call_1", "book_meeting", "resp_1", deep}, json::object());
+    EXPECT_EQ(event["arguments"], json::object());
+}
+
 }  // namespace
 }  // namespace calrt::server

@@ -96,6 +96,22 @@ TEST(WebhookEnvelope, FlagsEveryDocumentedEventAsKnown) {
     }
 }
 
+TEST(WebhookEnvelope, RejectsANulInAnIdentityFieldButNotInThePayload) {
+    for (const char* body : {
+             R"({"event":"invitee.created\u0000x","created_at":"2024-05-01T10:00:00Z","payload":{"uri":"u"}})",
+             R"({"event":"invitee.created","created_at":"2024-05-01T10:00:00Z\u0000","payload":{"uri":"u"}})",
+             R"({"event":"invitee.created","created_at":"2024-05-01T10:00:00Z","payload":{"uri":"u\u0000v"}})"}) {
+        const auto delivery = parse_webhook_envelope(body);
+        ASSERT_FALSE(delivery) << body;
+        EXPECT_EQ(delivery.error().code, "invalid_webhook_envelope") << body;
+        EXPECT_NE(delivery.error().message.find("NUL"), std::string::npos) << body;
+    }
+    // Elsewhere in the payload a NUL is the sender's business: it is stored escaped, as sent.
+    const auto delivery = parse_webhook_envelope(
+        R"({"event":"invitee.created","created_at":"2024-05-01T10:00:00Z","payload":{"uri":"u","name":"a\u0000b"}})");
+    EXPECT_TRUE(delivery) << delivery.error().message;
+}
+
 TEST(WebhookEnvelope, AcceptsAPayloadWithoutUri) {
     const auto delivery = parse_webhook_envelope(
         R"({"event": "invitee.created", "created_at": "2024-05-01T10:00:00Z", "payload": {}})");
