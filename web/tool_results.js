@@ -38,8 +38,9 @@ function externalLink(href, text, label) {
     );
 }
 
-// The WAI-ARIA tabs pattern's keys (APG, "Tabs"): arrows move along the row, Home and End to its ends.
-const TAB_KEYS = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+// The WAI-ARIA tabs pattern's keys for a horizontal row (APG, "Tabs"): Left and Right move along it
+// (wrapping), Home and End to its ends.
+const TAB_KEYS = { ArrowRight: 1, ArrowLeft: -1 };
 
 export class ToolResults {
     // view: the conversation (chat_view.js; addFinding(callId) gives the list item to draw in).
