@@ -108,7 +108,7 @@ export class ToolResults {
 
     // Whether an event draws a card: results that are not errors, of the shapes below.
     shows({ name, result }) {
-        if (result.error) return false;
+        if (!result || result.error) return false;
         if (name === 'get_available_meeting_types' || result.needs_event_type) return Array.isArray(result.event_types);
         if (name === 'check_meeting_availability') return Array.isArray(result.days);
         if (name === 'book_meeting') return result.booked === true || Array.isArray(result.nearest_available_times);
