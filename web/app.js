@@ -17,8 +17,6 @@ const page = {
     send: document.getElementById('send'),
     mic: document.getElementById('mic'),
     timeZone: document.getElementById('time-zone'),
-    cards: document.getElementById('cards'),
-    findsAnnouncer: document.getElementById('finds-announcer'),
 };
 
 const view = new ChatView(page.messages);
@@ -26,7 +24,8 @@ let timeZone = chosenTimeZone();
 // Set when the service refused the session with the zone and the page tried once without it.
 let zoneRefused = false;
 const relay = new RelayConnection(relayUrl(window.location, timeZone));
-const results = new ToolResults(page.cards, page.findsAnnouncer, {
+// What the tools found goes into the conversation, where it was found.
+const results = new ToolResults(view, {
     sendText: (text) => sendText(text),
     timeZone: () => timeZone,
 });

@@ -1,6 +1,7 @@
-// The message list: user and assistant bubbles, tool activity lines and system lines. Text from
-// the assistant is never parsed as HTML: it becomes text nodes, and URLs become anchors built
-// node by node.
+// The message list: user and assistant bubbles, tool activity lines, what the tools found (cards,
+// drawn by tool_results.js, each right after the activity line of the call that found it) and
+// system lines. Text from the assistant is never parsed as HTML: it becomes text nodes, and URLs
+// become anchors built node by node.
 
 // http(s) URLs up to whitespace or a closing bracket/quote; trailing sentence punctuation is
 // trimmed below so "…at https://x.test/abc." links to https://x.test/abc.
@@ -31,16 +32,47 @@ function element(tag, className, text) {
     return node;
 }
 
+// Space kept above a pinned finding, so its card does not touch the conversation's edge.
+const PIN_MARGIN_PX = 12;
+
 export class ChatView {
     constructor(list) {
         this.list = list;
+        // The one scrolling area: the conversation, findings included (never a second column).
+        this.scroller = list.closest('.chat') ?? list;
         this.assistantItems = new Map(); // item id -> { bubble, body, text }
         this.voiceItems = new Map(); // item id -> body of the user's spoken message
         this.activities = new Map(); // call id -> { line, label, labels }
+        // The newest finding since the person last spoke: what comes after it (the answer that
+        // speaks of it, a live confirmation) never scrolls its top out of view.
+        this.pinned = null;
+        this.pastPin = false; // the person scrolled down past it to read on
+        // Whether the view keeps to its end (or to the pinned finding): true until the person
+        // scrolls away to read something older.
+        this.following = true;
+        // Only the person's scrolling changes that: a scroll event can come after the content grew
+        // again, and must not read the view's own scrolling as the person's.
+        this.scrolledTo = null;
+        this.scroller.addEventListener(
+            'scroll',
+            () => {
+                if (Math.abs(this.scroller.scrollTop - this.scrolledTo) < 1) return;
+                this.following = this.atEnd();
+                const pin = this.pinPosition();
+                this.pastPin = pin !== null && this.scroller.scrollTop > pin + PIN_MARGIN_PX;
+            },
+            { passive: true },
+        );
+        // The window turns or narrows, the phone's keyboard opens, a card grows: stay at the end.
+        if (typeof ResizeObserver === 'function') {
+            const keepEnd = new ResizeObserver(() => this.following && this.scrollToEnd());
+            keepEnd.observe(this.scroller);
+            keepEnd.observe(this.list);
+        }
     }
 
     addUserText(text) {
-        const { body } = this.addBubble('user', 'You');
+        const { body } = this.addBubble('user', 'You', { unpin: true });
         body.textContent = text;
     }
 
@@ -48,7 +80,7 @@ export class ChatView {
     // when the session transcribes input.
     addUserVoice(itemId) {
         if (this.voiceItems.has(itemId)) return;
-        const { body } = this.addBubble('user voice', 'You (spoken)');
+        const { body } = this.addBubble('user voice', 'You (spoken)', { unpin: true });
         body.textContent = '🎤 (spoken)';
         this.voiceItems.set(itemId, body);
     }
@@ -132,36 +164,68 @@ export class ChatView {
         this.append(line);
     }
 
-    addBubble(role, who) {
+    // An empty list item for what a tool call found, placed right after that call's activity line
+    // (at the end when the call is not shown, e.g. a booking confirmed by Calendly's webhook), and
+    // pinned. The caller draws the card into it and may redraw it later.
+    addFinding(callId) {
+        const item = element('li', 'finding');
+        const after = this.activities.get(callId)?.line;
+        if (after?.isConnected) after.after(item);
+        else this.list.append(item);
+        this.pinned = item;
+        this.pastPin = false;
+        if (this.following) this.scrollToEnd();
+        return item;
+    }
+
+    addBubble(role, who, { unpin = false } = {}) {
         const bubble = element('li', `message ${role}`);
         const body = element('p', 'body');
         bubble.append(element('span', 'who visually-hidden', `${who}: `), body);
+        if (unpin) {
+            // The person spoke: their message and what follows it matter now.
+            this.pinned = null;
+            this.following = true;
+        }
         this.append(bubble);
         return { bubble, body };
     }
 
     render(entry, text) {
-        const follow = this.nearBottom();
         entry.text = text;
         entry.body.replaceChildren();
         appendLinkified(entry.body, text);
-        if (follow) this.scrollToEnd();
+        if (this.following) this.scrollToEnd();
     }
 
     append(node) {
-        const follow = this.nearBottom();
         this.list.append(node);
-        if (follow) this.scrollToEnd();
+        if (this.following) this.scrollToEnd();
     }
 
-    // Follows new text only when the person has not scrolled up to read something older.
-    nearBottom(slack = 80) {
-        const scroller = this.list.parentElement;
-        return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < slack;
+    // The scroll position that shows the pinned finding at the top; null when nothing is pinned.
+    pinPosition() {
+        if (!this.pinned?.isConnected) return null;
+        const { scroller } = this;
+        const top = this.pinned.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+        return Math.max(0, scroller.scrollTop + top - PIN_MARGIN_PX);
     }
 
+    // At the end or at the pinned finding, within `slack` pixels.
+    atEnd(slack = 80) {
+        const { scroller } = this;
+        const fromBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
+        const pin = this.pinPosition();
+        return fromBottom < slack || (pin !== null && Math.abs(scroller.scrollTop - pin) < slack);
+    }
+
+    // To the end, but not so far that the pinned finding's top leaves the view; once the person
+    // has scrolled past the pin to read on, to the end.
     scrollToEnd() {
-        const scroller = this.list.parentElement;
-        scroller.scrollTop = scroller.scrollHeight;
+        const { scroller } = this;
+        const end = scroller.scrollHeight - scroller.clientHeight;
+        const pin = this.pinPosition();
+        scroller.scrollTop = pin === null || this.pastPin ? end : Math.min(end, pin);
+        this.scrolledTo = scroller.scrollTop;
     }
 }

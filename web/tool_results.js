@@ -1,12 +1,10 @@
-// What the assistant's tools found, drawn beside the conversation from the relay's
-// calrt.tool_result events (docs/api.md): meeting types as cards, open times as a slot picker
-// grouped by day in the person's time zone, a booking as a card with its links and an .ics file.
-// Pressing something sends the assistant a plain message, as if the person had typed it, so voice,
-// typing and clicking all go through the same conversation.
+// What the assistant's tools found, drawn in the conversation where it was found (each card right
+// after the activity line of its tool call) from the relay's calrt.tool_result events (docs/api.md):
+// meeting types as cards, open times as a day picker (a row of days, then that day's times) in the
+// person's time zone, a booking as a card with its links and an .ics file. Pressing something sends
+// the assistant a plain message, as if the person had typed it, so voice, typing and clicking all go
+// through the same conversation.
 import { icsCalendar } from './ics.js';
-
-// Cards kept on screen; older ones go (the conversation still has them).
-const MAX_CARDS = 6;
 
 let nextId = 0;
 const uniqueId = (prefix) => `${prefix}-${++nextId}`;
@@ -40,13 +38,19 @@ function externalLink(href, text, label) {
     );
 }
 
+// The WAI-ARIA tabs pattern's keys for a horizontal row (APG, "Tabs"): Left and Right move along it
+// (wrapping), Home and End to its ends.
+const TAB_KEYS = { ArrowRight: 1, ArrowLeft: -1 };
+
 export class ToolResults {
+    // view: the conversation (chat_view.js; addFinding(callId) gives the list item to draw in).
     // options: { sendText(text) -> bool, timeZone() -> IANA name }
-    constructor(container, announcer, options) {
-        this.container = container;
-        this.announcer = announcer;
+    constructor(view, options) {
+        this.view = view;
         this.options = options;
-        this.results = []; // the events drawn, oldest first, so a zone change can redraw them
+        // Each finding drawn: { event, item, state }, oldest first, so a zone change can redraw
+        // them; state is what the person chose in it (the day shown, the time pressed).
+        this.entries = [];
     }
 
     handle(event) {
@@ -56,31 +60,26 @@ export class ToolResults {
     }
 
     add(event) {
-        if (!this.cardFor(event)) return;
+        if (!this.shows(event)) return;
         // Calendly's webhook often confirms a booking while book_meeting is still running, so its
         // card may already be drawn: the tool's result completes that card instead of adding one.
         const invitee = event.name === 'book_meeting' ? event.result?.invitee : undefined;
-        const drawn = invitee && this.results.find((shown) => shown.result?.invitee === invitee);
+        const drawn = invitee && this.entries.find((shown) => shown.event.result?.invitee === invitee);
         if (drawn) {
-            drawn.result = { ...event.result, location: drawn.result.location ?? event.result.location, end_time: drawn.result.end_time ?? event.result.end_time };
-            this.render();
+            const earlier = drawn.event.result;
+            drawn.event.result = { ...event.result, location: earlier.location ?? event.result.location, end_time: earlier.end_time ?? event.result.end_time };
+            this.draw(drawn);
             return;
         }
-        this.results.push(event);
-        if (this.results.length > MAX_CARDS) this.results.shift();
-        this.render();
-        const card = this.container.lastElementChild;
-        this.announce(card?.dataset.summary ?? '');
-        card?.scrollIntoView({
-            block: 'nearest',
-            behavior: window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth',
-        });
+        const entry = { event, item: this.view.addFinding(event.call_id), state: {} };
+        this.entries.push(entry);
+        this.draw(entry);
     }
 
     // Calendly confirmed a booking of this conversation (its webhook): the card book_meeting drew
     // gains where to meet; a booking made through a schedule_call link gets its card now.
     confirmed(event) {
-        const drawn = this.results.find((shown) => shown.result?.invitee && shown.result.invitee === event.invitee);
+        const drawn = this.entries.find((shown) => shown.event.result?.invitee && shown.event.result.invitee === event.invitee);
         const booking = {
             booked: true,
             event_type: { name: event.event_name ?? 'Meeting' },
@@ -92,52 +91,55 @@ export class ToolResults {
             reschedule_url: event.reschedule_url,
         };
         if (!drawn) return this.add({ type: 'calrt.tool_result', name: 'book_meeting', result: booking });
-        drawn.result = { ...drawn.result, location: event.location ?? drawn.result.location, end_time: event.end_time ?? drawn.result.end_time };
-        this.render();
+        const earlier = drawn.event.result;
+        drawn.event.result = { ...earlier, location: event.location ?? earlier.location, end_time: event.end_time ?? earlier.end_time };
+        this.draw(drawn);
     }
 
     // Redraws every card (the person picked another time zone).
     render() {
-        for (const link of this.container.querySelectorAll('a[href^="blob:"]')) URL.revokeObjectURL(link.href);
-        this.container.replaceChildren(...this.results.map((event) => this.cardFor(event)).filter(Boolean));
-        this.container.hidden = this.results.length === 0;
+        for (const entry of this.entries) this.draw(entry);
     }
 
-    announce(text) {
-        if (!text) return;
-        this.announcer.textContent = '';
-        // A change after clearing is announced even when the text repeats.
-        window.requestAnimationFrame(() => (this.announcer.textContent = text));
+    draw(entry) {
+        for (const link of entry.item.querySelectorAll('a[href^="blob:"]')) URL.revokeObjectURL(link.href);
+        entry.item.replaceChildren(this.cardFor(entry) ?? '');
     }
 
-    cardFor({ name, result }) {
-        if (result.error) return null;
-        if (name === 'get_available_meeting_types' || result.needs_event_type) {
-            return Array.isArray(result.event_types) ? this.meetingTypesCard(result.event_types) : null;
-        }
-        if (name === 'check_meeting_availability' && Array.isArray(result.days)) {
+    // Whether an event draws a card: results that are not errors, of the shapes below.
+    shows({ name, result }) {
+        if (!result || result.error) return false;
+        if (name === 'get_available_meeting_types' || result.needs_event_type) return Array.isArray(result.event_types);
+        if (name === 'check_meeting_availability') return Array.isArray(result.days);
+        if (name === 'book_meeting') return result.booked === true || Array.isArray(result.nearest_available_times);
+        return name === 'schedule_call' && safeUrl(result.booking_url) !== null;
+    }
+
+    cardFor({ event, state }) {
+        const { name, result } = event;
+        if (!this.shows(event)) return null;
+        if (name === 'get_available_meeting_types' || result.needs_event_type) return this.meetingTypesCard(result.event_types);
+        if (name === 'check_meeting_availability') {
             const starts = result.days.flatMap((day) => (Array.isArray(day.slots) ? day.slots : []));
-            return this.slotsCard(result.event_type, starts, 'Open times');
+            return this.slotsCard(state, result.event_type, starts, 'Open times');
         }
         if (name === 'book_meeting' && result.booked === true) return this.bookingCard(result);
-        if (name === 'book_meeting' && Array.isArray(result.nearest_available_times)) {
-            const starts = result.nearest_available_times.map((slot) => slot.start_time);
-            return this.slotsCard(result.event_type, starts, 'That time was taken. Nearest open times');
+        if (name === 'book_meeting') {
+            const starts = result.nearest_available_times.map((slot) => slot?.start_time);
+            return this.slotsCard(state, result.event_type, starts, 'That time was taken. Nearest open times');
         }
-        if (name === 'schedule_call' && safeUrl(result.booking_url)) return this.linkCard(result);
-        return null;
+        return this.linkCard(result);
     }
 
-    card(kind, title, summary) {
+    card(kind, title) {
         const headingId = uniqueId('card');
         const card = element('section', { className: `card ${kind}`, 'aria-labelledby': headingId });
-        card.dataset.summary = summary;
-        card.append(element('h3', { id: headingId }, title));
+        card.append(element('h2', { id: headingId }, title));
         return card;
     }
 
     meetingTypesCard(types) {
-        const card = this.card('meeting-types', 'Meeting types', `${types.length} meeting types shown.`);
+        const card = this.card('meeting-types', 'Meeting types');
         const list = element('ul', { className: 'type-list' });
         for (const type of types) {
             const name = String(type.name ?? 'Meeting');
@@ -155,7 +157,7 @@ export class ToolResults {
                 element(
                     'li',
                     { className: 'type' },
-                    element('h4', {}, name),
+                    element('h3', {}, name),
                     element('p', { className: 'duration' }, `${type.duration_minutes} min`),
                     type.description ? element('p', { className: 'description' }, String(type.description)) : null,
                     button,
@@ -166,49 +168,107 @@ export class ToolResults {
         return card;
     }
 
-    slotsCard(eventType, starts, heading) {
+    // Open times as booking pages show them: a row of days (a tab list), then the chosen day's
+    // times (its tab panel). `state.day` and `state.chosen` survive a redraw.
+    slotsCard(state, eventType, starts, heading) {
         const zone = this.options.timeZone();
         const typeName = String(eventType?.name ?? 'meeting');
         const times = starts
+            .filter((text) => typeof text === 'string')
             .map((text) => ({ text, date: new Date(text) }))
             .filter((slot) => !Number.isNaN(slot.date.getTime()));
-        const card = this.card(
-            'slots',
-            `${heading}: ${typeName}`,
-            `${times.length} open times shown for the ${typeName}, in ${zone}.`,
-        );
-        card.append(element('p', { className: 'zone-note' }, `Times in ${zone.replace(/_/g, ' ')}. Press one to book it.`));
+        const card = this.card('slots', `${heading}: ${typeName}`);
+        card.append(element('p', { className: 'zone-note' }, `Times in ${zone.replace(/_/g, ' ')}. Pick a day, then press a time to book it.`));
         if (times.length === 0) {
             card.append(element('p', {}, 'No open times in this range.'));
             return card;
         }
+        const format = (options) => new Intl.DateTimeFormat(undefined, { timeZone: zone, ...options });
         const dayKey = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
-        const dayLabel = new Intl.DateTimeFormat(undefined, { timeZone: zone, weekday: 'long', month: 'long', day: 'numeric' });
-        const timeLabel = new Intl.DateTimeFormat(undefined, { timeZone: zone, hour: 'numeric', minute: '2-digit' });
-        const days = new Map();
+        const dayLabel = format({ weekday: 'long', month: 'long', day: 'numeric' });
+        const weekday = format({ weekday: 'short' });
+        const monthDay = format({ month: 'short', day: 'numeric' });
+        const timeLabel = format({ hour: 'numeric', minute: '2-digit' });
+        const days = new Map(); // local day (YYYY-MM-DD) -> its slots, in the order given
         for (const slot of times) {
             const key = dayKey.format(slot.date);
             if (!days.has(key)) days.set(key, []);
             days.get(key).push(slot);
         }
-        for (const slots of days.values()) {
+
+        const tabList = element('div', { role: 'tablist', className: 'day-tabs', 'aria-label': `Days with open times for the ${typeName}` });
+        const tabs = [];
+        const panels = [];
+        const slotButtons = [];
+        for (const [key, slots] of days) {
+            const tabId = uniqueId('day');
+            const panelId = uniqueId('times');
+            const count = `${slots.length} ${slots.length === 1 ? 'time' : 'times'}`;
+            const tab = element(
+                'button',
+                { type: 'button', role: 'tab', id: tabId, className: 'day-tab', 'aria-controls': panelId },
+                // The separators give the tab its spoken name ("Mon, Dec 7, 6 times"); the row
+                // shows the three parts on lines of their own.
+                element('span', { className: 'day-tab-weekday' }, weekday.format(slots[0].date)),
+                element('span', { className: 'visually-hidden' }, ', '),
+                element('span', { className: 'day-tab-date' }, monthDay.format(slots[0].date)),
+                element('span', { className: 'visually-hidden' }, ', '),
+                element('span', { className: 'day-tab-count' }, count),
+            );
+            tab.dataset.day = key;
             const day = dayLabel.format(slots[0].date);
             const list = element('ul', { className: 'slot-list' });
             for (const slot of slots) {
                 const time = timeLabel.format(slot.date);
-                const button = element('button', { type: 'button', className: 'slot', 'aria-label': `${time}, ${day}` }, time);
+                const button = element(
+                    'button',
+                    { type: 'button', className: 'slot', 'aria-label': `${time}, ${day}`, 'aria-pressed': String(slot.text === state.chosen) },
+                    time,
+                );
                 button.dataset.start = slot.text;
                 button.addEventListener('click', () => {
                     // The exact start the tool gave, so the assistant books that very slot.
-                    if (this.options.sendText(`Please book the ${typeName} at ${slot.text} (my time zone is ${zone}).`)) {
-                        for (const other of card.querySelectorAll('button.slot')) other.classList.remove('chosen');
-                        button.classList.add('chosen');
-                    }
+                    if (!this.options.sendText(`Please book the ${typeName} at ${slot.text} (my time zone is ${zone}).`)) return;
+                    state.chosen = slot.text;
+                    for (const other of slotButtons) other.setAttribute('aria-pressed', String(other === button));
                 });
+                slotButtons.push(button);
                 list.append(element('li', {}, button));
             }
-            card.append(element('div', { className: 'day' }, element('h4', {}, day), list));
+            const panel = element('div', { role: 'tabpanel', id: panelId, className: 'day-times', 'aria-labelledby': tabId }, element('h3', {}, day), list);
+            panel.dataset.day = key;
+            tabs.push(tab);
+            panels.push(panel);
+            tabList.append(tab);
         }
+
+        // One tab in the Tab order (the chosen day's); the arrows move between days.
+        const select = (index, { focus = false } = {}) => {
+            tabs.forEach((tab, i) => {
+                tab.setAttribute('aria-selected', String(i === index));
+                tab.tabIndex = i === index ? 0 : -1;
+                panels[i].hidden = i !== index;
+            });
+            state.day = tabs[index].dataset.day;
+            if (focus) tabs[index].focus();
+        };
+        tabs.forEach((tab, i) => tab.addEventListener('click', () => select(i)));
+        tabList.addEventListener('keydown', (event) => {
+            const current = tabs.indexOf(document.activeElement);
+            if (current < 0) return;
+            let next = null;
+            if (event.key in TAB_KEYS) next = (current + TAB_KEYS[event.key] + tabs.length) % tabs.length;
+            else if (event.key === 'Home') next = 0;
+            else if (event.key === 'End') next = tabs.length - 1;
+            if (next === null) return;
+            event.preventDefault();
+            select(next, { focus: true });
+        });
+        // The day of the time pressed, else the day shown before a redraw, else the first.
+        const chosenDay = state.chosen && times.find((slot) => slot.text === state.chosen);
+        const wanted = chosenDay ? dayKey.format(chosenDay.date) : state.day;
+        select(Math.max(0, tabs.findIndex((tab) => tab.dataset.day === wanted)));
+        card.append(tabList, ...panels);
         return card;
     }
 
@@ -222,7 +282,7 @@ export class ToolResults {
         const date = new Intl.DateTimeFormat(undefined, { timeZone: zone, weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
         const time = new Intl.DateTimeFormat(undefined, { timeZone: zone, hour: 'numeric', minute: '2-digit' });
         const when = `${date.format(start)}, ${time.format(start)} – ${time.format(end)}`;
-        const card = this.card('booking', `Booked: ${typeName}`, `Booked: ${typeName}, ${when}.`);
+        const card = this.card('booking', `Booked: ${typeName}`);
         const details = element(
             'dl',
             {},
@@ -262,7 +322,7 @@ export class ToolResults {
 
     linkCard(result) {
         const typeName = String(result.event_type?.name ?? 'meeting');
-        const card = this.card('booking-link', 'Your booking link', `A booking link for the ${typeName} is ready.`);
+        const card = this.card('booking-link', 'Your booking link');
         card.append(
             element('p', {}, result.fallback ? 'Pick a time on the public booking page.' : `Your details are filled in; pick a time for the ${typeName}.`),
             element('div', { className: 'actions' }, externalLink(safeUrl(result.booking_url), 'Open booking page', `Open booking page for the ${typeName}`)),

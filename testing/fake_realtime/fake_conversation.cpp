@@ -273,7 +273,13 @@ void FakeConversation::cancel_response(const json&) {
 
 FakeTurn FakeConversation::turn_for(const std::string& text) const {
     if (auto scripted = state_->scripted_turn(text)) return *scripted;
-    if (state_->options.sandbox) return sandbox_turn(text, answered_);
+    if (state_->options.sandbox) {
+        const auto& instructions = session_["instructions"];
+        return sandbox_turn(text, answered_,
+                            person_time_zone_in(instructions.is_string()
+                                                    ? instructions.get<std::string>()
+                                                    : std::string()));
+    }
     FakeTurn unscripted;
     unscripted.answer = [](const std::vector<json>&) {
         return std::string("Fake Realtime: no script for that.");

@@ -238,7 +238,30 @@ FakeTurn asking_for_person(const json& request) {
 
 }  // namespace
 
-FakeTurn sandbox_turn(std::string_view user_text, const std::vector<std::string>& earlier) {
+std::string person_time_zone_in(std::string_view instructions) {
+    constexpr std::string_view kMarker = "the person's time zone is ";
+    const auto at = instructions.find(kMarker);
+    if (at == std::string_view::npos) return {};
+    const auto words = words_of(instructions.substr(at + kMarker.size()));
+    if (words.empty()) return {};
+    // IANA names are letters, digits and "/_+-" ("UTC", "Etc/GMT+5", "America/Port-au-Prince").
+    const std::string zone = trim_punctuation(words.front());
+    const bool iana_like = !zone.empty() && std::all_of(zone.begin(), zone.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) ||
+               std::string_view("/_+-").find(c) != std::string_view::npos;
+    });
+    return iana_like ? zone : std::string();
+}
+
+FakeTurn sandbox_turn(std::string_view user_text, const std::vector<std::string>& earlier,
+                      std::string_view person_time_zone) {
+    // As the instructions tell a real model: the person's zone goes to the tools that take one,
+    // unless the person named another.
+    const auto with_zone = [person_time_zone](json arguments) {
+        if (!person_time_zone.empty() && !arguments.contains("timezone"))
+            arguments["timezone"] = std::string(person_time_zone);
+        return arguments;
+    };
     const std::string lower = lowercase(user_text);
     if (contains(lower, "meeting type") || contains(lower, "kinds of meeting") ||
         contains(lower, "types of meeting")) {
@@ -246,8 +269,8 @@ FakeTurn sandbox_turn(std::string_view user_text, const std::vector<std::string>
     }
     if (auto request = booking_request(user_text)) {
         if (!request->contains("name") || !request->contains("email"))
-            return asking_for_person(*request);
-        return calling("book_meeting", std::move(*request));
+            return asking_for_person(with_zone(std::move(*request)));
+        return calling("book_meeting", with_zone(std::move(*request)));
     }
     if (contains(lower, "schedule")) {
         json arguments = json::object();
@@ -262,7 +285,7 @@ FakeTurn sandbox_turn(std::string_view user_text, const std::vector<std::string>
         }
         if (auto zone = find_word(user_text, looks_like_timezone)) arguments["timezone"] = *zone;
         if (auto type = event_type_for_availability(user_text)) arguments["event_type"] = *type;
-        return calling("check_meeting_availability", std::move(arguments));
+        return calling("check_meeting_availability", with_zone(std::move(arguments)));
     }
     // The name and email asked for: they complete the latest booking request of the conversation.
     json person = json::object();
@@ -272,8 +295,8 @@ FakeTurn sandbox_turn(std::string_view user_text, const std::vector<std::string>
             auto request = booking_request(*text);
             if (!request) continue;
             request->update(person);
-            if (!request->contains("name")) return asking_for_person(*request);
-            return calling("book_meeting", std::move(*request));
+            if (!request->contains("name")) return asking_for_person(with_zone(std::move(*request)));
+            return calling("book_meeting", with_zone(std::move(*request)));
         }
     }
     FakeTurn help;

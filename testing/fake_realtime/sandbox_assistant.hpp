@@ -10,7 +10,9 @@
 //   "schedule ..."                      -> schedule_call {name, email} (those found in the text)
 //   "... available ..." / "availability" / "free" -> check_meeting_availability {start_date?,
 //                                          timezone?}
-// and answers with the tool's "message" (or its error's message).
+// and answers with the tool's "message" (or its error's message). A zone named in the text wins;
+// else the person's zone from the session's instructions (as a real model reads it there), so the
+// tool says times in the zone the page's cards use rather than the host's.
 
 #include <string>
 #include <string_view>
@@ -22,8 +24,14 @@ namespace calrt::testing {
 
 // `earlier`: the conversation's user texts answered before this one, oldest first. The sandbox
 // remembers only this much: a name and email sent on their own complete the latest booking
-// request ("book ... at <time>") that lacked them.
-FakeTurn sandbox_turn(std::string_view user_text, const std::vector<std::string>& earlier = {});
+// request ("book ... at <time>") that lacked them. `person_time_zone`: the person's IANA zone when
+// the session's instructions give it (person_time_zone_in), else empty.
+FakeTurn sandbox_turn(std::string_view user_text, const std::vector<std::string>& earlier = {},
+                      std::string_view person_time_zone = {});
+
+// The person's zone as the relay's instructions state it (realtime/assistant_instructions.cpp: "the
+// person's time zone is <zone> ..."); empty when they do not (the assistant is to ask for it).
+std::string person_time_zone_in(std::string_view instructions);
 
 // The reply to a system note the application added (e.g. the relay's booking confirmation): the
 // note's first sentence, the part that states what happened.

@@ -2,8 +2,10 @@
 // real sockets: typed questions with tool activity, a booking confirmed live by its webhook,
 // voice from a fake microphone, and the service's shutdown as the page shows it; then, in a
 // browser set to Asia/Kolkata, booking by pressing buttons: the slot picker, the booking card, its
-// .ics file, the time zone picker, axe-core's accessibility check and screenshots of each state
-// (in <build>/screenshots/).
+// .ics file, the time zone picker, axe-core's accessibility check, and screenshots of each state
+// at 360 × 780 and 1280 × 800 (in <build>/screenshots/) with the layout a phone needs: what the tools
+// found drawn in the conversation, which keeps at least half the height and is the only scrolling
+// area, and the newest card in view.
 //
 //   node tests/browser/chat_page.test.mjs <path/to/calendly-realtime> [<source dir>]
 //
@@ -294,7 +296,7 @@ test('in Asia/Kolkata the page books by clicking and shows the booking in local 
     const context = await browser.newContext({
         timezoneId: zone,
         locale: 'en-US',
-        viewport: { width: 1280, height: 900 },
+        viewport: { width: 1280, height: 800 },
         acceptDownloads: true,
     });
     const tab = await context.newPage();
@@ -313,8 +315,24 @@ test('in Asia/Kolkata the page books by clicking and shows the booking in local 
     const expectAccessible = async (state) => {
         assert.deepEqual(await seriousAccessibilityViolations(tab), [], `axe, ${state}`);
     };
-    const shoot = async (state) => {
-        assert.equal(await screenshotWidths(tab, screenshotDir, state), false, `${state} scrolls sideways at 360 px`);
+    // Screenshots at both widths, and what a phone needs in every state: no sideways scrolling,
+    // the conversation the only scrolling area (no second column or panel) with at least half the
+    // height at 360 px, and each of `inView` (the newest match) inside it without scrolling.
+    const shoot = async (state, inView = []) => {
+        const layouts = await screenshotWidths(tab, screenshotDir, state, inView);
+        for (const [width, layout] of Object.entries(layouts)) {
+            const where = `${state} at ${width} px: ${JSON.stringify(layout)}`;
+            assert.equal(layout.sideways, false, `scrolls sideways, ${where}`);
+            assert.equal(layout.pageScrolls, false, `the page itself scrolls, ${where}`);
+            assert.deepEqual(layout.scrollers.filter((name) => name !== 'chat'), [], `a second scrolling area, ${where}`);
+            for (const [selector, shown] of Object.entries(layout.inView)) assert.ok(shown, `${selector} not in view, ${where}`);
+        }
+        const phone = layouts[360];
+        assert.ok(phone.chatHeight >= phone.viewportHeight / 2, `the conversation has ${phone.chatHeight} of ${phone.viewportHeight} px in ${state}`);
+    };
+    const typeMessage = async (text) => {
+        await tab.getByLabel('Message to the assistant').fill(text);
+        await tab.getByLabel('Message to the assistant').press('Enter');
     };
     const assistantAnswers = () => tab.locator('.message.assistant.done');
     let pressed; // the slot button's exact start time
@@ -322,49 +340,117 @@ test('in Asia/Kolkata the page books by clicking and shows the booking in local 
     try {
         await tab.goto(`http://127.0.0.1:${port}/`);
 
+        let shownZone; // as the page names it (Chromium may say Asia/Calcutta)
         await step('the session opens with the browser time zone, shown and changeable', async () => {
             await tab.locator('#status[data-state="connected"]').waitFor();
-            const shown = await tab.getByLabel('Your time zone').inputValue();
+            shownZone = await tab.getByLabel('Your time zone').inputValue();
             // Chromium may name the zone by its older alias; both are the same zone.
-            assert.match(shown, /^Asia\/(Kolkata|Calcutta)$/);
-            assert.equal(new URL(relayUrls[0]).searchParams.get('tz'), shown);
-            await tab.locator('.finds-empty').waitFor();
-            await expectAccessible('empty');
-            await shoot('empty');
+            assert.match(shownZone, /^Asia\/(Kolkata|Calcutta)$/);
+            assert.equal(new URL(relayUrls[0]).searchParams.get('tz'), shownZone);
+            await expectAccessible('start');
+            await shoot('start');
         });
 
-        await step('asking for times shows every open time as a button, by day in local time', async () => {
+        await step('the meeting types appear in the conversation, after the lookup that found them', async () => {
             const before = await assistantAnswers().count();
-            await tab.getByLabel('Message to the assistant').fill('Is the 30 minute meeting available?');
-            await tab.getByLabel('Message to the assistant').press('Enter');
+            await typeMessage('What meeting types are there?');
             await assistantAnswers().nth(before).waitFor();
-            const buttons = tab.locator('.card.slots button.slot');
-            await buttons.first().waitFor();
+            // The card is a message of its own, right after its tool's activity line.
+            const card = tab.locator('#messages > .activity[data-tool="get_available_meeting_types"] + li.finding > .card.meeting-types');
+            await card.waitFor();
+            assert.ok((await card.getByRole('button', { name: /Show times for the 30 Minute Meeting/ }).count()) === 1);
+            await expectAccessible('types listed');
+            await shoot('types', ['.card.meeting-types h2']);
+        });
+
+        let starts; // every open start the tool found
+        await step('asking for times shows a day picker: a row of days, then that day\'s times in local time', async () => {
+            const before = await assistantAnswers().count();
+            await typeMessage('Is the 30 minute meeting available?');
+            await assistantAnswers().nth(before).waitFor();
+            const card = tab.locator('#messages > .activity[data-tool="check_meeting_availability"] + li.finding > .card.slots');
+            await card.waitFor();
             const [result] = toolResults('check_meeting_availability');
-            const starts = result.result.days.flatMap((day) => day.slots);
-            assert.equal(await buttons.count(), starts.length);
+            starts = result.result.days.flatMap((day) => day.slots);
             assert.ok(starts.length > 5, 'all of them, not the handful the answer says aloud');
-            const first = await buttons.first().getAttribute('data-start');
-            assert.equal(await buttons.first().innerText(), clock.format(new Date(first)));
+            // Every open time is a button, grouped into one tab panel per local day.
+            assert.equal(await card.locator('button.slot').count(), starts.length);
+            const dayKey = local({ year: 'numeric', month: '2-digit', day: '2-digit' });
+            const localDays = [...new Set(starts.map((start) => dayKey.format(new Date(start))))];
+            const tabs = card.getByRole('tab');
+            assert.equal(await tabs.count(), localDays.length);
+            assert.ok(localDays.length > 1, 'several days to pick from');
+            assert.equal(await card.getByRole('tablist').getAttribute('aria-label'), 'Days with open times for the 30 Minute Meeting');
+            // The first day is chosen: its times are the ones shown, in local time.
+            assert.equal(await tabs.first().getAttribute('aria-selected'), 'true');
+            assert.equal(await card.getByRole('tabpanel').count(), 1, 'one day\'s times at a time');
+            const panel = card.getByRole('tabpanel');
+            const firstDayStarts = starts.filter((start) => dayKey.format(new Date(start)) === localDays[0]);
+            assert.equal(await panel.locator('button.slot').count(), firstDayStarts.length);
+            const first = await panel.locator('button.slot').first().getAttribute('data-start');
+            assert.equal(first, firstDayStarts[0]);
+            assert.equal(await panel.locator('button.slot').first().innerText(), clock.format(new Date(first)));
             const firstDay = local({ weekday: 'long', month: 'long', day: 'numeric' }).format(new Date(first));
-            assert.equal(await tab.locator('.card.slots .day h4').first().innerText(), firstDay);
+            assert.equal(await panel.locator('h3').innerText(), firstDay);
+            assert.match(await tabs.first().innerText(), new RegExp(`${firstDayStarts.length} times?$`));
+            assert.equal(await panel.getAttribute('aria-labelledby'), await tabs.first().getAttribute('id'));
+
+            // The sandbox assistant's own words name the same zone and days as the card (it used
+            // the host's zone before: America/New_York).
+            const answer = await assistantAnswers().nth(before).innerText();
+            assert.match(answer, new RegExp(`in ${shownZone} time: ${firstDay}:`), answer);
+            assert.equal(result.arguments.timezone, shownZone);
+
             await expectAccessible('slots shown');
-            await shoot('slots');
+            await shoot('slots', ['.card.slots [role="tablist"]', '.card.slots [role="tabpanel"]:not([hidden]) li:first-child button.slot']);
+            // Dark mode: the same checks (axe's contrast rule above all) and a look at it.
+            await tab.emulateMedia({ colorScheme: 'dark' });
+            await expectAccessible('slots shown, dark');
+            await shoot('slots-dark');
+            await tab.emulateMedia({ colorScheme: 'light' });
+        });
+
+        await step('the day picker works from the keyboard: arrows choose the day, Tab reaches its times', async () => {
+            const card = tab.locator('.card.slots');
+            const tabs = card.getByRole('tab');
+            const count = await tabs.count();
+            await tabs.first().focus();
+            await tab.keyboard.press('ArrowRight');
+            const selected = async () => card.locator('[role="tab"][aria-selected="true"]').getAttribute('id');
+            assert.equal(await selected(), await tabs.nth(1).getAttribute('id'));
+            assert.equal(await tab.evaluate(() => document.activeElement.getAttribute('aria-selected')), 'true');
+            // Only the chosen day is in the Tab order.
+            assert.deepEqual(await tabs.evaluateAll((all) => all.map((t) => t.tabIndex)), Array.from({ length: count }, (_, i) => (i === 1 ? 0 : -1)));
+            await tab.keyboard.press('End');
+            assert.equal(await selected(), await tabs.nth(count - 1).getAttribute('id'));
+            await tab.keyboard.press('Home');
+            assert.equal(await selected(), await tabs.first().getAttribute('id'));
+            await tab.keyboard.press('ArrowLeft'); // wraps to the last day
+            assert.equal(await selected(), await tabs.nth(count - 1).getAttribute('id'));
+            // A click chooses a day too.
+            await tabs.nth(1).click();
+            assert.equal(await selected(), await tabs.nth(1).getAttribute('id'));
+            const panel = card.getByRole('tabpanel');
+            assert.equal(await panel.getAttribute('aria-labelledby'), await tabs.nth(1).getAttribute('id'));
         });
 
         await step('a slot pressed from the keyboard asks to book it, and the name and email book it', async () => {
-            const slot = tab.locator('.card.slots button.slot').nth(2);
+            // From the chosen day (the second): Tab leaves the row of days for that day's times.
+            await tab.locator('.card.slots [role="tab"][aria-selected="true"]').focus();
+            await tab.keyboard.press('Tab');
+            const slot = tab.locator('.card.slots [role="tabpanel"]:not([hidden]) button.slot').first();
+            assert.equal(await slot.evaluate((button) => button === document.activeElement), true, 'Tab reaches the day\'s first time');
             pressed = await slot.getAttribute('data-start');
             const before = await assistantAnswers().count();
-            await slot.focus();
             await tab.keyboard.press('Enter');
             await tab.locator('.message.user').filter({ hasText: pressed }).waitFor();
+            assert.equal(await tab.locator(`.card.slots button.slot[data-start="${pressed}"]`).getAttribute('aria-pressed'), 'true');
+            assert.equal(await tab.locator('.card.slots button.slot[aria-pressed="true"]').count(), 1);
             await assistantAnswers().nth(before).waitFor();
             assert.match(await assistantAnswers().nth(before).innerText(), /name and email/);
             assert.equal(toolResults('book_meeting').length, 0, 'nothing booked before the person confirmed');
 
-            await tab.getByLabel('Message to the assistant').fill('My name is Ada Lovelace, ada@example.com');
-            await tab.getByLabel('Message to the assistant').press('Enter');
+            await typeMessage('My name is Ada Lovelace, ada@example.com');
             await tab.locator('.card.booking').waitFor();
             // The webhook's confirmation may draw the card before the tool's result arrives.
             await waitUntil(() => toolResults('book_meeting').length > 0);
@@ -397,8 +483,9 @@ test('in Asia/Kolkata the page books by clicking and shows the booking in local 
             // The page's own module, fed the two events in the order the race can bring them.
             const drawn = await tab.evaluate(async () => {
                 const { ToolResults } = await import('/tool_results.js');
-                const container = document.createElement('div');
-                const cards = new ToolResults(container, document.createElement('div'), { sendText: () => true, timeZone: () => 'UTC' });
+                const container = document.createElement('ol');
+                const view = { addFinding: () => container.appendChild(document.createElement('li')) };
+                const cards = new ToolResults(view, { sendText: () => true, timeZone: () => 'UTC' });
                 const invitee = 'https://api.calendly.com/scheduled_events/EV1/invitees/IN1';
                 const start_time = '2030-01-07T10:00:00.000000Z';
                 cards.handle({ type: 'calrt.booking_confirmed', invitee, event_name: '30 Minute Meeting', start_time, end_time: '2030-01-07T10:30:00.000000Z', location: { type: 'zoom_conference', join_url: 'https://zoom.example/j/1' } });
@@ -426,9 +513,12 @@ test('in Asia/Kolkata the page books by clicking and shows the booking in local 
             assert.ok(event.DTSTAMP && event.SUMMARY === '30 Minute Meeting', text);
         });
 
-        await step('the booked state is accessible and fits a phone', async () => {
+        await step('the booked state is accessible and the booking card is on screen, also on a phone', async () => {
+            // After the answer and the live confirmation below it, the card is still in view.
+            await waitUntil(() => events.some((event) => event.type === 'calrt.booking_confirmed'));
+            await assistantAnswers().filter({ hasText: 'good news' }).waitFor();
             await expectAccessible('booked');
-            await shoot('booked');
+            await shoot('booked', ['.card.booking']);
         });
 
         await step('every control is reached with Tab, with a visible focus ring', async () => {
@@ -460,6 +550,11 @@ test('in Asia/Kolkata the page books by clicking and shows the booking in local 
             assert.equal(new URL(relayUrls.at(-1)).searchParams.get('tz'), 'Europe/Berlin');
             const berlin = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Berlin', hour: 'numeric', minute: '2-digit' });
             assert.match(await tab.locator('.card.booking .when').innerText(), new RegExp(berlin.format(new Date(pressed))));
+            // The day picker is redrawn in Berlin time too, still on the day of the time pressed.
+            const chosen = tab.locator('.card.slots button.slot[aria-pressed="true"]');
+            assert.equal(await chosen.getAttribute('data-start'), pressed);
+            assert.equal(await chosen.isVisible(), true);
+            assert.equal(await chosen.innerText(), berlin.format(new Date(pressed)));
         });
 
         await step('the page logged no errors and the service refused nothing', () => {
@@ -469,6 +564,7 @@ test('in Asia/Kolkata the page books by clicking and shows the booking in local 
     } finally {
         if (stepFailed) {
             console.error(`--- the page's conversation:\n${await tab.locator('#messages').innerText().catch(() => '')}`);
+            console.error(`--- the page's errors:\n${problems.join('\n')}`);
             console.error(`--- the service's stderr:\n${own.log}`);
         }
         await context.close();

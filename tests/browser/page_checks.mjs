@@ -1,5 +1,5 @@
-// Checks the chat page tests share: axe-core's accessibility rules, the layout at a phone's width,
-// screenshots for a person to look at, and reading an iCalendar file.
+// Checks the chat page tests share: axe-core's accessibility rules, the layout at a phone's and a
+// desktop's size, screenshots for a person to look at, and reading an iCalendar file.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -23,26 +23,67 @@ export async function seriousAccessibilityViolations(page) {
     return violations.filter((violation) => ['serious', 'critical'].includes(violation.impact));
 }
 
-// Whether the page scrolls sideways at its current width.
-export function scrollsSideways(page) {
-    return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+// The sizes every state is checked and shown at: a common phone and a laptop.
+export const VIEWPORTS = [
+    { width: 1280, height: 800 },
+    { width: 360, height: 780 },
+];
+
+// Resolves once the page has drawn twice: resize observers have run and the layout has settled.
+export function settled(page) {
+    return page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 }
 
-// Screenshots `<dir>/<name>-1280.png` and `<name>-360.png`; returns whether the 360 px layout
-// scrolls sideways. The viewport is put back to 1280 px.
-export async function screenshotWidths(page, dir, name) {
+// The page's layout as a person sees it: whether it scrolls sideways or as a whole, the areas that
+// scroll (by id or class; form fields left out), the conversation's height, and for each selector
+// whether its newest match lies wholly inside the conversation's visible area.
+function layoutOf(page, inView) {
+    return page.evaluate((selectors) => {
+        const root = document.documentElement;
+        const chat = document.querySelector('.chat').getBoundingClientRect();
+        const scrollers = [...document.body.querySelectorAll('*')]
+            .filter((element) => !['TEXTAREA', 'SELECT'].includes(element.tagName))
+            .filter((element) => {
+                const style = getComputedStyle(element);
+                const scrolls = (overflow) => overflow === 'auto' || overflow === 'scroll';
+                return (
+                    (scrolls(style.overflowY) && element.scrollHeight > element.clientHeight + 1) ||
+                    (scrolls(style.overflowX) && element.scrollWidth > element.clientWidth + 1)
+                );
+            })
+            .map((element) => element.id || element.className || element.tagName);
+        const shown = {};
+        for (const selector of selectors) {
+            const box = [...document.querySelectorAll(selector)].at(-1)?.getBoundingClientRect();
+            shown[selector] = !!box && box.height > 0 && box.top >= chat.top - 1 && box.bottom <= chat.bottom + 1;
+        }
+        return {
+            viewportHeight: window.innerHeight,
+            chatHeight: Math.round(chat.height),
+            sideways: root.scrollWidth > root.clientWidth,
+            pageScrolls: root.scrollHeight > root.clientHeight,
+            scrollers,
+            inView: shown,
+        };
+    }, inView);
+}
+
+// Screenshots `<dir>/<name>-1280.png` and `<name>-360.png` (the viewport, not the full page: the
+// page is one screen tall and scrolls inside its conversation), each as the page lays itself out
+// after the window changed size; returns the layout at each width (layoutOf), keyed by width. The
+// viewport is put back to 1280 × 800.
+export async function screenshotWidths(page, dir, name, inView = []) {
     mkdirSync(dir, { recursive: true });
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await page.screenshot({ path: path.join(dir, `${name}-1280.png`) });
-    await page.setViewportSize({ width: 360, height: 780 });
-    // As on a phone, where the newest card was scrolled into view when it came (the page's panel
-    // keeps its scroll position when the window narrows).
-    await page.evaluate(() => document.querySelector('#cards')?.lastElementChild?.scrollIntoView({ block: 'nearest' }));
-    const sideways = await scrollsSideways(page);
-    // The viewport, not fullPage: the page is one screen tall and scrolls inside its panels.
-    await page.screenshot({ path: path.join(dir, `${name}-360.png`) });
-    await page.setViewportSize({ width: 1280, height: 900 });
-    return sideways;
+    const layouts = {};
+    for (const viewport of VIEWPORTS) {
+        await page.setViewportSize(viewport);
+        await settled(page);
+        layouts[viewport.width] = await layoutOf(page, inView);
+        await page.screenshot({ path: path.join(dir, `${name}-${viewport.width}.png`) });
+    }
+    await page.setViewportSize(VIEWPORTS[0]);
+    await settled(page);
+    return layouts;
 }
 
 // The properties of the first VEVENT of an iCalendar text (RFC 5545: CRLF lines, folded lines

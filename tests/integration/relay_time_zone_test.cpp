@@ -1,5 +1,6 @@
 // The person's time zone on the relay's upgrade URL (GET /api/realtime?tz=…), over real sockets:
-// it reaches the assistant's instructions, and a zone the server does not know is refused.
+// it reaches the assistant's instructions, the sandbox assistant says times in it, and a zone the
+// server does not know is refused.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -41,6 +42,34 @@ TEST_F(RelayTimeZoneTest, WithoutAZoneTheAssistantAsksForIt) {
     ASSERT_TRUE(test::wait_until([&] { return fake_realtime.session_updates().size() == 1; }));
     const std::string instructions = fake_realtime.session_updates()[0]["instructions"];
     EXPECT_NE(instructions.find("ask for the person's time zone"), std::string::npos) << instructions;
+}
+
+// The sandbox assistant (fake Realtime with sandbox on), as `calendly-realtime` runs without keys.
+class SandboxRelayTimeZoneTest : public test::RelayTestFixture {
+  protected:
+    SandboxRelayTimeZoneTest() : RelayTestFixture(calrt::testing::FakeRealtimeOptions{.sandbox = true}) {}
+};
+
+TEST_F(SandboxRelayTimeZoneTest, TheSandboxAssistantSaysTimesInThePersonsZoneNotTheHosts) {
+    start();  // the fake Calendly's host is in America/New_York
+    net::WebSocketOptions options;
+    options.idle_timeout = 5s;
+    auto browser =
+        io.run(net::connect_websocket(io.io.get_executor(), relay_url() + "?tz=Asia/Kolkata", {}, options));
+    ASSERT_TRUE(browser) << browser.error().message;
+    say(*browser, "Is the 30 minute meeting available?");
+
+    ASSERT_TRUE(read_until(*browser, of_type("calrt.tool_result")));
+    const auto result = seen.back();
+    EXPECT_EQ(result["name"], "check_meeting_availability");
+    EXPECT_EQ(result["arguments"].value("timezone", ""), "Asia/Kolkata") << result.dump();
+    // The answer the person reads names the zone the page's cards use.
+    ASSERT_TRUE(read_until(*browser, of_type("response.output_text.done")));
+    const std::string answer = seen.back()["text"];
+    EXPECT_NE(answer.find("in Asia/Kolkata time"), std::string::npos) << answer;
+    EXPECT_EQ(answer.find("America/New_York"), std::string::npos) << answer;
+    const std::string first_slot = result["result"]["days"][0]["slots"][0];
+    EXPECT_TRUE(first_slot.ends_with("+05:30")) << first_slot;
 }
 
 TEST_F(RelayTimeZoneTest, AnUnknownZoneIsRefusedWith400AndNoSessionOpens) {

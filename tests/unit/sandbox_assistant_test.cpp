@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "calrt/realtime/assistant_instructions.hpp"
 #include "testing/fake_realtime/response_streamer.hpp"
 
 namespace calrt::testing {
@@ -37,6 +38,29 @@ TEST(SandboxAssistant, AvailabilityQuestionPassesTheMeetingTypeItNames) {
                   .arguments,
               (json{{"event_type", "Intro Call"}}));
     EXPECT_EQ(only_call(sandbox_turn("Is there anything available?")).arguments, json::object());
+}
+
+TEST(SandboxAssistant, AvailabilityAndBookingUseThePersonsZoneUnlessTheTextNamesAnother) {
+    EXPECT_EQ(only_call(sandbox_turn("Is the 30 minute meeting available?", {}, "Asia/Kolkata"))
+                  .arguments,
+              (json{{"event_type", "30 minute meeting"}, {"timezone", "Asia/Kolkata"}}));
+    EXPECT_EQ(only_call(sandbox_turn("Is anything available in Europe/Berlin?", {}, "Asia/Kolkata"))
+                  .arguments,
+              (json{{"timezone", "Europe/Berlin"}}));
+    const auto booking = only_call(sandbox_turn(
+        "Book a 30 minute meeting at 2030-01-31T15:00:00Z, I'm Ada Lovelace, ada@example.com", {},
+        "Asia/Kolkata"));
+    EXPECT_EQ(booking.arguments.value("timezone", ""), "Asia/Kolkata");
+}
+
+TEST(SandboxAssistant, FindsThePersonsZoneInTheRelaysInstructions) {
+    const Timestamp now{std::chrono::sys_days{std::chrono::year{2030} / 1 / 31}};
+    EXPECT_EQ(person_time_zone_in(realtime::assistant_instructions("Alex", now, "Asia/Kolkata")),
+              "Asia/Kolkata");
+    EXPECT_EQ(person_time_zone_in(realtime::assistant_instructions("Alex", now, "Etc/GMT+5")),
+              "Etc/GMT+5");
+    EXPECT_EQ(person_time_zone_in(realtime::assistant_instructions("Alex", now, "")), "");
+    EXPECT_EQ(person_time_zone_in(""), "");
 }
 
 TEST(SandboxAssistant, ScheduleRequestSendsNameAndEmailFound) {
