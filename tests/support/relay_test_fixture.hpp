@@ -71,7 +71,10 @@ class RelayTestFixture : public ::testing::Test {
     calrt::testing::FakeCalendly fake_calendly{io.io};
     MetricsRegistry metrics;
     SystemClock clock;
-    const Clock* relay_clock = &clock;  // the relay's clock; a test may point it at its own
+    // A clock the test moves; the relay reads it when a test points relay_clock at it. Here, not
+    // in the test, so that it outlives the sessions the destructor waits for.
+    ManualClock manual_clock{clock.now()};
+    const Clock* relay_clock = &clock;  // the relay's clock
     ServerConfig server_config = test_server_config();
     TimeZoneCache time_zones;
     TempDir data_dir;
