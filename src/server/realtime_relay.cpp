@@ -85,7 +85,8 @@ SessionPlace session_place(const RelayShared& shared, const UpgradeConnection& c
     const auto address = IpAddress::parse(connection.remote_address);
     if (!address) return place;
     const auto& limits = shared.context.limits;
-    place.network_cap = address->is_v4() ? limits.max_sessions_per_ipv4_24 : limits.max_sessions_per_ipv6_48;
+    place.network_cap =
+        address->is_v4() ? limits.max_sessions_per_ipv4_24 : limits.max_sessions_per_ipv6_48;
     if (place.network_cap > 0) place.network = network_bucket(connection.remote_address);
     return place;
 }
@@ -134,7 +135,8 @@ std::optional<Refusal> place_refusal(PlaceHeld held) {
 
 // An address that used its minutes today (REALTIME_DAILY_MINUTES_PER_ADDRESS) waits for the
 // next UTC midnight; nothing is counted.
-std::optional<Refusal> daily_minutes_refusal(RelayShared& shared, const UpgradeConnection& connection) {
+std::optional<Refusal> daily_minutes_refusal(RelayShared& shared,
+                                             const UpgradeConnection& connection) {
     const auto wait = shared.daily_minutes.refusal(client_key(connection));
     if (!wait) return std::nullopt;
     return Refusal{http::status::too_many_requests, "daily_minutes_used_up",

@@ -45,7 +45,8 @@ void release_one(std::map<std::string, std::size_t, std::less<>>& counts, const 
     if (--it->second == 0) counts.erase(it);
 }
 
-std::size_t open_in(const std::map<std::string, std::size_t, std::less<>>& counts, const std::string& key) {
+std::size_t open_in(const std::map<std::string, std::size_t, std::less<>>& counts,
+                    const std::string& key) {
     const auto it = counts.find(key);
     return it == counts.end() ? 0 : it->second;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // What all browser relay sessions of one relay share (realtime_relay.hpp): the open sessions for
-// shutdown, the per-address and per-network session counts, the daily minutes per address, the host's name, and the relay's metrics. Internal to
-// server/.
+// shutdown, the per-address and per-network session counts, the daily minutes per address, the
+// host's name, and the relay's metrics. Internal to server/.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
