@@ -1,5 +1,6 @@
 #include "calrt/server/realtime_relay.hpp"
 
+#include "calrt/core/ip_network.hpp"
 #include "calrt/core/text.hpp"
 #include "calrt/server/client_address.hpp"
 
@@ -76,29 +77,71 @@ std::string client_key(const UpgradeConnection& connection) {
     return address_bucket(connection.remote_address);
 }
 
-// A session counted against its client address for as long as this lives.
-class AddressHold {
+// Where a session from this connection counts: its client key and, when the network tier for its
+// family is on (REALTIME_MAX_SESSIONS_PER_IPV6_48, REALTIME_MAX_SESSIONS_PER_IPV4_24), its /48 or
+// /24, so that the many /64s of one site (or addresses of one /24) share one looser cap.
+SessionPlace session_place(const RelayShared& shared, const UpgradeConnection& connection) {
+    SessionPlace place{client_key(connection)};
+    const auto address = IpAddress::parse(connection.remote_address);
+    if (!address) return place;
+    const auto& limits = shared.context.limits;
+    place.network_cap =
+        address->is_v4() ? limits.max_sessions_per_ipv4_24 : limits.max_sessions_per_ipv6_48;
+    if (place.network_cap > 0) place.network = network_bucket(connection.remote_address);
+    return place;
+}
+
+// A session counted against its address and network for as long as this lives.
+class PlaceHold {
   public:
-    AddressHold(std::shared_ptr<RelayShared> shared, std::string client)
-        : shared_(std::move(shared)), client_(std::move(client)), held_(shared_->hold_address(client_)) {}
-    ~AddressHold() {
-        if (held_) shared_->release_address(client_);
-    }
-    AddressHold(const AddressHold&) = delete;
-    AddressHold& operator=(const AddressHold&) = delete;
-    explicit operator bool() const noexcept { return held_; }
+    PlaceHold(std::shared_ptr<RelayShared> shared, SessionPlace place)
+        : shared_(std::move(shared)),
+          place_(std::move(place)),
+          result_(shared_->hold_place(place_)),
+          held_(result_ == PlaceHeld::held) {}
+    ~PlaceHold() { release(); }
+    PlaceHold(const PlaceHold&) = delete;
+    PlaceHold& operator=(const PlaceHold&) = delete;
+    PlaceHeld result() const noexcept { return result_; }
     // Gives the place back now: a refused upgrade must not hold it while its answer is written
     // (and the connection lingers), or the client's next attempt finds it still taken.
     void release() {
-        if (held_) shared_->release_address(client_);
+        if (held_) shared_->release_place(place_);
         held_ = false;
     }
 
   private:
     std::shared_ptr<RelayShared> shared_;
-    std::string client_;
+    SessionPlace place_;
+    const PlaceHeld result_;
     bool held_;
 };
+
+std::optional<Refusal> place_refusal(PlaceHeld held) {
+    switch (held) {
+        case PlaceHeld::held:
+            return std::nullopt;
+        case PlaceHeld::address_full:
+            return Refusal{http::status::too_many_requests, "too_many_sessions",
+                           "this address has too many assistant sessions open; close one and try again",
+                           std::chrono::seconds(30)};
+        case PlaceHeld::network_full:
+            return Refusal{http::status::too_many_requests, "too_many_network_sessions",
+                           "this network has too many assistant sessions open; close one and try again",
+                           std::chrono::seconds(30)};
+    }
+    return std::nullopt;
+}
+
+// An address that used its minutes today (REALTIME_DAILY_MINUTES_PER_ADDRESS) waits for the
+// next UTC midnight; nothing is counted.
+std::optional<Refusal> daily_minutes_refusal(RelayShared& shared,
+                                             const UpgradeConnection& connection) {
+    const auto wait = shared.daily_minutes.refusal(client_key(connection));
+    if (!wait) return std::nullopt;
+    return Refusal{http::status::too_many_requests, "daily_minutes_used_up",
+                   "this address has used today's assistant minutes; try again after midnight UTC", *wait};
+}
 
 std::optional<Refusal> origin_refusal(const RelayShared& shared, const UpgradeConnection& connection) {
     const auto& request = connection.request;
@@ -142,19 +185,19 @@ asio::awaitable<void> serve(std::shared_ptr<RelayShared> shared,
         co_return;
     }
     std::string person_zone = *zone ? (*zone)->name() : std::string();
+    if (auto refusal = daily_minutes_refusal(*shared, *connection)) {
+        co_await refuse_counted(*shared, *connection, *refusal);
+        co_return;
+    }
     // Held from here until the session ends; checked before the rate so that a refusal for
     // too many open sessions does not also use up the address's connection rate.
-    AddressHold address(shared, client_key(*connection));
-    if (!address) {
-        const Refusal crowded{http::status::too_many_requests, "too_many_sessions",
-                              "this address has too many assistant sessions open; close one and "
-                              "try again",
-                              std::chrono::seconds(30)};
-        co_await refuse_counted(*shared, *connection, crowded);
+    PlaceHold place(shared, session_place(*shared, *connection));
+    if (auto refusal = place_refusal(place.result())) {
+        co_await refuse_counted(*shared, *connection, *refusal);
         co_return;
     }
     if (auto refusal = rate_refusal(*shared, *connection)) {
-        address.release();
+        place.release();
         co_await refuse_counted(*shared, *connection, *refusal);
         co_return;
     }
@@ -165,7 +208,7 @@ asio::awaitable<void> serve(std::shared_ptr<RelayShared> shared,
         // (docs/architecture.md, "Compiler notes").
         const Refusal busy{http::status::service_unavailable, "relay_busy",
                            "the assistant is busy; try again in a minute", std::chrono::seconds(30)};
-        address.release();
+        place.release();
         co_await refuse_counted(*shared, *connection, busy);
         co_return;
     }

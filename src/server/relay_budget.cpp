@@ -124,6 +124,22 @@ std::optional<BudgetBreach> SessionBudget::charge(const json* upstream_event, Cl
     for (std::size_t i = 0; i < kRules.size(); ++i) {
         if (kRules[i].span == Span::minute) buckets_[i].tokens -= cost[index(kRules[i].meter)];
     }
+    responses_asked_ += static_cast<std::size_t>(cost[index(Meter::responses)]);
+    return std::nullopt;
+}
+
+std::optional<BudgetBreach> SessionBudget::count_response_created() {
+    if (responses_asked_ > 0) {
+        --responses_asked_;
+        return std::nullopt;
+    }
+    double& used = used_[index(Meter::responses)];
+    used += 1;
+    for (const auto& rule : kRules) {
+        if (rule.meter == Meter::responses && rule.span == Span::session && used > rule.allowance(config_)) {
+            return BudgetBreach{rule.limit, rule.reason};
+        }
+    }
     return std::nullopt;
 }
 

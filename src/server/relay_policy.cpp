@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <initializer_list>
 #include <optional>
+#include <string>
 
 namespace calrt::server {
 using nlohmann::json;
@@ -18,6 +19,18 @@ namespace {
 // merge_patch of nlohmann::json recurse, so a message nested a few hundred thousand levels deep
 // would exhaust an I/O thread's stack.
 constexpr std::size_t kMaxNesting = 8;
+
+// The text one user message may carry for the model to read, all its parts together (review N7:
+// a 1 MiB input_text was one user item, billed as a quarter of a million input tokens). A person
+// types a few sentences; 4 KiB is a page of English, over a thousand characters of CJK.
+constexpr std::size_t kMaxUserTextBytes = 4 * 1024;
+
+// Where a user message carries text: each part type's text field.
+struct UserTextField {
+    std::string_view part_type;
+    const char* field;
+};
+constexpr UserTextField kUserTextFields[] = {{"input_text", "text"}, {"input_audio", "transcript"}};
 
 using Keys = std::initializer_list<std::string_view>;
 
@@ -87,6 +100,18 @@ bool is_user_message_event(const json& event) {
         if (!known) return false;
     }
     return true;
+}
+
+// The bytes of text in a user message (already checked by is_user_message_event).
+std::size_t user_text_bytes(const json& event) {
+    std::size_t bytes = 0;
+    for (const auto& part : event["item"]["content"]) {
+        const std::string type = string_field(part, "type");
+        for (const auto& text : kUserTextFields) {
+            if (text.part_type == type) bytes += string_field(part, text.field).size();
+        }
+    }
+    return bytes;
 }
 
 // response.create may carry a "response" object that overrides the session for that response.
@@ -260,6 +285,13 @@ BrowserEventDecision decide_browser_event(std::string_view text, const json& ses
             return refuse("conversation.item.create may only add a user message of input_text or "
                           "input_audio parts",
                           event_id);
+        }
+        if (user_text_bytes(event) > kMaxUserTextBytes) {
+            return RefuseEvent{relay_error_event(
+                "input_text_too_long",
+                "a message may carry at most " + std::to_string(kMaxUserTextBytes) +
+                    " bytes of text; send a shorter one",
+                event_id)};
         }
         return ForwardEvent{std::move(event)};
     }

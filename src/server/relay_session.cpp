@@ -32,6 +32,13 @@ constexpr std::chrono::seconds kShutdownToolLimit{5};
 constexpr std::size_t kMaxBookingsPerSession = 3;
 constexpr std::size_t kMaxLinksPerSession = 10;
 
+// How often an open session charges its time to its address's daily minutes: the address may
+// overrun its minutes by at most this much per open session.
+constexpr std::chrono::seconds kDailyMinutesTick{1};
+
+constexpr BudgetBreach kDailyMinutesUsedUp{
+    "daily_minutes", "this address has used today's assistant minutes; try again after midnight UTC"};
+
 std::string serialized(const json& event) {
     return event.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -55,6 +62,7 @@ RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
       browser_(std::move(browser)),
       request_id_(std::move(request_id)),
       person_time_zone_(std::move(person_time_zone)),
+      client_address_(client_address),
       tools_(shared.context.metrics),
       tool_context_(std::make_shared<tools::CalendlyToolContext>(tools::CalendlyToolContext{
           shared.context.calendly, shared.context.fallback_url, shared.context.time_zones,
@@ -62,6 +70,8 @@ RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
           shared.context.daily_links, {}, std::move(client_address), shared.context.booking_quotas})),
       time_limit_(executor),
       shutdown_deadline_(executor),
+      minutes_tick_(executor),
+      minutes_charged_until_(shared.context.clock.now()),
       budget_(shared.context.limits, SessionBudget::Clock::now()) {
     tool_context_->slots_seen_open = std::make_shared<tools::SlotsSeenOpen>();
     tools::register_calendly_tools(tools_, tool_context_);
@@ -94,6 +104,17 @@ void RelaySession::on_server_event(std::string_view type, std::string_view raw_j
     // Upstream events go down exactly as OpenAI sent them (function-call events included, so the
     // page can show what the assistant is doing).
     browser_.send(std::string(raw_json));
+    if (type == "response.created") {
+        // Every response costs the host, also those the browser did not ask for: with
+        // turn_detection's create_response the server answers each turn of speech by itself
+        // (developers.openai.com, Realtime "Voice activity detection").
+        asio::dispatch(executor_, [self = shared_from_this()] {
+            if (auto breach = self->budget_.count_response_created()) {
+                asio::co_spawn(self->executor_, end_for_limit(self, *breach), asio::detached);
+            }
+        });
+        return;
+    }
     if (type == "session.updated") {
         // What the server says is in force becomes the base of the browser's next update; an
         // update it refused never gets here.
@@ -239,6 +260,31 @@ asio::awaitable<void> RelaySession::enforce_time_limit(std::shared_ptr<RelaySess
     co_await self->browser_.close(net::close_code::normal, "session time limit reached");
 }
 
+asio::awaitable<void> RelaySession::end_for_limit(std::shared_ptr<RelaySession> self,
+                                                  BudgetBreach breach) {
+    if (self->ended_ || self->closing_for_limit_) co_return;
+    self->closing_for_limit_ = true;
+    self->shared_.context.metrics
+        .counter("calrt_realtime_limit_closes_total",
+                 "Relay sessions closed for breaking a per-session limit", {{"limit", std::string(breach.limit)}})
+        .inc();
+    log::info("relay session closed for a limit",
+              {{"request_id", self->request_id_}, {"limit", std::string(breach.limit)}});
+    co_await self->browser_.close(net::close_code::policy_violation, std::string(breach.reason));
+}
+
+asio::awaitable<void> RelaySession::charge_daily_minutes(std::shared_ptr<RelaySession> self) {
+    for (;;) {
+        self->minutes_tick_.expires_after(kDailyMinutesTick);
+        auto [ec] = co_await self->minutes_tick_.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (ec || self->ended_) co_return;  // the session ended first
+        if (self->shared_.daily_minutes.charge(self->client_address_, self->minutes_charged_until_)) {
+            co_await end_for_limit(self, kDailyMinutesUsedUp);
+            co_return;
+        }
+    }
+}
+
 asio::awaitable<void> RelaySession::run(std::shared_ptr<RelaySession> self) {
     // Weak: a tool call still running after the session ended must not keep it, nor touch it.
     std::weak_ptr<RelaySession> weak = self;
@@ -257,6 +303,9 @@ asio::awaitable<void> RelaySession::run(std::shared_ptr<RelaySession> self) {
     self->subscribe_to_bookings();
     asio::co_spawn(self->executor_, pump_upstream(self, self->upstream_), asio::detached);
     asio::co_spawn(self->executor_, enforce_time_limit(self), asio::detached);
+    if (self->shared_.daily_minutes.enabled()) {
+        asio::co_spawn(self->executor_, charge_daily_minutes(self), asio::detached);
+    }
 
     std::string ended_by;
     for (;;) {
@@ -267,18 +316,16 @@ asio::awaitable<void> RelaySession::run(std::shared_ptr<RelaySession> self) {
         }
         if (auto breach = self->handle_browser_message(*message)) {
             ended_by = std::string(breach->limit);
-            self->shared_.context.metrics
-                .counter("calrt_realtime_limit_closes_total",
-                         "Relay sessions closed for breaking a per-session limit",
-                         {{"limit", ended_by}})
-                .inc();
-            std::string reason(breach->reason);
-            co_await self->browser_.close(net::close_code::policy_violation, std::move(reason));
+            co_await end_for_limit(self, *breach);
             break;
         }
     }
     log::info("relay session ended", {{"request_id", self->request_id_}, {"reason", ended_by}});
+    self->ended_ = true;
     self->time_limit_.cancel();
+    self->minutes_tick_.cancel();
+    // What the session used since the last tick counts too.
+    (void)self->shared_.daily_minutes.charge(self->client_address_, self->minutes_charged_until_);
     self->shutdown_deadline_.cancel();
     self->bookings_.reset();
     const bool stopping = self->shared_.stopping;

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "calrt/core/time.hpp"
 #include "calrt/net/websocket.hpp"
 #include "calrt/realtime/realtime_observer.hpp"
 #include "calrt/realtime/realtime_session.hpp"
@@ -53,6 +54,13 @@ class RelaySession : public realtime::RealtimeObserver,
     static boost::asio::awaitable<void> pump_upstream(
         std::shared_ptr<RelaySession> self, std::shared_ptr<realtime::RealtimeSession> upstream);
     static boost::asio::awaitable<void> enforce_time_limit(std::shared_ptr<RelaySession> self);
+    // Charges the session's time to its address's daily minutes as it passes, and ends the
+    // session when the address has used them (daily_relay_minutes.hpp).
+    static boost::asio::awaitable<void> charge_daily_minutes(std::shared_ptr<RelaySession> self);
+    // Closes the browser side with 1008 and `breach`'s reason, counted once in
+    // calrt_realtime_limit_closes_total{limit}; the session then ends as when the browser leaves.
+    static boost::asio::awaitable<void> end_for_limit(std::shared_ptr<RelaySession> self,
+                                                      BudgetBreach breach);
     static boost::asio::awaitable<void> close_browser(std::shared_ptr<RelaySession> self,
                                                       std::uint16_t code, std::string reason);
     boost::asio::awaitable<bool> open_upstream();
@@ -68,6 +76,7 @@ class RelaySession : public realtime::RealtimeObserver,
     net::WebSocket browser_;
     const std::string request_id_;
     const std::string person_time_zone_;  // goes into the assistant's instructions
+    const std::string client_address_;    // the address bucket its daily minutes are charged to
     tools::ToolRegistry tools_;
     // Shared with the tool handlers: a call still running after its dispatch timeout keeps it.
     std::shared_ptr<tools::CalendlyToolContext> tool_context_;
@@ -78,6 +87,10 @@ class RelaySession : public realtime::RealtimeObserver,
     nlohmann::json session_config_;
     boost::asio::steady_timer time_limit_;
     boost::asio::steady_timer shutdown_deadline_;  // cuts off a browser that ignores the 1001
+    boost::asio::steady_timer minutes_tick_;
+    Timestamp minutes_charged_until_;  // the session's time before this is charged
+    bool ended_ = false;               // run() has left its read loop
+    bool closing_for_limit_ = false;
     SessionBudget budget_;
     store::DeliveryFeed::Subscription bookings_;
     std::set<std::string> confirmed_invitees_;

@@ -14,6 +14,8 @@ RelayShared::RelayShared(RelayContext& relay_context)
     : context(relay_context),
       connections(relay_context.limits.connections_per_minute,
                   relay_context.limits.connections_per_minute),
+      daily_minutes(std::chrono::minutes(relay_context.limits.daily_minutes_per_address),
+                    relay_context.clock),
       active_gauge(relay_context.metrics.gauge("calrt_realtime_sessions_active",
                                                "Browser relay sessions open now")),
       sessions_total(relay_context.metrics.counter("calrt_realtime_sessions_total",
@@ -34,22 +36,42 @@ void RelayShared::remove_session(std::uint64_t id) {
     sessions_.erase(id);
 }
 
-bool RelayShared::hold_address(const std::string& client) {
-    const std::lock_guard lock(addresses_mutex_);
-    auto& open = sessions_per_address_[client];
-    if (open >= context.limits.max_sessions_per_address) {
-        if (open == 0) sessions_per_address_.erase(client);
-        return false;
-    }
-    ++open;
-    return true;
+namespace {
+
+// One place fewer in `counts` for `key`; the table holds open sessions only.
+void release_one(std::map<std::string, std::size_t, std::less<>>& counts, const std::string& key) {
+    const auto it = counts.find(key);
+    if (it == counts.end()) return;
+    if (--it->second == 0) counts.erase(it);
 }
 
-void RelayShared::release_address(const std::string& client) {
+std::size_t open_in(const std::map<std::string, std::size_t, std::less<>>& counts,
+                    const std::string& key) {
+    const auto it = counts.find(key);
+    return it == counts.end() ? 0 : it->second;
+}
+
+}  // namespace
+
+PlaceHeld RelayShared::hold_place(const SessionPlace& place) {
     const std::lock_guard lock(addresses_mutex_);
-    const auto it = sessions_per_address_.find(client);
-    if (it == sessions_per_address_.end()) return;
-    if (--it->second == 0) sessions_per_address_.erase(it);  // the table holds open sessions only
+    // Both tiers are checked before either is counted, so a refusal takes nothing.
+    if (open_in(sessions_per_address_, place.address) >= context.limits.max_sessions_per_address) {
+        return PlaceHeld::address_full;
+    }
+    const bool network_tier = !place.network.empty();
+    if (network_tier && open_in(sessions_per_network_, place.network) >= place.network_cap) {
+        return PlaceHeld::network_full;
+    }
+    ++sessions_per_address_[place.address];
+    if (network_tier) ++sessions_per_network_[place.network];
+    return PlaceHeld::held;
+}
+
+void RelayShared::release_place(const SessionPlace& place) {
+    const std::lock_guard lock(addresses_mutex_);
+    release_one(sessions_per_address_, place.address);
+    if (!place.network.empty()) release_one(sessions_per_network_, place.network);
 }
 
 std::string RelayShared::host_name(const asio::any_io_executor& executor) {

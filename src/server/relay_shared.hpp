@@ -1,7 +1,7 @@
 #pragma once
 // What all browser relay sessions of one relay share (realtime_relay.hpp): the open sessions for
-// shutdown, the per-address session counts, the host's name, and the relay's metrics. Internal to
-// server/.
+// shutdown, the per-address and per-network session counts, the daily minutes per address, the
+// host's name, and the relay's metrics. Internal to server/.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -15,10 +15,20 @@
 #include "calrt/core/metrics.hpp"
 #include "calrt/server/rate_limiter.hpp"
 #include "calrt/server/realtime_relay.hpp"
+#include "daily_relay_minutes.hpp"
 
 namespace calrt::server {
 
 class RelaySession;
+
+// Where a session counts for the per-address and per-network caps of open sessions.
+struct SessionPlace {
+    std::string address;          // an address_bucket(): an IPv4 address or an IPv6 /64
+    std::string network{};        // its network_bucket() (/48 or /24); empty: that tier is off
+    std::size_t network_cap = 0;  // sessions the network may have open at once
+};
+
+enum class PlaceHeld { held, address_full, network_full };
 
 // What all sessions of one relay share.
 struct RelayShared : std::enable_shared_from_this<RelayShared> {
@@ -31,11 +41,13 @@ struct RelayShared : std::enable_shared_from_this<RelayShared> {
     // a session still opening its upstream session stops waiting for it. Thread-safe.
     void shut_down();
 
-    // Counts a session against its client address (`client` is realtime_relay.cpp's client key);
-    // false, counting nothing, when the address has max_sessions_per_address already. Each true
-    // is matched by one release_address(). Thread-safe.
-    bool hold_address(const std::string& client);
-    void release_address(const std::string& client);
+    // Counts a session against its client address (`place.address`, realtime_relay.cpp's client
+    // key) and, when `place.network` is set, against that wider network too (review N2). Refuses,
+    // counting nothing, when the address has max_sessions_per_address open already or the
+    // network `place.network_cap`. Each PlaceHeld::held is matched by one release_place().
+    // Thread-safe.
+    PlaceHeld hold_place(const SessionPlace& place);
+    void release_place(const SessionPlace& place);
 
     // The host's name as Calendly last gave it, or "" when it never has: a new chat must not wait
     // on Calendly for it (review L6). When there is none, one background GET /users/me at a time
@@ -45,6 +57,7 @@ struct RelayShared : std::enable_shared_from_this<RelayShared> {
     RelayContext& context;
     std::atomic<bool> stopping{false};
     RateLimiter connections;
+    DailyRelayMinutes daily_minutes;
     std::atomic<std::size_t> active{0};
     Gauge& active_gauge;
     Counter& sessions_total;
@@ -57,7 +70,9 @@ struct RelayShared : std::enable_shared_from_this<RelayShared> {
     std::uint64_t next_session_id_ = 0;
     std::map<std::uint64_t, std::weak_ptr<RelaySession>> sessions_;
     std::mutex addresses_mutex_;
+    // Open sessions only: an entry goes when its count reaches 0.
     std::map<std::string, std::size_t, std::less<>> sessions_per_address_;
+    std::map<std::string, std::size_t, std::less<>> sessions_per_network_;
     std::atomic<bool> host_refresh_running_{false};
 };
 

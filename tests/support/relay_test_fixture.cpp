@@ -56,9 +56,9 @@ void RelayTestFixture::start() {
     upstream.output_modalities = {"text"};
     upstream.tool_timeout = 5s;
     relay_context = std::make_unique<server::RelayContext>(server::RelayContext{
-        limits, upstream, *calendly_client, "https://calendly.com/fallback", time_zones, clock,
+        limits, upstream, *calendly_client, "https://calendly.com/fallback", time_zones, *relay_clock,
         metrics, &webhook_store->feed(), {}});
-    http = std::make_unique<server::HttpServer>(io.io, test_server_config(), router, metrics);
+    http = std::make_unique<server::HttpServer>(io.io, server_config, router, metrics);
     server::add_realtime_relay(*http, *relay_context);
     http->start();
     fake_calendly.subscribe_webhooks(
@@ -79,6 +79,14 @@ Result<net::WebSocket> RelayTestFixture::connect(std::string origin) {
     if (!origin.empty()) headers.emplace_back("Origin", std::move(origin));
     net::WebSocketOptions options;
     options.idle_timeout = 5s;  // a test waiting for an event that never comes fails, not hangs
+    return io.run(net::connect_websocket(io.io.get_executor(), relay_url(), headers, options));
+}
+
+Result<net::WebSocket> RelayTestFixture::connect_from(std::string client) {
+    net::HeaderList headers;
+    headers.emplace_back("X-Forwarded-For", std::move(client));
+    net::WebSocketOptions options;
+    options.idle_timeout = 5s;
     return io.run(net::connect_websocket(io.io.get_executor(), relay_url(), headers, options));
 }
 

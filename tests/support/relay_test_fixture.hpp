@@ -27,6 +27,7 @@
 #include "calrt/store/webhook_store.hpp"
 #include "support/io_threads.hpp"
 #include "support/realtime_events_reader.hpp"
+#include "support/running_server.hpp"
 #include "support/temp_dir.hpp"
 #include "testing/fake_calendly/fake_calendly.hpp"
 #include "testing/fake_realtime/fake_realtime.hpp"
@@ -52,6 +53,9 @@ class RelayTestFixture : public ::testing::Test {
     std::size_t active_sessions();
 
     Result<net::WebSocket> connect(std::string origin = {});
+    // As a browser behind the trusted proxy 127.0.0.1 (set server_config.trusted_proxies) whose
+    // X-Forwarded-For names `client`.
+    Result<net::WebSocket> connect_from(std::string client);
     net::WebSocket open();
 
     // Reads events (recorded in `seen`) until one satisfies `done`; false when the socket ends.
@@ -67,6 +71,11 @@ class RelayTestFixture : public ::testing::Test {
     calrt::testing::FakeCalendly fake_calendly{io.io};
     MetricsRegistry metrics;
     SystemClock clock;
+    // A clock the test moves; the relay reads it when a test points relay_clock at it. Here, not
+    // in the test, so that it outlives the sessions the destructor waits for.
+    ManualClock manual_clock{clock.now()};
+    const Clock* relay_clock = &clock;  // the relay's clock
+    ServerConfig server_config = test_server_config();
     TimeZoneCache time_zones;
     TempDir data_dir;
     RealtimeRelayConfig limits;

@@ -104,6 +104,53 @@ TEST_F(SessionBudgetTest, ResponsesAreCappedForTheWholeSession) {
     EXPECT_EQ(breach->reason, "session budget used up: responses");
 }
 
+TEST_F(SessionBudgetTest, ResponsesTheServerCreatesByItselfCountAgainstTheSessionBudget) {
+    // Voice activity with create_response: response.created with no browser response.create.
+    config.session_max_responses = 2;
+    SessionBudget budget(config, start);
+    EXPECT_FALSE(budget.count_response_created());
+    EXPECT_FALSE(budget.count_response_created());
+    const auto breach = budget.count_response_created();
+    ASSERT_TRUE(breach);
+    EXPECT_EQ(breach->limit, "responses");
+    EXPECT_EQ(breach->reason, "session budget used up: responses");
+}
+
+TEST_F(SessionBudgetTest, AResponseTheBrowserAskedForIsCountedOnce) {
+    config.responses_per_minute = 1000;
+    config.response_burst = 1000;
+    config.session_max_responses = 3;
+    SessionBudget budget(config, start);
+    EXPECT_FALSE(charge(budget, kResponseCreate));
+    EXPECT_FALSE(budget.count_response_created());  // the one just asked for
+    EXPECT_FALSE(charge(budget, kResponseCreate));
+    EXPECT_FALSE(budget.count_response_created());
+    EXPECT_FALSE(budget.count_response_created());  // the server's own: the third
+    EXPECT_TRUE(budget.count_response_created());
+}
+
+TEST_F(SessionBudgetTest, ServerResponsesAndBrowserRequestsShareTheBudget) {
+    config.responses_per_minute = 1000;
+    config.response_burst = 1000;
+    config.session_max_responses = 2;
+    SessionBudget budget(config, start);
+    EXPECT_FALSE(budget.count_response_created());
+    EXPECT_FALSE(budget.count_response_created());
+    const auto breach = charge(budget, kResponseCreate);
+    ASSERT_TRUE(breach);
+    EXPECT_EQ(breach->limit, "responses");
+}
+
+TEST_F(SessionBudgetTest, ServerResponsesAreNotARateToCloseOn) {
+    // A person talking fast gets many responses in a minute; only the session total counts.
+    config.responses_per_minute = 1;
+    config.response_burst = 1;
+    config.session_max_responses = 100;
+    SessionBudget budget(config, start);
+    for (int i = 0; i < 10; ++i) EXPECT_FALSE(budget.count_response_created()) << i;
+    EXPECT_FALSE(charge(budget, kResponseCreate));  // the browser's own rate is untouched
+}
+
 TEST_F(SessionBudgetTest, ABreachChargesNothing) {
     config.session_max_audio_seconds = 1;
     SessionBudget budget(config, start);

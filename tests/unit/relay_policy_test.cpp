@@ -72,6 +72,34 @@ TEST(RelayPolicy, ForwardsAUserTextMessage) {
     EXPECT_TRUE(std::holds_alternative<ForwardEvent>(decide(event)));
 }
 
+json user_message_of(const json& parts) {
+    return json{{"type", "conversation.item.create"},
+                {"event_id", "evt_7"},
+                {"item", {{"type", "message"}, {"role", "user"}, {"content", parts}}}};
+}
+
+TEST(RelayPolicy, AUserMessageMayCarryUpToFourKibOfText) {
+    const auto at_limit = decide(user_message_of(json::array({{{"type", "input_text"}, {"text", std::string(4096, 'a')}}})));
+    EXPECT_TRUE(std::holds_alternative<ForwardEvent>(at_limit));
+
+    const auto over = decide(user_message_of(json::array({{{"type", "input_text"}, {"text", std::string(4097, 'a')}}})));
+    ASSERT_TRUE(std::holds_alternative<RefuseEvent>(over));
+    const json& error = std::get<RefuseEvent>(over).error_event["error"];
+    EXPECT_EQ(error["code"], "input_text_too_long");
+    EXPECT_EQ(error["message"], "a message may carry at most 4096 bytes of text; send a shorter one");
+    EXPECT_EQ(error["event_id"], "evt_7");
+}
+
+TEST(RelayPolicy, TheTextLimitIsForAllPartsOfAMessageTogether) {
+    // Many small parts, and transcripts of audio parts, are text the model reads too.
+    const json half = {{"type", "input_text"}, {"text", std::string(2048, 'a')}};
+    EXPECT_TRUE(std::holds_alternative<ForwardEvent>(decide(user_message_of(json::array({half, half})))));
+    EXPECT_EQ(refusal_code(decide(user_message_of(json::array({half, half, {{"type", "input_text"}, {"text", "a"}}})))),
+              "input_text_too_long");
+    const json transcribed = {{"type", "input_audio"}, {"audio", "AAAA"}, {"transcript", std::string(2049, 'a')}};
+    EXPECT_EQ(refusal_code(decide(user_message_of(json::array({half, transcribed})))), "input_text_too_long");
+}
+
 TEST(RelayPolicy, RefusesSystemMessagesAndFunctionOutputs) {
     const json system = {{"type", "conversation.item.create"},
                          {"item", {{"type", "message"}, {"role", "system"},

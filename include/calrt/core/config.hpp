@@ -99,6 +99,17 @@ struct RealtimeRelayConfig {
     std::size_t max_message_bytes = 1024 * 1024;            // one browser message (close 1009)
     unsigned connections_per_minute = 10;                   // per client address (429)
     std::size_t max_sessions_per_address = 3;  // open at once per client address (429)
+    // Open at once per wider network (review N2), a looser second tier over the per-address cap:
+    // an IPv6 /48 holds 65,536 /64 "addresses", so without it one site could take every session.
+    // 6 of the 20 leaves room for two other such networks and for everyone else; 0 turns it off.
+    std::size_t max_sessions_per_ipv6_48 = 6;
+    // The same per IPv4 /24; off (0) by default, since one /24 is often many unrelated people
+    // (a university, a mobile carrier's NAT pool).
+    std::size_t max_sessions_per_ipv4_24 = 0;
+    // Relay session wall-clock minutes one client address may use per UTC day (review N7): the
+    // host pays OpenAI for every minute, and without it one address could keep sessions open all
+    // day. 0 turns it off.
+    unsigned daily_minutes_per_address = 60;
     // Per session, each closing it with 1008 and a reason when exceeded (relay_budget.hpp): the
     // rate of browser response.create and of user conversation items (each its own bucket of
     // `response_burst`), and what one session may use in all.
@@ -106,7 +117,9 @@ struct RealtimeRelayConfig {
     unsigned response_burst = 5;
     std::size_t session_max_messages = 30'000;   // every browser message (audio is ~10 a second)
     unsigned session_max_audio_seconds = 900;    // PCM16 24 kHz mono sent up
-    std::size_t session_max_responses = 100;     // browser response.create
+    // Responses in one session: the browser's response.create and those the server creates by
+    // itself (voice activity, the answer after a tool call).
+    std::size_t session_max_responses = 100;
 };
 
 // Where this deployment is reached from outside, and where OpenAI's REST API is (issue 19):

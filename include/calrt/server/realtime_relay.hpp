@@ -6,12 +6,17 @@
 //
 // Admission, before the upgrade, each refusal an HTTP status with a JSON error body:
 //   403 origin_not_allowed   the Origin is not allowed (RealtimeRelayConfig::allowed_origins)
-//   429 too_many_sessions    the client address has max_sessions_per_address open
-//   429 rate_limited         the client address opened too many connections this minute
-//   503 relay_busy           max_sessions are open
+//   429 daily_minutes_used_up      the client address used daily_minutes_per_address today
+//                                  (Retry-After: until the next UTC midnight)
+//   429 too_many_sessions          the client address has max_sessions_per_address open
+//   429 too_many_network_sessions  its IPv6 /48 (or IPv4 /24) has max_sessions_per_ipv6_48
+//                                  (max_sessions_per_ipv4_24) open
+//   429 rate_limited               the client address opened too many connections this minute
+//   503 relay_busy                 max_sessions are open
 // After the upgrade, each end is a close frame with a reason: the session time limit (1000),
-// shutdown (1001), a per-session rate or budget (1008, relay_budget.hpp), an oversized message
-// (1009), the upstream session failing or ending (1011).
+// shutdown (1001), a per-session rate or budget or the address's daily minutes (1008,
+// relay_budget.hpp, daily_relay_minutes.hpp), an oversized message (1009), the upstream session
+// failing or ending (1011).
 //
 // Live confirmation: when an invitee.created webhook arrives (DeliveryFeed) for a booking this
 // session set in motion (the email and meeting type it gave schedule_call, or the email, type and
@@ -57,7 +62,8 @@ struct RelayContext {
 
 // Registers the upgrade handler on /api/realtime. Metrics: calrt_realtime_sessions_active,
 // calrt_realtime_sessions_total, calrt_realtime_refusals_total{reason},
-// calrt_realtime_limit_closes_total{limit}, calrt_realtime_confirmations_total.
+// calrt_realtime_limit_closes_total{limit} (the budget rows of relay_budget.hpp and
+// "daily_minutes"), calrt_realtime_confirmations_total.
 void add_realtime_relay(HttpServer& server, RelayContext& context);
 
 // Whether `origin` may open the relay: one of `allowed` (comma-separated), or, when `allowed` is

@@ -34,6 +34,14 @@ class SessionBudget {
     // charged, and the event must not go upstream.
     std::optional<BudgetBreach> charge(const nlohmann::json* upstream_event, Clock::time_point now);
 
+    // Counts a response the upstream created (its response.created event). One the browser asked
+    // for was charged when its response.create went up and is not charged again; any other (the
+    // server's own under voice activity with create_response, the answer after a tool call, a
+    // live confirmation) is charged to the session's responses now (review N7), to the session
+    // total only: a person talking fast is not a rate to close on. A breach when that goes past
+    // the budget: the response exists upstream, so the session must end.
+    std::optional<BudgetBreach> count_response_created();
+
     // Each row's name, in table order (for tests and docs).
     static std::vector<std::string_view> limits();
 
@@ -45,6 +53,10 @@ class SessionBudget {
     const RealtimeRelayConfig& config_;
     std::vector<double> used_;      // per meter, for the whole session
     std::vector<Bucket> buckets_;   // per row; used by the per-minute rows only
+    // Browser response.create sent up and not yet matched by a response.created. One the API
+    // refused (a response was already active) stays here and covers a later response: each
+    // response is still paid for once.
+    std::size_t responses_asked_ = 0;
 };
 
 }  // namespace calrt::server
