@@ -193,10 +193,14 @@ int run_service(const Config& config) {
     router.fallback_get(server::sync_handler([&web_files](server::Request& r) { return web_files.serve(r); }));
 
     AssistantUpstream assistant = assistant_upstream(io, config);
+    // REALTIME_DAILY_MINUTES_PER_ADDRESS bounds what one address costs the host at OpenAI; the
+    // sandbox assistant costs nothing, so someone trying the service locally is never cut off.
+    RealtimeRelayConfig relay_limits = config.realtime_relay;
+    if (assistant.sandbox) relay_limits.daily_minutes_per_address = 0;
     net::WebSocketOptions browser_websocket;
     browser_websocket.linger_timeout = config.server.limits.lingering_close_timeout;
     browser_websocket.linger_max_bytes = config.server.limits.lingering_close_bytes;
-    server::RelayContext relay{config.realtime_relay, assistant.options, calendly_client, config.calendly.fallback_url,
+    server::RelayContext relay{relay_limits, assistant.options, calendly_client, config.calendly.fallback_url,
                                time_zones,          clock,             metrics,         &webhook_store->feed(),
                                browser_websocket,   &daily_bookings,   &daily_links,
                                &booking_quotas};
