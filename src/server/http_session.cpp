@@ -278,6 +278,7 @@ asio::awaitable<void> HttpSession::run() {
             BodyRead body = co_await read_request_body(stream_, buffer, parser, body_limits, body_reservation);
             if (body.outcome == BodyReadOutcome::connection_lost) break;  // timeouts and resets just close
             if (body.outcome != BodyReadOutcome::complete) {
+                body_reservation = {};  // not held through the lingering close
                 co_await reject(request, body_refusal(body.outcome, too_large), version, route_label, started);
                 co_return;
             }
