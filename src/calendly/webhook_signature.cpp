@@ -123,6 +123,21 @@ Result<SignatureHeader> parse_header(std::string_view header) {
     return parsed;
 }
 
+Result<void> check_freshness(std::string_view timestamp, std::chrono::sys_seconds now,
+                             std::chrono::seconds tolerance) {
+    std::int64_t signed_at = 0;
+    for (char c : timestamp) signed_at = signed_at * 10 + (c - '0');
+    const std::int64_t age = now.time_since_epoch().count() - signed_at;
+    const std::int64_t allowed = std::max<std::int64_t>(tolerance.count(), 0);
+    if (age > allowed || age < -allowed) {
+        return rejected("stale_webhook_signature",
+                        "the webhook signature timestamp is " + std::to_string(age) +
+                            " s from now, more than the " + std::to_string(allowed) +
+                            " s allowed");
+    }
+    return {};
+}
+
 }  // namespace
 
 Result<void> verify_webhook_signature(std::string_view header, std::string_view raw_body,
@@ -154,17 +169,18 @@ Result<void> verify_webhook_signature(std::string_view header, std::string_view 
                         "the webhook signature does not match the body and signing key");
     }
 
-    std::int64_t signed_at = 0;
-    for (char c : parsed->timestamp) signed_at = signed_at * 10 + (c - '0');
-    const std::int64_t age = now.time_since_epoch().count() - signed_at;
-    const std::int64_t allowed = std::max<std::int64_t>(tolerance.count(), 0);
-    if (age > allowed || age < -allowed) {
-        return rejected("stale_webhook_signature",
-                        "the webhook signature timestamp is " + std::to_string(age) +
-                            " s from now, more than the " + std::to_string(allowed) +
-                            " s allowed");
+    return check_freshness(parsed->timestamp, now, tolerance);
+}
+
+Result<void> check_webhook_signature_header(std::string_view header, std::chrono::sys_seconds now,
+                                            std::chrono::seconds tolerance) {
+    if (trim(header).empty()) {
+        return rejected("missing_webhook_signature",
+                        "the Calendly-Webhook-Signature header is missing");
     }
-    return {};
+    auto parsed = parse_header(header);
+    if (!parsed) return parsed.error();
+    return check_freshness(parsed->timestamp, now, tolerance);
 }
 
 std::string sign_webhook_payload(const Secret& key, std::chrono::sys_seconds t,

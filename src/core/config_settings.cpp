@@ -66,11 +66,31 @@ const std::array kSettings{
                 false, {},
                 [](Config& c, std::string_view v) { return sp::size_in(c.server.limits.max_connections_per_address, v, 1, 1'000'000); },
                 [](const Config& c) { return std::to_string(c.server.limits.max_connections_per_address); }},
+    SettingSpec{"MAX_CONNECTIONS_PER_IPV6_48", "/server/limits/max_connections_per_ipv6_48", "256",
+                "open connections one IPv6 /48 may hold, all its addresses together (trusted proxies excepted); "
+                "more are answered 429 and closed; 0: no cap",
+                false, {},
+                [](Config& c, std::string_view v) { return sp::size_in(c.server.limits.max_connections_per_ipv6_48, v, 0, 1'000'000); },
+                [](const Config& c) { return std::to_string(c.server.limits.max_connections_per_ipv6_48); }},
+    SettingSpec{"MAX_CONNECTIONS_PER_IPV4_24", "/server/limits/max_connections_per_ipv4_24", "0",
+                "open connections one IPv4 /24 may hold, all its addresses together (trusted proxies excepted); "
+                "more are answered 429 and closed; 0 (the default): no cap",
+                false, {},
+                [](Config& c, std::string_view v) { return sp::size_in(c.server.limits.max_connections_per_ipv4_24, v, 0, 1'000'000); },
+                [](const Config& c) { return std::to_string(c.server.limits.max_connections_per_ipv4_24); }},
     SettingSpec{"MAX_BUFFERED_BODY_BYTES", "/server/limits/max_buffered_body_bytes", "67108864",
                 "request body bytes being read at once, all connections together; past it requests are answered 503",
                 false, {},
                 [](Config& c, std::string_view v) { return sp::size_in(c.server.limits.max_buffered_body_bytes, v, 1024, std::size_t{1} << 40); },
                 [](const Config& c) { return std::to_string(c.server.limits.max_buffered_body_bytes); }},
+    SettingSpec{"MAX_BUFFERED_BODY_BYTES_PER_ADDRESS", "/server/limits/max_buffered_body_bytes_per_address", "0",
+                "request body bytes one client address may have being read at once; past it its requests are answered 429; "
+                "0: a sixteenth of MAX_BUFFERED_BODY_BYTES",
+                false, {},
+                [](Config& c, std::string_view v) {
+                    return sp::size_in(c.server.limits.max_buffered_body_bytes_per_address, v, 0, std::size_t{1} << 40);
+                },
+                [](const Config& c) { return std::to_string(c.server.limits.max_buffered_body_bytes_per_address); }},
     SettingSpec{"KEEPALIVE_TIMEOUT_BUSY_MS", "/server/limits/keepalive_timeout_busy_ms", "5000",
                 "idle time allowed between requests once 3/4 of MAX_CONNECTIONS are open", false, {},
                 [](Config& c, std::string_view v) { return sp::millis(c.server.limits.busy_keepalive_timeout, v); },

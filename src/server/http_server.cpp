@@ -32,19 +32,36 @@ namespace {
 using net::as_result;
 
 
+// A refusal on accept is short (review item N8): past its caps a client can open connections as
+// fast as it likes, so each refusal holds its descriptor for at most this long.
+constexpr std::chrono::milliseconds kRefusalWriteTime{200};
+// Then a lingering close this short and small: enough for a client that sent its request at once
+// (the refusal is then not lost to a reset), nothing for one that keeps sending.
+constexpr net::LingerLimits kRefusalLinger{std::chrono::milliseconds(300), 4 * 1024};
+
 // A connection refused on accept: a short, complete answer instead of a silent reset. The client
 // may already have sent its request, so the answer is followed by a lingering close (unread input
 // at close time would make the kernel reset the connection, and the reset can overtake the answer).
 // The deadline is the stream's own, so no timer handler can outlive the socket (review item L8).
-asio::awaitable<void> refuse_connection(tcp::socket socket, std::string response, net::LingerLimits linger) {
-    net::LingeringTcpStream stream(beast::tcp_stream(std::move(socket)), linger);
-    stream.expires_after(std::chrono::seconds(1));
+// `ticket` counts it among the refusals in flight until it is closed.
+asio::awaitable<void> refuse_connection(tcp::socket socket, std::string response,
+                                        [[maybe_unused]] RefusalsInFlight::Ticket ticket) {
+    net::LingeringTcpStream stream(beast::tcp_stream(std::move(socket)), kRefusalLinger);
+    stream.expires_after(kRefusalWriteTime);
     auto [ec, n] = co_await asio::async_write(stream, asio::buffer(response), as_result);
     if (ec) {
         stream.close();
         co_return;
     }
     co_await net::async_teardown(beast::role_type::server, stream, as_result);
+}
+
+// Past the bound of refusals in flight: closed with a reset at once (SO_LINGER 0), which frees the
+// descriptor and the kernel's connection state without a TIME_WAIT.
+void reset_connection(tcp::socket& socket) {
+    boost::system::error_code ignored;
+    socket.set_option(asio::socket_base::linger(true, 0), ignored);
+    socket.close(ignored);
 }
 
 std::string refusal_response(unsigned status, std::string_view reason, std::string_view code, std::string_view message) {
@@ -72,7 +89,10 @@ struct HttpServer::State : ServerState {
           busy_response(refusal_response(503, "Service Unavailable", "too_many_connections",
                                          "the server is at its connection limit; retry")),
           per_address_response(refusal_response(429, "Too Many Requests", "too_many_connections",
-                                                "this address holds too many open connections; close some and retry")) {}
+                                                "this address holds too many open connections; close some and retry")),
+          per_network_response(refusal_response(429, "Too Many Requests", "too_many_connections",
+                                                "this address's network holds too many open connections; close some "
+                                                "and retry")) {}
 
     asio::io_context& io;
     std::vector<asio::io_context*> connection_contexts;  // set before start(); empty: io
@@ -82,9 +102,22 @@ struct HttpServer::State : ServerState {
     std::vector<std::function<void()>> shutdown_hooks;  // set while wiring, before start()
     const std::string busy_response;
     const std::string per_address_response;
+    const std::string per_network_response;
 
-    net::LingerLimits linger() const {
-        return {config.limits.lingering_close_timeout, config.limits.lingering_close_bytes};
+    // Counts the refusal under `reason`, then answers it with `response` and closes, or resets the
+    // connection at once when kMaxRefusalsInFlight are being answered already.
+    void refuse(tcp::socket socket, const std::string& response, Counter& reason) {
+        reason.inc();
+        auto ticket = refusals_in_flight.try_enter();
+        if (!ticket) {
+            reset_connection(socket);
+            return;
+        }
+        auto executor = socket.get_executor();
+        asio::co_spawn(executor,
+                       refuse_connection(std::move(socket), with_request_id(response, pipeline.request_id({})),
+                                         std::move(*ticket)),
+                       asio::detached);
     }
 };
 
@@ -193,17 +226,11 @@ asio::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
         boost::system::error_code no_delay_ec;
         socket.set_option(tcp::no_delay(true), no_delay_ec);
         if (state->open_connections.load() >= state->config.limits.max_connections) {
-            state->refusals_too_many.inc();
-            auto executor = socket.get_executor();
-            asio::co_spawn(executor,
-                           refuse_connection(std::move(socket),
-                                             with_request_id(state->busy_response, state->pipeline.request_id({})),
-                                             state->linger()),
-                           asio::detached);
+            state->refuse(std::move(socket), state->busy_response, state->refusals_too_many);
             continue;
         }
-        // Per address (by /64 for IPv6), so one host cannot hold every slot; proxies carry many
-        // clients and are trusted not to be one.
+        // Per address (by /64 for IPv6) and per network (/48, and /24 when set), so one host or one
+        // network cannot hold every slot; proxies carry many clients and are trusted not to be one.
         boost::system::error_code peer_ec;
         const auto peer = socket.remote_endpoint(peer_ec);
         if (peer_ec) continue;  // already gone
@@ -211,18 +238,16 @@ asio::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
         std::optional<AddressConnections::Slot> slot;
         const auto parsed_peer = IpAddress::parse(peer_address);
         if (!parsed_peer || !any_contains(state->config.trusted_proxies, *parsed_peer)) {
-            slot = state->connections_by_address.take(address_bucket(peer_address));
-            if (!slot) {
-                state->refusals_per_address.inc();
-                auto executor = socket.get_executor();
-                asio::co_spawn(executor,
-                               refuse_connection(std::move(socket),
-                                                 with_request_id(state->per_address_response,
-                                                                 state->pipeline.request_id({})),
-                                                 state->linger()),
-                               asio::detached);
+            auto taken = state->connections_by_address.take(peer_address);
+            if (const auto* refused = std::get_if<AddressConnections::Refusal>(&taken)) {
+                if (*refused == AddressConnections::Refusal::address) {
+                    state->refuse(std::move(socket), state->per_address_response, state->refusals_per_address);
+                } else {
+                    state->refuse(std::move(socket), state->per_network_response, state->refusals_per_network);
+                }
                 continue;
             }
+            slot = std::move(std::get<AddressConnections::Slot>(taken));
         }
         const std::size_t open_before = state->open_connections.fetch_add(1);
         // Crossing into "busy" (3/4 of the slots): connections idling on the long keep-alive limit

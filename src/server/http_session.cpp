@@ -3,15 +3,16 @@
 #include "calrt/core/text.hpp"
 
 #include "calrt/core/logging.hpp"
+#include "calrt/server/client_address.hpp"
 #include "calrt/server/responses.hpp"
 #include "calrt/server/upgrade_connection.hpp"
+#include "request_body.hpp"
 #include "request_head.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -128,6 +129,23 @@ asio::awaitable<void> HttpSession::reject(Request& request, const Error& error, 
     if (ok) co_await close_lingering();
 }
 
+Error HttpSession::body_refusal(BodyReadOutcome outcome, const Error& too_large) {
+    if (outcome == BodyReadOutcome::too_large) return too_large;
+    if (outcome == BodyReadOutcome::address_share_full) {
+        state_->body_share_refusals.inc();
+        Error crowded = rejection(ErrorKind::rate_limited, "too_many_request_bodies",
+                                  "this address is sending too many request bodies at once; finish or close some "
+                                  "and retry");
+        crowded.retry_after = std::chrono::seconds(1);
+        return crowded;
+    }
+    state_->body_budget_refusals.inc();
+    Error busy = rejection(ErrorKind::unavailable, "server_busy",
+                           "the server is reading too many request bodies at once; retry shortly");
+    busy.retry_after = std::chrono::seconds(1);
+    return busy;
+}
+
 asio::awaitable<void> HttpSession::close_lingering() {
     co_await net::async_teardown(beast::role_type::server, stream_, as_result);
 }
@@ -225,9 +243,10 @@ asio::awaitable<void> HttpSession::run() {
         request.path_params = match.path_params;
 
         BodyBudget::Reservation body_reservation;
+        bool client_keep_alive = head.keep_alive();
         if (!parser.is_done()) {
-            const RouteOptions& options =
-                match.outcome == RouteMatch::Outcome::found ? match.route->options : RouteOptions{{}, {}};
+            static const RouteOptions kUnrouted{{}, {}};  // a miss is answered without its body: any type
+            const RouteOptions& options = match.outcome == RouteMatch::Outcome::found ? match.route->options : kUnrouted;
             if (!media_type_allowed(request.header("Content-Type"), options.body_media_types)) {
                 co_await reject(request,
                                 rejection(ErrorKind::unsupported_media_type, "unsupported_media_type",
@@ -245,34 +264,27 @@ asio::awaitable<void> HttpSession::run() {
                 co_await reject(request, too_large, version, route_label, started);
                 co_return;
             }
-            // Bodies being read share one memory budget; a chunked body may grow to its limit.
-            auto reservation = state_->body_budget.reserve(length ? static_cast<std::size_t>(*length) : limit);
-            if (!reservation) {
-                state_->body_budget_refusals.inc();
-                Error busy = rejection(ErrorKind::unavailable, "server_busy",
-                                       "the server is reading too many request bodies at once; retry shortly");
-                busy.retry_after = std::chrono::seconds(1);
-                co_await reject(request, busy, version, route_label, started);
+            if (options.check_head) {
+                if (auto head_ok = options.check_head(request); !head_ok) {
+                    co_await reject(request, head_ok.error(), version, route_label, started);
+                    co_return;
+                }
+            }
+            // Charged to the client address (as rate limits see it: behind TRUSTED_PROXIES, the
+            // forwarded client), so one address cannot hold every other client's share.
+            body_reservation = state_->body_budget.open(address_bucket(request.remote_address));
+            const BodyReadLimits body_limits{limit, limits.body_timeout, limits.write_timeout,
+                                             iequals(request.header("Expect"), "100-continue")};
+            BodyRead body = co_await read_request_body(stream_, buffer, parser, body_limits, body_reservation);
+            if (body.outcome == BodyReadOutcome::connection_lost) break;  // timeouts and resets just close
+            if (body.outcome != BodyReadOutcome::complete) {
+                body_reservation = {};  // not held through the lingering close
+                co_await reject(request, body_refusal(body.outcome, too_large), version, route_label, started);
                 co_return;
             }
-            body_reservation = std::move(*reservation);
-            parser.body_limit(limit);  // enforces the limit on chunked bodies as they arrive
-            if (iequals(request.header("Expect"), "100-continue")) {
-                http::response<http::empty_body> go_on{http::status::continue_, version};
-                stream_.expires_after(limits.write_timeout);
-                auto [ec, n] = co_await http::async_write(stream_, go_on, as_result);
-                if (ec) break;
-            }
-            stream_.expires_after(limits.body_timeout);
-            auto [body_ec, body_bytes] = co_await http::async_read(stream_, buffer, parser, as_result);
-            if (body_ec == http::error::body_limit) {
-                co_await reject(request, too_large, version, route_label, started);
-                co_return;
-            }
-            if (body_ec) break;
+            request.body = std::move(body.body);
+            client_keep_alive = body.keep_alive;
         }
-        request.body = std::move(parser.get().body());
-        const bool client_keep_alive = parser.get().keep_alive();
 
         Response response = co_await state_->pipeline.dispatch(request, match);
         body_reservation = {};

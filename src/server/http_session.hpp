@@ -1,6 +1,7 @@
 #pragma once
 // One HTTP connection: read a request, handle it, write the response, repeat while kept alive.
 
+#include "request_body.hpp"
 #include "server_state.hpp"
 
 #include "calrt/core/error.hpp"
@@ -42,6 +43,9 @@ private:
                                         std::string_view route_label,
                                         std::chrono::steady_clock::time_point started);
     boost::asio::awaitable<void> close_lingering();
+    // The answer to a body that could not be read whole (too large, or the body budget or this
+    // address's share of it is held), counted in metrics.
+    Error body_refusal(BodyReadOutcome outcome, const Error& too_large);
     // How long the connection may idle before its next request: shorter while the server is busy.
     std::chrono::milliseconds keepalive_timeout() const;
 

@@ -23,23 +23,46 @@ struct ServerState {
     ServerState(const ServerConfig& c, const Router& router, MetricsRegistry& metrics)
         : config(c),
           pipeline(router, metrics),
-          connections_by_address(c.limits.max_connections_per_address),
-          body_budget(c.limits.max_buffered_body_bytes),
-          refusals_too_many(metrics.counter("http_connections_refused_total", "Connections refused on accept, by reason",
-                                            {{"reason", "too_many_connections"}})),
-          refusals_per_address(metrics.counter("http_connections_refused_total",
-                                               "Connections refused on accept, by reason",
-                                               {{"reason", "too_many_connections_from_address"}})),
-          body_budget_refusals(metrics.counter("http_body_budget_refusals_total",
-                                               "Requests refused because request bodies being read hold the budget")) {}
+          connections_by_address(ConnectionCaps{c.limits.max_connections_per_address,
+                                                c.limits.max_connections_per_ipv6_48,
+                                                c.limits.max_connections_per_ipv4_24}),
+          body_budget(c.limits.max_buffered_body_bytes, body_share_per_address(c.limits)),
+          refusals_too_many(refusal_counter(metrics, "too_many_connections")),
+          refusals_per_address(refusal_counter(metrics, "too_many_connections_from_address")),
+          refusals_per_network(refusal_counter(metrics, "too_many_connections_from_network")),
+          body_budget_refusals(body_refusal_counter(metrics, "server_budget")),
+          body_share_refusals(body_refusal_counter(metrics, "address_share")) {}
+
+    // MAX_BUFFERED_BODY_BYTES_PER_ADDRESS, where 0 means a sixteenth of the whole budget.
+    static std::size_t body_share_per_address(const HttpLimits& limits) {
+        return limits.max_buffered_body_bytes_per_address > 0 ? limits.max_buffered_body_bytes_per_address
+                                                               : limits.max_buffered_body_bytes / 16;
+    }
+    static Counter& refusal_counter(MetricsRegistry& metrics, const char* reason) {
+        return metrics.counter("http_connections_refused_total", "Connections refused on accept, by reason",
+                               {{"reason", reason}});
+    }
+    static Counter& body_refusal_counter(MetricsRegistry& metrics, const char* reason) {
+        return metrics.counter("http_body_budget_refusals_total",
+                               "Requests refused because bodies being read hold the budget, or the "
+                               "client address's share of it, by reason",
+                               {{"reason", reason}});
+    }
+
+    // Refusals on accept being answered at once; past this many, a refused connection is reset
+    // without an answer (review item N8). Each lasts at most kRefusalTime.
+    static constexpr std::size_t kMaxRefusalsInFlight = 64;
 
     const ServerConfig config;
     RequestPipeline pipeline;
     AddressConnections connections_by_address;
     BodyBudget body_budget;
+    RefusalsInFlight refusals_in_flight{kMaxRefusalsInFlight};
     Counter& refusals_too_many;
     Counter& refusals_per_address;
+    Counter& refusals_per_network;
     Counter& body_budget_refusals;
+    Counter& body_share_refusals;
     std::map<std::string, UpgradeHandler, std::less<>> upgrade_routes;  // fixed before start()
     std::atomic<bool> draining{false};
     std::atomic<std::size_t> open_connections{0};

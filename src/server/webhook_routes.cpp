@@ -23,12 +23,30 @@ void count_delivery(WebhookRouteContext& context, std::string_view event, std::s
         .inc();
 }
 
-asio::awaitable<Response> receive_delivery(Request& request, WebhookRouteContext& context) {
-    if (context.signing_key.empty()) {
-        co_return error_response(Error::make(ErrorKind::not_configured, "webhook_not_configured",
-                                             "webhook deliveries are refused: set CALENDLY_WEBHOOK_SECRET to the "
-                                             "subscription's signing key and restart"));
+Error not_configured() {
+    return Error::make(ErrorKind::not_configured, "webhook_not_configured",
+                       "webhook deliveries are refused: set CALENDLY_WEBHOOK_SECRET to the subscription's signing "
+                       "key and restart");
+}
+
+// Before the body is read: a delivery without a well-formed Calendly-Webhook-Signature whose t= is
+// within the tolerance would be refused after reading it, so it is refused before, and connections
+// that declare large bodies without a plausible signature hold no body memory (review item N1).
+Result<void> check_delivery_head(const Request& request, WebhookRouteContext& context) {
+    if (context.signing_key.empty()) return not_configured();
+    const auto now = std::chrono::floor<std::chrono::seconds>(context.clock.now());
+    auto checked = calendly::check_webhook_signature_header(request.header("Calendly-Webhook-Signature"), now,
+                                                            context.tolerance);
+    if (!checked) {
+        count_delivery(context, "unverified", checked.error().code);
+        log::warn("webhook delivery refused before its body",
+                  {{"request_id", request.request_id}, {"code", checked.error().code}});
     }
+    return checked;
+}
+
+asio::awaitable<Response> receive_delivery(Request& request, WebhookRouteContext& context) {
+    if (context.signing_key.empty()) co_return error_response(not_configured());
     // The signature covers the exact bytes received; nothing is parsed before it is checked.
     const auto now = std::chrono::floor<std::chrono::seconds>(context.clock.now());
     auto verified = calendly::verify_webhook_signature(request.header("Calendly-Webhook-Signature"), request.body,
@@ -104,6 +122,7 @@ asio::awaitable<Response> list_deliveries(Request& request, WebhookRouteContext&
 void add_webhook_routes(Router& router, WebhookRouteContext& context) {
     RouteOptions delivery_options;
     delivery_options.body_limit = context.max_body_bytes;
+    delivery_options.check_head = [&context](const Request& request) { return check_delivery_head(request, context); };
     router.post(
         "/api/calendly/webhook",
         [&context](Request& request) -> asio::awaitable<Response> { co_return co_await receive_delivery(request, context); },

@@ -17,6 +17,13 @@ HttpTestClient::HttpTestClient(std::uint16_t port, std::chrono::milliseconds tim
     socket_.connect({asio::ip::make_address("127.0.0.1"), port});
 }
 
+HttpTestClient::HttpTestClient(std::uint16_t port, std::string_view from_address, std::chrono::milliseconds timeout)
+    : socket_(io_), timeout_(timeout) {
+    socket_.open(asio::ip::tcp::v4());
+    socket_.bind({asio::ip::make_address(std::string(from_address)), 0});
+    socket_.connect({asio::ip::make_address("127.0.0.1"), port});
+}
+
 // Reads run asynchronously on the private io_context for at most the timeout, so a test that expects
 // a reply never hangs forever. (A receive timeout on the socket does not do it: Asio's blocking read
 // takes the EAGAIN it causes for "would block" and waits on.) Returns false on timeout.

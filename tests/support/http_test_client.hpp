@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -22,6 +23,10 @@ using HttpResponse = boost::beast::http::response<boost::beast::http::string_bod
 class HttpTestClient {
 public:
     explicit HttpTestClient(std::uint16_t port, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    // Connects from `from_address`, another loopback address such as 127.0.0.2 (Linux routes all of
+    // 127.0.0.0/8 to the loopback interface): a second client address for per-address limits.
+    HttpTestClient(std::uint16_t port, std::string_view from_address,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
     void send_raw(std::string_view bytes);
     // Reads one response; nullopt when the server closed the connection (or the timeout passed).

@@ -158,5 +158,31 @@ TEST(WebhookSignature, ErrorsDoNotEchoTheHeaderOrKey) {
     EXPECT_EQ(result.error().message.find(key.reveal()), std::string::npos);
 }
 
+// Before the body arrives (review item N1): what the header alone can show.
+std::string header_check_code(std::string_view header, sys_seconds now = signed_at + 5s) {
+    const auto result = check_webhook_signature_header(header, now, 180s);
+    return result ? "ok" : result.error().code;
+}
+
+TEST(WebhookSignatureHeader, AWellFormedFreshHeaderPassesWhateverItsSignature) {
+    EXPECT_EQ(header_check_code("t=" + t + ",v1=" + good_v1), "ok");
+    EXPECT_EQ(header_check_code("t=" + t + ",v1=" + std::string(64, '0')), "ok") << "the body decides that";
+    EXPECT_EQ(header_check_code("t=" + t + ",v1=" + good_v1, signed_at + 180s), "ok");
+    EXPECT_EQ(header_check_code("t=" + t + ",v1=" + good_v1, signed_at - 180s), "ok");
+}
+
+TEST(WebhookSignatureHeader, MissingMalformedOrStaleHeadersFailWithTheVerifiersCodes) {
+    EXPECT_EQ(header_check_code(""), "missing_webhook_signature");
+    EXPECT_EQ(header_check_code("  "), "missing_webhook_signature");
+    EXPECT_EQ(header_check_code("t=" + t), "malformed_webhook_signature");
+    EXPECT_EQ(header_check_code("v1=" + good_v1), "malformed_webhook_signature");
+    EXPECT_EQ(header_check_code("t=" + t + ",v1=abc"), "malformed_webhook_signature");
+    EXPECT_EQ(header_check_code("t=" + t + ",v1=" + good_v1, signed_at + 181s), "stale_webhook_signature");
+    EXPECT_EQ(header_check_code("t=" + t + ",v1=" + good_v1, signed_at - 181s), "stale_webhook_signature");
+    const auto result = check_webhook_signature_header("", signed_at, 180s);
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error().kind, ErrorKind::unauthenticated);
+}
+
 }  // namespace
 }  // namespace calrt::calendly

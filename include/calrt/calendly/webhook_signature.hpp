@@ -29,6 +29,13 @@ Result<void> verify_webhook_signature(std::string_view header, std::string_view 
                                       const Secret& key, std::chrono::sys_seconds now,
                                       std::chrono::seconds tolerance);
 
+// What can be checked of `header` before the body arrives: it is present and well formed (a t= and
+// at least one v1= of 64 hex digits) and its t= lies within `tolerance` of `now`. Same errors as
+// verify_webhook_signature, except that no signature is compared. A delivery that fails this would
+// fail verification too, so its body need not be read (review item N1); passing it proves nothing.
+Result<void> check_webhook_signature_header(std::string_view header, std::chrono::sys_seconds now,
+                                            std::chrono::seconds tolerance);
+
 // The header Calendly would send for `body` at time `t`: "t=<t>,v1=<lowercase hex>".
 // Used by tests, benchmarks and the fuzzer. The fake Calendly signs with its own HMAC code on
 // purpose: a fake that reused this function would agree with any bug in it.

@@ -25,9 +25,18 @@ struct HttpLimits {
     // One client address may hold at most this many connections (trusted proxies excepted): one
     // host cannot take every slot (429 too_many_connections).
     std::size_t max_connections_per_address = 64;
+    // The looser second tier (review item N2): one IPv6 /48 (a site's allocation, hundreds of /64
+    // addresses) may hold a quarter of max_connections; one IPv4 /24 likewise when set, off by
+    // default because one /24 is often many unrelated people (0: no cap).
+    std::size_t max_connections_per_ipv6_48 = 256;
+    std::size_t max_connections_per_ipv4_24 = 0;
     // Request bodies being read at once, all connections together (503 server_busy past it): slow
-    // bodies cannot hold the server's memory.
+    // bodies cannot hold the server's memory. Charged as bytes arrive (server/request_body.hpp).
     std::size_t max_buffered_body_bytes = 64 * 1024 * 1024;
+    // The bodies of one client address at once (429 too_many_request_bodies past it), so one
+    // address cannot hold the budget every other client needs (review item N1). 0: a sixteenth of
+    // max_buffered_body_bytes.
+    std::size_t max_buffered_body_bytes_per_address = 0;
     // Idle time between requests once the server holds 3/4 of max_connections.
     std::chrono::milliseconds busy_keepalive_timeout{5'000};
     // After an error that leaves client input unread: how long, and how much, to read and discard

@@ -4,6 +4,7 @@
 // matches any one non-empty segment and is captured as a path parameter; a route without parameters
 // wins over one with them.
 
+#include "calrt/core/error.hpp"
 #include "calrt/server/http_message.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -24,6 +25,10 @@ struct RouteOptions {
     std::optional<std::size_t> body_limit;
     // A request that carries a body must declare one of these media types (else 415). Empty: any.
     std::vector<std::string> body_media_types = {"application/json"};
+    // Checked once the head of a request that has a body is read, before any of the body is read
+    // or charged to the body budget: a route that can tell from the head alone that the request
+    // will fail refuses it without buffering (review item N1). Unset: no check.
+    std::function<Result<void>(const Request&)> check_head{};
 };
 
 struct Route {
