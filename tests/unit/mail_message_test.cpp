@@ -1,5 +1,6 @@
 // The bytes of a code mail: headers that cannot be injected into, non-ASCII encoded, both parts.
 #include "calrt/identity/mail_message.hpp"
+#include "calrt/identity/code_mail.hpp"
 
 #include <gtest/gtest.h>
 
@@ -41,6 +42,17 @@ TEST(MailMessage, MailboxAddressIsTheBareAddress) {
     EXPECT_EQ(mailbox_address("Dana <d@example.org>"), "d@example.org");
     EXPECT_EQ(mailbox_address("d@example.org"), "d@example.org");
     EXPECT_EQ(mailbox_address("Dana <d@example.org"), "");
+}
+
+TEST(CodeMail, NamesTheHostAndTheCodeAndEscapesTheHtml) {
+    const auto mail = code_mail("ada@example.com", "Dana <Sales> & Co", "042917", std::chrono::minutes(10));
+    EXPECT_EQ(mail.to, "ada@example.com");
+    EXPECT_EQ(mail.subject, "042917 is your code for managing meetings with Dana <Sales> & Co");
+    EXPECT_NE(mail.text.find("Your code is 042917."), std::string::npos);
+    EXPECT_NE(mail.text.find("expires in 10 minutes"), std::string::npos);
+    EXPECT_NE(mail.html.find("<b>042917</b>"), std::string::npos);
+    EXPECT_NE(mail.html.find("Dana &lt;Sales&gt; &amp; Co"), std::string::npos);
+    EXPECT_EQ(mail.html.find("<Sales>"), std::string::npos);
 }
 
 }  // namespace

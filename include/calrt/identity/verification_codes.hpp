@@ -64,6 +64,9 @@ public:
     // The conversation is over: its codes and proven addresses go with it.
     void end_conversation(std::string_view conversation);
 
+    // How long a code lives.
+    std::chrono::seconds lifetime() const noexcept { return policy_.lifetime; }
+
     // Attempts left for the code pending for `email` in `conversation`, 0 when none is.
     unsigned attempts_left(std::string_view conversation, std::string_view email) const;
 
