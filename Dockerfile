@@ -11,7 +11,7 @@ RUN cmake --preset default -DCALRT_BUILD_TESTS=OFF -DCALRT_BUILD_BENCH=OFF \
 
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates curl tzdata libssl3 libfmt9 libspdlog1.10 libsqlite3-0 libpq5 libdate-tz3 libtcmalloc-minimal4 \
+ && apt-get install -y --no-install-recommends ca-certificates curl tzdata libssl3 libfmt9 libspdlog1.10 libsqlite3-0 libpq5 libcurl4 libdate-tz3 libtcmalloc-minimal4 \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb \
  && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin calrt

@@ -16,7 +16,7 @@ packages=(
   libboost1.81-dev libssl-dev ca-certificates
   nlohmann-json3-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsqlite3-dev libpq-dev libyaml-cpp-dev
+  libsqlite3-dev libpq-dev libyaml-cpp-dev libcurl4-openssl-dev
   libhowardhinnant-date-dev libdate-tz3 tzdata libgoogle-perftools-dev
   curl
 )
@@ -36,6 +36,8 @@ if [[ $test_servers -eq 1 ]]; then
   # The store suite and the two-replica test start a throwaway PostgreSQL 15 and an nginx in front
   # of the replicas (tests/support/postgres_cluster.hpp): the server programs, not a running service.
   packages+=(postgresql-15 nginx-light)
+  # A real SMTP server (STARTTLS, AUTH) for the one-time code mail (testing/smtp/test_smtp_server.py).
+  packages+=(python3-aiosmtpd)
 fi
 if [[ $fuzz -eq 1 ]]; then
   # Debian's clang only recommends its runtime libraries; libFuzzer (libclang_rt.fuzzer-x86_64.a)

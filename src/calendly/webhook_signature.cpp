@@ -1,11 +1,9 @@
 #include "calrt/calendly/webhook_signature.hpp"
 
+#include "calrt/core/hmac.hpp"
 #include "calrt/core/text.hpp"
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
 
 #include <algorithm>
 #include <array>
@@ -17,44 +15,16 @@
 namespace calrt::calendly {
 namespace {
 
-using Digest = std::array<unsigned char, 32>;
+using Digest = HmacSha256Digest;
 
 // A real header is about 80 bytes; this bounds the work an attacker can ask for.
 constexpr std::size_t max_header_bytes = 4096;
 // Unix seconds fit in 12 digits until the year 33658; longer is not a timestamp.
 constexpr std::size_t max_timestamp_digits = 12;
 
-struct MacDeleter {
-    void operator()(EVP_MAC* mac) const { EVP_MAC_free(mac); }
-    void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
-};
-
 // HMAC-SHA256(key, timestamp + "." + body), streamed so that the body is not copied.
-std::optional<Digest> hmac_sha256(const Secret& key, std::string_view timestamp,
-                                  std::string_view body) {
-    std::unique_ptr<EVP_MAC, MacDeleter> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
-    if (!mac) return std::nullopt;
-    std::unique_ptr<EVP_MAC_CTX, MacDeleter> ctx(EVP_MAC_CTX_new(mac.get()));
-    if (!ctx) return std::nullopt;
-    char digest_name[] = "SHA256";
-    const OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
-        OSSL_PARAM_construct_end(),
-    };
-    const std::string& key_bytes = key.reveal();
-    Digest out{};
-    std::size_t length = 0;
-    const bool ok =
-        EVP_MAC_init(ctx.get(), reinterpret_cast<const unsigned char*>(key_bytes.data()),
-                     key_bytes.size(), params) == 1 &&
-        EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(timestamp.data()),
-                       timestamp.size()) == 1 &&
-        EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>("."), 1) == 1 &&
-        EVP_MAC_update(ctx.get(), reinterpret_cast<const unsigned char*>(body.data()),
-                       body.size()) == 1 &&
-        EVP_MAC_final(ctx.get(), out.data(), &length, out.size()) == 1 && length == out.size();
-    if (!ok) return std::nullopt;
-    return out;
+std::optional<Digest> hmac_sha256(const Secret& key, std::string_view timestamp, std::string_view body) {
+    return calrt::hmac_sha256(key.reveal(), {timestamp, ".", body});
 }
 
 int hex_value(char c) {

@@ -20,7 +20,7 @@ CalendlyResult<server::Response> available_times(FakeState& fake, const server::
     const HostUser host = fake.store.host();
     nlohmann::json collection = nlohmann::json::array();
     for (const auto start : fake.store.open_slots(*type, range->start, range->end, fake.now())) {
-        collection.push_back(fake.resources().available_time(*type, host, start));
+        collection.push_back(fake.resources().available_time(*type, host, start, fake.store.places_left(*type, start)));
     }
     return calendly_json_response(200, {{"collection", std::move(collection)}});
 }

@@ -59,10 +59,13 @@ std::optional<ScheduledEventRecord> CalendarStore::scheduled_event(std::string_v
     return *it;
 }
 
-std::vector<BusyInterval> CalendarStore::busy_intervals_locked() const {
+std::vector<BusyInterval> CalendarStore::busy_intervals_locked(const EventTypeRecord& event_type) const {
     std::vector<BusyInterval> busy;
     for (const auto& event : events_) {
-        if (event.status == "active") busy.push_back({event.start, event.end});
+        if (event.status != "active") continue;
+        const bool joinable = event.event_type_uuid == event_type.uuid &&
+                              event.active_invitees() < static_cast<std::size_t>(event.invitees_limit);
+        if (!joinable) busy.push_back({event.start, event.end});
     }
     return busy;
 }
@@ -72,7 +75,18 @@ std::vector<TimePoint> CalendarStore::open_slots(const EventTypeRecord& event_ty
     if (!event_type.active) return {};
     std::lock_guard lock(mutex_);
     return fake::open_slots(hours_, std::chrono::minutes(event_type.duration_minutes), from, to,
-                            now, busy_intervals_locked());
+                            now, busy_intervals_locked(event_type));
+}
+
+std::size_t CalendarStore::places_left(const EventTypeRecord& event_type, TimePoint start) const {
+    const auto limit = static_cast<std::size_t>(std::max(event_type.invitees_limit, 1));
+    std::lock_guard lock(mutex_);
+    for (const auto& event : events_) {
+        if (event.status == "active" && event.event_type_uuid == event_type.uuid && event.start == start) {
+            return limit - std::min(limit, event.active_invitees());
+        }
+    }
+    return limit;
 }
 
 std::vector<ScheduledEventRecord> CalendarStore::busy_events(TimePoint from, TimePoint to) const {
@@ -100,7 +114,7 @@ CalendlyResult<BookingOutcome> CalendarStore::book_locked(BookingRequest request
     if (type == event_types_.end()) return resource_not_found();
     if (!type->active) return invalid_parameter("event_type", "The event type is not active.");
     const auto duration = std::chrono::minutes(type->duration_minutes);
-    if (!is_open_slot(hours_, duration, request.start, now, busy_intervals_locked())) {
+    if (!is_open_slot(hours_, duration, request.start, now, busy_intervals_locked(*type))) {
         return invalid_parameter("start_time",
                                  "The requested start time is not available for this event type.");
     }
@@ -109,6 +123,19 @@ CalendlyResult<BookingOutcome> CalendarStore::book_locked(BookingRequest request
     invitee.uuid = ids_.uuid();
     invitee.status = "active";
     invitee.created_at = invitee.updated_at = now;
+
+    // A group type's meeting at that start with room takes one more invitee.
+    const auto joined = std::find_if(events_.begin(), events_.end(), [&](const ScheduledEventRecord& event) {
+        return event.status == "active" && event.event_type_uuid == type->uuid && event.start == request.start &&
+               event.active_invitees() < static_cast<std::size_t>(event.invitees_limit);
+    });
+    if (joined != events_.end()) {
+        joined->invitees.push_back(invitee);
+        joined->updated_at = now;
+        request.invitee = invitee;
+        booking_log_.push_back({joined->uuid, invitee.uuid, std::move(request), std::move(booking_url)});
+        return BookingOutcome{*joined, std::move(invitee)};
+    }
 
     ScheduledEventRecord event;
     event.uuid = ids_.uuid();
@@ -126,6 +153,7 @@ CalendlyResult<BookingOutcome> CalendarStore::book_locked(BookingRequest request
     event.end = request.start + duration;
     event.created_at = event.updated_at = now;
     event.invitees.push_back(invitee);
+    event.invitees_limit = type->invitees_limit;
     events_.push_back(event);
 
     request.invitee = invitee;

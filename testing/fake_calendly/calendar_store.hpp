@@ -58,6 +58,9 @@ class CalendarStore {
     // Open starts for `event_type` in [from, to).
     std::vector<TimePoint> open_slots(const EventTypeRecord& event_type, TimePoint from,
                                       TimePoint to, TimePoint now) const;
+    // The invitees that may still book `event_type` at `start`: its limit, less those in a group
+    // meeting already there.
+    std::size_t places_left(const EventTypeRecord& event_type, TimePoint start) const;
     // The host's active meetings overlapping [from, to), ascending.
     std::vector<ScheduledEventRecord> busy_events(TimePoint from, TimePoint to) const;
 
@@ -91,7 +94,9 @@ class CalendarStore {
 
     CalendlyResult<BookingOutcome> book_locked(BookingRequest request, TimePoint now,
                                                std::string booking_url);
-    std::vector<BusyInterval> busy_intervals_locked() const;
+    // The host's busy times for booking `event_type`: every active meeting, except the ones of a
+    // group type that `event_type` is, while they have room (more invitees may join them).
+    std::vector<BusyInterval> busy_intervals_locked(const EventTypeRecord& event_type) const;
 
     const WorkingHours hours_;
     ResourceIds ids_;

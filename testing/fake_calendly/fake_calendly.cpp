@@ -149,7 +149,8 @@ std::string FakeCalendly::scheduling_url_of(std::string_view event_type_uri) con
                 : std::string();
 }
 
-std::string FakeCalendly::add_event_type(std::string name, std::string slug, int minutes, bool secret) {
+std::string FakeCalendly::add_event_type(std::string name, std::string slug, int minutes, bool secret,
+                                         int invitees_limit) {
     const auto& state = impl_->opened();
     fake::EventTypeRecord type;
     // Not from the seeded id sequence: that one must give the same ids on every run.
@@ -160,6 +161,7 @@ std::string FakeCalendly::add_event_type(std::string name, std::string slug, int
     type.duration_minutes = minutes;
     type.description = "Added by a test.";
     type.secret = secret;
+    type.invitees_limit = invitees_limit;
     type.position = static_cast<int>(state.store.event_types().size());
     type.created_at = type.updated_at = impl_->state->now();
     impl_->state->store.add_event_type(type);

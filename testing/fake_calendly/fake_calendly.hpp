@@ -73,7 +73,9 @@ class FakeCalendly {
 
     // After start(): one more event type of the host (active), e.g. a secret one, whose URI is
     // returned.
-    std::string add_event_type(std::string name, std::string slug, int minutes, bool secret);
+    // With `invitees_limit` over 1, a group type: that many invitees book the same meeting.
+    std::string add_event_type(std::string name, std::string slug, int minutes, bool secret,
+                               int invitees_limit = 1);
 
     // After start(): deliver invitee.created/invitee.canceled to `url`, signed with `signing_key`
     // (what FakeCalendlyOptions::webhook_url does, for a service that learns its port later).

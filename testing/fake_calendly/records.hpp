@@ -30,6 +30,9 @@ struct EventTypeRecord {
     int duration_minutes = 30;
     bool active = true;
     bool secret = false;  // hidden from the host's booking page, shared by link only
+    // More than 1: a group event type (Calendly's `kind` "group"), where up to this many invitees
+    // book the same meeting; 1: one-on-one ("solo").
+    int invitees_limit = 1;
     int position = 0;
     // `locations` as Calendly renders it: an array of {"kind", ...} or null (no location
     // specification); `custom_questions` an array of Calendly's question objects.
@@ -74,8 +77,15 @@ struct ScheduledEventRecord {
     std::string status = "active";
     std::optional<CancellationRecord> cancellation;
     std::vector<InviteeRecord> invitees;
+    int invitees_limit = 1;  // the type's, when it was booked
     TimePoint created_at;
     TimePoint updated_at;
+
+    std::size_t active_invitees() const {
+        std::size_t active = 0;
+        for (const auto& invitee : invitees) active += invitee.status == "active" ? 1 : 0;
+        return active;
+    }
 };
 
 struct SchedulingLinkRecord {

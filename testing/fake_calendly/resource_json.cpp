@@ -90,10 +90,10 @@ json ResourceJson::event_type(const EventTypeRecord& type, const HostUser& host)
             {"scheduling_url", event_type_scheduling_url(type, host)},
             {"duration", type.duration_minutes},
             {"duration_options", nullptr},
-            {"kind", "solo"},
+            {"kind", type.invitees_limit > 1 ? "group" : "solo"},
             {"pooling_type", nullptr},
             {"type", "StandardEventType"},
-            {"kind_description", "One-on-One"},
+            {"kind_description", type.invitees_limit > 1 ? "Group" : "One-on-One"},
             {"color", type.color},
             // developer.calendly.com/release-notes/2026/11/13 (Calendly's defaults) and 2025/4/25.
             {"start_time_increment", 30},
@@ -123,8 +123,7 @@ json ResourceJson::cancellation(const CancellationRecord& cancellation) const {
 }
 
 json ResourceJson::scheduled_event(const ScheduledEventRecord& event, const HostUser& host) const {
-    std::size_t active = 0;
-    for (const auto& invitee : event.invitees) active += invitee.status == "active" ? 1 : 0;
+    const std::size_t active = event.active_invitees();
     json out = {
         {"uri", uris_.scheduled_event(event.uuid)},
         {"name", event.name},
@@ -135,7 +134,7 @@ json ResourceJson::scheduled_event(const ScheduledEventRecord& event, const Host
         {"end_time", format_calendly_time(event.end)},
         {"event_type", uris_.event_type(event.event_type_uuid)},
         {"location", event_location(event)},
-        {"invitees_counter", {{"total", event.invitees.size()}, {"active", active}, {"limit", 1}}},
+        {"invitees_counter", {{"total", event.invitees.size()}, {"active", active}, {"limit", event.invitees_limit}}},
         {"created_at", format_calendly_time(event.created_at)},
         {"updated_at", format_calendly_time(event.updated_at)},
         {"event_memberships", json::array({{{"user", uris_.user(host.uuid)},
@@ -193,12 +192,12 @@ json ResourceJson::webhook_subscription(const WebhookSubscriptionRecord& subscri
             {"creator", uris_.user(host.uuid)}};
 }
 
-json ResourceJson::available_time(const EventTypeRecord& type, const HostUser& host,
-                                  TimePoint start) const {
+json ResourceJson::available_time(const EventTypeRecord& type, const HostUser& host, TimePoint start,
+                                  std::size_t invitees_remaining) const {
     // Calendly's example: .../discovery-call/2020-01-02T20:00:00Z?month=2020-01&date=2020-01-02
     const std::string date = format_date(start);
     return {{"status", "available"},
-            {"invitees_remaining", 1},
+            {"invitees_remaining", invitees_remaining},
             {"start_time", format_calendly_time(start)},
             {"scheduling_url", event_type_scheduling_url(type, host) + "/" +
                                    format_compact_time(start) + "?month=" + date.substr(0, 7) +

@@ -23,8 +23,9 @@ class ResourceJson {
     nlohmann::json cancellation(const CancellationRecord& cancellation) const;
     nlohmann::json webhook_subscription(const WebhookSubscriptionRecord& subscription,
                                         const HostUser& host) const;
-    nlohmann::json available_time(const EventTypeRecord& type, const HostUser& host,
-                                  TimePoint start) const;
+    // `invitees_remaining`: the places left at `start` (a group type's limit less those booked).
+    nlohmann::json available_time(const EventTypeRecord& type, const HostUser& host, TimePoint start,
+                                  std::size_t invitees_remaining = 1) const;
     nlohmann::json busy_time(const ScheduledEventRecord& event) const;
     // A webhook's `payload` for an invitee event: the invitee plus its scheduled event.
     nlohmann::json invitee_webhook_payload(const ScheduledEventRecord& event,
