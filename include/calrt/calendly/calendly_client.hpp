@@ -146,12 +146,14 @@ public:
     boost::asio::awaitable<Result<Cancellation>> cancel_event(std::string_view event_uuid, std::string reason);
     // POST /scheduling_links: a single-use link for the event type.
     boost::asio::awaitable<Result<SchedulingLink>> create_scheduling_link(std::string_view event_type_uri);
-    // GET /event_type_available_times over [start, end): windows of at most 31 days (7 for the
-    // rest of the process once Calendly answered 400 about a longer range: the request is then
-    // made again in 7-day windows), queried concurrently, merged sorted without duplicates; a
-    // start in the past is moved to now. Each
-    // window's answer is cached for availability_cache_ttl (identical concurrent requests share
-    // one upstream call); create_invitee drops the cached windows of its event type.
+    // GET /event_type_available_times over [start, end): the 31-day windows (7 for the rest of
+    // the process once Calendly answered 400 about a longer range: the request is then made again
+    // in 7-day windows) of a grid that starts at midnight UTC today (availability_windows.hpp),
+    // queried concurrently, merged sorted without duplicates, and cut to the range asked for; a
+    // start in the past is moved to now, an end past the horizon (93 days from today) to the
+    // horizon. Each window's answer is cached for availability_cache_ttl, for every request that
+    // touches the window (concurrent ones share one upstream call); create_invitee drops the
+    // cached windows of its event type.
     boost::asio::awaitable<Result<std::vector<AvailableTime>>> available_times(std::string_view event_type_uri,
                                                                                TimeRange range);
     // GET /user_busy_times for the host.
