@@ -3,8 +3,9 @@
 // Bearer token, retries what is safe to retry (retry_policy.hpp), follows pagination to the end (up
 // to a cap and a deadline), caches the host user and the event types with a TTL (concurrent misses
 // share one upstream call), splits long availability ranges into Calendly-sized windows and caches
-// each window's answer briefly, keeps at most max_concurrent_calls requests in flight, and holds
-// new requests while Calendly reports the host's rate limit used up.
+// each window's answer briefly, keeps at most max_concurrent_calls requests in flight (reads never
+// the last reserved_write_calls of them), and holds new requests while Calendly reports the host's
+// rate limit used up.
 
 #include "calrt/calendly/availability_windows.hpp"
 #include "calrt/calendly/models.hpp"
@@ -43,6 +44,10 @@ struct CalendlyClientOptions {
     std::chrono::milliseconds list_deadline{30'000};
     // Requests in flight at once across all callers; more wait, each until its own deadline.
     std::size_t max_concurrent_calls = 8;
+    // Of those, how many reads may never take: only writes (anything but a GET: bookings,
+    // cancellations, scheduling links) use the last ones, and waiting writes go before waiting
+    // reads, so public reads cannot starve bookings (review N3). Reads keep at least one slot.
+    std::size_t reserved_write_calls = 2;
     // New requests wait for the rate limit window's reset while X-RateLimit-Remaining is at most this.
     std::int64_t rate_limit_reserve = 0;
     // How long one availability window's answer is reused; 0 turns the cache off.
