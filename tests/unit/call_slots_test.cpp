@@ -91,10 +91,11 @@ TEST_F(CallSlotsTest, ReadsNeverTakeTheSlotsReservedForWrites) {
     auto third_read = acquire_from(reserved, CallKind::read);
     settle();
     EXPECT_NE(third_read.wait_for(0s), std::future_status::ready) << "two of four slots are for writes";
-    auto write_one = acquire_from(reserved, CallKind::write);
-    auto write_two = acquire_from(reserved, CallKind::write);
-    EXPECT_TRUE(wait(write_one));
-    EXPECT_TRUE(wait(write_two));
+    auto first_write = acquire_from(reserved, CallKind::write);
+    auto second_write = acquire_from(reserved, CallKind::write);
+    CallSlots::Slot write_one = wait(first_write);
+    CallSlots::Slot write_two = wait(second_write);
+    EXPECT_TRUE(write_one && write_two);
     EXPECT_EQ(in_flight.value(), 4.0);
     EXPECT_EQ(queued.value(), 1.0);
 
