@@ -72,9 +72,11 @@ class CalendlyListAndCacheTest : public ::testing::Test {
                                                          {"end_time", format_calendly_time(range.end)}}));
         EXPECT_EQ(response.result_int(), 200u) << response.body();
         std::vector<Timestamp> starts;
-        for (const auto& item : nlohmann::json::parse(response.body()).at("collection")) {
+        const auto body = nlohmann::json::parse(response.body());
+        for (const auto& item : body.at("collection")) {
             starts.push_back(parse_rfc3339(item.at("start_time").get<std::string>()).value());
         }
+        EXPECT_FALSE(starts.empty()) << response.body();
         return starts;
     }
 
