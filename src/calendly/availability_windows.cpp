@@ -42,7 +42,7 @@ Result<AvailabilityPlan> split_availability_range(TimeRange requested, Timestamp
     if (start >= horizon) {
         return Error::make(ErrorKind::invalid_argument, "time_range_too_far",
                            "open times are looked up at most " + std::to_string(whole_days(options.max_horizon)) +
-                               " days ahead; ask for an earlier start_time");
+                                " days ahead; ask for an earlier start");
     }
     plan.answered.end = std::min(requested.end, horizon);
 
