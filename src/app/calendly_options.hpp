@@ -19,6 +19,7 @@ inline calendly::CalendlyClientOptions calendly_options(const CalendlyConfig& co
     options.max_list_items = config.max_list_items;
     options.list_deadline = config.list_deadline;
     options.max_concurrent_calls = config.max_concurrent_calls;
+    options.reserved_write_calls = config.reserved_write_calls;
     options.availability_cache_ttl = config.availability_cache_ttl;
     return options;
 }

@@ -1,6 +1,8 @@
 #include "calrt/calendly/availability_windows.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <string>
 
 namespace calrt::calendly {
 namespace {
@@ -13,42 +15,53 @@ Timestamp round_up(Timestamp t, std::chrono::milliseconds step) {
     return t - remainder + (remainder.count() > 0 ? step : std::chrono::milliseconds(0));
 }
 
+std::int64_t whole_days(std::chrono::milliseconds span) {
+    return std::chrono::duration_cast<std::chrono::days>(span).count();
+}
+
 }  // namespace
 
-Result<std::vector<TimeRange>> split_availability_range(TimeRange requested, Timestamp now,
-                                                        const AvailabilityWindowOptions& options) {
+Result<AvailabilityPlan> split_availability_range(TimeRange requested, Timestamp now,
+                                                  const AvailabilityWindowOptions& options) {
     if (requested.end <= requested.start) {
         return Error::make(ErrorKind::invalid_argument, "invalid_time_range",
                            "end_time must be after start_time");
     }
-    const Timestamp earliest = now + options.start_margin;
-    const Timestamp start =
-        requested.start < earliest ? round_up(earliest, options.align) : requested.start;
-    std::vector<TimeRange> windows;
-    if (requested.end <= start) return windows;
+    const Timestamp earliest = round_up(now + options.start_margin, options.align);
+    const Timestamp start = std::max(requested.start, earliest);
+    AvailabilityPlan plan{{}, {start, requested.end}};
+    if (requested.end <= start) return plan;
     if (requested.end - start > options.max_range) {
-        const auto days = std::chrono::duration_cast<std::chrono::days>(options.max_range).count();
         return Error::make(ErrorKind::invalid_argument, "time_range_too_long",
-                           "the time range is longer than " + std::to_string(days) +
+                           "the time range is longer than " + std::to_string(whole_days(options.max_range)) +
                                " days; ask for a shorter range");
     }
-    for (Timestamp window_start = start; window_start < requested.end;) {
-        const Timestamp window_end = std::min(window_start + options.max_window, requested.end);
-        windows.push_back({window_start, window_end});
-        window_start = window_end;
+    // The grid starts at midnight UTC today, so every request made today shares its windows.
+    const Timestamp today = std::chrono::floor<std::chrono::days>(now);
+    const Timestamp horizon = today + options.max_horizon;
+    if (start >= horizon) {
+        return Error::make(ErrorKind::invalid_argument, "time_range_too_far",
+                           "open times are looked up at most " + std::to_string(whole_days(options.max_horizon)) +
+                                " days ahead; ask for an earlier start");
     }
-    // Asking a little past the end costs nothing: merge_available_times keeps only what was asked.
-    TimeRange& last = windows.back();
-    last.end = std::min(round_up(last.end, options.align), last.start + options.max_window);
-    return windows;
+    plan.answered.end = std::min(requested.end, horizon);
+
+    const auto window = std::max(options.max_window, std::chrono::milliseconds(1));
+    for (auto index = (start - today) / window; today + index * window < plan.answered.end; ++index) {
+        const TimeRange aligned{today + index * window, today + (index + 1) * window};
+        // Only the grid's first window can begin before now; Calendly refuses a start in the past.
+        const TimeRange asked{std::max(aligned.start, earliest), aligned.end};
+        if (asked.start < asked.end) plan.windows.push_back({aligned, asked});
+    }
+    return plan;
 }
 
 std::vector<AvailableTime> merge_available_times(std::vector<std::vector<AvailableTime>> windows,
-                                                 TimeRange requested) {
+                                                 TimeRange answered) {
     std::vector<AvailableTime> merged;
     for (auto& window : windows) {
         for (auto& slot : window) {
-            if (slot.start_time >= requested.start && slot.start_time < requested.end) {
+            if (slot.start_time >= answered.start && slot.start_time < answered.end) {
                 merged.push_back(std::move(slot));
             }
         }

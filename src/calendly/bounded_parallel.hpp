@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace calrt::calendly {
 
@@ -48,6 +49,21 @@ inline boost::asio::awaitable<void> run_bounded(boost::asio::any_io_executor exe
     for (std::size_t w = 0; w < workers; ++w) {
         co_await run->finished.async_receive(boost::asio::as_tuple(boost::asio::use_awaitable));
     }
+}
+
+// The results of task(0) .. task(count-1), run as run_bounded runs them. Every result starts as
+// `unfinished`, and stays so for a task that throws: a caller never reads a result nobody stored
+// (review N14, where a default-constructed success held a null pointer).
+template <class T>
+boost::asio::awaitable<std::vector<T>> gather_bounded(boost::asio::any_io_executor executor, std::size_t count,
+                                                      std::size_t concurrency,
+                                                      std::function<boost::asio::awaitable<T>(std::size_t)> task,
+                                                      const T& unfinished) {
+    std::vector<T> results(count, unfinished);
+    co_await run_bounded(executor, count, concurrency, [&](std::size_t i) -> boost::asio::awaitable<void> {
+        results[i] = co_await task(i);
+    });
+    co_return results;
 }
 
 }  // namespace calrt::calendly

@@ -43,7 +43,7 @@ CalendlyTransport::CalendlyTransport(asio::any_io_executor executor, const Calen
                                           "X-RateLimit-Remaining of Calendly's latest response")),
       rate_limit_waits_(metrics.counter("calendly_rate_limit_waits_total",
                                         "Calendly requests held until the rate limit window reset", {})),
-      slots_(options.max_concurrent_calls,
+      slots_(options.max_concurrent_calls, options.reserved_write_calls,
              metrics.gauge("calendly_calls_in_flight", "Calendly requests in flight"),
              metrics.gauge("calendly_calls_queued", "Calendly requests waiting for a free call slot")),
       reads_budget_(options.rate_limit_reserve),
@@ -72,7 +72,8 @@ RateLimitBudget& CalendlyTransport::budget_for(std::string_view endpoint) {
 }
 
 asio::awaitable<Result<CallSlots::Slot>> CalendlyTransport::admit(steady_clock::time_point deadline,
-                                                                  std::string_view endpoint, RateLimitBudget& budget) {
+                                                                  std::string_view endpoint, RateLimitBudget& budget,
+                                                                  CallKind kind) {
     if (const auto paused = budget.paused_until(steady_clock::now())) {
         if (*paused >= deadline) {
             log::warn("calendly call refused: the rate limit window resets after its deadline",
@@ -87,7 +88,7 @@ asio::awaitable<Result<CallSlots::Slot>> CalendlyTransport::admit(steady_clock::
         if (co_await net::sleep_until(stops_, executor_, *paused)) co_return client_stopped();
     }
     if (stops_->stopped()) co_return client_stopped();
-    auto slot = co_await slots_.acquire(deadline);
+    auto slot = co_await slots_.acquire(deadline, kind);
     if (!slot || steady_clock::now() >= deadline) {
         log::warn("calendly call refused: no free call slot before its deadline", {{"endpoint", endpoint}});
         co_return calendly_busy();
@@ -122,8 +123,11 @@ asio::awaitable<Result<nlohmann::json>> CalendlyTransport::call(std::string_view
     // Why the previous attempt failed: a retry that cannot be sent in time reports that instead.
     std::optional<Error> retried_failure;
     RateLimitBudget& budget = budget_for(endpoint);
+    // Anything but a GET changes something at Calendly on a person's behalf (a booking, a
+    // cancellation, a scheduling link): it may use the slots reads cannot take, and goes first.
+    const CallKind kind = method == "GET" ? CallKind::read : CallKind::write;
     for (int attempt = 1;; ++attempt) {
-        auto slot = co_await admit(deadline, endpoint, budget);
+        auto slot = co_await admit(deadline, endpoint, budget, kind);
         if (!slot) {
             observe_latency();
             co_return retried_failure ? std::move(*retried_failure) : slot.error();

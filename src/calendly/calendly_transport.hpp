@@ -2,7 +2,8 @@
 // One Calendly call, done right: URL from the base, Bearer token, JSON in and out, retries as the
 // retry policy allows (waiting X-RateLimit-Reset on 429, backing off on 5xx and timeouts), an
 // overall deadline, metrics, and Calendly's failures turned into Error values. Calls also share the
-// host's quota politely: at most max_concurrent_calls requests are in flight at once (call_slots.hpp),
+// host's quota politely: at most max_concurrent_calls requests are in flight at once, of which
+// reads never hold the last reserved_write_calls and waiting writes go first (call_slots.hpp),
 // and while Calendly reports the rate limit window used up, new requests wait for its reset
 // (rate_limit_budget.hpp).
 //
@@ -65,7 +66,8 @@ private:
     // Waits until Calendly's rate limit window allows a request and a call slot is free, both
     // before `deadline`; the slot, or why the request cannot be sent in time.
     boost::asio::awaitable<Result<CallSlots::Slot>> admit(std::chrono::steady_clock::time_point deadline,
-                                                          std::string_view endpoint, RateLimitBudget& budget);
+                                                          std::string_view endpoint, RateLimitBudget& budget,
+                                                          CallKind kind);
     RateLimitBudget& budget_for(std::string_view endpoint);
 
     boost::asio::any_io_executor executor_;

@@ -40,13 +40,16 @@ AvailabilityWindowOptions CalendlyClient::Impl::window_options() const {
 }
 
 asio::awaitable<Result<SharedTimes>> CalendlyClient::Impl::window_times(const std::string& event_type,
-                                                                        const TimeRange& window) {
-    if (options.availability_cache_ttl.count() <= 0) co_return co_await fetch_window(event_type, window);
+                                                                        const AvailabilityWindow& window) {
+    if (options.availability_cache_ttl.count() <= 0) co_return co_await fetch_window(event_type, window.asked);
     availability_lookups.inc();
-    const std::string key = availability_key_prefix(event_type) + format_calendly_time(window.start) + "/" +
-                            format_calendly_time(window.end);
+    // Keyed by the window's place on the grid, not by what was asked: the first window's start
+    // moves with the clock, but what Calendly reports for it only loses the slots that have
+    // passed since, and merge_available_times drops those.
+    const std::string key = availability_key_prefix(event_type) + format_calendly_time(window.aligned.start) + "/" +
+                            format_calendly_time(window.aligned.end);
     co_return co_await availability_windows.get(key, [this, &event_type, &window] {
-        return fetch_window(event_type, window);
+        return fetch_window(event_type, window.asked);
     });
 }
 
@@ -65,13 +68,13 @@ asio::awaitable<Result<SharedTimes>> CalendlyClient::Impl::fetch_window(std::str
 }
 
 asio::awaitable<std::vector<Result<SharedTimes>>> CalendlyClient::Impl::all_windows(
-    const std::string& event_type, const std::vector<TimeRange>& windows) {
-    std::vector<Result<SharedTimes>> results(windows.size(), SharedTimes{});
-    co_await run_bounded(executor, windows.size(), options.availability_concurrency,
-                         [&](std::size_t i) -> asio::awaitable<void> {
-                             results[i] = co_await window_times(event_type, windows[i]);
-                         });
-    co_return results;
+    const std::string& event_type, const std::vector<AvailabilityWindow>& windows) {
+    // A window whose task ended without an answer (it threw) is a failed window (review N14).
+    const Result<SharedTimes> unfinished =
+        Error::make(ErrorKind::internal, "availability_window_failed", "the open times could not be read; try again");
+    co_return co_await gather_bounded<Result<SharedTimes>>(
+        executor, windows.size(), options.availability_concurrency,
+        [this, &event_type, &windows](std::size_t i) { return window_times(event_type, windows[i]); }, unfinished);
 }
 
 asio::awaitable<Result<std::vector<AvailableTime>>> CalendlyClient::available_times(std::string_view event_type_uri,
@@ -79,13 +82,13 @@ asio::awaitable<Result<std::vector<AvailableTime>>> CalendlyClient::available_ti
     Impl& impl = *impl_;
     const std::string event_type(event_type_uri);
     AvailabilityWindowOptions window_options = impl.window_options();
-    auto windows = split_availability_range(range, impl.clock.now(), window_options);
-    if (!windows) co_return windows.error();
-    auto results = co_await impl.all_windows(event_type, *windows);
+    auto plan = split_availability_range(range, impl.clock.now(), window_options);
+    if (!plan) co_return plan.error();
+    auto results = co_await impl.all_windows(event_type, plan->windows);
 
     const bool longer_than_fallback =
-        std::any_of(windows->begin(), windows->end(), [&](const TimeRange& window) {
-            return window.end - window.start > window_options.fallback_window;
+        std::any_of(plan->windows.begin(), plan->windows.end(), [&](const AvailabilityWindow& window) {
+            return window.asked.end - window.asked.start > window_options.fallback_window;
         });
     const bool refused = std::any_of(results.begin(), results.end(), [](const auto& result) {
         return !result && refuses_the_range(result.error());
@@ -99,9 +102,9 @@ asio::awaitable<Result<std::vector<AvailableTime>>> CalendlyClient::available_ti
                         std::chrono::duration_cast<std::chrono::hours>(window_options.fallback_window).count() / 24}});
         }
         window_options = impl.window_options();
-        windows = split_availability_range(range, impl.clock.now(), window_options);
-        if (!windows) co_return windows.error();
-        results = co_await impl.all_windows(event_type, *windows);
+        plan = split_availability_range(range, impl.clock.now(), window_options);
+        if (!plan) co_return plan.error();
+        results = co_await impl.all_windows(event_type, plan->windows);
     }
 
     std::vector<std::vector<AvailableTime>> pieces;
@@ -110,7 +113,7 @@ asio::awaitable<Result<std::vector<AvailableTime>>> CalendlyClient::available_ti
         if (!result) co_return result.error();
         pieces.push_back(**result);  // a copy: the cached answer stays as it is
     }
-    co_return merge_available_times(std::move(pieces), range);
+    co_return merge_available_times(std::move(pieces), plan->answered);
 }
 
 asio::awaitable<Result<std::vector<BusyTime>>> CalendlyClient::busy_times(TimeRange range) {

@@ -62,7 +62,7 @@ struct CalendlyClient::Impl {
     SingleflightCache<User> users;
     // Shared and immutable: a cache hit costs a reference count, not a copy of every event type.
     SingleflightCache<std::shared_ptr<const std::vector<EventType>>> event_type_lists;
-    // Keyed by event type UUID, window start and end (availability_key_prefix).
+    // Keyed by event type UUID and the window's start and end on the grid (availability_key_prefix).
     SingleflightCache<SharedTimes> availability_windows;
     Counter& user_lookups;
     Counter& user_loads;
@@ -182,11 +182,11 @@ struct CalendlyClient::Impl {
     // The windows asked for: max_window, or the fallback once Calendly refused a longer range.
     AvailabilityWindowOptions window_options() const;
     // One window of available times, from the cache when it is on.
-    asio::awaitable<Result<SharedTimes>> window_times(const std::string& event_type, const TimeRange& window);
+    asio::awaitable<Result<SharedTimes>> window_times(const std::string& event_type, const AvailabilityWindow& window);
     asio::awaitable<Result<SharedTimes>> fetch_window(std::string event_type, TimeRange window);
     // Every window of `windows`, at most availability_concurrency at once.
     asio::awaitable<std::vector<Result<SharedTimes>>> all_windows(const std::string& event_type,
-                                                                  const std::vector<TimeRange>& windows);
+                                                                  const std::vector<AvailabilityWindow>& windows);
     // Set, once for the process, when Calendly refused a window longer than the fallback's.
     std::atomic<bool> windows_narrowed{false};
 

@@ -163,6 +163,10 @@ const std::array kSettings{
                 "Calendly requests in flight at once; more wait for a free slot within their deadline", false, {},
                 [](Config& c, std::string_view v) { return sp::size_in(c.calendly.max_concurrent_calls, v, 1, 1'000); },
                 [](const Config& c) { return std::to_string(c.calendly.max_concurrent_calls); }},
+    SettingSpec{"CALENDLY_RESERVED_WRITE_CALLS", "/calendly/reserved_write_calls", "2",
+                "of those, slots only bookings and other writes may use; reads keep at least one", false, {},
+                [](Config& c, std::string_view v) { return sp::size_in(c.calendly.reserved_write_calls, v, 0, 999); },
+                [](const Config& c) { return std::to_string(c.calendly.reserved_write_calls); }},
     SettingSpec{"CALENDLY_AVAILABILITY_CACHE_TTL_MS", "/calendly/availability_cache_ttl_ms", "30000",
                 "how long one availability window's answer is reused; 0 turns the cache off", false, {},
                 [](Config& c, std::string_view v) {

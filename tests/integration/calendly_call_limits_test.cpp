@@ -1,7 +1,7 @@
 // The Calendly client shares the host's quota politely, against the fake Calendly over HTTP: at
 // most max_concurrent_calls requests in flight, a clear 503 when a call cannot get a slot before
 // its deadline, and no request sent only to collect a 429 once Calendly said the budget is used up
-// (review M4).
+// (review M4); and slots reads can never take, so that a booking never waits behind them (N3).
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -11,6 +11,7 @@
 #include "calrt/calendly/calendly_client.hpp"
 #include "calrt/calendly/resource_uri.hpp"
 #include "support/running_fake_calendly.hpp"
+#include "support/running_server.hpp"
 
 namespace calrt::calendly {
 namespace {
@@ -68,6 +69,7 @@ TEST_F(CalendlyCallLimitsTest, ConcurrentCallsNeverExceedTheCapAtCalendly) {
     fake().inject("/event_types/", FaultPlan::delayed(100ms, 100));
     auto o = options();
     o.max_concurrent_calls = 2;
+    o.reserved_write_calls = 0;  // these are reads: let them have both
     auto& c = client(o);
 
     const auto results = event_types_at_once(c, 6);
@@ -147,6 +149,41 @@ TEST_F(CalendlyCallLimitsTest, ResetAfterTheDeadlineFailsAtOnceWithoutSending) {
     ASSERT_TRUE(refused.error().retry_after.has_value());
     EXPECT_GE(*refused.error().retry_after, 20s);
     EXPECT_EQ(fake().request_count(event_type_path()), 1u);
+}
+
+TEST_F(CalendlyCallLimitsTest, ABookingGoesAheadWhileReadsHoldEveryReadSlot) {
+    start_fake();
+    auto o = options();
+    o.availability_cache_ttl = 0ms;  // every read its own Calendly call
+    o.http.request_timeout = 5s;
+    o.retry.deadline = 15s;
+    auto& c = client(o);
+    const auto type = fake().active_event_type_uris().front();
+    const Timestamp now = clock.now();
+    const TimeRange next_days{now, now + std::chrono::days(3)};
+    auto open = fake_->run(c.available_times(type, TimeRange{now, now + std::chrono::days(7)}));
+    ASSERT_TRUE(open && !open->empty());
+    // Ten slow reads: more than the eight call slots, as a burst of public requests would be.
+    fake().inject("/event_type_available_times", FaultPlan::delayed(3s, 100));
+    std::vector<std::future<Result<std::vector<AvailableTime>>>> reads;
+    for (int i = 0; i < 10; ++i) {
+        reads.push_back(
+            boost::asio::co_spawn(fake_->io, c.available_times(type, next_days), boost::asio::use_future));
+    }
+    ASSERT_TRUE(test::wait_until([&] {
+        return gauge("calendly_calls_in_flight") + gauge("calendly_calls_queued") == 10.0 &&
+               gauge("calendly_calls_queued") > 0.0;
+    })) << "the reads hold every slot they may and the rest queue";
+
+    const auto started = std::chrono::steady_clock::now();
+    auto booked = fake_->run(c.create_invitee(
+        {type, open->front().start_time, "Ada", "ada@example.com", "UTC", test::fake_meeting_location()}));
+    const auto waited = std::chrono::steady_clock::now() - started;
+
+    ASSERT_TRUE(booked) << booked.error().message;
+    EXPECT_LT(waited, 1500ms) << "the booking did not wait for a read to finish (each takes 3 s)";
+    EXPECT_EQ(fake().bookings().size(), 1u);
+    for (auto& read : reads) read.wait();
 }
 
 }  // namespace

@@ -1,10 +1,12 @@
 // Lists that stop and say so (item cap, list deadline, pages that make no progress; review L5), and
-// the short-lived availability cache (review M4), against the fake Calendly over HTTP.
+// the short-lived availability cache (review M4) with its windows on a fixed grid (review N3),
+// against the fake Calendly over HTTP.
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_future.hpp>
 #include <future>
+#include <nlohmann/json.hpp>
 
 #include "calrt/calendly/calendly_client.hpp"
 #include "support/running_fake_calendly.hpp"
@@ -23,6 +25,18 @@ TimeRange next_days(int from_day, int days) {
     const auto start = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) +
                        std::chrono::days(from_day);
     return {timestamp(start), timestamp(start + std::chrono::days(days))};
+}
+
+// `days` whole days after midnight UTC today, plus hours and minutes.
+Timestamp today_plus(int days, int hours, int minutes) {
+    return timestamp(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) +
+                     std::chrono::days(days) + std::chrono::hours(hours) + std::chrono::minutes(minutes));
+}
+
+std::vector<Timestamp> starts_of(const std::vector<AvailableTime>& times) {
+    std::vector<Timestamp> starts;
+    for (const auto& time : times) starts.push_back(time.start_time);
+    return starts;
 }
 
 class CalendlyListAndCacheTest : public ::testing::Test {
@@ -50,6 +64,21 @@ class CalendlyListAndCacheTest : public ::testing::Test {
         return fake.run(std::move(op));
     }
     std::size_t availability_calls() { return fake->request_count("/event_type_available_times"); }
+    // What the fake itself answers for exactly `range`, asked directly.
+    std::vector<Timestamp> fake_starts(const std::string& event_type, TimeRange range) {
+        const auto response = fake.get(test::with_query("/event_type_available_times",
+                                                        {{"event_type", event_type},
+                                                         {"start_time", format_calendly_time(range.start)},
+                                                         {"end_time", format_calendly_time(range.end)}}));
+        EXPECT_EQ(response.result_int(), 200u) << response.body();
+        std::vector<Timestamp> starts;
+        const auto body = nlohmann::json::parse(response.body());
+        for (const auto& item : body.at("collection")) {
+            starts.push_back(parse_rfc3339(item.at("start_time").get<std::string>()).value());
+        }
+        EXPECT_FALSE(starts.empty()) << response.body();
+        return starts;
+    }
 
     test::RunningFakeCalendly fake;
     MetricsRegistry metrics;
@@ -184,6 +213,25 @@ TEST_F(CalendlyListAndCacheTest, AvailabilityFromNowAskedSecondsApartUsesTheSame
     ASSERT_TRUE(run(c.available_times(event_type, from_now())));
 
     EXPECT_EQ(availability_calls(), 1u);
+}
+
+TEST_F(CalendlyListAndCacheTest, DifferentFutureStartsInsideOneAlignedWindowCostOneCalendlyCall) {
+    // Review N3: keyed on the exact window asked for, every fresh start_time went to Calendly.
+    // Both ranges lie in the grid's first 31-day window, which starts at midnight UTC today.
+    auto& c = client();
+    const auto event_type = fake->active_event_type_uris().front();
+    const TimeRange first_range{today_plus(2, 9, 17), today_plus(9, 15, 0)};
+    const TimeRange second_range{today_plus(5, 14, 0), today_plus(12, 16, 30)};
+
+    auto first = run(c.available_times(event_type, first_range));
+    auto second = run(c.available_times(event_type, second_range));
+
+    ASSERT_TRUE(first) << first.error().message;
+    ASSERT_TRUE(second) << second.error().message;
+    EXPECT_EQ(availability_calls(), 1u);
+    EXPECT_FALSE(first->empty());
+    EXPECT_EQ(starts_of(*first), fake_starts(event_type, first_range)) << "exactly the range asked for";
+    EXPECT_EQ(starts_of(*second), fake_starts(event_type, second_range)) << "exactly the range asked for";
 }
 
 }  // namespace

@@ -234,6 +234,17 @@ TEST_F(ConfigTest, CalendlyClientLimitsHaveDefaultsAndTheAvailabilityCacheCanBeT
     EXPECT_FALSE(load_config(sources_)) << "at least one call must be allowed";
 }
 
+TEST_F(ConfigTest, CallSlotsReservedForWritesDefaultToTwoAndCanBeSet) {
+    auto defaults = load_config(sources_);
+    ASSERT_TRUE(defaults);
+    EXPECT_EQ(defaults->calendly.reserved_write_calls, 2u);
+
+    write("config/default.json", R"({"calendly":{"reserved_write_calls":0}})");
+    auto config = load_config(sources_);
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->calendly.reserved_write_calls, 0u);
+}
+
 TEST_F(ConfigTest, ShippedDefaultJsonLoads) {
     ConfigSources shipped;
     shipped.working_dir = CALRT_SOURCE_DIR;

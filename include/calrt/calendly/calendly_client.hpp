@@ -3,8 +3,9 @@
 // Bearer token, retries what is safe to retry (retry_policy.hpp), follows pagination to the end (up
 // to a cap and a deadline), caches the host user and the event types with a TTL (concurrent misses
 // share one upstream call), splits long availability ranges into Calendly-sized windows and caches
-// each window's answer briefly, keeps at most max_concurrent_calls requests in flight, and holds
-// new requests while Calendly reports the host's rate limit used up.
+// each window's answer briefly, keeps at most max_concurrent_calls requests in flight (reads never
+// the last reserved_write_calls of them), and holds new requests while Calendly reports the host's
+// rate limit used up.
 
 #include "calrt/calendly/availability_windows.hpp"
 #include "calrt/calendly/models.hpp"
@@ -43,6 +44,10 @@ struct CalendlyClientOptions {
     std::chrono::milliseconds list_deadline{30'000};
     // Requests in flight at once across all callers; more wait, each until its own deadline.
     std::size_t max_concurrent_calls = 8;
+    // Of those, how many reads may never take: only writes (anything but a GET: bookings,
+    // cancellations, scheduling links) use the last ones, and waiting writes go before waiting
+    // reads, so public reads cannot starve bookings (review N3). Reads keep at least one slot.
+    std::size_t reserved_write_calls = 2;
     // New requests wait for the rate limit window's reset while X-RateLimit-Remaining is at most this.
     std::int64_t rate_limit_reserve = 0;
     // How long one availability window's answer is reused; 0 turns the cache off.
@@ -146,12 +151,14 @@ public:
     boost::asio::awaitable<Result<Cancellation>> cancel_event(std::string_view event_uuid, std::string reason);
     // POST /scheduling_links: a single-use link for the event type.
     boost::asio::awaitable<Result<SchedulingLink>> create_scheduling_link(std::string_view event_type_uri);
-    // GET /event_type_available_times over [start, end): windows of at most 31 days (7 for the
-    // rest of the process once Calendly answered 400 about a longer range: the request is then
-    // made again in 7-day windows), queried concurrently, merged sorted without duplicates; a
-    // start in the past is moved to now. Each
-    // window's answer is cached for availability_cache_ttl (identical concurrent requests share
-    // one upstream call); create_invitee drops the cached windows of its event type.
+    // GET /event_type_available_times over [start, end): the 31-day windows (7 for the rest of
+    // the process once Calendly answered 400 about a longer range: the request is then made again
+    // in 7-day windows) of a grid that starts at midnight UTC today (availability_windows.hpp),
+    // queried concurrently, merged sorted without duplicates, and cut to the range asked for; a
+    // start in the past is moved to now, an end past the horizon (93 days from today) to the
+    // horizon. Each window's answer is cached for availability_cache_ttl, for every request that
+    // touches the window (concurrent ones share one upstream call); create_invitee drops the
+    // cached windows of its event type.
     boost::asio::awaitable<Result<std::vector<AvailableTime>>> available_times(std::string_view event_type_uri,
                                                                                TimeRange range);
     // GET /user_busy_times for the host.

@@ -70,6 +70,7 @@ struct CalendlyConfig {
     std::size_t max_list_items = 2'000;
     std::chrono::milliseconds list_deadline{30'000};  // all pages of one list
     std::size_t max_concurrent_calls = 8;             // requests in flight to Calendly at once
+    std::size_t reserved_write_calls = 2;             // of those, never taken by reads (review N3)
     std::chrono::milliseconds availability_cache_ttl{30'000};  // 0: no availability cache
 };
 
