@@ -37,8 +37,8 @@ class PostgresBatchSink final : public DeliveryBatchSink {
     std::chrono::steady_clock::time_point next_attempt_{};
     std::chrono::milliseconds backoff_{0};
     std::chrono::steady_clock::time_point last_answered_ = std::chrono::steady_clock::now();
-    Readiness* readiness_;
     Counter& connection_failures_;
+    Readiness* readiness_;
 };
 
 }  // namespace calrt::store
