@@ -3,6 +3,8 @@
 // whatever else the search_path holds, on new databases and on those an earlier build created.
 #include <gtest/gtest.h>
 
+#include <mutex>
+
 #include "calrt/core/readiness.hpp"
 #include "calrt/store/webhook_store.hpp"
 #include "support/postgres_cluster.hpp"
@@ -145,6 +147,44 @@ TEST(WebhookStorePostgresHardening, StoreTablesInAnotherSchemaStopStartUpInstead
     ASSERT_FALSE(store);
     EXPECT_EQ(store.error().code, "store_schema_elsewhere");
     EXPECT_NE(store.error().message.find("\"calrt\""), std::string::npos) << store.error().message;
+}
+
+TEST(WebhookStorePostgresHardening, AnyonesNotifyCanReplayAStoredDeliveryButNeverForgeOne) {
+    const FreshDatabase database;
+    test::TempDir dir;
+    MetricsRegistry metrics;
+    auto store = WebhookStore::open(postgres_options(dir, metrics, database.url)).value();
+    test::IoThreads subscriber_loop(1);
+    std::mutex mutex;
+    std::vector<StoredDelivery> seen;
+    auto subscription = store->feed().subscribe(
+        subscriber_loop.io.get_executor(), [&](std::shared_ptr<const StoredDelivery> delivery) {
+            std::lock_guard lock(mutex);
+            seen.push_back(*delivery);
+        });
+    const auto stored = store->store_blocking(test::webhook_delivery("invitee.created", 1));
+    ASSERT_TRUE(stored) << stored.error().message;
+    ASSERT_TRUE(wait_until([&] {
+        std::lock_guard lock(mutex);
+        return seen.size() == 1;
+    }));
+
+    // PostgreSQL checks no privilege for NOTIFY: any role connected to the database can send these.
+    database.psql("NOTIFY calrt_webhook_deliveries, '{\"event\":\"invitee.created\"}';"
+                  "NOTIFY calrt_webhook_deliveries, '999999';"
+                  "NOTIFY calrt_webhook_deliveries, '" + std::to_string(stored->id) + " ';"
+                  "NOTIFY calrt_webhook_deliveries, '" + std::to_string(stored->id) + "'");
+
+    ASSERT_TRUE(wait_until([&] {
+        std::lock_guard lock(mutex);
+        return seen.size() >= 2;
+    }));
+    // The last NOTIFY was taken after the others (one connection reads them in order): nothing
+    // else is coming.
+    std::lock_guard lock(mutex);
+    ASSERT_EQ(seen.size(), 2u) << "only the well-formed id of an existing row is published";
+    EXPECT_EQ(seen[1].id, stored->id);
+    EXPECT_EQ(seen[1].delivery.raw_body, seen[0].delivery.raw_body) << "the stored row, as it is";
 }
 
 }  // namespace
