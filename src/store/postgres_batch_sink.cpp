@@ -23,8 +23,8 @@ Identity identity_of(const WebhookDelivery& delivery) {
             delivery.payload_digest};
 }
 
-// Every name is schema-qualified (postgres_schema.hpp says why). $1..$6 are the group's columns as arrays, unnested into rows numbered by position. Rows that
-// conflict with a committed one (or with one a concurrent replica is committing: ON CONFLICT waits
+// Every name is schema-qualified (postgres_schema.hpp says why). $1..$6 are the group's columns as
+// arrays, unnested into rows numbered by position. Rows that conflict with a committed one (or with one a concurrent replica is committing: ON CONFLICT waits
 // for it) are skipped; the outer query pairs each position with its new id, or with the id of the
 // row it duplicates as far as this statement's snapshot shows.
 constexpr std::string_view kInsertGroup = R"sql(
