@@ -24,9 +24,10 @@ Identity identity_of(const WebhookDelivery& delivery) {
 }
 
 // Every name is schema-qualified (postgres_schema.hpp says why). $1..$6 are the group's columns as
-// arrays, unnested into rows numbered by position. Rows that conflict with a committed one (or with one a concurrent replica is committing: ON CONFLICT waits
-// for it) are skipped; the outer query pairs each position with its new id, or with the id of the
-// row it duplicates as far as this statement's snapshot shows.
+// arrays, unnested into rows numbered by position. Rows that conflict with a committed one (or with
+// one a concurrent replica is committing: ON CONFLICT waits for it) are skipped; the outer query
+// pairs each position with its new id, or with the id of the row it duplicates as far as this
+// statement's snapshot shows.
 constexpr std::string_view kInsertGroup = R"sql(
 WITH input AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[])
