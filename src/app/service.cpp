@@ -177,7 +177,7 @@ int run_service(const Config& config) {
                                  config.rate_limits.bookings_per_email_per_day, clock);
 
     server::Router router;
-    server::add_ops_routes(router, readiness, metrics);
+    server::add_ops_routes(router, readiness, metrics, config.metrics_access);
     server::add_api_description_route(router);
     server::CalendlyRouteContext calendly_routes{calendly_client, config.calendly.fallback_url, config.admin_token,
                                                  public_post_limit, time_zones, clock, {}, &public_read_limit,

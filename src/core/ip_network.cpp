@@ -112,4 +112,8 @@ bool any_contains(const std::vector<IpNetwork>& networks, const IpAddress& addre
     return false;
 }
 
+std::vector<IpNetwork> loopback_networks() {
+    return parse_ip_networks("127.0.0.0/8,::1").value();
+}
+
 }  // namespace calrt

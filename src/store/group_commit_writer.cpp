@@ -81,15 +81,24 @@ void GroupCommitWriter::submit(WebhookDelivery delivery,
 void GroupCommitWriter::run() {
     for (;;) {
         auto batch = take_batch();
-        if (batch.deliveries.empty()) return;
-        auto outcomes = write_batch(batch);
-        finish_batch(batch, std::move(outcomes));
+        if (!batch) {
+            sink_.idle();
+            continue;
+        }
+        if (batch->deliveries.empty()) return;
+        auto outcomes = write_batch(*batch);
+        finish_batch(*batch, std::move(outcomes));
     }
 }
 
-GroupCommitWriter::Batch GroupCommitWriter::take_batch() {
+std::optional<GroupCommitWriter::Batch> GroupCommitWriter::take_batch() {
+    // A writer that only woke for deliveries would notice a lost database connection only with
+    // the next delivery, and readiness would report it late (review item N10).
+    constexpr std::chrono::seconds kIdleInterval{1};
     std::unique_lock lock(mutex_);
-    wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (!wake_.wait_for(lock, kIdleInterval, [this] { return stopping_ || !queue_.empty(); })) {
+        return std::nullopt;
+    }
     const std::size_t size = std::min(queue_.size(), limits_.max_batch_size);
     Batch batch;
     batch.deliveries.reserve(size);

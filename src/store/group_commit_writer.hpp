@@ -8,6 +8,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -58,7 +59,9 @@ class GroupCommitWriter {
     };
 
     void run();
-    Batch take_batch();
+    // What is queued (empty once stopping with nothing left), or nullopt after a second with
+    // nothing queued (the sink's idle()).
+    std::optional<Batch> take_batch();
     Result<std::vector<StoreOutcome>> write_batch(const Batch& batch);
     void finish_batch(Batch& batch, Result<std::vector<StoreOutcome>> outcomes);
 

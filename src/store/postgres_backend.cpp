@@ -17,7 +17,7 @@ class PostgresBackend final : public StoreBackend {
         : location_(std::move(location)),
           reader_(settings),
           listener_(settings, feed, options.readiness, metrics),
-          sink_(settings, std::move(writer_connection), metrics),
+          sink_(settings, std::move(writer_connection), metrics, options.readiness),
           // No feed: the listener publishes this replica's rows too, as the database announces
           // them, so every replica sees one stream in one order.
           writer_(sink_,

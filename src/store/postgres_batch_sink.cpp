@@ -11,6 +11,9 @@ namespace {
 
 constexpr std::chrono::milliseconds kFirstBackoff{100};
 constexpr std::chrono::milliseconds kMaxBackoff{2'000};
+// How long the writer's connection may sit unused before idle() checks that it still answers.
+constexpr std::chrono::seconds kIdleCheck{5};
+constexpr std::string_view kReadyDetail = "database connected";
 
 // The identity columns, in the order of the unique constraint (postgres_schema.cpp).
 using Identity = std::tuple<std::string_view, std::string_view, std::string_view, std::string_view>;
@@ -20,17 +23,18 @@ Identity identity_of(const WebhookDelivery& delivery) {
             delivery.payload_digest};
 }
 
-// $1..$6 are the group's columns as arrays, unnested into rows numbered by position. Rows that
-// conflict with a committed one (or with one a concurrent replica is committing: ON CONFLICT waits
-// for it) are skipped; the outer query pairs each position with its new id, or with the id of the
-// row it duplicates as far as this statement's snapshot shows.
+// Every name is schema-qualified (postgres_schema.hpp says why). $1..$6 are the group's columns as
+// arrays, unnested into rows numbered by position. Rows that conflict with a committed one (or with
+// one a concurrent replica is committing: ON CONFLICT waits for it) are skipped; the outer query
+// pairs each position with its new id, or with the id of the row it duplicates as far as this
+// statement's snapshot shows.
 constexpr std::string_view kInsertGroup = R"sql(
 WITH input AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[])
         WITH ORDINALITY AS t(event, payload_uri, envelope_created_at, received_at_ms, raw_body,
                              payload_digest, position)
 ), inserted AS (
-    INSERT INTO webhook_deliveries
+    INSERT INTO public.webhook_deliveries
         (event, payload_uri, envelope_created_at, received_at_ms, raw_body, payload_digest)
     SELECT event, payload_uri, envelope_created_at, received_at_ms, raw_body, payload_digest
     FROM input ORDER BY position
@@ -43,7 +47,7 @@ LEFT JOIN inserted ON (inserted.event, inserted.payload_uri, inserted.envelope_c
                        inserted.payload_digest)
                     = (input.event, input.payload_uri, input.envelope_created_at,
                        input.payload_digest)
-LEFT JOIN webhook_deliveries existing
+LEFT JOIN public.webhook_deliveries existing
     ON (existing.event, existing.payload_uri, existing.envelope_created_at, existing.payload_digest)
      = (input.event, input.payload_uri, input.envelope_created_at, input.payload_digest)
 ORDER BY input.position
@@ -51,7 +55,7 @@ ORDER BY input.position
 
 // For a row whose original another replica committed after the statement above took its snapshot.
 constexpr std::string_view kFindOriginal =
-    "SELECT id FROM webhook_deliveries WHERE event = $1 AND payload_uri = $2 AND "
+    "SELECT id FROM public.webhook_deliveries WHERE event = $1 AND payload_uri = $2 AND "
     "envelope_created_at = $3 AND payload_digest = $4";
 
 Error reconnecting(std::string reason) {
@@ -65,19 +69,39 @@ Error reconnecting(std::string reason) {
 }  // namespace
 
 PostgresBatchSink::PostgresBatchSink(PostgresSettings settings, PostgresConnection connection,
-                                     MetricsRegistry& metrics)
+                                     MetricsRegistry& metrics, Readiness* readiness)
     : settings_(std::move(settings)),
       connection_(std::move(connection)),
       connection_failures_(metrics.counter(
           "webhook_store_database_connection_failures_total",
           "Times the webhook store's writer found its database connection lost or could not "
-          "open one")) {}
+          "open one")),
+      readiness_(readiness) {
+    set_ready(true, std::string(kReadyDetail));
+}
+
+void PostgresBatchSink::set_ready(bool ready, std::string detail) {
+    if (readiness_ != nullptr) readiness_->set("store_writer", ready, std::move(detail));
+}
+
+void PostgresBatchSink::idle() {
+    if (connection_ && connection_->usable()) {
+        if (std::chrono::steady_clock::now() - last_answered_ < kIdleCheck) return;
+        // A connection the server or the network dropped while idle looks usable until used.
+        if (connection_->execute("SELECT 1", "checking the database connection")) {
+            last_answered_ = std::chrono::steady_clock::now();
+            return;
+        }
+    }
+    (void)connection();
+}
 
 Result<PostgresConnection*> PostgresBatchSink::connection() {
     if (connection_ && connection_->usable()) return &*connection_;
     if (connection_) {
         connection_.reset();
         connection_failures_.inc();
+        set_ready(false, "database connection lost; reconnecting");
         log::warn("webhook store lost its database connection; reconnecting");
     }
     const auto now = std::chrono::steady_clock::now();
@@ -85,12 +109,15 @@ Result<PostgresConnection*> PostgresBatchSink::connection() {
     auto connected = PostgresConnection::connect(settings_);
     if (!connected) {
         connection_failures_.inc();
+        set_ready(false, "database unreachable; reconnecting");
         backoff_ = std::min(kMaxBackoff, backoff_ == std::chrono::milliseconds{0} ? kFirstBackoff
                                                                                   : backoff_ * 2);
         next_attempt_ = std::chrono::steady_clock::now() + backoff_;
         return connected.error();
     }
     log::info("webhook store reconnected to the database");
+    set_ready(true, std::string(kReadyDetail));
+    last_answered_ = std::chrono::steady_clock::now();
     backoff_ = std::chrono::milliseconds{0};
     next_attempt_ = {};
     connection_.emplace(std::move(*connected));
@@ -127,6 +154,7 @@ Result<std::vector<StoreOutcome>> PostgresBatchSink::write(std::span<const Webho
                                   postgres_text_array(columns[3]), postgres_text_array(columns[4])};
     auto rows = db.execute(kInsertGroup, params, "storing deliveries");
     if (!rows) return rows.error();
+    last_answered_ = std::chrono::steady_clock::now();
     if (rows->rows() != static_cast<int>(unique_positions.size())) {
         return Error::make(ErrorKind::internal, "store_failed",
                            "webhook store: the database answered for " +

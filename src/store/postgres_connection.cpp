@@ -3,7 +3,11 @@
 #include <libpq-fe.h>
 
 #include <charconv>
+#include <cstdlib>
 #include <vector>
+
+#include "calrt/core/ip_network.hpp"
+#include "calrt/core/text.hpp"
 
 namespace calrt::store {
 namespace {
@@ -62,7 +66,54 @@ std::string conninfo_value(const ParsedConninfo& parsed, std::string_view keywor
     return {};
 }
 
+bool local_host(std::string_view host) {
+    // libpq: a host starting with a slash is a Unix-socket directory, with @ an abstract socket.
+    if (host.empty() || host.starts_with('/') || host.starts_with('@') || host == "localhost") return true;
+    const auto address = IpAddress::parse(host);
+    return address && any_contains(loopback_networks(), *address);
+}
+
+bool all_local(std::string_view list) {
+    for (;;) {
+        const auto comma = list.find(',');
+        if (!local_host(trim(list.substr(0, comma)))) return false;
+        if (comma == std::string_view::npos) return true;
+        list.remove_prefix(comma + 1);
+    }
+}
+
 }  // namespace
+
+bool database_hosts_are_local(std::string_view host, std::string_view hostaddr) {
+    // hostaddr, when given, is where libpq connects; host is then only the name to verify.
+    return all_local(host) && (hostaddr.empty() || all_local(hostaddr));
+}
+
+Result<PostgresConnectionOptions> postgres_connection_options(const PostgresSettings& settings,
+                                                              std::string_view environment_sslmode) {
+    auto parsed = parse_conninfo(settings.url);
+    if (!parsed) return parsed.error();
+    PostgresConnectionOptions options = {
+        {"connect_timeout", std::to_string(std::max<long>(settings.connect_timeout.count(), 1))},
+        {"application_name", "calendly-realtime"},
+        {"options", "-c statement_timeout=" + std::to_string(settings.statement_timeout.count())},
+        {"tcp_user_timeout", std::to_string(settings.tcp_user_timeout.count())},
+        {"keepalives", "1"},
+        {"keepalives_idle", "5"},
+        {"keepalives_interval", "2"},
+        {"keepalives_count", "3"},
+        {"client_encoding", "UTF8"},
+    };
+    const bool sslmode_chosen = !conninfo_value(*parsed, "sslmode").empty() || !environment_sslmode.empty();
+    if (!sslmode_chosen &&
+        !database_hosts_are_local(conninfo_value(*parsed, "host"), conninfo_value(*parsed, "hostaddr"))) {
+        // libpq docs, "SSL Support": only verify-full checks both the CA chain and that the
+        // server's certificate names the host connected to.
+        options.emplace_back("sslmode", "verify-full");
+    }
+    options.emplace_back("dbname", settings.url.reveal());
+    return options;
+}
 
 Result<std::string> describe_database(const Secret& url) {
     auto parsed = parse_conninfo(url);
@@ -102,18 +153,18 @@ void PostgresConnection::Finish::operator()(pg_conn* connection) const noexcept 
 Result<PostgresConnection> PostgresConnection::connect(const PostgresSettings& settings) {
     auto parsed = parse_conninfo(settings.url);
     if (!parsed) return parsed.error();
-    const std::string connect_timeout = std::to_string(std::max<long>(settings.connect_timeout.count(), 1));
-    const std::string options = "-c statement_timeout=" + std::to_string(settings.statement_timeout.count());
-    const std::string tcp_user_timeout = std::to_string(settings.tcp_user_timeout.count());
-    // Defaults first: with expand_dbname the URL (the last "dbname") overrides any of them it sets.
-    const char* const keywords[] = {"connect_timeout", "application_name", "options",
-                                    "tcp_user_timeout", "keepalives", "keepalives_idle",
-                                    "keepalives_interval", "keepalives_count", "client_encoding",
-                                    "dbname", nullptr};
-    const char* const values[] = {connect_timeout.c_str(), "calendly-realtime", options.c_str(),
-                                  tcp_user_timeout.c_str(), "1", "5", "2", "3", "UTF8",
-                                  settings.url.reveal().c_str(), nullptr};
-    std::unique_ptr<pg_conn, Finish> native(PQconnectdbParams(keywords, values, 1));
+    const char* const environment_sslmode = std::getenv("PGSSLMODE");
+    auto options = postgres_connection_options(settings, environment_sslmode ? environment_sslmode : "");
+    if (!options) return options.error();
+    std::vector<const char*> keywords;
+    std::vector<const char*> values;
+    for (const auto& [keyword, value] : *options) {
+        keywords.push_back(keyword.c_str());
+        values.push_back(value.c_str());
+    }
+    keywords.push_back(nullptr);
+    values.push_back(nullptr);
+    std::unique_ptr<pg_conn, Finish> native(PQconnectdbParams(keywords.data(), values.data(), 1));
     PostgresConnection connection(std::move(native), conninfo_value(*parsed, "password"));
     if (!connection.connection_) {
         return Error::make(ErrorKind::unavailable, "store_unavailable",

@@ -10,6 +10,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "calrt/core/error.hpp"
 #include "calrt/core/secret.hpp"
@@ -27,6 +29,20 @@ struct PostgresSettings {
     std::chrono::milliseconds statement_timeout{10'000};
     std::chrono::milliseconds tcp_user_timeout{10'000};
 };
+
+// The keywords PQconnectdbParams is given, in order, the URL last ("dbname", expanded): whatever the
+// URL sets overrides the ones before it. Bounds on every blocking call, and sslmode=verify-full
+// (review item N10: libpq's default, prefer, encrypts without authenticating the server, so an
+// on-path attacker could read and forge the store) unless the URL or `environment_sslmode`
+// (PGSSLMODE) names an sslmode, or every host is on this machine (localhost, 127.0.0.0/8, ::1 or a
+// Unix socket), where libpq's default stays. Fails like describe_database().
+using PostgresConnectionOptions = std::vector<std::pair<std::string, std::string>>;
+Result<PostgresConnectionOptions> postgres_connection_options(const PostgresSettings& settings,
+                                                              std::string_view environment_sslmode);
+
+// True when each host the URL's `host` and `hostaddr` lists (comma-separated) is on this machine;
+// an empty `host` entry is libpq's default Unix socket.
+bool database_hosts_are_local(std::string_view host, std::string_view hostaddr);
 
 // "host:port/dbname" of a connection URL, for logs: never the user's password. Fails with
 // `invalid_database_url` (the message does not echo the URL) when libpq cannot parse it.

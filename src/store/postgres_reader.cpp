@@ -8,7 +8,7 @@ namespace {
 
 constexpr std::string_view kColumns =
     "SELECT id, event, payload_uri, envelope_created_at, received_at_ms, raw_body "
-    "FROM webhook_deliveries ";
+    "FROM public.webhook_deliveries ";
 
 StoredDelivery read_row(const PostgresResult& result, int row) {
     StoredDelivery stored;
@@ -93,8 +93,8 @@ Result<ListPage> PostgresReader::list(const ListQuery& query) {
 
 Result<std::uint64_t> PostgresReader::count() {
     return with_connection([](PostgresConnection& connection) -> Result<std::uint64_t> {
-        auto result =
-            connection.execute("SELECT count(*) FROM webhook_deliveries", "counting deliveries");
+        auto result = connection.execute("SELECT count(*) FROM public.webhook_deliveries",
+                                         "counting deliveries");
         if (!result) return result.error();
         return static_cast<std::uint64_t>(result->int64(0, 0));
     });

@@ -13,10 +13,13 @@ constexpr std::string_view kMigrationLockKey = "7239011450128355";
 
 // Migration N (1-based) takes the schema from version N-1 to N. Append only, as for SQLite
 // (store_schema.cpp): databases in the field have already run a shipped migration. Version 1 is
-// SQLite's version 2 (the identity includes the payload digest, review item L10).
+// SQLite's version 2 (the identity includes the payload digest, review item L10). Its names were
+// unqualified when it shipped and so landed in `public` (the first schema of the default
+// search_path that exists, unless a schema is named after the role: refused by
+// refuse_tables_elsewhere()); qualifying them makes no difference to those databases.
 constexpr std::array<std::string_view, 1> kMigrations = {
     R"sql(
-CREATE TABLE webhook_deliveries (
+CREATE TABLE public.webhook_deliveries (
     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     event TEXT NOT NULL,
     payload_uri TEXT NOT NULL,
@@ -27,24 +30,45 @@ CREATE TABLE webhook_deliveries (
     CONSTRAINT webhook_deliveries_identity
         UNIQUE (event, payload_uri, envelope_created_at, payload_digest)
 );
-CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries (event, id);
-CREATE FUNCTION calrt_announce_webhook_delivery() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE INDEX webhook_deliveries_by_event ON public.webhook_deliveries (event, id);
+CREATE FUNCTION public.calrt_announce_webhook_delivery() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_notify('calrt_webhook_deliveries', NEW.id::text);
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER webhook_deliveries_announce AFTER INSERT ON webhook_deliveries
-    FOR EACH ROW EXECUTE FUNCTION calrt_announce_webhook_delivery();
+CREATE TRIGGER webhook_deliveries_announce AFTER INSERT ON public.webhook_deliveries
+    FOR EACH ROW EXECUTE FUNCTION public.calrt_announce_webhook_delivery();
 )sql",
 };
 
+// A database whose store an older build created, with unqualified names, in a schema named after
+// its role ("$user", first on the default search_path): starting afresh in `public` would hide
+// every stored delivery, so start-up stops and says how to move them.
+Result<void> refuse_tables_elsewhere(PostgresConnection& connection) {
+    auto elsewhere = connection.execute(
+        "SELECT n.nspname FROM pg_catalog.pg_class c "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE pg_catalog.to_regclass('public.calrt_schema_version') IS NULL "
+        "AND c.oid = pg_catalog.to_regclass('calrt_schema_version') AND n.nspname <> 'public'",
+        "looking for the store's tables");
+    if (!elsewhere) return elsewhere.error();
+    if (elsewhere->rows() == 0) return {};
+    const std::string schema(elsewhere->text(0, 0));
+    return Error::make(ErrorKind::internal, "store_schema_elsewhere",
+                       "webhook store: its tables are in schema \"" + schema +
+                           "\", but this build keeps them in \"public\"; move them with ALTER TABLE " +
+                           "webhook_deliveries, calrt_schema_version and ALTER FUNCTION "
+                           "calrt_announce_webhook_delivery() ... SET SCHEMA public (docs/operations.md)");
+}
+
 Result<int> current_version(PostgresConnection& connection) {
+    if (auto refused = refuse_tables_elsewhere(connection); !refused) return refused.error();
     auto created = connection.execute(
-        "CREATE TABLE IF NOT EXISTS calrt_schema_version (version INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS public.calrt_schema_version (version INTEGER NOT NULL)",
         "creating calrt_schema_version");
     if (!created) return created.error();
-    auto version = connection.execute("SELECT coalesce(max(version), 0) FROM calrt_schema_version",
+    auto version = connection.execute("SELECT coalesce(max(version), 0) FROM public.calrt_schema_version",
                                       "reading calrt_schema_version");
     if (!version) return version.error();
     return static_cast<int>(version->int64(0, 0));
@@ -68,7 +92,7 @@ Result<void> migrate_locked(PostgresConnection& connection) {
         auto migrated = connection.execute(kMigrations[static_cast<std::size_t>(next - 1)], step);
         if (!migrated) return migrated.error();
         auto recorded = connection.execute(
-            "DELETE FROM calrt_schema_version; INSERT INTO calrt_schema_version VALUES (" +
+            "DELETE FROM public.calrt_schema_version; INSERT INTO public.calrt_schema_version VALUES (" +
                 std::to_string(next) + ")",
             "recording schema version");
         if (!recorded) return recorded.error();

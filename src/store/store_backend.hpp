@@ -30,6 +30,9 @@ class DeliveryBatchSink {
     // All of `batch` committed, outcome i for batch[i] (a duplicate names the original row, also
     // when the original is earlier in the same batch), or an error and nothing committed.
     virtual Result<std::vector<StoreOutcome>> write(std::span<const WebhookDelivery> batch) = 0;
+    // Called on the writer's thread after a quiet spell with nothing queued: the moment to check a
+    // connection, or to re-open one, without waiting for the next delivery.
+    virtual void idle() {}
 };
 
 // A database written by a newer build than this one: refused rather than written with an older schema.

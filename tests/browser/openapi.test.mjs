@@ -63,6 +63,7 @@ try {
 // Made up for this run; never printed.
 const adminToken = randomBytes(24).toString('hex');
 const webhookSecret = randomBytes(24).toString('hex');
+const metricsToken = randomBytes(24).toString('hex');
 const generous = {
     PUBLIC_READ_RATE_LIMIT_PER_MINUTE: '100000', PUBLIC_READ_RATE_LIMIT_BURST: '10000',
     PUBLIC_RATE_LIMIT_PER_MINUTE: '100000', PUBLIC_RATE_LIMIT_BURST: '10000',
@@ -83,7 +84,7 @@ const services = {
                                                    HEADER_TIMEOUT_MS: '30000', KEEPALIVE_TIMEOUT_MS: '30000',
                                                    KEEPALIVE_TIMEOUT_BUSY_MS: '30000' }),
     offline: new ServiceProcess(binary, webRoot, {
-        API_ADMIN_TOKEN: adminToken,
+        API_ADMIN_TOKEN: adminToken, METRICS_TOKEN: metricsToken, METRICS_ALLOW: '192.0.2.0/24',
         CALENDLY_API_KEY: 'token-of-the-test-calendly', CALENDLY_API_BASE_URL: brokenCalendly.url,
         CALENDLY_USER_URI: `${brokenCalendly.url}/users/TEST-HOST`,
         CALENDLY_FALLBACK_URL: 'https://calendly.com/test-host',
@@ -101,7 +102,7 @@ try {
 } catch (error) {
     run.fail('starting the service', null, null, error.message);
 }
-const context = { ...services, admin: { Authorization: `Bearer ${adminToken}` }, webhookSecret };
+const context = { ...services, admin: { Authorization: `Bearer ${adminToken}` }, webhookSecret, metricsToken };
 
 const eventTypes = await scenarios.calendlyReads(run, context);
 await scenarios.calendlyActions(run, context, eventTypes);

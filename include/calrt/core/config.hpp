@@ -141,6 +141,14 @@ struct DeploymentConfig {
     std::string openai_api_base_url = "https://api.openai.com/v1";  // OPENAI_API_BASE_URL
 };
 
+// Who may read GET /metrics (review item N13): it shows business volume and live feedback on an
+// attack, so only clients whose address (after TRUSTED_PROXIES) is in `allow` (METRICS_ALLOW), or
+// requests with `Authorization: Bearer <token>` (METRICS_TOKEN).
+struct MetricsAccess {
+    std::vector<IpNetwork> allow = loopback_networks();
+    Secret token{};  // empty: no token opens it
+};
+
 struct LogConfig {
     std::string level = "info";  // trace, debug, info, warn, error, critical, off
     std::string format = "text";  // text or json
@@ -152,6 +160,7 @@ struct Config {
     OpenAiConfig openai;
     RealtimeRelayConfig realtime_relay;
     Secret admin_token;
+    MetricsAccess metrics_access;
     RateLimitConfig rate_limits;
     std::string data_dir = "./data";
     Secret database_url;  // DATABASE_URL: the webhook store on PostgreSQL; unset: SQLite in data_dir

@@ -40,4 +40,7 @@ Result<std::vector<IpNetwork>> parse_ip_networks(std::string_view text);
 
 bool any_contains(const std::vector<IpNetwork>& networks, const IpAddress& address) noexcept;
 
+// 127.0.0.0/8 and ::1: this machine, whichever family the client used.
+std::vector<IpNetwork> loopback_networks();
+
 }  // namespace calrt

@@ -11,4 +11,11 @@ namespace calrt::server {
 // token, 403 when it carries the wrong one.
 Result<void> check_admin(const Request& request, const Secret& admin_token);
 
+enum class BearerToken { missing, wrong, matching };
+
+// The request's `Authorization: Bearer <token>` (scheme in any case) against `expected`, compared
+// in constant time; the one comparer for every token the service accepts (API_ADMIN_TOKEN,
+// METRICS_TOKEN). An empty `expected` matches nothing.
+BearerToken check_bearer_token(const Request& request, const Secret& expected);
+
 }  // namespace calrt::server

@@ -199,7 +199,7 @@ export async function webhooks(run, { main, admin, webhookSecret }) {
     await run.check(main, { ...list({}), headers: { Authorization: 'Bearer wrong-token' }, status: 403, code: 'admin_token_invalid' });
 }
 
-export async function operationsAndPage(run, { main }) {
+export async function operationsAndPage(run, { main, limits, offline, metricsToken }) {
     await run.check(main, { target: '/healthz', status: 200, schema: 'Health' });
     await run.check(main, { method: 'HEAD', target: '/healthz', status: 200 });
     await run.check(main, { target: '/healthz', headers: { 'X-Request-Id': 'client-chosen.id:1' }, note: 'own request id',
@@ -207,6 +207,15 @@ export async function operationsAndPage(run, { main }) {
     await run.check(main, { target: '/readyz', status: 200, schema: 'Ready' });
     await run.check(main, { target: '/metrics', status: 200,
                             expect: (a) => a.body.includes('# TYPE http_requests_total counter') || fail('no request counter') });
+    // Who may read /metrics: `limits` trusts 127.0.0.1 as a proxy, so X-Forwarded-For names a client
+    // outside the default METRICS_ALLOW; `offline` has a METRICS_TOKEN and a METRICS_ALLOW without loopback.
+    await run.check(limits, { target: '/metrics', headers: { 'X-Forwarded-For': '203.0.113.7' }, note: 'a client elsewhere',
+                              status: 403, code: 'metrics_forbidden' });
+    await run.check(offline, { target: '/metrics', note: 'no token', status: 401, code: 'metrics_token_required' });
+    await run.check(offline, { target: '/metrics', headers: { Authorization: 'Bearer wrong-token' }, note: 'a wrong token',
+                               status: 401, code: 'metrics_token_invalid' });
+    await run.check(offline, { target: '/metrics', headers: { Authorization: `Bearer ${metricsToken}` }, note: 'the token',
+                               status: 200 });
     await run.check(main, { target: '/healthz', headers: { 'Content-Type': 'text/plain' }, body: 'hi', note: 'a body',
                             status: 415, code: 'unsupported_media_type', invalid: true });
     await run.check(main, { target: '/', status: 200 });
