@@ -75,6 +75,7 @@ std::optional<BookingConfirmation> booking_confirmation(std::string_view raw_bod
 bool matches(const BookingConfirmation& booking, const tools::ExpectedBooking& expected) {
     if (expected.event_type_uri.empty() || booking.event_type_uri != expected.event_type_uri) return false;
     if (!expected.tracking.empty()) return booking.tracking == expected.tracking;
+    if (!expected.invitee_uri.empty()) return booking.invitee_uri == expected.invitee_uri;
     if (normalized_email(booking.email) != normalized_email(expected.email)) return false;
     return expected.start_time && booking.start && *booking.start == *expected.start_time;
 }

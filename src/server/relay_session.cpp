@@ -145,8 +145,50 @@ bool RelaySession::expect_booking(const tools::ExpectedBooking& booking) {
         return false;
     }
     ++made;
-    expected_bookings_.push_back(booking);
+    // A direct booking is in flight until POST /invitees answers; a link's token identifies it.
+    expected_bookings_.push_back(Expected{booking, booking.start_time.has_value() && booking.tracking.empty()});
     return true;
+}
+
+void RelaySession::settle_booking(const tools::ExpectedBooking& booking, tools::BookingSettlement settlement) {
+    {
+        const std::lock_guard lock(expected_mutex_);
+        const auto found = std::find_if(expected_bookings_.begin(), expected_bookings_.end(), [&](const Expected& e) {
+            return e.in_flight && e.booking.email == booking.email &&
+                   e.booking.event_type_uri == booking.event_type_uri && e.booking.start_time == booking.start_time;
+        });
+        if (found == expected_bookings_.end()) return;
+        if (settlement == tools::BookingSettlement::refused) {
+            expected_bookings_.erase(found);  // nothing was booked: nothing to confirm
+        } else {
+            found->booking.invitee_uri = booking.invitee_uri;  // empty when uncertain
+            found->in_flight = false;
+        }
+    }
+    // The held confirmations are looked at again on the session's strand, where they live.
+    asio::dispatch(executor_, [weak = weak_from_this()] {
+        auto self = weak.lock();
+        if (!self) return;
+        auto held = std::move(self->held_);
+        self->held_.clear();
+        for (auto& [confirmation, key] : held) {
+            bool matched = false;
+            bool waiting = false;
+            {
+                const std::lock_guard lock(self->expected_mutex_);
+                for (const auto& e : self->expected_bookings_) {
+                    if (!matches(confirmation, e.booking)) continue;
+                    (e.in_flight ? waiting : matched) = true;
+                }
+            }
+            if (matched) {
+                self->confirm(confirmation, key);
+            } else if (waiting) {
+                self->held_.emplace_back(std::move(confirmation), std::move(key));
+            }
+            // Otherwise it was someone else's booking of the same slot: this conversation never hears of it.
+        }
+    });
 }
 
 asio::awaitable<bool> RelaySession::open_upstream() {
@@ -193,25 +235,37 @@ void RelaySession::on_booking(const store::StoredDelivery& delivery) {
     if (!upstream_) return;
     auto booking = booking_confirmation(delivery.delivery.raw_body, shared_.context.time_zones);
     if (!booking) return;
+    // A redelivered webhook (or both a schedule_call and a book_meeting) must not confirm twice.
+    std::string key = booking->invitee_uri.empty() ? std::to_string(delivery.id) : booking->invitee_uri;
+    bool matched = false;
+    bool waiting = false;
     {
         const std::lock_guard lock(expected_mutex_);
-        const bool expected = std::any_of(expected_bookings_.begin(), expected_bookings_.end(),
-                                          [&](const tools::ExpectedBooking& e) { return matches(*booking, e); });
-        if (!expected) return;
+        for (const auto& e : expected_bookings_) {
+            if (!matches(*booking, e.booking)) continue;
+            (e.in_flight ? waiting : matched) = true;
+        }
     }
-    // A redelivered webhook (or both a schedule_call and a book_meeting) must not confirm twice.
-    const std::string key = booking->invitee_uri.empty() ? std::to_string(delivery.id)
-                                                         : booking->invitee_uri;
-    if (!confirmed_invitees_.insert(key).second) return;
+    if (matched) {
+        confirm(*booking, key);
+    } else if (waiting) {
+        // Calendly's webhook can overtake POST /invitees' answer: wait for it to say whose booking
+        // this is (settle_booking) rather than hand another person's links to this conversation.
+        held_.emplace_back(std::move(*booking), std::move(key));
+    }
+}
+
+void RelaySession::confirm(const BookingConfirmation& booking, const std::string& key) {
+    if (!upstream_ || !confirmed_invitees_.insert(key).second) return;
     // Not before the conversation is idle: the webhook often arrives while book_meeting is still
     // running, and the model should answer the tool's result first.
     std::vector<json> confirmation;
-    confirmation.push_back(confirmation_item(*booking));
+    confirmation.push_back(confirmation_item(booking));
     confirmation.push_back(json{{"type", "response.create"}});
     upstream_->send_when_idle(std::move(confirmation));
     // The page draws the booking card at once (a booking through a schedule_call link has no
     // tool result to draw it from).
-    browser_.send(serialized(booking_confirmed_event(*booking)));
+    browser_.send(serialized(booking_confirmed_event(booking)));
     shared_.confirmations_total.inc();
     log::info("relay confirmed a booking live", {{"request_id", request_id_}});
 }
@@ -291,6 +345,10 @@ asio::awaitable<void> RelaySession::run(std::shared_ptr<RelaySession> self) {
     self->tool_context_->on_expected_booking = [weak](const tools::ExpectedBooking& booking) {
         auto session = weak.lock();
         return session && session->expect_booking(booking);
+    };
+    self->tool_context_->on_booking_settled = [weak](const tools::ExpectedBooking& booking,
+                                                     tools::BookingSettlement settlement) {
+        if (auto session = weak.lock()) session->settle_booking(booking, settlement);
     };
     if (!co_await self->open_upstream()) {
         // At shutdown, end_for_shutdown() is already closing the browser side with 1001.

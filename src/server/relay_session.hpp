@@ -26,6 +26,7 @@
 #include "calrt/store/delivery_feed.hpp"
 #include "calrt/tools/calendly_tools.hpp"
 #include "calrt/tools/tool_registry.hpp"
+#include "calrt/server/booking_confirmation.hpp"
 #include "relay_shared.hpp"
 
 namespace calrt::server {
@@ -69,7 +70,10 @@ class RelaySession : public realtime::RealtimeObserver,
     // (nothing forwarded), for the caller to close the session with.
     std::optional<BudgetBreach> handle_browser_message(const std::string& text);
     bool expect_booking(const tools::ExpectedBooking& booking);
+    void settle_booking(const tools::ExpectedBooking& booking, tools::BookingSettlement settlement);
     void on_booking(const store::StoredDelivery& delivery);
+    // Tells the model and the page about a confirmed booking of this conversation, once.
+    void confirm(const BookingConfirmation& booking, const std::string& key);
 
     RelayShared& shared_;
     boost::asio::any_io_executor executor_;  // the connection's strand: all state below lives here
@@ -96,7 +100,15 @@ class RelaySession : public realtime::RealtimeObserver,
     std::set<std::string> confirmed_invitees_;
 
     std::mutex expected_mutex_;  // tools run on any thread
-    std::vector<tools::ExpectedBooking> expected_bookings_;
+    struct Expected {
+        tools::ExpectedBooking booking;
+        // book_meeting's POST /invitees has not answered yet: a confirmation that looks like it
+        // waits (held_) until the answer says which booking is this conversation's (review N4).
+        bool in_flight = false;
+    };
+    std::vector<Expected> expected_bookings_;
+    // Confirmations waiting for a booking in flight, with their dedup keys; on executor_ only.
+    std::vector<std::pair<BookingConfirmation, std::string>> held_;
     std::size_t bookings_started_ = 0;  // book_meeting calls that reached Calendly
     std::size_t links_made_ = 0;        // schedule_call links
 };

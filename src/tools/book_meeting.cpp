@@ -292,11 +292,6 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
             co_return slot_taken_answer(*type, *request, std::move(*slots));
     }
 
-    // Before booking: Calendly's invitee.created webhook may arrive before POST /invitees answers.
-    if (context.on_expected_booking &&
-        !context.on_expected_booking(ExpectedBooking{request->email, type->uri, request->start_time, {}})) {
-        co_return error_result(booking_limit_reached(*type));
-    }
     if (context.booking_quotas) {
         if (auto quota = context.booking_quotas->take(context.client_address, request->email); !quota) {
             log::warn("assistant booking refused: a per-address or per-email daily cap is reached",
@@ -314,6 +309,18 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
         log::warn("assistant booking refused: the daily booking limit is reached", {{"event_type", type->uri}});
         co_return error_result(daily_booking_limit_reached(*type));
     }
+    // Registered only now, once nothing else can refuse the booking (review N4): an expectation
+    // left behind by a refused booking could match someone else's booking of that slot. Before
+    // POST /invitees all the same: Calendly's webhook may arrive before its answer.
+    ExpectedBooking expected{request->email, type->uri, request->start_time, {}};
+    if (context.on_expected_booking && !context.on_expected_booking(expected)) {
+        if (context.daily_bookings) context.daily_bookings->give_back();
+        give_back_quota();
+        co_return error_result(booking_limit_reached(*type));
+    }
+    const auto settle = [&](BookingSettlement settlement) {
+        if (context.on_expected_booking && context.on_booking_settled) context.on_booking_settled(expected, settlement);
+    };
     calendly::InviteeRequest invitee_request{type->uri,          request->start_time,       request->name,
                                              request->email,     request->zone.name(),      details->location,
                                              details->answers};
@@ -323,6 +330,9 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
         if (calendly::nothing_was_written(invitee.error())) {
             if (context.daily_bookings) context.daily_bookings->give_back();
             give_back_quota();
+            settle(BookingSettlement::refused);
+        } else {
+            settle(BookingSettlement::uncertain);
         }
         if (invitee.error().code == "calendly_plan_required") {
             co_return co_await link_instead(context, *type, *request, "calendly_plan_required",
@@ -338,6 +348,8 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
         }
         co_return booking_failed_answer(*type, invitee.error());
     }
+    expected.invitee_uri = invitee->uri;
+    settle(BookingSettlement::booked);
     log::info("assistant booked a meeting", {{"event_type", type->uri}, {"event", invitee->event}});
     co_return booked_answer(*type, *request, *invitee);
 }

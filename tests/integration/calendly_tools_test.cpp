@@ -380,6 +380,39 @@ TEST_F(CalendlyToolsTest, BookMeetingBooksAnOpenSlotAndAnswersInTheCallersTimeZo
     EXPECT_EQ(expected_bookings[0].start_time, start);
 }
 
+TEST_F(CalendlyToolsTest, ABookingTheDailyBudgetRefusesLeavesNoExpectationBehind) {
+    // Review N4: an expectation registered for a booking that never reached Calendly could match
+    // another person's booking of the slot.
+    DailyBudget spent(0, clock);
+    context->daily_bookings = &spent;
+    const std::string type = fake->event_type_uri("30min");
+    const auto slots = open_slots(type);
+    ASSERT_FALSE(slots.empty());
+    const json booked = run(book_meeting(*context, booking_arguments("30min", slots.front().start_time, "UTC")));
+    EXPECT_EQ(error_code(booked), "daily_booking_limit_reached") << booked.dump();
+    EXPECT_TRUE(expected_bookings.empty());
+}
+
+TEST_F(CalendlyToolsTest, BookMeetingSettlesItsExpectationWithWhatCalendlyAnswered) {
+    std::vector<std::pair<ExpectedBooking, BookingSettlement>> settled;
+    context->on_booking_settled = [&settled](const ExpectedBooking& booking, BookingSettlement settlement) {
+        settled.emplace_back(booking, settlement);
+    };
+    const std::string type = fake->event_type_uri("30min");
+    const auto slots = open_slots(type);
+    ASSERT_GE(slots.size(), 2u);
+    fake->inject("/invitees", FaultPlan::error(400, 1));
+    const json refused = run(book_meeting(*context, booking_arguments("30min", slots[0].start_time, "UTC")));
+    EXPECT_TRUE(refused.contains("error")) << refused.dump();
+    const json booked = run(book_meeting(*context, booking_arguments("30min", slots[1].start_time, "UTC")));
+    ASSERT_EQ(booked["booked"], true) << booked.dump();
+    ASSERT_EQ(settled.size(), 2u);
+    EXPECT_EQ(settled[0].second, BookingSettlement::refused);
+    EXPECT_EQ(settled[1].second, BookingSettlement::booked);
+    EXPECT_EQ(settled[1].first.invitee_uri, booked["invitee"]);
+    EXPECT_EQ(settled[1].first.start_time, slots[1].start_time);
+}
+
 TEST_F(CalendlyToolsTest, RefusedExpectationBooksNothingAndOffersThePublicPage) {
     allowed_bookings = 0;  // the relay's per-conversation limit, reached
     const std::string type = fake->event_type_uri("30min");

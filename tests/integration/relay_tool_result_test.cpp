@@ -162,5 +162,39 @@ TEST_F(RelayToolResultTest, ALiveConfirmationGivesThePageTheBookingWithItsLinks)
     EXPECT_TRUE(confirmed["location"].is_object()) << confirmed.dump();
 }
 
+TEST_F(RelayToolResultTest, ARefusedBookingNeverHearsOfAnotherPersonsBookingOfThatSlot) {
+    // Review N4: a conversation tried the slot for someone's email and Calendly refused; when that
+    // person books the slot themselves, this conversation must not receive their links.
+    start();
+    const auto slots = open_slots();
+    ASSERT_GE(slots.size(), 2u);
+    fake_calendly.inject("/invitees", calrt::testing::FaultPlan::error(400, 1));
+    fake_realtime.on_user_text("first", FakeTurn::calling({FakeToolCall{
+                                            "book_meeting", booking(slots[0], "Victim", "victim@example.com")}}));
+    fake_realtime.on_user_text("second", FakeTurn::calling({FakeToolCall{
+                                             "book_meeting", booking(slots[1], "Ada Lovelace", "ada@example.com")}}));
+    auto browser = open();
+    say(browser, "first");
+    ASSERT_TRUE(read_until(browser, of_type("calrt.tool_result")));
+    ASSERT_TRUE(seen.back()["result"].contains("error")) << seen.back().dump();
+
+    // The person books that slot on their own (Calendly's page); its webhook reaches the service.
+    const auto start_time = parse_rfc3339(slots[0]);
+    ASSERT_TRUE(start_time);
+    auto theirs = io.run(calendly_client->create_invitee({fake_calendly.event_type_uri("30min"), *start_time,
+                                                          "Victim", "victim@example.com", "UTC",
+                                                          calendly::InviteeLocation{"google_conference", std::nullopt}}));
+    ASSERT_TRUE(theirs) << theirs.error().message;
+
+    // Deliveries reach a conversation in the order they were stored: once this conversation's own
+    // booking is confirmed, the earlier one has been looked at and passed over.
+    say(browser, "second");
+    ASSERT_TRUE(read_until(browser, of_type("calrt.booking_confirmed")));
+    const auto confirmations = of_type_in(seen, "calrt.booking_confirmed");
+    ASSERT_EQ(confirmations.size(), 1u);
+    EXPECT_NE(confirmations[0]["invitee"], theirs->uri);
+    EXPECT_EQ(confirmations[0]["cancel_url"].get<std::string>().find(theirs->cancel_url.value_or("?")), std::string::npos);
+}
+
 }  // namespace
 }  // namespace calrt::server

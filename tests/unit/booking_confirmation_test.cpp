@@ -57,6 +57,23 @@ TEST(BookingConfirmation, ADirectBookingIsRecognisedByEmailTypeAndSlot) {
     EXPECT_FALSE(matches(*booking, {"ada@example.com", "", std::nullopt, ""}));
 }
 
+TEST(BookingConfirmation, ADirectBookingCalendlyAnsweredIsRecognisedByItsInviteeAlone) {
+    TimeZoneCache zones;
+    json envelope = json::parse(invitee_created("ada@example.com", kType, "2026-12-01T14:00:00Z"));
+    envelope["payload"]["uri"] = "https://api.calendly.com/scheduled_events/E1/invitees/MINE";
+    const auto booking = booking_confirmation(envelope.dump(), zones);
+    ASSERT_TRUE(booking);
+    const auto start = parse_rfc3339("2026-12-01T14:00:00Z");
+    ASSERT_TRUE(start);
+    tools::ExpectedBooking mine{"ada@example.com", kType, *start, ""};
+    mine.invitee_uri = "https://api.calendly.com/scheduled_events/E1/invitees/MINE";
+    EXPECT_TRUE(matches(*booking, mine));
+    // Same email, type and slot, but POST /invitees said the booking was another one (review N4).
+    tools::ExpectedBooking other = mine;
+    other.invitee_uri = "https://api.calendly.com/scheduled_events/E2/invitees/OTHER";
+    EXPECT_FALSE(matches(*booking, other));
+}
+
 TEST(BookingConfirmation, ALinksBookingIsRecognisedByItsTrackingToken) {
     TimeZoneCache zones;
     json envelope = json::parse(invitee_created("someone.else@example.com", kType, "2026-12-01T14:00:00Z"));

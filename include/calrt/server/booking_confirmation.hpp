@@ -51,7 +51,7 @@ std::string normalized_email(std::string_view email);
 // Whether `booking` is the one `expected` set in motion. A link (schedule_call): booked through it,
 // i.e. its tracking token came back, for the same meeting type (the person may change the email on
 // the page). A direct booking (book_meeting): the same email (ignoring case), meeting type and
-// start. Never the email alone: a session that asked for a link in someone else's name must not
+// start, and once POST /invitees answered, its invitee URI alone (review N4). Never the email alone: a session that asked for a link in someone else's name must not
 // hear about that person's own bookings.
 bool matches(const BookingConfirmation& booking, const tools::ExpectedBooking& expected);
 

@@ -35,6 +35,16 @@ struct ExpectedBooking {
     std::string event_type_uri;  // the type booked, or offered by the link
     std::optional<Timestamp> start_time;  // book_meeting: the slot; schedule_call: unknown
     std::string tracking;  // schedule_call: the link's utm_content token (link_tracking)
+    // book_meeting, once POST /invitees answered with a booking: its invitee URI. A confirmation
+    // then matches this booking only, never another person's booking of the same slot (review N4).
+    std::string invitee_uri{};
+};
+
+// What came of a booking book_meeting set in motion (on_booking_settled).
+enum class BookingSettlement {
+    booked,     // Calendly answered with the booking: ExpectedBooking::invitee_uri is set
+    refused,    // Calendly booked nothing: the expectation is withdrawn
+    uncertain,  // the answer was lost: a booking may exist; email, type and start decide
 };
 
 struct CalendlyToolContext {
@@ -53,6 +63,10 @@ struct CalendlyToolContext {
     // false to refuse (the relay's per-conversation limit): the tool then answers
     // "booking_limit_reached" and asks Calendly nothing. May be empty.
     std::function<bool(const ExpectedBooking& booking)> on_expected_booking;
+    // Called once for each booking book_meeting registered with on_expected_booking, when POST
+    // /invitees has answered, so the relay matches the confirmation to the booking Calendly made
+    // (or forgets the expectation when nothing was booked). May be empty.
+    std::function<void(const ExpectedBooking& booking, BookingSettlement settlement)> on_booking_settled{};
     // The service's bookings and links per UTC day, shared with the REST API (they email whoever is
     // named, so a prompt-injected assistant must not be able to mail the world). Past the budget
     // book_meeting books nothing and offers the public page; schedule_call offers the public page
