@@ -55,6 +55,7 @@ export class ToolResults {
 
     handle(event) {
         if (event?.type === 'calrt.booking_confirmed') return this.confirmed(event);
+        if (event?.type === 'calrt.sandbox_code') return this.sandboxCode(event);
         if (!event || event.type !== 'calrt.tool_result' || typeof event.result !== 'object') return;
         this.add(event);
     }
@@ -129,6 +130,18 @@ export class ToolResults {
             return this.slotsCard(state, result.event_type, starts, 'That time was taken. Nearest open times');
         }
         return this.linkCard(result);
+    }
+
+    // Sandbox mode mails nothing: the one-time code a real deployment would email is shown here,
+    // marked as sandbox, so the person can read it back to the assistant.
+    sandboxCode(event) {
+        const card = this.card('sandbox-code', 'Sandbox: your one-time code');
+        card.append(
+            element('p', {}, `A real deployment emails this code to ${String(event.email ?? 'you')}:`),
+            element('p', { className: 'code' }, String(event.code ?? '')),
+            element('p', {}, String(event.note ?? '')),
+        );
+        this.view.addFinding(uniqueId('sandbox-code')).append(card);
     }
 
     card(kind, title) {

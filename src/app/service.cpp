@@ -21,6 +21,7 @@
 #include "calrt/store/webhook_store.hpp"
 #include "assistant_upstream.hpp"
 #include "sandbox.hpp"
+#include "self_service_setup.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -131,6 +132,8 @@ int run_service(const Config& config) {
     Readiness readiness;
     const SystemClock clock;
     TimeZoneCache time_zones;
+    // Borrowed by the relay's tools like the objects above, so it outlives `io` too.
+    const auto self_service = set_up_self_service(config, clock, config.calendly_sandbox(), readiness);
     // The main thread runs `io`: the listener, the Calendly client, signals and a share of the
     // connections. Each further SERVER_THREADS thread runs an io_context of its own with the rest
     // of the connections (HttpServer::spread_connections), so no connection hops between threads.
@@ -204,6 +207,7 @@ int run_service(const Config& config) {
                                time_zones,          clock,             metrics,         &webhook_store->feed(),
                                browser_websocket,   &daily_bookings,   &daily_links,
                                &booking_quotas};
+    relay.self_service = self_service ? &self_service->context : nullptr;
 
     server::HttpServer http(io, config.server, router, metrics);
     http.spread_connections(connection_contexts);

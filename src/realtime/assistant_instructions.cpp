@@ -34,4 +34,15 @@ std::string assistant_instructions(std::string_view host_name, Timestamp now,
            "plainly and offer the booking link it gives.";
 }
 
+std::string self_service_instructions() {
+    return "\n\nPeople may also want to see, cancel or move a meeting they already booked. Before you say anything "
+           "about their bookings, prove their email: ask for it, read it back, call send_verification_code, ask "
+           "them to read the 6-digit code from that email, and call check_verification_code. Until it answers "
+           "verified, say nothing about any booking, not even whether one exists. Then find_my_bookings lists "
+           "their upcoming meetings. To cancel or move one, first call cancel_booking or reschedule_booking "
+           "without confirmed, read back exactly what would change, and call again with confirmed true only "
+           "after a clear yes. For a new time, use check_meeting_availability for the same meeting type. If "
+           "they prefer, give them their own cancel or reschedule link instead.";
+}
+
 }  // namespace calrt::realtime

@@ -16,6 +16,7 @@
 #include "calrt/server/booking_confirmation.hpp"
 #include "calrt/server/relay_policy.hpp"
 #include "calrt/server/tool_result_event.hpp"
+#include "calrt/identity/code_mail.hpp"
 
 namespace calrt::server {
 namespace asio = boost::asio;
@@ -52,6 +53,27 @@ std::string upstream_unavailable_event() {
     return serialized(json{{"type", "error"}, {"error", std::move(error)}});
 }
 
+// A code on its way by mail: the host's name and the code, nothing about any booking.
+asio::awaitable<Result<void>> mail_code(identity::MailSender* mail, std::string host_name,
+                                        tools::CodeDelivery delivery) {
+    auto message = identity::code_mail(delivery.email, host_name, delivery.code, delivery.valid_for);
+    co_return co_await mail->send(std::move(message));
+}
+
+// Sandbox mode without SMTP: the code goes to the page's sandbox panel and the log, marked as such.
+asio::awaitable<Result<void>> show_code_in_sandbox(std::weak_ptr<RelaySession> weak,
+                                                   std::function<void(std::string)> send, tools::CodeDelivery delivery) {
+    if (weak.expired()) co_return Error::make(ErrorKind::unavailable, "session_ended", "the conversation ended");
+    send(serialized(json{{"type", "calrt.sandbox_code"},
+                         {"email", delivery.email},
+                         {"code", delivery.code},
+                         {"expires_in_minutes", delivery.valid_for.count()},
+                         {"note", "Sandbox mode: no mail is sent. A real deployment emails this code to the person."}}));
+    log::info("sandbox verification code (shown on the page; no mail is sent in sandbox mode)",
+              {{"code", delivery.code}, {"sandbox", true}});
+    co_return Result<void>{};
+}
+
 }  // namespace
 
 RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
@@ -75,6 +97,32 @@ RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
       budget_(shared.context.limits, SessionBudget::Clock::now()) {
     tool_context_->slots_seen_open = std::make_shared<tools::SlotsSeenOpen>();
     tools::register_calendly_tools(tools_, tool_context_);
+    if (auto* self_service = shared.context.self_service) {
+        conversation_id_ = request_id_ + "-" + random_hex(8);
+        verification_context_ = std::make_shared<tools::VerificationToolContext>(tools::VerificationToolContext{
+            self_service->codes, {}, self_service->unavailable_reason, conversation_id_, client_address_,
+            &shared.context.metrics});
+        auto zone = person_time_zone_.empty() ? Result<TimeZone>(TimeZone::utc())
+                                              : shared.context.time_zones.get(person_time_zone_);
+        self_service_context_ = std::make_shared<tools::SelfServiceToolContext>(tools::SelfServiceToolContext{
+            shared.context.calendly, self_service->codes, shared.context.clock, conversation_id_,
+            zone ? *zone : TimeZone::utc(), self_service->min_notice, shared.context.fallback_url,
+            shared.context.daily_bookings,
+            // Every change is logged (not the email: logs are not where personal data is kept).
+            [request_id = request_id_](const tools::SelfServiceChange& change) {
+                log::info("invitee changed a booking", {{"request_id", request_id},
+                                                         {"action", change.action},
+                                                         {"outcome", change.outcome},
+                                                         {"event", change.event_uri},
+                                                         {"new_event", change.new_event_uri.value_or("")}});
+            }});
+        tools::register_verification_tools(tools_, verification_context_);
+        tools::register_self_service_tools(tools_, self_service_context_);
+    }
+}
+
+RelaySession::~RelaySession() {
+    if (shared_.context.self_service != nullptr) shared_.context.self_service->codes.end_conversation(conversation_id_);
 }
 
 void RelaySession::end_for_shutdown() {
@@ -195,6 +243,7 @@ asio::awaitable<bool> RelaySession::open_upstream() {
     realtime::RealtimeSessionOptions options = shared_.context.upstream;
     options.instructions = realtime::assistant_instructions(
         shared_.host_name(executor_), shared_.context.clock.now(), person_time_zone_);
+    if (self_service_context_) options.instructions += realtime::self_service_instructions();
     // Shutdown began before this session could be cancelled: do not start to connect. Both this
     // and end_for_shutdown() run on executor_, so a shutdown after this line finds opening_ set.
     if (shared_.stopping) co_return false;
@@ -350,6 +399,21 @@ asio::awaitable<void> RelaySession::run(std::shared_ptr<RelaySession> self) {
                                                      tools::BookingSettlement settlement) {
         if (auto session = weak.lock()) session->settle_booking(booking, settlement);
     };
+    if (auto* self_service = self->shared_.context.self_service; self_service && self->verification_context_) {
+        if (self_service->mail != nullptr) {
+            const std::string host = self->shared_.host_name(self->executor_);
+            self->verification_context_->deliver = [mail = self_service->mail, host](tools::CodeDelivery delivery) {
+                return mail_code(mail, host, std::move(delivery));
+            };
+        } else if (self_service->codes_on_page) {
+            auto send = [weak](std::string event) {
+                if (auto session = weak.lock()) session->browser_.send(std::move(event));
+            };
+            self->verification_context_->deliver = [weak, send](tools::CodeDelivery delivery) {
+                return show_code_in_sandbox(weak, send, std::move(delivery));
+            };
+        }
+    }
     if (!co_await self->open_upstream()) {
         // At shutdown, end_for_shutdown() is already closing the browser side with 1001.
         if (self->shared_.stopping) co_return;

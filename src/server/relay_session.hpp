@@ -25,6 +25,8 @@
 #include "calrt/server/relay_budget.hpp"
 #include "calrt/store/delivery_feed.hpp"
 #include "calrt/tools/calendly_tools.hpp"
+#include "calrt/tools/self_service_tools.hpp"
+#include "calrt/tools/verification_tools.hpp"
 #include "calrt/tools/tool_registry.hpp"
 #include "calrt/server/booking_confirmation.hpp"
 #include "relay_shared.hpp"
@@ -38,6 +40,8 @@ class RelaySession : public realtime::RealtimeObserver,
     // `client_address`: the connection's address bucket, for book_meeting's per-address cap.
     RelaySession(RelayShared& shared, boost::asio::any_io_executor executor, net::WebSocket browser,
                  std::string request_id, std::string person_time_zone, std::string client_address = {});
+    // A proven email ends with its conversation.
+    ~RelaySession() override;
 
     // Runs the session until the browser or the upstream ends it. Runs on `executor`.
     static boost::asio::awaitable<void> run(std::shared_ptr<RelaySession> self);
@@ -84,6 +88,10 @@ class RelaySession : public realtime::RealtimeObserver,
     tools::ToolRegistry tools_;
     // Shared with the tool handlers: a call still running after its dispatch timeout keeps it.
     std::shared_ptr<tools::CalendlyToolContext> tool_context_;
+    // Invitee self-service, when offered: codes and proofs are bound to conversation_id_.
+    std::string conversation_id_;
+    std::shared_ptr<tools::VerificationToolContext> verification_context_;
+    std::shared_ptr<tools::SelfServiceToolContext> self_service_context_;
     std::shared_ptr<realtime::RealtimeSession> upstream_;
     bool opening_ = false;                          // inside the upstream connect
     boost::asio::cancellation_signal opening_cancel_;  // ends that connect at shutdown

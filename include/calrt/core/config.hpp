@@ -149,6 +149,19 @@ struct MetricsAccess {
     Secret token{};  // empty: no token opens it
 };
 
+// Invitees find, cancel and reschedule their own bookings after proving their email with a
+// one-time code (issue 23). Mail goes out over SMTP; without SMTP_URL (and outside sandbox mode,
+// where codes appear on the page) the assistant says self-service is unavailable.
+struct SelfServiceConfig {
+    bool enabled = true;                // SELF_SERVICE: false takes the tools away altogether
+    unsigned min_notice_hours = 2;      // SELF_SERVICE_MIN_NOTICE_HOURS: no change closer to the start
+    Secret smtp_url{};                  // SMTP_URL: smtp://host[:port] (STARTTLS) or smtps://; may carry credentials
+    std::string smtp_from{};            // SMTP_FROM: "Name <address>" or an address
+    Secret smtp_username{};             // SMTP_USERNAME
+    Secret smtp_password{};             // SMTP_PASSWORD
+    std::string smtp_ca_file{};         // SMTP_CA_FILE: PEM of CAs trusted besides the system store
+};
+
 struct LogConfig {
     std::string level = "info";  // trace, debug, info, warn, error, critical, off
     std::string format = "text";  // text or json
@@ -166,6 +179,7 @@ struct Config {
     Secret database_url;  // DATABASE_URL: the webhook store on PostgreSQL; unset: SQLite in data_dir
     LogConfig log;
     DeploymentConfig deployment;
+    SelfServiceConfig self_service;
     bool sandbox_requested = false;  // --sandbox
 
     // Sandbox data is served when asked for, or when there is no Calendly credential to use.

@@ -16,4 +16,8 @@ namespace calrt::realtime {
 std::string assistant_instructions(std::string_view host_name, Timestamp now,
                                    std::string_view person_time_zone = {});
 
+// Appended when invitees may manage their bookings here (tools/self_service_tools.hpp): prove the
+// email first, say nothing about bookings before that, and read every change back for a yes.
+std::string self_service_instructions();
+
 }  // namespace calrt::realtime

@@ -35,6 +35,7 @@
 #include "calrt/core/time_zone.hpp"
 #include "calrt/realtime/realtime_session.hpp"
 #include "calrt/server/http_server.hpp"
+#include "calrt/server/self_service_context.hpp"
 #include "calrt/store/delivery_feed.hpp"
 
 namespace calrt::server {
@@ -58,6 +59,8 @@ struct RelayContext {
     DailyBudget* daily_links = nullptr;
     // Per-address and per-email daily booking caps, shared with the REST API (null: none).
     BookingQuotas* booking_quotas = nullptr;
+    // Invitee self-service: the verification and booking-management tools (null: SELF_SERVICE off).
+    SelfServiceContext* self_service = nullptr;
 };
 
 // Registers the upgrade handler on /api/realtime. Metrics: calrt_realtime_sessions_active,

@@ -1,0 +1,27 @@
+#pragma once
+// What the relay needs to offer invitee self-service (issue 23) in every conversation: the
+// one-time codes (shared by all conversations of the process, each code bound to one) and how a
+// code reaches the person. Borrowed; it must outlive the HttpServer.
+
+#include "calrt/identity/mail_sender.hpp"
+#include "calrt/identity/verification_codes.hpp"
+
+#include <chrono>
+#include <string>
+
+namespace calrt::server {
+
+struct SelfServiceContext {
+    identity::VerificationCodes& codes;
+    // SMTP_URL's sender; null without one.
+    identity::MailSender* mail = nullptr;
+    // Sandbox mode without SMTP_URL: a code is shown on the page's sandbox panel (calrt.sandbox_code)
+    // and in the log, marked as sandbox, instead of being mailed.
+    bool codes_on_page = false;
+    // SELF_SERVICE_MIN_NOTICE_HOURS.
+    std::chrono::hours min_notice{2};
+    // Said by the tools when a code cannot be sent at all (no SMTP_URL outside sandbox mode).
+    std::string unavailable_reason{};
+};
+
+}  // namespace calrt::server

@@ -1,0 +1,149 @@
+// Invitee self-service through the relay over real sockets: a browser-side WebSocket client ->
+// the relay -> the fake Realtime server calling the tools -> the fake Calendly, with the one-time
+// code read from a real SMTP server (python3-aiosmtpd) or, in sandbox mode, from the page's event.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include <nlohmann/json.hpp>
+
+#include "calrt/identity/mail_sender.hpp"
+#include "calrt/identity/verification_codes.hpp"
+#include "calrt/server/self_service_context.hpp"
+#include "support/relay_test_fixture.hpp"
+#include "support/running_smtp_server.hpp"
+
+namespace calrt::server {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+using calrt::testing::FakeToolCall;
+using calrt::testing::FakeTurn;
+
+constexpr const char* kEmail = "ada@example.com";
+
+// Declared as a base before the relay fixture, so it is destroyed after the fixture has waited for
+// the relay's sessions (which borrow it) to end.
+struct SelfServiceParts {
+    SystemClock parts_clock;
+    identity::VerificationCodes codes{identity::CodePolicy{}, parts_clock};
+    std::unique_ptr<test::RunningSmtpServer> smtp;
+    std::unique_ptr<identity::MailSender> mail;
+    std::unique_ptr<SelfServiceContext> self_service;
+};
+
+class RelaySelfServiceTest : protected SelfServiceParts, public test::RelayTestFixture {
+  protected:
+    // Starts the relay with self-service; codes by mail when `by_mail`, else on the page.
+    void start_self_service(bool by_mail) {
+        start();
+        self_service = std::make_unique<SelfServiceContext>(SelfServiceContext{codes});
+        self_service->min_notice = std::chrono::hours(0);
+        if (by_mail) {
+            smtp = std::make_unique<test::RunningSmtpServer>();
+            identity::MailSettings settings;
+            settings.url = smtp->url();
+            settings.from = "Bookings <bookings@example.org>";
+            settings.ca_file = smtp->ca_file();
+            mail = std::make_unique<identity::MailSender>(settings);
+            self_service->mail = mail.get();
+        } else {
+            self_service->codes_on_page = true;
+        }
+        relay_context->self_service = self_service.get();
+    }
+
+    std::string book_for_ada() {
+        const auto now = std::chrono::time_point_cast<std::chrono::seconds>(clock.now());
+        const std::string type = fake_calendly.event_type_uri("30min");
+        auto slots = io.run(calendly_client->available_times(type, {now + 1h, now + 24h * 7}));
+        if (!slots || slots->empty()) {
+            ADD_FAILURE() << "no open slot";
+            return {};
+        }
+        auto invitee = io.run(calendly_client->create_invitee(
+            {type, slots->front().start_time, "Ada Lovelace", kEmail, "UTC",
+             calendly::InviteeLocation{"google_conference", std::nullopt}}));
+        if (!invitee) ADD_FAILURE() << invitee.error().message;
+        return invitee ? invitee->event : std::string{};
+    }
+
+    // Says `text`, which the fake Realtime answers by calling `tool`; the tool's result.
+    json call(net::WebSocket& browser, const std::string& text, const std::string& tool, json arguments) {
+        fake_realtime.on_user_text(text, FakeTurn::calling({FakeToolCall{tool, std::move(arguments)}}));
+        say(browser, text);
+        const bool got = read_until(browser, [&](const json& event) {
+            return event.value("type", "") == "calrt.tool_result" && event.value("name", "") == tool;
+        });
+        return got ? seen.back()["result"] : json{{"missing", tool}};
+    }
+
+    static std::string six_digits(const std::string& text) {
+        std::smatch match;
+        return std::regex_search(text, match, std::regex(R"(\b(\d{6})\b)")) ? match[1].str() : std::string{};
+    }
+};
+
+TEST_F(RelaySelfServiceTest, AnEmailProvenWithTheMailedCodeSeesItsBookingsAndNothingBefore) {
+    if (!test::RunningSmtpServer::available()) GTEST_SKIP() << "python3-aiosmtpd is not installed";
+    start_self_service(true);
+    const std::string event = book_for_ada();
+    auto browser = open();
+
+    const json before = call(browser, "what did I book", "find_my_bookings", {{"email", kEmail}});
+    EXPECT_EQ(before["error"]["code"], "verification_required") << before.dump();
+    EXPECT_EQ(before.dump().find(event), std::string::npos);
+
+    const json sent = call(browser, "send me a code", "send_verification_code", {{"email", kEmail}});
+    ASSERT_EQ(sent.value("sent", false), true) << sent.dump();
+    const auto mails = smtp->wait_for(1);
+    ASSERT_EQ(mails.size(), 1u);
+    EXPECT_EQ(mails[0].recipients, std::vector<std::string>{kEmail});
+    EXPECT_TRUE(mails[0].tls);
+    const std::string code = six_digits(test::mail_part(mails[0].raw, "text/plain"));
+    ASSERT_EQ(code.size(), 6u) << mails[0].raw;
+    // The code went by mail only: not to the page, not to the model.
+    for (const auto& seen_event : seen) EXPECT_EQ(seen_event.dump().find(code), std::string::npos);
+
+    const json checked = call(browser, "my code is", "check_verification_code", {{"email", kEmail}, {"code", code}});
+    EXPECT_EQ(checked.value("verified", false), true) << checked.dump();
+    const json after = call(browser, "show my bookings", "find_my_bookings", {{"email", kEmail}});
+    ASSERT_TRUE(after.contains("bookings")) << after.dump();
+    ASSERT_EQ(after["bookings"].size(), 1u);
+    EXPECT_EQ(after["bookings"][0]["event"], event);
+}
+
+TEST_F(RelaySelfServiceTest, InSandboxModeTheCodeAppearsOnThePageMarkedAsSandbox) {
+    start_self_service(false);
+    auto browser = open();
+    const json sent = call(browser, "send me a code", "send_verification_code", {{"email", kEmail}});
+    ASSERT_EQ(sent.value("sent", false), true) << sent.dump();
+    std::string code;
+    for (const auto& event : seen) {
+        if (event.value("type", "") == "calrt.sandbox_code") {
+            code = event.value("code", "");
+            EXPECT_NE(event.value("note", "").find("Sandbox mode"), std::string::npos);
+        }
+    }
+    if (code.empty()) {
+        ASSERT_TRUE(read_until(browser, of_type("calrt.sandbox_code")));
+        code = seen.back().value("code", "");
+    }
+    ASSERT_EQ(code.size(), 6u);
+    const json checked = call(browser, "my code is", "check_verification_code", {{"email", kEmail}, {"code", code}});
+    EXPECT_EQ(checked.value("verified", false), true) << checked.dump();
+}
+
+TEST_F(RelaySelfServiceTest, WithoutAMailServerTheAssistantIsToldItIsUnavailable) {
+    start();
+    self_service = std::make_unique<SelfServiceContext>(SelfServiceContext{codes});
+    self_service->unavailable_reason = "no mail server is configured for the codes";
+    relay_context->self_service = self_service.get();
+    auto browser = open();
+    const json sent = call(browser, "send me a code", "send_verification_code", {{"email", kEmail}});
+    EXPECT_EQ(sent["error"]["code"], "self_service_unavailable") << sent.dump();
+}
+
+}  // namespace
+}  // namespace calrt::server
