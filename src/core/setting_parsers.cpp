@@ -1,7 +1,5 @@
 #include "setting_parsers.hpp"
 
-#include "calrt/core/text.hpp"
-
 #include <boost/url/parse.hpp>
 
 #include <charconv>
@@ -82,19 +80,6 @@ Result<void> non_empty(std::string& out, std::string_view value) {
     if (value.empty()) return bad("a non-empty value", value);
     out = value;
     return {};
-}
-
-Result<void> boolean(bool& out, std::string_view value) {
-    const std::string lowered = ascii_lowercase(value);
-    if (lowered == "true" || lowered == "1" || lowered == "yes" || lowered == "on") {
-        out = true;
-        return {};
-    }
-    if (lowered == "false" || lowered == "0" || lowered == "no" || lowered == "off") {
-        out = false;
-        return {};
-    }
-    return Error::make(ErrorKind::invalid_argument, "invalid_setting", "expected true or false");
 }
 
 Result<void> secret(Secret& out, std::string_view value) {

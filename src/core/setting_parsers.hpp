@@ -29,8 +29,6 @@ Result<void> non_empty(std::string& out, std::string_view value);
 Result<void> ip_networks(std::vector<IpNetwork>& out, std::string_view value);
 std::string show_ip_networks(const std::vector<IpNetwork>& networks);
 Result<void> secret(Secret& out, std::string_view value);
-// "true"/"false" (also "1"/"0", "yes"/"no", "on"/"off"), any case.
-Result<void> boolean(bool& out, std::string_view value);
 // A secret postgres:// or postgresql:// URL (libpq parses the rest when the store connects); the
 // error never repeats the value, which holds a password.
 Result<void> database_url(Secret& out, std::string_view value);

@@ -63,10 +63,6 @@ struct CalendlyToolContext {
     // false to refuse (the relay's per-conversation limit): the tool then answers
     // "booking_limit_reached" and asks Calendly nothing. May be empty.
     std::function<bool(const ExpectedBooking& booking)> on_expected_booking;
-    // Called once for each booking book_meeting registered with on_expected_booking, when POST
-    // /invitees has answered, so the relay matches the confirmation to the booking Calendly made
-    // (or forgets the expectation when nothing was booked). May be empty.
-    std::function<void(const ExpectedBooking& booking, BookingSettlement settlement)> on_booking_settled{};
     // The service's bookings and links per UTC day, shared with the REST API (they email whoever is
     // named, so a prompt-injected assistant must not be able to mail the world). Past the budget
     // book_meeting books nothing and offers the public page; schedule_call offers the public page
@@ -82,6 +78,10 @@ struct CalendlyToolContext {
     // DAILY_BOOKINGS_PER_ADDRESS and DAILY_BOOKINGS_PER_EMAIL, shared with the REST API. Null: not
     // limited.
     BookingQuotas* booking_quotas = nullptr;
+    // Called once for each booking book_meeting registered with on_expected_booking, when POST
+    // /invitees has answered, so the relay matches the confirmation to the booking Calendly made
+    // (or forgets the expectation when nothing was booked). May be empty.
+    std::function<void(const ExpectedBooking& booking, BookingSettlement settlement)> on_booking_settled{};
 };
 
 // Adds the four tools; each handler keeps `context` alive while it runs.
