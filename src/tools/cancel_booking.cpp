@@ -46,13 +46,8 @@ ToolSpec cancel_booking_spec() {
 }
 
 asio::awaitable<nlohmann::json> cancel_booking(SelfServiceToolContext& context, const nlohmann::json& arguments) {
-    auto email_argument = required_string_argument(arguments, "email");
-    if (!email_argument) co_return error_result(email_argument.error());
-    auto email = validate_email("email", *email_argument);
+    auto email = proven_email(context, arguments);
     if (!email) co_return error_result(email.error());
-    if (auto refusal = unless_verified(context, *email)) co_return *refusal;
-    auto reference = required_string_argument(arguments, "event");
-    if (!reference) co_return error_result(reference.error());
     auto reason_argument = optional_string_argument(arguments, "reason");
     if (!reason_argument) co_return error_result(reason_argument.error());
     std::string reason;
@@ -63,17 +58,9 @@ asio::awaitable<nlohmann::json> cancel_booking(SelfServiceToolContext& context, 
     }
     const bool confirmed = arguments.is_object() && arguments.value("confirmed", false) == true;
 
-    auto bookings = co_await load_my_bookings(context, *email);
-    if (!bookings) {
-        co_return tool_error(bookings.error().code, "I could not reach Calendly just now (" +
-                                                        bookings.error().message + "). Nothing was cancelled.");
-    }
-    const MyBooking* booking = find_booking(*bookings, *reference);
-    if (booking == nullptr) {
-        co_return tool_error("booking_not_found",
-                             "That is not one of this person's upcoming meetings. Call find_my_bookings and use "
-                             "an `event` from it.");
-    }
+    auto chosen = co_await chosen_booking(context, *email, arguments);
+    if (!chosen) co_return error_result(chosen.error());
+    const MyBooking* booking = &*chosen;
     if (auto late = too_late_to_change(context, *booking, "cancel")) co_return *late;
     const std::string what = spoken_booking(context, *booking);
     if (booking->shared()) {

@@ -1,5 +1,4 @@
 // find_my_bookings {email}: the person's upcoming bookings with the host, after they proved the email.
-#include "calrt/core/input_validation.hpp"
 #include "my_bookings.hpp"
 #include "tool_arguments.hpp"
 
@@ -30,12 +29,8 @@ ToolSpec find_my_bookings_spec() {
 }
 
 asio::awaitable<nlohmann::json> find_my_bookings(SelfServiceToolContext& context, const nlohmann::json& arguments) {
-    auto email_argument = required_string_argument(arguments, "email");
-    if (!email_argument) co_return error_result(email_argument.error());
-    auto email = validate_email("email", *email_argument);
+    auto email = proven_email(context, arguments);
     if (!email) co_return error_result(email.error());
-    if (auto refusal = unless_verified(context, *email)) co_return *refusal;
-
     auto bookings = co_await load_my_bookings(context, *email);
     if (!bookings) {
         co_return tool_error(bookings.error().code,

@@ -2,19 +2,25 @@
 
 #include "calrt/calendly/resource_uri.hpp"
 #include "calrt/core/text.hpp"
+#include "calrt/core/input_validation.hpp"
 #include "local_calendar.hpp"
+#include "tool_arguments.hpp"
 
 #include <algorithm>
 
 namespace calrt::tools {
 namespace asio = boost::asio;
 
-std::optional<nlohmann::json> unless_verified(const SelfServiceToolContext& context, const std::string& email) {
-    if (context.codes.is_verified(context.conversation_id, email)) return std::nullopt;
-    return tool_error("verification_required",
-                      "First prove the email belongs to the person: call send_verification_code, then "
-                      "check_verification_code with the code they read from their email. Say nothing about "
-                      "their bookings until then.");
+Result<std::string> proven_email(const SelfServiceToolContext& context, const nlohmann::json& arguments) {
+    auto given = required_string_argument(arguments, "email");
+    if (!given) return given.error();
+    auto email = validate_email("email", *given);
+    if (!email) return email.error();
+    if (context.codes.is_verified(context.conversation_id, *email)) return email;
+    return Error::make(ErrorKind::permission_denied, "verification_required",
+                       "First prove the email belongs to the person: call send_verification_code, then "
+                       "check_verification_code with the code they read from their email. Say nothing about "
+                       "their bookings until then.");
 }
 
 asio::awaitable<Result<std::vector<MyBooking>>> load_my_bookings(SelfServiceToolContext& context,
@@ -42,6 +48,25 @@ asio::awaitable<Result<std::vector<MyBooking>>> load_my_bookings(SelfServiceTool
     std::sort(bookings.begin(), bookings.end(),
               [](const MyBooking& a, const MyBooking& b) { return a.event.start_time < b.event.start_time; });
     co_return bookings;
+}
+
+asio::awaitable<Result<MyBooking>> chosen_booking(SelfServiceToolContext& context, const std::string& email,
+                                                 const nlohmann::json& arguments) {
+    auto reference = required_string_argument(arguments, "event");
+    if (!reference) co_return reference.error();
+    auto bookings = co_await load_my_bookings(context, email);
+    if (!bookings) {
+        co_return Error::make(bookings.error().kind, bookings.error().code,
+                              "I could not reach Calendly just now (" + bookings.error().message +
+                                  "). Nothing was changed.");
+    }
+    const MyBooking* booking = find_booking(*bookings, *reference);
+    if (booking == nullptr) {
+        co_return Error::make(ErrorKind::not_found, "booking_not_found",
+                              "That is not one of this person's upcoming meetings. Call find_my_bookings and use "
+                              "an `event` from it.");
+    }
+    co_return *booking;
 }
 
 const MyBooking* find_booking(const std::vector<MyBooking>& bookings, std::string_view reference) {

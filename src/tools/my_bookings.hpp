@@ -16,9 +16,15 @@ struct MyBooking {
     bool shared() const { return event.invitees_active > 1; }
 };
 
-// The answer every self-service tool gives before anything else, for an email not proven here.
-// Nothing in it depends on the email's bookings.
-std::optional<nlohmann::json> unless_verified(const SelfServiceToolContext& context, const std::string& email);
+// The arguments' `email`, when it is an address proven in this conversation; otherwise the error
+// every self-service tool answers before anything else (invalid_email, or verification_required,
+// which says nothing that depends on the email's bookings).
+Result<std::string> proven_email(const SelfServiceToolContext& context, const nlohmann::json& arguments);
+
+// The person's upcoming booking the arguments' `event` names (its URI or UUID). Errors:
+// booking_not_found, or Calendly's failure (the message says nothing was changed).
+boost::asio::awaitable<Result<MyBooking>> chosen_booking(SelfServiceToolContext& context, const std::string& email,
+                                                         const nlohmann::json& arguments);
 
 // GET /scheduled_events?invitee_email=…&status=active&min_start_time=now (all pages), then each
 // event's invitees, keeping the events where `email` is an active invitee. Sorted by start.

@@ -72,31 +72,17 @@ ToolSpec reschedule_booking_spec() {
 }
 
 asio::awaitable<nlohmann::json> reschedule_booking(SelfServiceToolContext& context, const nlohmann::json& arguments) {
-    auto email_argument = required_string_argument(arguments, "email");
-    if (!email_argument) co_return error_result(email_argument.error());
-    auto email = validate_email("email", *email_argument);
+    auto email = proven_email(context, arguments);
     if (!email) co_return error_result(email.error());
-    if (auto refusal = unless_verified(context, *email)) co_return *refusal;
-    auto reference = required_string_argument(arguments, "event");
-    if (!reference) co_return error_result(reference.error());
     auto start_argument = required_string_argument(arguments, "new_start_time");
     if (!start_argument) co_return error_result(start_argument.error());
     auto new_start = validate_time("new_start_time", *start_argument);
     if (!new_start) co_return error_result(new_start.error());
     const bool confirmed = arguments.is_object() && arguments.value("confirmed", false) == true;
 
-    auto bookings = co_await load_my_bookings(context, *email);
-    if (!bookings) {
-        co_return tool_error(bookings.error().code, "I could not reach Calendly just now (" +
-                                                        bookings.error().message + "). Nothing was changed.");
-    }
-    const MyBooking* found = find_booking(*bookings, *reference);
-    if (found == nullptr) {
-        co_return tool_error("booking_not_found",
-                             "That is not one of this person's upcoming meetings. Call find_my_bookings and use "
-                             "an `event` from it.");
-    }
-    const MyBooking booking = *found;
+    auto chosen = co_await chosen_booking(context, *email, arguments);
+    if (!chosen) co_return error_result(chosen.error());
+    const MyBooking booking = std::move(*chosen);
     if (auto late = too_late_to_change(context, booking, "move")) co_return *late;
     if (booking.shared()) {
         co_return use_reschedule_link(context, booking,
