@@ -253,6 +253,39 @@ std::string person_time_zone_in(std::string_view instructions) {
     return iana_like ? zone : std::string();
 }
 
+// Invitee self-service, as the instructions tell a real model: "manage my booking, <email>" sends a
+// code, "my code is 123456" checks it, "show my bookings" lists them; the email is the latest one
+// the person gave. Nullopt for other texts.
+std::optional<FakeTurn> self_service_turn(std::string_view user_text, const std::vector<std::string>& earlier) {
+    const std::string lower = lowercase(user_text);
+    const auto email_in = [](std::string_view text) {
+        return find_word(text, [](std::string_view w) { return tools::is_email_address(w); });
+    };
+    const auto latest_email = [&]() -> std::optional<std::string> {
+        if (auto email = email_in(user_text)) return email;
+        for (auto text = earlier.rbegin(); text != earlier.rend(); ++text) {
+            if (auto email = email_in(*text)) return email;
+        }
+        return std::nullopt;
+    };
+    const auto six_digits = find_word(user_text, [](std::string_view w) {
+        return w.size() == 6 && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+    });
+    if (six_digits && contains(lower, "code")) {
+        if (auto email = latest_email()) {
+            return calling("check_verification_code", json{{"email", *email}, {"code", *six_digits}});
+        }
+    }
+    if (contains(lower, "my booking") || contains(lower, "my meeting")) {
+        const bool asking_to_prove = contains(lower, "manage") || contains(lower, "verify") || email_in(user_text);
+        if (auto email = latest_email()) {
+            return asking_to_prove ? calling("send_verification_code", json{{"email", *email}})
+                                   : calling("find_my_bookings", json{{"email", *email}});
+        }
+    }
+    return std::nullopt;
+}
+
 FakeTurn sandbox_turn(std::string_view user_text, const std::vector<std::string>& earlier,
                       std::string_view person_time_zone) {
     // As the instructions tell a real model: the person's zone goes to the tools that take one,
@@ -272,6 +305,7 @@ FakeTurn sandbox_turn(std::string_view user_text, const std::vector<std::string>
             return asking_for_person(with_zone(std::move(*request)));
         return calling("book_meeting", with_zone(std::move(*request)));
     }
+    if (auto turn = self_service_turn(user_text, earlier)) return std::move(*turn);
     if (contains(lower, "schedule")) {
         json arguments = json::object();
         add_person(arguments, user_text);
@@ -302,7 +336,8 @@ FakeTurn sandbox_turn(std::string_view user_text, const std::vector<std::string>
     FakeTurn help;
     help.answer = [](const std::vector<json>&) {
         return std::string(kIntro) +
-               "I can list meeting types, check availability, send a booking link or book a slot. "
+               "I can list meeting types, check availability, send a booking link, book a slot, or "
+               "find your bookings once you prove your email (\"Manage my booking, ada@example.com\"). "
                "Try \"What "
                "meeting types are there?\", \"Is anything available on 2030-01-31?\", \"Schedule a "
                "call, my name is "

@@ -37,7 +37,9 @@ const sourceDir = path.resolve(sourceArgument ?? path.join(here, '../..'));
 const WAIT_MS = 10_000;
 const screenshotDir = path.join(path.dirname(path.resolve(binary)), 'screenshots');
 
-const service = new ServiceProcess(binary, path.join(sourceDir, 'web'));
+// The first conversation sends eight messages within a few seconds (a person types far slower):
+// a burst of 10 instead of 5 keeps the relay's per-minute message limit out of its way.
+const service = new ServiceProcess(binary, path.join(sourceDir, 'web'), { REALTIME_RESPONSE_BURST: '10' });
 // Stopped by ctest's timeout or ^C: the service must not outlive the test (playwright closes
 // the browser on its own).
 process.on('exit', () => service.kill());
@@ -203,6 +205,21 @@ test('the chat page books by text and talks by voice with the sandbox service', 
         const confirmation = await answerAt(answersBefore + 1);
         assert.match(confirmation, /good news/);
         assert.match(confirmation, /ada@example\.com/);
+    });
+
+    await step('a person proves their email with the sandbox code and then hears their booking', async () => {
+        // Sandbox mode mails nothing: the code appears on the page as a card marked sandbox.
+        const offered = await ask('Manage my booking, ada@example.com');
+        assert.match(offered, /I sent a 6-digit code to ada@example\.com/);
+        const card = page.locator('.card.sandbox-code');
+        await card.waitFor();
+        const code = (await card.locator('.code').innerText()).trim();
+        assert.match(code, /^\d{6}$/);
+        // The model never sees the code: only the relay's sandbox event carries it.
+        const results = received.filter((event) => event.type === 'calrt.tool_result');
+        assert.ok(results.every((event) => !JSON.stringify(event).includes(code)), 'a tool result carried the code');
+        assert.match(await ask(`My code is ${code}`), /ada@example\.com is verified for this conversation/);
+        assert.match(await ask('Show my bookings'), /One upcoming meeting: the 30 Minute Meeting on/);
     });
 
     await step('voice on streams the microphone and the answer is spoken', async () => {

@@ -24,6 +24,19 @@ TEST(SandboxAssistant, MeetingTypesQuestionListsMeetingTypes) {
     EXPECT_EQ(call.arguments, json::object());
 }
 
+TEST(SandboxAssistant, SelfServiceSendsACodeChecksItAndListsTheBookingsOfTheLatestEmail) {
+    const auto send = only_call(sandbox_turn("Manage my booking, ada@example.com"));
+    EXPECT_EQ(send.name, "send_verification_code");
+    EXPECT_EQ(send.arguments, (json{{"email", "ada@example.com"}}));
+    const std::vector<std::string> earlier{"Manage my booking, ada@example.com"};
+    const auto check = only_call(sandbox_turn("My code is 042917", earlier));
+    EXPECT_EQ(check.name, "check_verification_code");
+    EXPECT_EQ(check.arguments, (json{{"email", "ada@example.com"}, {"code", "042917"}}));
+    const auto find = only_call(sandbox_turn("Show my bookings", earlier));
+    EXPECT_EQ(find.name, "find_my_bookings");
+    EXPECT_EQ(find.arguments, (json{{"email", "ada@example.com"}}));
+}
+
 TEST(SandboxAssistant, AvailabilityQuestionChecksAvailabilityWithDateAndTimezone) {
     const auto call =
         only_call(sandbox_turn("Is anything available on 2030-01-31 in Europe/Berlin?"));
