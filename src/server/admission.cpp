@@ -100,12 +100,12 @@ std::size_t BodyBudget::tracked_addresses() const {
     return by_address_.size();
 }
 
-std::optional<RefusalsInFlight::Ticket> RefusalsInFlight::try_enter() {
+std::optional<RefusalsInFlight::Ticket> RefusalsInFlight::try_enter(std::shared_ptr<const void> keep_alive) {
     std::size_t count = count_.load();
     do {
         if (count >= limit_) return std::nullopt;
     } while (!count_.compare_exchange_weak(count, count + 1));
-    return Ticket(this);
+    return Ticket(this, std::move(keep_alive));
 }
 
 }  // namespace calrt::server

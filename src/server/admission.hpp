@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstddef>
 #include <mutex>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -150,21 +151,27 @@ class RefusalsInFlight {
 public:
     explicit RefusalsInFlight(std::size_t limit) : limit_(limit) {}
 
+    // Counts one refusal until it is destroyed. It keeps `keep_alive` (what owns the counter) until
+    // then: a refusal's frame may be destroyed with the io_context, after the server that owns the
+    // counter has gone (review N11).
     class Ticket {
     public:
-        explicit Ticket(RefusalsInFlight* owner) : owner_(owner) {}
-        Ticket(Ticket&& other) noexcept : owner_(std::exchange(other.owner_, nullptr)) {}
+        Ticket(RefusalsInFlight* owner, std::shared_ptr<const void> keep_alive)
+            : owner_(owner), keep_alive_(std::move(keep_alive)) {}
+        Ticket(Ticket&& other) noexcept
+            : owner_(std::exchange(other.owner_, nullptr)), keep_alive_(std::move(other.keep_alive_)) {}
         Ticket& operator=(Ticket&&) = delete;
         ~Ticket() {
             if (owner_) owner_->count_.fetch_sub(1);
-        }
+        }  // keep_alive_ goes after the count
 
     private:
         RefusalsInFlight* owner_;
+        std::shared_ptr<const void> keep_alive_;
     };
 
     // A ticket to answer one more refusal, or nullopt when `limit` are being answered already.
-    std::optional<Ticket> try_enter();
+    std::optional<Ticket> try_enter(std::shared_ptr<const void> keep_alive = {});
     std::size_t in_flight() const { return count_.load(); }
 
 private:

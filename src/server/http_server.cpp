@@ -43,7 +43,8 @@ constexpr net::LingerLimits kRefusalLinger{std::chrono::milliseconds(300), 4 * 1
 // may already have sent its request, so the answer is followed by a lingering close (unread input
 // at close time would make the kernel reset the connection, and the reset can overtake the answer).
 // The deadline is the stream's own, so no timer handler can outlive the socket (review item L8).
-// `ticket` counts it among the refusals in flight until it is closed.
+// `ticket` counts it among the refusals in flight until it is closed (and keeps the server state
+// that counts them).
 asio::awaitable<void> refuse_connection(tcp::socket socket, std::string response,
                                         [[maybe_unused]] RefusalsInFlight::Ticket ticket) {
     net::LingeringTcpStream stream(beast::tcp_stream(std::move(socket)), kRefusalLinger);
@@ -106,9 +107,10 @@ struct HttpServer::State : ServerState {
 
     // Counts the refusal under `reason`, then answers it with `response` and closes, or resets the
     // connection at once when kMaxRefusalsInFlight are being answered already.
-    void refuse(tcp::socket socket, const std::string& response, Counter& reason) {
+    void refuse(const std::shared_ptr<State>& self, tcp::socket socket, const std::string& response,
+                Counter& reason) {
         reason.inc();
-        auto ticket = refusals_in_flight.try_enter();
+        auto ticket = refusals_in_flight.try_enter(self);
         if (!ticket) {
             reset_connection(socket);
             return;
@@ -226,7 +228,7 @@ asio::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
         boost::system::error_code no_delay_ec;
         socket.set_option(tcp::no_delay(true), no_delay_ec);
         if (state->open_connections.load() >= state->config.limits.max_connections) {
-            state->refuse(std::move(socket), state->busy_response, state->refusals_too_many);
+            state->refuse(state, std::move(socket), state->busy_response, state->refusals_too_many);
             continue;
         }
         // Per address (by /64 for IPv6) and per network (/48, and /24 when set), so one host or one
@@ -241,9 +243,9 @@ asio::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
             auto taken = state->connections_by_address.take(peer_address);
             if (const auto* refused = std::get_if<AddressConnections::Refusal>(&taken)) {
                 if (*refused == AddressConnections::Refusal::address) {
-                    state->refuse(std::move(socket), state->per_address_response, state->refusals_per_address);
+                    state->refuse(state, std::move(socket), state->per_address_response, state->refusals_per_address);
                 } else {
-                    state->refuse(std::move(socket), state->per_network_response, state->refusals_per_network);
+                    state->refuse(state, std::move(socket), state->per_network_response, state->refusals_per_network);
                 }
                 continue;
             }

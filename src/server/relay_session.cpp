@@ -105,6 +105,7 @@ RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
     tool_context_->slots_seen_open = std::make_shared<tools::SlotsSeenOpen>();
     tools::register_calendly_tools(tools_, tool_context_);
     if (auto* self_service = shared.context.self_service) {
+        codes_ = &self_service->codes;
         conversation_id_ = request_id_ + "-" + random_hex(8);
         verification_context_ = std::make_shared<tools::VerificationToolContext>(tools::VerificationToolContext{
             self_service->codes, {}, self_service->unavailable_reason, conversation_id_, client_address_,
@@ -129,7 +130,9 @@ RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
 }
 
 RelaySession::~RelaySession() {
-    if (shared_.context.self_service != nullptr) shared_.context.self_service->codes.end_conversation(conversation_id_);
+    // Not through shared_: a session's last frame may end after the relay's shared state (when the
+    // io_context is destroyed at shutdown); the codes outlive both (self_service_context.hpp).
+    if (codes_ != nullptr) codes_->end_conversation(conversation_id_);
 }
 
 void RelaySession::end_for_shutdown() {

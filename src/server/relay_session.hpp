@@ -90,6 +90,7 @@ class RelaySession : public realtime::RealtimeObserver,
     std::shared_ptr<tools::CalendlyToolContext> tool_context_;
     // Invitee self-service, when offered: codes and proofs are bound to conversation_id_.
     std::string conversation_id_;
+    identity::VerificationCodes* codes_ = nullptr;  // the codes conversation_id_'s proofs live in
     std::shared_ptr<tools::VerificationToolContext> verification_context_;
     std::shared_ptr<tools::SelfServiceToolContext> self_service_context_;
     std::shared_ptr<realtime::RealtimeSession> upstream_;

@@ -1,7 +1,9 @@
 #pragma once
 // What the relay needs to offer invitee self-service (issue 23) in every conversation: the
 // one-time codes (shared by all conversations of the process, each code bound to one) and how a
-// code reaches the person. Borrowed; it must outlive the HttpServer.
+// code reaches the person. Borrowed; it must outlive the HttpServer, and `codes` the io_context
+// too (a relay session's destructor, which may run as the io_context is destroyed, ends its
+// conversation's codes).
 
 #include "calrt/identity/mail_sender.hpp"
 #include "calrt/identity/verification_codes.hpp"
