@@ -1,16 +1,13 @@
 #include "calrt/core/booking_quotas.hpp"
 
 #include "calrt/core/text.hpp"
+#include "calrt/core/utc_day.hpp"
 
 #include <algorithm>
 #include <cctype>
 
 namespace calrt {
 namespace {
-
-std::int64_t day_of(Timestamp t) {
-    return std::chrono::floor<std::chrono::days>(t).time_since_epoch().count();
-}
 
 std::size_t count_of(const std::map<std::string, std::size_t, std::less<>>& counts,
                      std::string_view key) {
@@ -37,15 +34,12 @@ Result<void> BookingQuotas::take(std::string_view address, std::string_view emai
     const Timestamp now = clock_.now();
     const std::string email_key = ascii_lowercase(email);
     std::lock_guard lock(mutex_);
-    roll_over(day_of(now));
+    roll_over(utc_day(now));
     const bool address_full =
         per_address_ > 0 && !address.empty() && count_of(by_address_, address) >= per_address_;
     const bool email_full =
         per_email_ > 0 && !email_key.empty() && count_of(by_email_, email_key) >= per_email_;
     if (address_full || email_full) {
-        const auto next_midnight =
-            std::chrono::floor<std::chrono::days>(now) + std::chrono::days(1);
-        const auto wait = std::chrono::ceil<std::chrono::seconds>(next_midnight - now);
         Error error = Error::make(
             ErrorKind::rate_limited, "booking_quota_exceeded",
             address_full
@@ -53,7 +47,7 @@ Result<void> BookingQuotas::take(std::string_view address, std::string_view emai
                       " bookings today, as many as one address may; try again after midnight UTC"
                 : "this email address has been booked " + std::to_string(per_email_) +
                       " times today, as many as one person may; try again after midnight UTC");
-        error.retry_after = std::max(wait, std::chrono::seconds(1));
+        error.retry_after = until_next_utc_midnight(now);
         return error;
     }
     if (per_address_ > 0 && !address.empty()) ++by_address_[std::string(address)];
@@ -65,7 +59,7 @@ void BookingQuotas::give_back(std::string_view address, std::string_view email) 
     const Timestamp now = clock_.now();
     const std::string email_key = ascii_lowercase(email);
     std::lock_guard lock(mutex_);
-    roll_over(day_of(now));
+    roll_over(utc_day(now));
     if (per_address_ > 0 && !address.empty()) decrement(by_address_, address);
     if (per_email_ > 0 && !email_key.empty()) decrement(by_email_, email_key);
 }

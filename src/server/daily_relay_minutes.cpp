@@ -2,32 +2,23 @@
 
 #include <algorithm>
 
+#include "calrt/core/utc_day.hpp"
+
 namespace calrt::server {
-namespace {
 
-using std::chrono::days;
 using std::chrono::milliseconds;
-
-Timestamp midnight_before(Timestamp t) { return std::chrono::floor<days>(t); }
-
-}  // namespace
 
 DailyRelayMinutes::DailyRelayMinutes(std::chrono::minutes per_day, const Clock& clock,
                                      std::size_t max_addresses)
     : per_day_(per_day), clock_(clock), max_addresses_(std::max<std::size_t>(1, max_addresses)) {}
 
 std::int64_t DailyRelayMinutes::roll_over(Timestamp now) {
-    const auto today = std::chrono::floor<days>(now).time_since_epoch().count();
+    const auto today = utc_day(now);
     if (today != day_) {
         day_ = today;
         used_today_.clear();
     }
     return today;
-}
-
-std::chrono::seconds DailyRelayMinutes::until_midnight(Timestamp now) const {
-    const auto wait = std::chrono::ceil<std::chrono::seconds>(midnight_before(now) + days(1) - now);
-    return std::max(wait, std::chrono::seconds(1));
 }
 
 std::optional<std::chrono::seconds> DailyRelayMinutes::refusal(const std::string& address) {
@@ -37,14 +28,14 @@ std::optional<std::chrono::seconds> DailyRelayMinutes::refusal(const std::string
     roll_over(now);
     const auto it = used_today_.find(address);
     if (it == used_today_.end() || it->second < per_day_) return std::nullopt;
-    return until_midnight(now);
+    return until_next_utc_midnight(now);
 }
 
 bool DailyRelayMinutes::charge(const std::string& address, Timestamp& since) {
     const Timestamp now = clock_.now();
     // Only today's part: a session running across midnight starts the new day with what it uses
     // after it.
-    const Timestamp from = std::max(since, midnight_before(now));
+    const Timestamp from = std::max(since, utc_midnight_before(now));
     since = std::max(since, now);
     if (!enabled()) return false;
     const milliseconds spent = std::max(milliseconds(0), now - from);

@@ -45,7 +45,6 @@ class DailyRelayMinutes {
   private:
     // Drops every address when the UTC day changed since the last call; today's day number.
     std::int64_t roll_over(Timestamp now);
-    std::chrono::seconds until_midnight(Timestamp now) const;
 
     const std::chrono::minutes per_day_;
     const Clock& clock_;
