@@ -33,7 +33,12 @@ struct ArrivingStringBody {
         template <bool isRequest, class Fields>
         reader(http::header<isRequest, Fields>&, value_type& body) : body_(body) {}
 
-        void init(const boost::optional<std::uint64_t>&, beast::error_code& ec) { ec = {}; }
+        // A body that fits in the read-ahead already charged (a webhook's few KiB) gets its room at
+        // once instead of growing by copies; larger ones grow as they arrive.
+        void init(const boost::optional<std::uint64_t>& length, beast::error_code& ec) {
+            if (length) body_.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(*length, kBodyReadAheadBytes)));
+            ec = {};
+        }
 
         template <class ConstBufferSequence>
         std::size_t put(const ConstBufferSequence& buffers, beast::error_code& ec) {
