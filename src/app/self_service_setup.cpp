@@ -29,6 +29,7 @@ std::unique_ptr<SelfServiceSetup> set_up_self_service(const Config& config, cons
     }
     auto setup = std::make_unique<SelfServiceSetup>(clock, std::move(sender));
     setup->context.min_notice = std::chrono::hours(settings.min_notice_hours);
+    setup->context.booking_requires_verified_email = settings.booking_requires_verified_email;
     if (setup->mail) {
         readiness.set("self_service", true, "one-time codes by mail through SMTP_URL");
     } else if (sandbox) {
@@ -37,7 +38,10 @@ std::unique_ptr<SelfServiceSetup> set_up_self_service(const Config& config, cons
     } else {
         setup->context.unavailable_reason = "no mail server is configured for the codes";
         readiness.set("self_service", true,
-                      "unavailable: set SMTP_URL and SMTP_FROM so invitees can prove their email");
+                      settings.booking_requires_verified_email
+                          ? "unavailable: set SMTP_URL and SMTP_FROM so invitees can prove their email; until "
+                            "then BOOKING_REQUIRES_VERIFIED_EMAIL leaves the assistant only booking links"
+                          : "unavailable: set SMTP_URL and SMTP_FROM so invitees can prove their email");
     }
     return setup;
 }

@@ -184,7 +184,8 @@ int run_service(const Config& config) {
     server::add_api_description_route(router);
     server::CalendlyRouteContext calendly_routes{calendly_client, config.calendly.fallback_url, config.admin_token,
                                                  public_post_limit, time_zones, clock, {}, &public_read_limit,
-                                                 &daily_bookings, &daily_links, &booking_quotas};
+                                                 &daily_bookings, &daily_links, &booking_quotas,
+                                                 config.self_service.booking_requires_verified_email};
     server::add_calendly_routes(router, calendly_routes);
     server::WebhookRouteContext webhook_routes{*webhook_store, webhook_secret, config.admin_token, clock, metrics,
                                                config.server.limits.max_webhook_body_bytes};

@@ -212,6 +212,10 @@ Result<Config> load_config(const ConfigSources& sources) {
                                 "): " + applied.error().message);
         }
     }
+    // Without self-service there is no way to prove an email, so no booking could ever be made.
+    if (config.self_service.booking_requires_verified_email && !config.self_service.enabled) {
+        return config_error("BOOKING_REQUIRES_VERIFIED_EMAIL needs SELF_SERVICE=true: emails are proven with its codes");
+    }
     return config;
 }
 

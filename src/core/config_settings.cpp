@@ -347,6 +347,12 @@ const std::array kSettings{
                 "no cancellation or move by an invitee closer than this to the meeting's start", false, {},
                 [](Config& c, std::string_view v) { return sp::unsigned_in(c.self_service.min_notice_hours, v, 0, 24 * 365); },
                 [](const Config& c) { return std::to_string(c.self_service.min_notice_hours); }},
+    SettingSpec{"BOOKING_REQUIRES_VERIFIED_EMAIL", "/self_service/booking_requires_verified_email", "false",
+                "book_meeting books only for an email proven with a code in the conversation, and REST book "
+                "needs the admin token (needs SELF_SERVICE)",
+                false, {},
+                [](Config& c, std::string_view v) { return sp::boolean(c.self_service.booking_requires_verified_email, v); },
+                [](const Config& c) { return std::string(c.self_service.booking_requires_verified_email ? "true" : "false"); }},
     SettingSpec{"SMTP_URL", {}, "", "smtp://host[:port] (STARTTLS required) or smtps://host[:port] for the one-time codes' mail",
                 true, {},
                 [](Config& c, std::string_view v) { return sp::secret(c.self_service.smtp_url, v); },

@@ -40,6 +40,14 @@ asio::awaitable<Response> create_link_action(const ActionParams& params, Calendl
 }
 
 asio::awaitable<Response> book_action(const ActionParams& params, CalendlyRouteContext& context) {
+    // BOOKING_REQUIRES_VERIFIED_EMAIL: a public caller has no conversation in which to prove the
+    // email, so only the host's own tools (the admin token) book here; people book with the assistant.
+    if (context.booking_requires_verified_email && !params.caller_is_admin()) {
+        co_return error_response(Error::make(
+            ErrorKind::permission_denied, "verified_email_required",
+            "this host books only for an email proven with a one-time code: book through the assistant "
+            "(/api/realtime), or use create-link; the admin token may book directly"));
+    }
     auto booking = book_request_from(params, context.clock.now(), context.time_zones);
     if (!booking) co_return error_response(booking.error());
     auto type = co_await offered_event_type(context, booking->event_type_id);

@@ -126,6 +126,11 @@ RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
             }});
         tools::register_verification_tools(tools_, verification_context_);
         tools::register_self_service_tools(tools_, self_service_context_);
+        if (self_service->booking_requires_verified_email) {
+            tool_context_->email_verified = [codes = codes_, conversation = conversation_id_](std::string_view email) {
+                return codes->is_verified(conversation, email);
+            };
+        }
     }
 }
 

@@ -171,6 +171,16 @@ asio::awaitable<nlohmann::json> link_instead(CalendlyToolContext& context, const
     co_return answer;
 }
 
+// The host books only for proven addresses (BOOKING_REQUIRES_VERIFIED_EMAIL): the way on is the
+// code, sent to the address the person gave.
+Error email_not_verified(const std::string& email) {
+    return Error::make(ErrorKind::invalid_argument, "email_not_verified",
+                       "Nothing was booked: this host books only for an email address proven in this "
+                       "conversation. Offer to send a 6-digit code to " + email +
+                           " (send_verification_code), check the code the person reads back "
+                           "(check_verification_code), then book again.");
+}
+
 }  // namespace
 
 ToolSpec book_meeting_spec() {
@@ -246,6 +256,9 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
     constexpr std::string_view tool = "book_meeting";
     auto request = read_request(arguments, context.clock.now(), context.time_zones);
     if (!request) co_return error_result(request.error());
+    if (context.email_verified && !context.email_verified(request->email)) {
+        co_return error_result(email_not_verified(request->email));
+    }
 
     auto active = co_await context.calendly.event_types();
     if (!active) {

@@ -150,6 +150,25 @@ TEST_F(CalendlyRoutesTest, BookBooksAnOpenSlot) {
     EXPECT_EQ(fake->bookings().size(), 1u);
 }
 
+TEST_F(CalendlyRoutesTest, WithVerifiedEmailsRequiredOnlyTheAdminTokenBooksOverRest) {
+    start();
+    context_->booking_requires_verified_email = true;
+    auto slots = get("action=availability&event_type=" + first_event_type_uuid() + "&" + window(1, 7));
+    ASSERT_EQ(slots.result_int(), 200u) << slots.body();
+    const json booking{{"action", "book"}, {"event_type", first_event_type_uuid()},
+                       {"start_time", body(slots)["available_times"][0]["start_time"]}, {"name", "Ada Lovelace"},
+                       {"email", "ada@example.com"}, {"timezone", "Europe/London"}};
+    // A public caller cannot have proven the email: refused before Calendly is asked anything.
+    expect_error(post(booking), 403, "verified_email_required");
+    expect_error(post(booking, "wrong"), 403, "verified_email_required");
+    EXPECT_EQ(fake->request_count("/invitees"), 0u);
+    EXPECT_TRUE(fake->bookings().empty());
+
+    auto booked = post(booking, std::string(kAdmin));
+    ASSERT_EQ(booked.result_int(), 200u) << booked.body();
+    EXPECT_EQ(fake->bookings().size(), 1u);
+}
+
 TEST_F(CalendlyRoutesTest, BookValidatesItsBody) {
     start();
     const json base{{"action", "book"}, {"event_type", first_event_type_uuid()},

@@ -11,6 +11,7 @@
 #include "calrt/server/self_service_context.hpp"
 #include "support/relay_test_fixture.hpp"
 #include "support/running_smtp_server.hpp"
+#include "testing/fake_realtime/speech_stream.hpp"
 
 namespace calrt::server {
 namespace {
@@ -76,6 +77,18 @@ class RelaySelfServiceTest : protected SelfServiceParts, public test::RelayTestF
             return event.value("type", "") == "calrt.tool_result" && event.value("name", "") == tool;
         });
         return got ? seen.back()["result"] : json{{"missing", tool}};
+    }
+
+    // The last sandbox code the page was shown for `email`. The relay writes it before the tool's
+    // result, so call() has read it already.
+    std::string page_code_for(const std::string& email) const {
+        for (auto event = seen.rbegin(); event != seen.rend(); ++event) {
+            if (event->value("type", "") == "calrt.sandbox_code" && event->value("email", "") == email) {
+                return event->value("code", "");
+            }
+        }
+        ADD_FAILURE() << "no sandbox code was shown for " << email;
+        return {};
     }
 
     // The first run of exactly six digits in `text` (not std::regex: GCC 12 with sanitizers warns
@@ -144,6 +157,77 @@ TEST_F(RelaySelfServiceTest, InSandboxModeTheCodeAppearsOnThePageMarkedAsSandbox
     ASSERT_EQ(code.size(), 6u);
     const json checked = call(browser, "my code is", "check_verification_code", {{"email", kEmail}, {"code", code}});
     EXPECT_EQ(checked.value("verified", false), true) << checked.dump();
+}
+
+TEST_F(RelaySelfServiceTest, WithVerifiedEmailsRequiredTheAssistantBooksOnlyAnEmailProvenInTheConversation) {
+    limits.response_burst = 20;  // six typed turns in a row
+    start_self_service(false);
+    self_service->booking_requires_verified_email = true;
+    auto browser = open();
+    const auto now = std::chrono::time_point_cast<std::chrono::seconds>(clock.now());
+    const std::string type = fake_calendly.event_type_uri("30min");
+    auto slots = io.run(calendly_client->available_times(type, {now + 1h, now + 24h * 7}));
+    ASSERT_TRUE(slots && !slots->empty());
+    const json booking{{"event_type", type}, {"start_time", format_rfc3339(slots->front().start_time)},
+                       {"name", "Ada Lovelace"}, {"email", kEmail}, {"timezone", "UTC"}};
+
+    const json refused = call(browser, "book it", "book_meeting", booking);
+    EXPECT_EQ(refused["error"]["code"], "email_not_verified") << refused.dump();
+    EXPECT_TRUE(fake_calendly.bookings().empty());
+
+    // Proving another address does not open bookings for this one.
+    const json other = call(browser, "send a code to bob", "send_verification_code", {{"email", "bob@example.com"}});
+    ASSERT_EQ(other.value("sent", false), true) << other.dump();
+    const json bob = call(browser, "bob's code is", "check_verification_code",
+                          {{"email", "bob@example.com"}, {"code", page_code_for("bob@example.com")}});
+    ASSERT_EQ(bob.value("verified", false), true) << bob.dump();
+    EXPECT_EQ(call(browser, "book it again", "book_meeting", booking)["error"]["code"], "email_not_verified");
+    EXPECT_TRUE(fake_calendly.bookings().empty());
+
+    const json sent = call(browser, "send me a code", "send_verification_code", {{"email", kEmail}});
+    ASSERT_EQ(sent.value("sent", false), true) << sent.dump();
+    const json checked = call(browser, "my code is", "check_verification_code",
+                              {{"email", kEmail}, {"code", page_code_for(kEmail)}});
+    ASSERT_EQ(checked.value("verified", false), true) << checked.dump();
+    const json booked = call(browser, "book it now", "book_meeting", booking);
+    EXPECT_EQ(booked.value("booked", false), true) << booked.dump();
+    EXPECT_EQ(fake_calendly.bookings().size(), 1u);
+}
+
+TEST_F(RelaySelfServiceTest, ACancellationConfirmedInAResponseThePersonCutOffChangesNothing) {
+    limits.response_burst = 20;
+    start_self_service(false);
+    const std::string event = book_for_ada();
+    auto browser = open();
+    ASSERT_EQ(call(browser, "send me a code", "send_verification_code", {{"email", kEmail}}).value("sent", false), true);
+    ASSERT_EQ(call(browser, "my code is", "check_verification_code", {{"email", kEmail}, {"code", page_code_for(kEmail)}})
+                  .value("verified", false),
+              true);
+
+    // The model calls cancel_booking with the yes, but the person speaks before the response is
+    // done ("no, wait"): the server cancels that response, and a tool with an effect never runs
+    // for a call in a cancelled response.
+    fake_realtime.on_user_text(
+        "yes cancel it",
+        FakeTurn::calling({FakeToolCall{"cancel_booking", {{"email", kEmail}, {"event", event}, {"confirmed", true}}}})
+            .held(calrt::testing::FakeHold::after_items));
+    fake_realtime.on_speech(FakeTurn::saying("Alright, your meeting stays as it is."));
+    say(browser, "yes cancel it");
+    ASSERT_TRUE(read_until(browser, of_type("response.output_item.done")));
+    send(browser, {{"type", "input_audio_buffer.append"}, {"audio", calrt::testing::speech_pcm16_base64(300ms)}});
+    ASSERT_TRUE(read_until(browser, [](const json& e) {
+        return e.value("type", "") == "response.done" && e["response"].value("status", "") == "cancelled";
+    }));
+    send(browser, {{"type", "input_audio_buffer.append"}, {"audio", calrt::testing::silent_pcm16_base64(600ms)}});
+    ASSERT_TRUE(read_until(browser, [](const json& e) {
+        return e.value("type", "") == "response.done" && e["response"].value("status", "") == "completed";
+    }));
+
+    EXPECT_TRUE(fake_calendly.cancellations().empty());
+    for (const auto& seen_event : seen) {
+        EXPECT_FALSE(seen_event.value("type", "") == "calrt.tool_result" && seen_event.value("name", "") == "cancel_booking")
+            << seen_event.dump();
+    }
 }
 
 TEST_F(RelaySelfServiceTest, WithoutAMailServerTheAssistantIsToldItIsUnavailable) {

@@ -82,6 +82,18 @@ TEST_F(ConfigTest, NonNumericPortStopsStartUpNamingTheVariable) {
     EXPECT_NE(config.error().message.find("environment"), std::string::npos);
 }
 
+TEST_F(ConfigTest, BookingOnlyForProvenEmailsNeedsSelfService) {
+    sources_.environment = {{"BOOKING_REQUIRES_VERIFIED_EMAIL", "true"}};
+    auto config = load_config(sources_);
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_TRUE(config->self_service.booking_requires_verified_email);
+
+    sources_.environment = {{"BOOKING_REQUIRES_VERIFIED_EMAIL", "true"}, {"SELF_SERVICE", "false"}};
+    config = load_config(sources_);
+    ASSERT_FALSE(config) << "no booking could ever be made: there would be no way to prove an email";
+    EXPECT_NE(config.error().message.find("SELF_SERVICE"), std::string::npos);
+}
+
 TEST_F(ConfigTest, MalformedUrlStopsStartUpNamingTheVariable) {
     sources_.environment = {{"CALENDLY_API_BASE_URL", "not a url"}};
     auto config = load_config(sources_);

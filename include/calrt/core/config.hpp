@@ -160,6 +160,9 @@ struct SelfServiceConfig {
     Secret smtp_username{};             // SMTP_USERNAME
     Secret smtp_password{};             // SMTP_PASSWORD
     std::string smtp_ca_file{};         // SMTP_CA_FILE: PEM of CAs trusted besides the system store
+    // BOOKING_REQUIRES_VERIFIED_EMAIL: book_meeting books only for an email proven in the
+    // conversation, and the public REST `book` needs the admin token. Needs SELF_SERVICE.
+    bool booking_requires_verified_email = false;
 };
 
 struct LogConfig {

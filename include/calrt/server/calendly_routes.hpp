@@ -50,6 +50,8 @@ struct CalendlyRouteContext {
     // Bookings per client address and per invitee email per UTC day (DAILY_BOOKINGS_PER_ADDRESS,
     // DAILY_BOOKINGS_PER_EMAIL), shared with the assistant. Null: not limited.
     BookingQuotas* booking_quotas = nullptr;
+    // BOOKING_REQUIRES_VERIFIED_EMAIL: `book` only with the admin token (403 verified_email_required).
+    bool booking_requires_verified_email = false;
 };
 
 void add_calendly_routes(Router& router, CalendlyRouteContext& context);

@@ -24,6 +24,8 @@ struct SelfServiceContext {
     std::chrono::hours min_notice{2};
     // Said by the tools when a code cannot be sent at all (no SMTP_URL outside sandbox mode).
     std::string unavailable_reason{};
+    // BOOKING_REQUIRES_VERIFIED_EMAIL: book_meeting books only for an email proven in the conversation.
+    bool booking_requires_verified_email = false;
 };
 
 }  // namespace calrt::server

@@ -82,6 +82,11 @@ struct CalendlyToolContext {
     // /invitees has answered, so the relay matches the confirmation to the booking Calendly made
     // (or forgets the expectation when nothing was booked). May be empty.
     std::function<void(const ExpectedBooking& booking, BookingSettlement settlement)> on_booking_settled{};
+    // BOOKING_REQUIRES_VERIFIED_EMAIL: whether this email was proven in the conversation
+    // (verification_tools.hpp). When set and false, book_meeting books nothing and asks Calendly
+    // nothing: nobody fills the host's calendar with made-up or other people's addresses. Empty:
+    // any valid email may be booked.
+    std::function<bool(std::string_view email)> email_verified{};
 };
 
 // Adds the four tools; each handler keeps `context` alive while it runs.
@@ -115,7 +120,8 @@ boost::asio::awaitable<nlohmann::json> schedule_call(CalendlyToolContext& contex
 // "event", "message"}; or, when the slot is taken, {"booked": false, "reason": "slot_unavailable",
 // "nearest_available_times", "message"} and nothing is booked; or, when the type needs details not
 // given, an error result "booking_details_required" / "invalid_booking_details" naming what to ask
-// (before any booking call); or, for a type that can only be booked by link or a plan without the
+// (before any booking call); or, with BOOKING_REQUIRES_VERIFIED_EMAIL and an email not proven in
+// the conversation, the error result "email_not_verified" (before any Calendly call); or, for a type that can only be booked by link or a plan without the
 // Scheduling API, schedule_call's single-use link with {"booked": false, "reason"}.
 boost::asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
                                                     const nlohmann::json& arguments);
