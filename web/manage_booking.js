@@ -16,6 +16,10 @@ import { element, externalLink, safeUrl } from './tool_results.js';
 let nextId = 0;
 const uniqueId = (prefix) => `${prefix}-${++nextId}`;
 
+// A model may still read the change back before making it (the tool's own first step): the answer
+// to that is given in the conversation.
+const ASKED_IN_CONVERSATION = 'Nothing is changed yet: the assistant asks you to confirm in the conversation.';
+
 // The booking's UUID: the last part of its event URI (what the tools accept as `event`).
 const uuidOf = (reference) => String(reference ?? '').split('/').pop();
 
@@ -332,8 +336,8 @@ export class ManageBooking {
             booking.note.textContent = String(result.message ?? 'Cancelled.');
         } else if (result.error) {
             booking.note.textContent = `Not cancelled: ${String(result.error.message ?? 'it did not work')}`;
-        } else if (result.confirmation_needed !== true) {
-            booking.note.textContent = String(result.message ?? '');
+        } else {
+            booking.note.textContent = result.confirmation_needed === true ? ASKED_IN_CONVERSATION : String(result.message ?? '');
         }
         this.drawBooking(booking);
     }
@@ -361,8 +365,8 @@ export class ManageBooking {
                 : String(result.message ?? '');
         } else if (result.error) {
             booking.note.textContent = `Not moved: ${String(result.error.message ?? 'it did not work')}`;
-        } else if (result.confirmation_needed !== true) {
-            booking.note.textContent = String(result.message ?? '');
+        } else {
+            booking.note.textContent = result.confirmation_needed === true ? ASKED_IN_CONVERSATION : String(result.message ?? '');
         }
         this.drawBooking(booking);
     }

@@ -243,8 +243,17 @@ test('a person proves their email with the mailed code, then moves one booking a
             moved = offered.find((start) => new Date(start) - Date.now() > NOTICE_MS && start !== booked[0]);
             const day = local({ year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(moved));
             const dayKey = `${day.find((p) => p.type === 'year').value}-${day.find((p) => p.type === 'month').value}-${day.find((p) => p.type === 'day').value}`;
+            // On a phone: the question appears in view, below the times pressed.
+            await tab.setViewportSize({ width: 360, height: 780 });
             await slots.locator(`[role="tab"][data-day="${dayKey}"]`).click();
             await slots.locator(`button.slot[data-start="${moved}"]`).click();
+            const shown = await slots.locator('.move-confirm .confirm-prompt').evaluate((prompt) => {
+                const box = prompt.getBoundingClientRect();
+                const chat = document.querySelector('.chat').getBoundingClientRect();
+                return box.top >= chat.top - 1 && box.bottom <= chat.bottom + 1;
+            });
+            assert.equal(shown, true, 'the move question is in view at 360 px');
+            await tab.setViewportSize({ width: 1280, height: 800 });
             // The page's own confirmation, focused on its yes; nothing is sent before it.
             const confirm = slots.getByRole('group');
             const newWhen = whenText(new Date(moved), new Date(new Date(moved).getTime() + 30 * 60_000));
@@ -253,7 +262,7 @@ test('a person proves their email with the mailed code, then moves one booking a
             assert.equal(await confirm.getByRole('button', { name: 'Yes, move it' }).evaluate((b) => b === document.activeElement), true);
             assert.equal(toolResults('reschedule_booking').length, 0);
             await expectAccessible('move confirmation');
-            await shoot('move-confirm', ['.move-confirm .confirm-prompt']);
+            await shoot('move-confirm');
             await tab.keyboard.press('Enter');
 
             const result = await nextResult('reschedule_booking', 0);
@@ -304,6 +313,34 @@ test('a person proves their email with the mailed code, then moves one booking a
             await answers().filter({ hasText: 'Cancelled the 30 Minute Meeting' }).waitFor();
             await expectAccessible('changed');
             await shoot('changed');
+        });
+
+        await step('a refused or unconfirmed change leaves the card as it was; a group meeting offers only its own links', async () => {
+            // The page's own module, fed the answers a real model's calls can bring.
+            const drawn = await tab.evaluate(async () => {
+                const { ManageBooking } = await import('/manage_booking.js');
+                const container = document.createElement('ol');
+                const view = { addFinding: () => container.appendChild(document.createElement('li')) };
+                const manage = new ManageBooking(view, { sendText: () => true, timeZone: () => 'UTC' });
+                const booking = (uuid, shared) => ({
+                    event: `https://api.calendly.com/scheduled_events/${uuid}`, name: '30 Minute Meeting',
+                    start_time: '2030-01-07T10:00:00Z', end_time: '2030-01-07T10:30:00Z', shared_with_others: shared,
+                    cancel_url: `https://calendly.com/cancellations/${uuid}`, reschedule_url: `https://calendly.com/reschedulings/${uuid}`,
+                });
+                manage.handle({ type: 'calrt.tool_result', name: 'find_my_bookings', result: { email: 'a@example.com', bookings: [booking('EV1', false), booking('EV2', true)] } });
+                manage.handle({ type: 'calrt.tool_result', name: 'cancel_booking', arguments: { event: 'EV1' }, result: { error: { code: 'too_late_to_change', message: 'It is too close to the start.' } } });
+                const afterRefusal = { note: container.querySelector('[data-event="EV1"] .booking-note').textContent, buttons: container.querySelectorAll('[data-event="EV1"] button').length };
+                manage.handle({ type: 'calrt.tool_result', name: 'reschedule_booking', arguments: { event: 'EV1', new_start_time: '2030-01-08T10:00:00Z' }, result: { confirmation_needed: true, message: 'Nothing is changed yet.' } });
+                const afterQuestion = { note: container.querySelector('[data-event="EV1"] .booking-note').textContent, when: container.querySelector('[data-event="EV1"] .when').textContent, status: container.querySelector('[data-event="EV1"]').dataset.status };
+                const group = container.querySelector('[data-event="EV2"]');
+                return { afterRefusal, afterQuestion, groupButtons: group.querySelectorAll('button').length, groupLinks: [...group.querySelectorAll('a[href^="https:"]')].map((a) => a.href) };
+            });
+            assert.deepEqual(drawn.afterRefusal, { note: 'Not cancelled: It is too close to the start.', buttons: 2 });
+            assert.match(drawn.afterQuestion.note, /Nothing is changed yet/);
+            assert.equal(drawn.afterQuestion.status, 'active');
+            assert.match(drawn.afterQuestion.when, /January 7/);
+            assert.equal(drawn.groupButtons, 0, 'no Cancel or Reschedule that would end a group meeting for everyone');
+            assert.deepEqual(drawn.groupLinks, ['https://calendly.com/reschedulings/EV2', 'https://calendly.com/cancellations/EV2']);
         });
 
         await step('the page logged no errors and the service refused nothing', () => {
