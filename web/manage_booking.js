@@ -217,7 +217,7 @@ export class ManageBooking {
             element('dd', {}, this.options.timeZone().replace(/_/g, ' ')),
         );
         const where = data.location?.join_url ?? data.location?.location ?? null;
-        if (where) {
+        if (where && status !== 'canceled') {
             const href = safeUrl(where);
             details.append(element('dt', {}, 'Where'), element('dd', {}, href ? externalLink(href, 'Join link', `Join link of the ${name}`) : String(where)));
         }
@@ -333,7 +333,7 @@ export class ManageBooking {
         booking.pending = false;
         if (result.cancelled === true) {
             booking.status = 'canceled';
-            booking.note.textContent = String(result.message ?? 'Cancelled.');
+            booking.note.textContent = 'Cancelled. Calendly emails you and the host about it.';
         } else if (result.error) {
             booking.note.textContent = `Not cancelled: ${String(result.error.message ?? 'it did not work')}`;
         } else {

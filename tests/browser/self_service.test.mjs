@@ -15,7 +15,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { icsDate, icsEvent, screenshotWidths, seriousAccessibilityViolations } from './page_checks.mjs';
+import { VIEWPORTS, icsDate, icsEvent, screenshotWidths, seriousAccessibilityViolations, settled } from './page_checks.mjs';
 import { ServiceProcess } from './service_process.mjs';
 import { SmtpServer, mailPart, smtpServerAvailable } from './smtp_server.mjs';
 
@@ -120,19 +120,38 @@ async function fakeChanges(eventUri) {
 const expectAccessible = async (state) => assert.deepEqual(await seriousAccessibilityViolations(tab), [], `axe, ${state}`);
 
 // Screenshots at both widths in light and dark; at each, nothing scrolls sideways and the newest of
-// `inView` is on screen; axe in dark mode too (its contrast rule).
-async function shoot(state, inView = []) {
+// `inView` is on screen; axe in dark mode too (its contrast rule). `shown`: the part of the
+// conversation the state is about, scrolled into view at each width (where the person had it).
+async function shoot(state, inView = [], shown = null) {
     for (const scheme of ['light', 'dark']) {
         await tab.emulateMedia({ colorScheme: scheme });
         if (scheme === 'dark') await expectAccessible(`${state}, dark`);
-        const layouts = await screenshotWidths(tab, screenshotDir, `self-service-${state}${scheme === 'dark' ? '-dark' : ''}`, inView);
+        const name = `self-service-${state}${scheme === 'dark' ? '-dark' : ''}`;
+        if (shown) {
+            await screenshotsShowing(name, shown);
+            continue;
+        }
+        const layouts = await screenshotWidths(tab, screenshotDir, name, inView);
         for (const [width, layout] of Object.entries(layouts)) {
             const where = `${state} (${scheme}) at ${width} px: ${JSON.stringify(layout)}`;
             assert.equal(layout.sideways, false, `scrolls sideways, ${where}`);
-            for (const [selector, shown] of Object.entries(layout.inView)) assert.ok(shown, `${selector} not in view, ${where}`);
+            for (const [selector, visible] of Object.entries(layout.inView)) assert.ok(visible, `${selector} not in view, ${where}`);
         }
     }
     await tab.emulateMedia({ colorScheme: 'light' });
+}
+
+async function screenshotsShowing(name, selector) {
+    for (const viewport of VIEWPORTS) {
+        await tab.setViewportSize(viewport);
+        await settled(tab);
+        await tab.locator(selector).last().evaluate((element) => element.scrollIntoView({ block: 'end' }));
+        await settled(tab);
+        assert.equal(await tab.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth), false, `${name} scrolls sideways at ${viewport.width} px`);
+        await tab.screenshot({ path: path.join(screenshotDir, `${name}-${viewport.width}.png`) });
+    }
+    await tab.setViewportSize(VIEWPORTS[0]);
+    await settled(tab);
 }
 
 test('a person proves their email with the mailed code, then moves one booking and cancels another', async (t) => {
@@ -262,7 +281,7 @@ test('a person proves their email with the mailed code, then moves one booking a
             assert.equal(await confirm.getByRole('button', { name: 'Yes, move it' }).evaluate((b) => b === document.activeElement), true);
             assert.equal(toolResults('reschedule_booking').length, 0);
             await expectAccessible('move confirmation');
-            await shoot('move-confirm');
+            await shoot('move-confirm', [], '.move-confirm');
             await tab.keyboard.press('Enter');
 
             const result = await nextResult('reschedule_booking', 0);
@@ -312,7 +331,7 @@ test('a person proves their email with the mailed code, then moves one booking a
             assert.ok(changes.some((change) => change.change === 'canceled' && change.event === event), JSON.stringify(changes));
             await answers().filter({ hasText: 'Cancelled the 30 Minute Meeting' }).waitFor();
             await expectAccessible('changed');
-            await shoot('changed');
+            await shoot('changed', [], '.card.my-bookings');
         });
 
         await step('a refused or unconfirmed change leaves the card as it was; a group meeting offers only its own links', async () => {
