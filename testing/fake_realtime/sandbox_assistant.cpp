@@ -425,7 +425,8 @@ FakeTurn sandbox_turn(std::string_view user_text, const std::vector<std::string>
     help.answer = [](const std::vector<json>&) {
         return std::string(kIntro) +
                "I can list meeting types, check availability, send a booking link, book a slot, or "
-               "find your bookings once you prove your email (\"Manage my booking, ada@example.com\"). "
+               "find, cancel or move your bookings once you prove your email (\"Manage my booking, "
+               "ada@example.com\"). "
                "Try \"What "
                "meeting types are there?\", \"Is anything available on 2030-01-31?\", \"Schedule a "
                "call, my name is "

@@ -231,6 +231,15 @@ test('a person proves their email with the mailed code, then moves one booking a
             assert.equal(await input.getAttribute('autocomplete'), 'one-time-code');
             await expectAccessible('code prompt');
             await shoot('code', ['.card.code-prompt']);
+            // A wrong code is refused in the card, which stays for another try.
+            const wrong = code === '000000' ? '111111' : '000000';
+            await input.fill(wrong);
+            await input.press('Enter');
+            const refused = await nextResult('check_verification_code', 0);
+            assert.equal(refused.result.error?.code, 'wrong_code', JSON.stringify(refused.result));
+            await prompt.locator('.code-feedback').filter({ hasText: 'That is not the code' }).waitFor();
+            assert.equal(await input.getAttribute('aria-invalid'), 'true');
+            assert.equal(await tab.locator('.card.my-bookings').count(), 0);
             await input.fill(code);
             await input.press('Enter');
             await tab.locator('.message.user').filter({ hasText: `My code is ${code}` }).waitFor();
