@@ -235,7 +235,7 @@ export class ManageBooking {
                 const reschedule = element('button', { type: 'button', className: 'secondary', 'aria-label': `Reschedule ${label}` }, 'Reschedule');
                 const cancel = element('button', { type: 'button', className: 'secondary danger', 'aria-label': `Cancel ${label}` }, 'Cancel');
                 reschedule.addEventListener('click', () => this.askForTimes(booking));
-                cancel.addEventListener('click', () => this.confirmCancel(booking, actions, cancel));
+                cancel.addEventListener('click', () => this.confirmCancel(booking, actions));
                 if (booking.pending) reschedule.disabled = cancel.disabled = true;
                 actions.append(reschedule, cancel);
             }
@@ -261,7 +261,7 @@ export class ManageBooking {
         return link;
     }
 
-    confirmCancel(booking, actions, cancelButton) {
+    confirmCancel(booking, actions) {
         const name = String(booking.data.name || 'meeting');
         const when = this.when(booking.data);
         askToConfirm(actions, {
@@ -279,7 +279,7 @@ export class ManageBooking {
             },
             onNo: () => {
                 this.drawBooking(booking);
-                booking.actions.querySelector(`button[aria-label="${cancelButton.getAttribute('aria-label')}"]`)?.focus();
+                booking.actions.querySelector('button.danger')?.focus();
             },
         });
     }
