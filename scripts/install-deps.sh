@@ -38,6 +38,8 @@ if [[ $test_servers -eq 1 ]]; then
   packages+=(postgresql-15 nginx-light)
   # A real SMTP server (STARTTLS, AUTH) for the one-time code mail (testing/smtp/test_smtp_server.py).
   packages+=(python3-aiosmtpd)
+  # browser.self_service makes that server's certificate with the openssl command.
+  packages+=(openssl)
 fi
 if [[ $fuzz -eq 1 ]]; then
   # Debian's clang only recommends its runtime libraries; libFuzzer (libclang_rt.fuzzer-x86_64.a)

@@ -1,6 +1,7 @@
 // The chat page: typed messages and voice to the booking assistant over the service's relay.
 import { AudioPlayer } from './audio_player.js';
 import { ChatView } from './chat_view.js';
+import { ManageBooking } from './manage_booking.js';
 import { Conversation } from './conversation.js';
 import { Microphone } from './microphone.js';
 import { RelayConnection, relayUrl } from './relay_connection.js';
@@ -17,6 +18,10 @@ const page = {
     send: document.getElementById('send'),
     mic: document.getElementById('mic'),
     timeZone: document.getElementById('time-zone'),
+    manage: document.getElementById('manage-booking'),
+    manageForm: document.getElementById('manage-form'),
+    manageEmail: document.getElementById('manage-email'),
+    manageClose: document.getElementById('manage-close'),
 };
 
 const view = new ChatView(page.messages);
@@ -24,10 +29,16 @@ let timeZone = chosenTimeZone();
 // Set when the service refused the session with the zone and the page tried once without it.
 let zoneRefused = false;
 const relay = new RelayConnection(relayUrl(window.location, timeZone));
+// The person's own bookings, after they proved their email (the "Manage my booking" entry).
+const manageBooking = new ManageBooking(view, {
+    sendText: (text) => sendText(text),
+    timeZone: () => timeZone,
+});
 // What the tools found goes into the conversation, where it was found.
 const results = new ToolResults(view, {
     sendText: (text) => sendText(text),
     timeZone: () => timeZone,
+    takeMove: () => manageBooking.takeMove(),
 });
 // Audio is made on the first press of Voice: browsers start an AudioContext only after a gesture.
 const voice = {
@@ -95,6 +106,7 @@ function changeTimeZone(zone) {
     zoneRefused = false;
     rememberTimeZone(zone);
     results.render();
+    manageBooking.render();
     view.addSystem(`Your time zone is now ${zone.replace(/_/g, ' ')}. Starting a new conversation with it.`);
     relay.url = relayUrl(window.location, zone);
     relay.connect();
@@ -148,7 +160,7 @@ function showVoiceState() {
 function showConnection({ state, message, refused }) {
     page.status.dataset.state = state;
     const connected = state === 'connected';
-    page.input.disabled = page.send.disabled = !connected;
+    page.input.disabled = page.send.disabled = page.manage.disabled = !connected;
     page.reconnect.hidden = state !== 'closed';
     showVoiceState();
     if (state === 'connecting') {
@@ -213,6 +225,9 @@ async function showSandboxNote() {
         const readiness = await (await fetch('/readyz', { cache: 'no-store' })).json();
         const details = Object.values(readiness.checks ?? {}).map((check) => check.detail ?? '');
         page.sandboxNote.hidden = !details.some((detail) => /sandbox/i.test(detail));
+        // Self-service switched off, or without a way to send codes: no entry that cannot work.
+        const selfService = readiness.checks?.self_service?.detail ?? '';
+        page.manage.hidden = /^(off|unavailable)/.test(selfService);
         // Open where there is room for the examples; a summary line on a phone (also when the
         // window narrows or a tablet turns).
         const roomy = window.matchMedia('(min-width: 40rem)');
@@ -232,8 +247,12 @@ function fitInput() {
 relay.addEventListener('status', (event) => showConnection(event.detail));
 relay.addEventListener('server-event', (event) => {
     // The relay's own events (calrt.*) carry what the tools found; the rest are OpenAI's.
-    if (event.detail?.type?.startsWith('calrt.')) results.handle(event.detail);
-    else conversation.handle(event.detail);
+    if (event.detail?.type?.startsWith('calrt.')) {
+        results.handle(event.detail);
+        manageBooking.handle(event.detail);
+    } else {
+        conversation.handle(event.detail);
+    }
 });
 fillTimeZoneSelect(page.timeZone, timeZone);
 page.timeZone.addEventListener('change', () => changeTimeZone(page.timeZone.value));
@@ -252,6 +271,7 @@ page.input.addEventListener('keydown', (event) => {
 page.input.addEventListener('input', fitInput);
 page.mic.addEventListener('click', () => (voice.microphone?.on ? stopVoice() : startVoice()));
 page.reconnect.addEventListener('click', () => relay.connect());
+manageBooking.attach({ button: page.manage, form: page.manageForm, email: page.manageEmail, close: page.manageClose });
 for (const example of page.sandboxNote.querySelectorAll('button.example')) {
     example.addEventListener('click', () => {
         page.input.value = example.textContent.replace(/\s+/g, ' ').trim();

@@ -9,7 +9,7 @@ import { icsCalendar } from './ics.js';
 let nextId = 0;
 const uniqueId = (prefix) => `${prefix}-${++nextId}`;
 
-function element(tag, attributes = {}, ...children) {
+export function element(tag, attributes = {}, ...children) {
     const node = document.createElement(tag);
     for (const [name, value] of Object.entries(attributes)) {
         if (value === undefined || value === null) continue;
@@ -21,7 +21,7 @@ function element(tag, attributes = {}, ...children) {
 }
 
 // Only http(s) links from the tools become links: the page never follows javascript: or data:.
-function safeUrl(text) {
+export function safeUrl(text) {
     try {
         const url = new URL(text);
         return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
@@ -30,7 +30,7 @@ function safeUrl(text) {
     }
 }
 
-function externalLink(href, text, label) {
+export function externalLink(href, text, label) {
     return element(
         'a',
         { href, target: '_blank', rel: 'noopener noreferrer', className: 'button-link', 'aria-label': label },
@@ -73,6 +73,8 @@ export class ToolResults {
             return;
         }
         const entry = { event, item: this.view.addFinding(event.call_id), state: {} };
+        // Open times asked for to move a booking (manage_booking.js): pressing one moves it there.
+        if (event.name === 'check_meeting_availability') entry.state.move = this.options.takeMove?.() ?? undefined;
         this.entries.push(entry);
         this.draw(entry);
     }
@@ -122,7 +124,7 @@ export class ToolResults {
         if (name === 'get_available_meeting_types' || result.needs_event_type) return this.meetingTypesCard(result.event_types);
         if (name === 'check_meeting_availability') {
             const starts = result.days.flatMap((day) => (Array.isArray(day.slots) ? day.slots : []));
-            return this.slotsCard(state, result.event_type, starts, 'Open times');
+            return this.slotsCard(state, result.event_type, starts, state.move ? 'New time' : 'Open times');
         }
         if (name === 'book_meeting' && result.booked === true) return this.bookingCard(result);
         if (name === 'book_meeting') {
@@ -191,7 +193,10 @@ export class ToolResults {
             .map((text) => ({ text, date: new Date(text) }))
             .filter((slot) => !Number.isNaN(slot.date.getTime()));
         const card = this.card('slots', `${heading}: ${typeName}`);
-        card.append(element('p', { className: 'zone-note' }, `Times in ${zone.replace(/_/g, ' ')}. Pick a day, then press a time to book it.`));
+        const pressToDo = state.move ? 'move your meeting there' : 'book it';
+        card.append(element('p', { className: 'zone-note' }, `Times in ${zone.replace(/_/g, ' ')}. Pick a day, then press a time to ${pressToDo}.`));
+        // Where the move to a pressed time is confirmed.
+        const moveConfirm = state.move ? element('div', { className: 'move-confirm' }) : null;
         if (times.length === 0) {
             card.append(element('p', {}, 'No open times in this range.'));
             return card;
@@ -240,6 +245,13 @@ export class ToolResults {
                 );
                 button.dataset.start = slot.text;
                 button.addEventListener('click', () => {
+                    if (state.move) {
+                        state.move.choose(slot.text, moveConfirm, () => {
+                            state.chosen = slot.text;
+                            for (const other of slotButtons) other.setAttribute('aria-pressed', String(other === button));
+                        });
+                        return;
+                    }
                     // The exact start the tool gave, so the assistant books that very slot.
                     if (!this.options.sendText(`Please book the ${typeName} at ${slot.text} (my time zone is ${zone}).`)) return;
                     state.chosen = slot.text;
@@ -282,6 +294,7 @@ export class ToolResults {
         const wanted = chosenDay ? dayKey.format(chosenDay.date) : state.day;
         select(Math.max(0, tabs.findIndex((tab) => tab.dataset.day === wanted)));
         card.append(tabList, ...panels);
+        if (moveConfirm) card.append(moveConfirm);
         return card;
     }
 

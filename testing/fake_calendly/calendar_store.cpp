@@ -133,7 +133,7 @@ CalendlyResult<BookingOutcome> CalendarStore::book_locked(BookingRequest request
         joined->invitees.push_back(invitee);
         joined->updated_at = now;
         request.invitee = invitee;
-        booking_log_.push_back({joined->uuid, invitee.uuid, std::move(request), std::move(booking_url)});
+        booking_log_.push_back({joined->uuid, invitee.uuid, std::move(request), std::move(booking_url), ++changes_});
         return BookingOutcome{*joined, std::move(invitee)};
     }
 
@@ -157,7 +157,7 @@ CalendlyResult<BookingOutcome> CalendarStore::book_locked(BookingRequest request
     events_.push_back(event);
 
     request.invitee = invitee;
-    booking_log_.push_back({event.uuid, invitee.uuid, std::move(request), std::move(booking_url)});
+    booking_log_.push_back({event.uuid, invitee.uuid, std::move(request), std::move(booking_url), ++changes_});
     return BookingOutcome{std::move(event), std::move(invitee)};
 }
 
@@ -181,7 +181,7 @@ CalendlyResult<CancellationOutcome> CalendarStore::cancel(std::string_view event
         invitee.cancellation = cancellation;
         invitee.updated_at = now;
     }
-    cancellation_log_.push_back({event->uuid, cancellation});
+    cancellation_log_.push_back({event->uuid, cancellation, ++changes_});
     return CancellationOutcome{*event, cancellation};
 }
 
@@ -223,7 +223,7 @@ std::vector<FakeBooking> CalendarStore::bookings(const ResourceUris& uris) const
                        uris.event_type(entry.request.event_type_uuid), entry.request.start,
                        invitee.name, invitee.email, invitee.timezone, entry.request.source,
                        entry.booking_url, entry.request.location_kind, entry.request.location,
-                       invitee.questions_and_answers});
+                       invitee.questions_and_answers, entry.sequence});
     }
     return out;
 }
@@ -233,7 +233,7 @@ std::vector<FakeCancellation> CalendarStore::cancellations(const ResourceUris& u
     std::vector<FakeCancellation> out;
     for (const auto& entry : cancellation_log_) {
         out.push_back({uris.scheduled_event(entry.event_uuid), entry.cancellation.reason,
-                       entry.cancellation.canceled_by});
+                       entry.cancellation.canceled_by, entry.sequence});
     }
     return out;
 }

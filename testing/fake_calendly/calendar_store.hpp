@@ -86,10 +86,12 @@ class CalendarStore {
         std::string invitee_uuid;
         BookingRequest request;
         std::string booking_url;
+        std::size_t sequence = 0;
     };
     struct CancellationLogEntry {
         std::string event_uuid;
         CancellationRecord cancellation;
+        std::size_t sequence = 0;
     };
 
     CalendlyResult<BookingOutcome> book_locked(BookingRequest request, TimePoint now,
@@ -107,6 +109,7 @@ class CalendarStore {
     std::vector<SchedulingLinkRecord> links_;
     std::vector<BookingLogEntry> booking_log_;
     std::vector<CancellationLogEntry> cancellation_log_;
+    std::size_t changes_ = 0;  // bookings and cancellations made, counted together
 };
 
 }  // namespace calrt::testing::fake

@@ -25,6 +25,7 @@ struct FakeCalendly::Impl {
         fake::add_scheduling_routes(router, state);
         fake::add_webhook_subscription_routes(router, state);
         fake::add_booking_page_routes(router, state);
+        fake::add_inspection_routes(router, state);
         // Any other GET is Calendly's 404, in Calendly's format and with its headers.
         router.fallback_get(fake::api_route(state, [](fake::FakeState&, server::Request&) {
             return fake::calendly_error_response(fake::resource_not_found());

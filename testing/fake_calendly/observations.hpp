@@ -3,6 +3,7 @@
 // the webhook deliveries it made.
 
 #include <chrono>
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -24,12 +25,15 @@ struct FakeBooking {
     std::string location_kind;
     std::string location;
     nlohmann::json questions_and_answers;  // as sent, an array
+    // Bookings and cancellations share one count (from 1), so a test can tell which came first.
+    std::size_t sequence = 0;
 };
 
 struct FakeCancellation {
     std::string event_uri;
     std::string reason;
     std::string canceled_by;
+    std::size_t sequence = 0;  // in the count FakeBooking::sequence shares
 };
 
 struct WebhookDeliveryRecord {

@@ -24,5 +24,8 @@ void add_webhook_subscription_routes(server::Router& router,
                                      const std::shared_ptr<FakeState>& state);
 // The HTML booking pages: single-use links (/d/{link}/{slug}) and the host's event type pages.
 void add_booking_page_routes(server::Router& router, const std::shared_ptr<FakeState>& state);
+// GET /_fake/changes: the fake's own test-only view (not Calendly's API) of what was booked and
+// cancelled through it, in order.
+void add_inspection_routes(server::Router& router, const std::shared_ptr<FakeState>& state);
 
 }  // namespace calrt::testing::fake

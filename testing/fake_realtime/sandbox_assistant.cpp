@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -175,11 +176,26 @@ std::string booking_hint(const json& output) {
     return {};
 }
 
+// cancel_booking and reschedule_booking without "confirmed" answer the question to read back
+// ("... Ask: cancel the 30 Minute Meeting on Tuesday ...? Call cancel_booking again ..."): as a
+// real model would, the sandbox asks it in plain words and says how to say yes.
+std::optional<std::string> confirmation_question(const json& output) {
+    if (!output.is_object() || output.value("confirmation_needed", false) != true) return std::nullopt;
+    const std::string message = output.value("message", std::string());
+    const auto ask = message.find("Ask: ");
+    const auto end = ask == std::string::npos ? std::string::npos : message.find('?', ask);
+    if (end == std::string::npos) return std::nullopt;
+    std::string question = message.substr(ask + 5, end + 1 - ask - 5);
+    if (!question.empty()) question.front() = static_cast<char>(std::toupper(static_cast<unsigned char>(question.front())));
+    return "nothing is changed yet. " + question + " Say \"yes\" to confirm.";
+}
+
 std::string describe(const json& output) {
     if (output.is_object()) {
         if (auto error = output.find("error"); error != output.end() && error->is_object()) {
             return "that did not work: " + error->value("message", std::string("an unknown error"));
         }
+        if (auto question = confirmation_question(output)) return *question;
         if (auto message = output.find("message");
             message != output.end() && message->is_string()) {
             std::string text = message->get<std::string>();
@@ -286,6 +302,77 @@ std::optional<FakeTurn> self_service_turn(std::string_view user_text, const std:
     return std::nullopt;
 }
 
+// The booking a message is about: an event URI ("…/scheduled_events/<uuid>", find_my_bookings'
+// `event`) or the word after "booking id" (what the page's buttons say).
+std::optional<std::string> booking_reference(std::string_view text) {
+    const auto words = words_of(text);
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        const std::string clean = trim_punctuation(words[i]);
+        if (contains(clean, "/scheduled_events/")) return clean;
+        if (i > 0 && i + 1 < words.size() && lowercase(clean) == "id" &&
+            lowercase(trim_punctuation(words[i - 1])) == "booking") {
+            const std::string id = trim_punctuation(words[i + 1]);
+            if (!id.empty()) return id;
+        }
+    }
+    return std::nullopt;
+}
+
+// The person's yes: "yes ..." or "I confirm".
+bool says_yes(std::string_view lower) {
+    return lower.starts_with("yes") || contains(lower, "i confirm");
+}
+
+// Cancelling or moving a booking the message names: cancel_booking or reschedule_booking, with
+// "confirmed": true only when the message is the person's yes. A move without a new time asks for
+// the open times of the meeting type the message names ("available for the …"). A bare "yes" right
+// after such a request confirms it. Nullopt when the message is about no booking.
+std::optional<FakeTurn> booking_change_turn(std::string_view user_text, const std::vector<std::string>& earlier,
+                                            const std::function<json(json)>& with_zone) {
+    const std::string lower = lowercase(user_text);
+    auto reference = booking_reference(user_text);
+    std::string request(user_text);
+    if (!reference) {
+        // "Yes" to the question the last answer asked.
+        if (!says_yes(lower) || earlier.empty()) return std::nullopt;
+        reference = booking_reference(earlier.back());
+        if (!reference) return std::nullopt;
+        request = earlier.back();
+    }
+    const std::string request_lower = lowercase(request);
+    const bool confirmed = says_yes(lower);
+    std::optional<std::string> email;
+    for (const auto& text : {std::string(user_text), request}) {
+        if (!email) email = find_word(text, [](std::string_view w) { return tools::is_email_address(w); });
+    }
+    for (auto text = earlier.rbegin(); !email && text != earlier.rend(); ++text) {
+        email = find_word(*text, [](std::string_view w) { return tools::is_email_address(w); });
+    }
+    if (!email) {
+        FakeTurn turn;
+        turn.answer = [](const std::vector<json>&) {
+            return std::string(kIntro) + "first prove your email: say \"Manage my booking, <your email>\".";
+        };
+        return turn;
+    }
+    json arguments{{"email", *email}, {"event", *reference}};
+    if (contains(request_lower, "cancel")) {
+        if (confirmed) arguments["confirmed"] = true;
+        return calling("cancel_booking", std::move(arguments));
+    }
+    if (!contains(request_lower, "move") && !contains(request_lower, "reschedule")) return std::nullopt;
+    const auto new_start = find_word(request, [](std::string_view w) { return tools::is_rfc3339_date_time(w); });
+    if (!new_start) {
+        json availability = json::object();
+        if (auto type = event_type_for_availability(request)) availability["event_type"] = *type;
+        if (auto zone = find_word(request, looks_like_timezone)) availability["timezone"] = *zone;
+        return calling("check_meeting_availability", with_zone(std::move(availability)));
+    }
+    arguments["new_start_time"] = *new_start;
+    if (confirmed) arguments["confirmed"] = true;
+    return calling("reschedule_booking", std::move(arguments));
+}
+
 FakeTurn sandbox_turn(std::string_view user_text, const std::vector<std::string>& earlier,
                       std::string_view person_time_zone) {
     // As the instructions tell a real model: the person's zone goes to the tools that take one,
@@ -295,6 +382,7 @@ FakeTurn sandbox_turn(std::string_view user_text, const std::vector<std::string>
             arguments["timezone"] = std::string(person_time_zone);
         return arguments;
     };
+    if (auto turn = booking_change_turn(user_text, earlier, with_zone)) return std::move(*turn);
     const std::string lower = lowercase(user_text);
     if (contains(lower, "meeting type") || contains(lower, "kinds of meeting") ||
         contains(lower, "types of meeting")) {
@@ -337,7 +425,8 @@ FakeTurn sandbox_turn(std::string_view user_text, const std::vector<std::string>
     help.answer = [](const std::vector<json>&) {
         return std::string(kIntro) +
                "I can list meeting types, check availability, send a booking link, book a slot, or "
-               "find your bookings once you prove your email (\"Manage my booking, ada@example.com\"). "
+               "find, cancel or move your bookings once you prove your email (\"Manage my booking, "
+               "ada@example.com\"). "
                "Try \"What "
                "meeting types are there?\", \"Is anything available on 2030-01-31?\", \"Schedule a "
                "call, my name is "

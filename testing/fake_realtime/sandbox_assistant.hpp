@@ -10,6 +10,15 @@
 //   "schedule ..."                      -> schedule_call {name, email} (those found in the text)
 //   "... available ..." / "availability" / "free" -> check_meeting_availability {start_date?,
 //                                          timezone?}
+//   "manage my booking, <email>" / "my code is 123456" / "show my bookings"
+//                                       -> send_verification_code / check_verification_code /
+//                                          find_my_bookings {email (the latest one given)}
+//   "cancel ... booking id <uuid>"      -> cancel_booking {email, event}; with the person's yes
+//                                          ("yes, ..." or "I confirm", or a bare "yes" after the
+//                                          question) also "confirmed": true
+//   "move/reschedule ... booking id <uuid> ... <RFC 3339 time>" -> reschedule_booking {email,
+//                                          event, new_start_time, confirmed on a yes}; without a
+//                                          time, check_meeting_availability for the type it names
 // and answers with the tool's "message" (or its error's message). A zone named in the text wins;
 // else the person's zone from the session's instructions (as a real model reads it there), so the
 // tool says times in the zone the page's cards use rather than the host's.

@@ -223,6 +223,40 @@ TEST_F(FakeCalendlyBookingTest, CancellationCancelsTheEventAndItsInvitees) {
     EXPECT_EQ(fake->cancellations()[0].event_uri, event);
 }
 
+TEST_F(FakeCalendlyBookingTest, BookingsAndCancellationsShareOneOrderedLogShownOnTheFakesOwnRoute) {
+    // A reschedule as the service does it: the new time booked, then the old meeting cancelled.
+    const std::string type = fake->event_type_uri("30min");
+    const auto starts = open_starts(type);
+    ASSERT_GE(starts.size(), 2u);
+    const auto first = book(type, starts[0]);
+    ASSERT_EQ(first.result_int(), 201u) << first.body();
+    const std::string old_event = body_of(first)["resource"]["event"];
+    const auto second = book(type, starts[1]);
+    ASSERT_EQ(second.result_int(), 201u) << second.body();
+    ASSERT_EQ(fake.call("POST", old_event + "/cancellation", R"({"reason":"moved"})").result_int(), 201u);
+
+    ASSERT_EQ(fake->bookings().size(), 2u);
+    EXPECT_EQ(fake->bookings()[0].sequence, 1u);
+    EXPECT_EQ(fake->bookings()[1].sequence, 2u);
+    ASSERT_EQ(fake->cancellations().size(), 1u);
+    EXPECT_EQ(fake->cancellations()[0].sequence, 3u);
+
+    // The same, in order, on a route no Calendly endpoint has, without a token (as a browser test
+    // of the sandbox binary reads it).
+    const auto response = fake.call("GET", "/_fake/changes", {}, std::string());
+    ASSERT_EQ(response.result_int(), 200u) << response.body();
+    const auto changes = body_of(response)["changes"];
+    ASSERT_EQ(changes.size(), 3u) << changes.dump();
+    EXPECT_EQ(changes[0]["change"], "booked");
+    EXPECT_EQ(changes[0]["event"], old_event);
+    EXPECT_EQ(changes[0]["start_time"], starts[0]);
+    EXPECT_EQ(changes[1]["change"], "booked");
+    EXPECT_EQ(changes[1]["event"], body_of(second)["resource"]["event"]);
+    EXPECT_EQ(changes[2]["change"], "canceled");
+    EXPECT_EQ(changes[2]["event"], old_event);
+    EXPECT_EQ(changes[2]["reason"], "moved");
+}
+
 TEST_F(FakeCalendlyBookingTest, CancelingACanceledEventAnswers403) {
     const auto response =
         fake.call("POST", fake->canceled_event_uri() + "/cancellation", R"({"reason":"again"})");

@@ -37,6 +37,68 @@ TEST(SandboxAssistant, SelfServiceSendsACodeChecksItAndListsTheBookingsOfTheLate
     EXPECT_EQ(find.arguments, (json{{"email", "ada@example.com"}}));
 }
 
+constexpr const char* kEvent = "http://127.0.0.1:9/scheduled_events/EV1";
+
+TEST(SandboxAssistant, CancelRequestAsksFirstAndCancelsOnlyWithTheYes) {
+    const std::vector<std::string> earlier{"Manage my booking, ada@example.com", "My code is 042917"};
+    const auto ask = only_call(sandbox_turn("Please cancel my booking id EV1.", earlier));
+    EXPECT_EQ(ask.name, "cancel_booking");
+    EXPECT_EQ(ask.arguments, (json{{"email", "ada@example.com"}, {"event", "EV1"}}));
+
+    // The page's button, after its own confirmation: the yes is in the message.
+    const auto page = only_call(sandbox_turn(
+        std::string("Yes, cancel my booking id EV1 (the 30 Minute Meeting). I confirm. Event: ") + kEvent, earlier));
+    EXPECT_EQ(page.arguments, (json{{"email", "ada@example.com"}, {"event", "EV1"}, {"confirmed", true}}));
+
+    // A bare yes confirms the request just read back.
+    auto later = earlier;
+    later.push_back("Please cancel my booking id EV1.");
+    const auto yes = only_call(sandbox_turn("Yes", later));
+    EXPECT_EQ(yes.name, "cancel_booking");
+    EXPECT_EQ(yes.arguments, (json{{"email", "ada@example.com"}, {"event", "EV1"}, {"confirmed", true}}));
+}
+
+TEST(SandboxAssistant, MoveRequestAsksForOpenTimesThenMovesOnlyWithTheYes) {
+    const std::vector<std::string> earlier{"Manage my booking, ada@example.com"};
+    const auto times = only_call(sandbox_turn(
+        "I want to move my booking id EV1. Which times are available for the 30 Minute Meeting? My time zone is "
+        "Asia/Kolkata.",
+        earlier, "Europe/Berlin"));
+    EXPECT_EQ(times.name, "check_meeting_availability");
+    EXPECT_EQ(times.arguments, (json{{"event_type", "30 Minute Meeting"}, {"timezone", "Asia/Kolkata"}}));
+
+    const auto ask = only_call(sandbox_turn(std::string("Reschedule ") + kEvent + " to 2030-01-31T10:00:00Z", earlier));
+    EXPECT_EQ(ask.name, "reschedule_booking");
+    EXPECT_EQ(ask.arguments,
+              (json{{"email", "ada@example.com"}, {"event", kEvent}, {"new_start_time", "2030-01-31T10:00:00Z"}}));
+
+    const auto yes = only_call(sandbox_turn(
+        "Yes, move my booking id EV1 to 2030-01-31T10:00:00Z (Friday 10 AM). I confirm.", earlier));
+    EXPECT_EQ(yes.arguments, (json{{"email", "ada@example.com"},
+                                   {"event", "EV1"},
+                                   {"new_start_time", "2030-01-31T10:00:00Z"},
+                                   {"confirmed", true}}));
+}
+
+TEST(SandboxAssistant, BookingChangeWithoutAnEmailAsksToProveOneAndCallsNothing) {
+    const auto turn = sandbox_turn("Cancel my booking id EV1");
+    EXPECT_TRUE(turn.calls.empty());
+    EXPECT_NE(turn.answer({}).find("Manage my booking"), std::string::npos);
+}
+
+TEST(SandboxAssistant, AConfirmationQuestionIsReadBackInPlainWords) {
+    const auto turn = sandbox_turn("Cancel my booking id EV1", {"Manage my booking, ada@example.com"});
+    const json output{{"confirmation_needed", true},
+                      {"message", "Nothing is cancelled yet. Ask: cancel the 30 Minute Meeting on Friday, January 31 "
+                                  "at 10:00 AM? Call cancel_booking again with confirmed true only if the person "
+                                  "says yes."}};
+    const std::string answer = turn.answer({output});
+    EXPECT_NE(answer.find("Cancel the 30 Minute Meeting on Friday, January 31 at 10:00 AM? Say \"yes\""),
+              std::string::npos)
+        << answer;
+    EXPECT_EQ(answer.find("confirmed true"), std::string::npos) << answer;
+}
+
 TEST(SandboxAssistant, AvailabilityQuestionChecksAvailabilityWithDateAndTimezone) {
     const auto call =
         only_call(sandbox_turn("Is anything available on 2030-01-31 in Europe/Berlin?"));
