@@ -1,4 +1,5 @@
 #include "testing/fake_realtime/sandbox_assistant.hpp"
+#include "testing/fake_realtime/sandbox_phrases.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -13,11 +14,9 @@
 namespace calrt::testing {
 
 using nlohmann::json;
+using namespace sandbox;
 
-namespace {
-
-constexpr std::string_view kIntro =
-    "Sandbox assistant (no OpenAI key is configured, so this is not a real AI): ";
+namespace sandbox {
 
 std::string lowercase(std::string_view text) {
     std::string out(text);
@@ -59,6 +58,58 @@ bool looks_like_timezone(std::string_view word) {
     return word.find('/') != std::string_view::npos && word.find("://") == std::string_view::npos &&
            !word.empty() && std::isupper(static_cast<unsigned char>(word.front()));
 }
+
+// "is the 30 minute meeting available ..." or "availability for the intro call on ..." -> the
+// meeting type's words; nullopt when none is named ("is anything available").
+std::optional<std::string> event_type_for_availability(std::string_view text) {
+    const std::string lower = lowercase(text);
+    const auto skip_leading = [](const std::vector<std::string>& words, std::size_t from) {
+        static const std::set<std::string, std::less<>> kFillers = {
+            "the", "a", "an", "your", "there", "anything", "something", "any", "time"};
+        while (from < words.size() && kFillers.contains(lowercase(trim_punctuation(words[from]))))
+            ++from;
+        return from;
+    };
+    const auto joined = [](const std::vector<std::string>& words, std::size_t from, std::size_t to) {
+        std::string out;
+        for (std::size_t i = from; i < to; ++i) out += (out.empty() ? "" : " ") + trim_punctuation(words[i]);
+        return out;
+    };
+    // Before "available": the words after the last " is ".
+    if (const auto available = lower.find(" available"); available != std::string::npos) {
+        const auto is = lower.rfind("is ", available);
+        if (is != std::string::npos && (is == 0 || lower[is - 1] == ' ')) {
+            const auto words = words_of(text.substr(is + 3, available - is - 3));
+            const auto from = skip_leading(words, 0);
+            if (from < words.size()) return joined(words, from, words.size());
+        }
+    }
+    // After "availability for" / "available for" / "free for": up to a date, zone or stop word.
+    for (std::string_view marker : {"availability for ", "available for ", "free for "}) {
+        const auto at = lower.find(marker);
+        if (at == std::string::npos) continue;
+        const auto words = words_of(text.substr(at + marker.size()));
+        const auto from = skip_leading(words, 0);
+        std::size_t to = from;
+        static const std::set<std::string, std::less<>> kStops = {"on", "in", "from", "this", "next",
+                                                                 "between", "during", "today", "tomorrow"};
+        while (to < words.size()) {
+            const std::string clean = trim_punctuation(words[to]);
+            if (kStops.contains(lowercase(clean)) || tools::is_calendar_date(clean) ||
+                looks_like_timezone(clean))
+                break;
+            const bool last = words[to].back() == ',' || words[to].back() == '?' || words[to].back() == '.';
+            ++to;
+            if (last) break;
+        }
+        if (to > from) return joined(words, from, to);
+    }
+    return std::nullopt;
+}
+
+}  // namespace sandbox
+
+namespace {
 
 // The words after "my name is", "I'm", "I am" or "name:", up to a word that is clearly not a name.
 std::optional<std::string> find_name(std::string_view text) {
@@ -112,54 +163,6 @@ std::optional<std::string> event_type_between_book_and_at(std::string_view text)
     return type;
 }
 
-// "is the 30 minute meeting available ..." or "availability for the intro call on ..." -> the
-// meeting type's words; nullopt when none is named ("is anything available").
-std::optional<std::string> event_type_for_availability(std::string_view text) {
-    const std::string lower = lowercase(text);
-    const auto skip_leading = [](const std::vector<std::string>& words, std::size_t from) {
-        static const std::set<std::string, std::less<>> kFillers = {
-            "the", "a", "an", "your", "there", "anything", "something", "any", "time"};
-        while (from < words.size() && kFillers.contains(lowercase(trim_punctuation(words[from]))))
-            ++from;
-        return from;
-    };
-    const auto joined = [](const std::vector<std::string>& words, std::size_t from, std::size_t to) {
-        std::string out;
-        for (std::size_t i = from; i < to; ++i) out += (out.empty() ? "" : " ") + trim_punctuation(words[i]);
-        return out;
-    };
-    // Before "available": the words after the last " is ".
-    if (const auto available = lower.find(" available"); available != std::string::npos) {
-        const auto is = lower.rfind("is ", available);
-        if (is != std::string::npos && (is == 0 || lower[is - 1] == ' ')) {
-            const auto words = words_of(text.substr(is + 3, available - is - 3));
-            const auto from = skip_leading(words, 0);
-            if (from < words.size()) return joined(words, from, words.size());
-        }
-    }
-    // After "availability for" / "available for" / "free for": up to a date, zone or stop word.
-    for (std::string_view marker : {"availability for ", "available for ", "free for "}) {
-        const auto at = lower.find(marker);
-        if (at == std::string::npos) continue;
-        const auto words = words_of(text.substr(at + marker.size()));
-        const auto from = skip_leading(words, 0);
-        std::size_t to = from;
-        static const std::set<std::string, std::less<>> kStops = {"on", "in", "from", "this", "next",
-                                                                 "between", "during", "today", "tomorrow"};
-        while (to < words.size()) {
-            const std::string clean = trim_punctuation(words[to]);
-            if (kStops.contains(lowercase(clean)) || tools::is_calendar_date(clean) ||
-                looks_like_timezone(clean))
-                break;
-            const bool last = words[to].back() == ',' || words[to].back() == '?' || words[to].back() == '.';
-            ++to;
-            if (last) break;
-        }
-        if (to > from) return joined(words, from, to);
-    }
-    return std::nullopt;
-}
-
 // For an availability answer: how to book its first open time in the sandbox, which has no memory
 // of the conversation, so the person can copy the exact phrase.
 std::string booking_hint(const json& output) {
@@ -211,16 +214,6 @@ std::string describe(const json& output) {
     return "here is what I found: " + dumped;
 }
 
-FakeTurn calling(std::string tool, json arguments) {
-    FakeTurn turn;
-    turn.calls.push_back(FakeToolCall{std::move(tool), std::move(arguments)});
-    turn.answer = [](const std::vector<json>& outputs) {
-        return std::string(kIntro) +
-               (outputs.empty() ? "the tool gave no answer." : describe(outputs.front()));
-    };
-    return turn;
-}
-
 // "book ... at <RFC 3339 time> ..." (what a typed request and the page's slot buttons say): the
 // book_meeting arguments it holds; nullopt when it is not a booking request.
 std::optional<json> booking_request(std::string_view user_text) {
@@ -254,6 +247,16 @@ FakeTurn asking_for_person(const json& request) {
 
 }  // namespace
 
+FakeTurn sandbox::calling(std::string tool, json arguments) {
+    FakeTurn turn;
+    turn.calls.push_back(FakeToolCall{std::move(tool), std::move(arguments)});
+    turn.answer = [](const std::vector<json>& outputs) {
+        return std::string(kIntro) +
+               (outputs.empty() ? "the tool gave no answer." : describe(outputs.front()));
+    };
+    return turn;
+}
+
 std::string person_time_zone_in(std::string_view instructions) {
     constexpr std::string_view kMarker = "the person's time zone is ";
     const auto at = instructions.find(kMarker);
@@ -267,110 +270,6 @@ std::string person_time_zone_in(std::string_view instructions) {
                std::string_view("/_+-").find(c) != std::string_view::npos;
     });
     return iana_like ? zone : std::string();
-}
-
-// Invitee self-service, as the instructions tell a real model: "manage my booking, <email>" sends a
-// code, "my code is 123456" checks it, "show my bookings" lists them; the email is the latest one
-// the person gave. Nullopt for other texts.
-std::optional<FakeTurn> self_service_turn(std::string_view user_text, const std::vector<std::string>& earlier) {
-    const std::string lower = lowercase(user_text);
-    const auto email_in = [](std::string_view text) {
-        return find_word(text, [](std::string_view w) { return tools::is_email_address(w); });
-    };
-    const auto latest_email = [&]() -> std::optional<std::string> {
-        if (auto email = email_in(user_text)) return email;
-        for (auto text = earlier.rbegin(); text != earlier.rend(); ++text) {
-            if (auto email = email_in(*text)) return email;
-        }
-        return std::nullopt;
-    };
-    const auto six_digits = find_word(user_text, [](std::string_view w) {
-        return w.size() == 6 && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
-    });
-    if (six_digits && contains(lower, "code")) {
-        if (auto email = latest_email()) {
-            return calling("check_verification_code", json{{"email", *email}, {"code", *six_digits}});
-        }
-    }
-    if (contains(lower, "my booking") || contains(lower, "my meeting")) {
-        const bool asking_to_prove = contains(lower, "manage") || contains(lower, "verify") || email_in(user_text);
-        if (auto email = latest_email()) {
-            return asking_to_prove ? calling("send_verification_code", json{{"email", *email}})
-                                   : calling("find_my_bookings", json{{"email", *email}});
-        }
-    }
-    return std::nullopt;
-}
-
-// The booking a message is about: an event URI ("…/scheduled_events/<uuid>", find_my_bookings'
-// `event`) or the word after "booking id" (what the page's buttons say).
-std::optional<std::string> booking_reference(std::string_view text) {
-    const auto words = words_of(text);
-    for (std::size_t i = 0; i < words.size(); ++i) {
-        const std::string clean = trim_punctuation(words[i]);
-        if (contains(clean, "/scheduled_events/")) return clean;
-        if (i > 0 && i + 1 < words.size() && lowercase(clean) == "id" &&
-            lowercase(trim_punctuation(words[i - 1])) == "booking") {
-            const std::string id = trim_punctuation(words[i + 1]);
-            if (!id.empty()) return id;
-        }
-    }
-    return std::nullopt;
-}
-
-// The person's yes: "yes ..." or "I confirm".
-bool says_yes(std::string_view lower) {
-    return lower.starts_with("yes") || contains(lower, "i confirm");
-}
-
-// Cancelling or moving a booking the message names: cancel_booking or reschedule_booking, with
-// "confirmed": true only when the message is the person's yes. A move without a new time asks for
-// the open times of the meeting type the message names ("available for the …"). A bare "yes" right
-// after such a request confirms it. Nullopt when the message is about no booking.
-std::optional<FakeTurn> booking_change_turn(std::string_view user_text, const std::vector<std::string>& earlier,
-                                            const std::function<json(json)>& with_zone) {
-    const std::string lower = lowercase(user_text);
-    auto reference = booking_reference(user_text);
-    std::string request(user_text);
-    if (!reference) {
-        // "Yes" to the question the last answer asked.
-        if (!says_yes(lower) || earlier.empty()) return std::nullopt;
-        reference = booking_reference(earlier.back());
-        if (!reference) return std::nullopt;
-        request = earlier.back();
-    }
-    const std::string request_lower = lowercase(request);
-    const bool confirmed = says_yes(lower);
-    std::optional<std::string> email;
-    for (const auto& text : {std::string(user_text), request}) {
-        if (!email) email = find_word(text, [](std::string_view w) { return tools::is_email_address(w); });
-    }
-    for (auto text = earlier.rbegin(); !email && text != earlier.rend(); ++text) {
-        email = find_word(*text, [](std::string_view w) { return tools::is_email_address(w); });
-    }
-    if (!email) {
-        FakeTurn turn;
-        turn.answer = [](const std::vector<json>&) {
-            return std::string(kIntro) + "first prove your email: say \"Manage my booking, <your email>\".";
-        };
-        return turn;
-    }
-    json arguments{{"email", *email}, {"event", *reference}};
-    if (contains(request_lower, "cancel")) {
-        if (confirmed) arguments["confirmed"] = true;
-        return calling("cancel_booking", std::move(arguments));
-    }
-    if (!contains(request_lower, "move") && !contains(request_lower, "reschedule")) return std::nullopt;
-    const auto new_start = find_word(request, [](std::string_view w) { return tools::is_rfc3339_date_time(w); });
-    if (!new_start) {
-        json availability = json::object();
-        if (auto type = event_type_for_availability(request)) availability["event_type"] = *type;
-        if (auto zone = find_word(request, looks_like_timezone)) availability["timezone"] = *zone;
-        return calling("check_meeting_availability", with_zone(std::move(availability)));
-    }
-    arguments["new_start_time"] = *new_start;
-    if (confirmed) arguments["confirmed"] = true;
-    return calling("reschedule_booking", std::move(arguments));
 }
 
 FakeTurn sandbox_turn(std::string_view user_text, const std::vector<std::string>& earlier,
