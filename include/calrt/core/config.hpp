@@ -160,6 +160,7 @@ struct SelfServiceConfig {
     Secret smtp_username{};             // SMTP_USERNAME
     Secret smtp_password{};             // SMTP_PASSWORD
     std::string smtp_ca_file{};         // SMTP_CA_FILE: PEM of CAs trusted besides the system store
+    unsigned audit_retention_days = 365;  // SELF_SERVICE_AUDIT_RETENTION_DAYS: 0 keeps changes forever
 };
 
 struct LogConfig {

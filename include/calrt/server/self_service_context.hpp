@@ -7,6 +7,7 @@
 
 #include "calrt/identity/mail_sender.hpp"
 #include "calrt/identity/verification_codes.hpp"
+#include "calrt/store/webhook_store.hpp"
 
 #include <chrono>
 #include <string>
@@ -24,6 +25,10 @@ struct SelfServiceContext {
     std::chrono::hours min_notice{2};
     // Said by the tools when a code cannot be sent at all (no SMTP_URL outside sandbox mode).
     std::string unavailable_reason{};
+    // Where every change is recorded (the self-service audit log); null: only the log line. It must
+    // outlive every record still being written: the service destroys it only after the io_context
+    // has run dry, and its destructor completes what it has started.
+    store::WebhookStore* audit_log = nullptr;
 };
 
 }  // namespace calrt::server
