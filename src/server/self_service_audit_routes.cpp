@@ -69,9 +69,9 @@ asio::awaitable<Response> list_changes(Request& request, SelfServiceAuditRouteCo
     if (!page) co_return error_response(page.error());
     nlohmann::json changes = nlohmann::json::array();
     for (const auto& item : page->items) changes.push_back(listed_change(item));
-    nlohmann::json body{{"changes", std::move(changes)}};
-    if (page->next_cursor) body["next_cursor"] = *page->next_cursor;
-    co_return json_response(200, std::move(body));
+    // next_cursor is null on the last page, as in the webhook events listing.
+    co_return json_response(200, {{"changes", std::move(changes)},
+                                  {"next_cursor", page->next_cursor ? nlohmann::json(*page->next_cursor) : nlohmann::json()}});
 }
 
 }  // namespace
