@@ -108,15 +108,15 @@ TEST_F(SelfServiceAuditRouteTest, ListsEachChangeNewestFirstWithWhoWhatAndWhen) 
     EXPECT_TRUE(listed["next_cursor"].is_null());
     const json& moved = listed["changes"][0];
     EXPECT_TRUE(moved["id"].is_number_integer());
-    EXPECT_EQ(moved["recorded_at"], "2026-12-07T00:02:00.000Z");
+    EXPECT_EQ(moved["recorded_at"], "2026-12-07T00:02:00Z");
     EXPECT_EQ(moved["action"], "reschedule");
     EXPECT_EQ(moved["outcome"], "done");
     EXPECT_EQ(moved["email"], "Bob@Example.com");
     EXPECT_EQ(moved["conversation_id"], "req-2-conv");
     EXPECT_EQ(moved["event_uri"], "https://api.calendly.com/scheduled_events/E2");
-    EXPECT_EQ(moved["old_start"], "2027-01-15T15:00:00.000Z");
+    EXPECT_EQ(moved["old_start"], "2027-01-15T15:00:00Z");
     EXPECT_EQ(moved["new_event_uri"], "https://api.calendly.com/scheduled_events/N2");
-    EXPECT_EQ(moved["new_start"], "2027-01-16T15:00:00.000Z");
+    EXPECT_EQ(moved["new_start"], "2027-01-16T15:00:00Z");
     const json& cancelled = listed["changes"][1];
     EXPECT_EQ(cancelled["action"], "cancel");
     EXPECT_FALSE(cancelled.contains("new_event_uri"));
