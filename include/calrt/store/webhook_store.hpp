@@ -46,9 +46,11 @@ struct StoreOptions {
     // On PostgreSQL the store reports its database connection as the "store" component here
     // (not ready while it reconnects); may be null.
     Readiness* readiness = nullptr;
-    // SELF_SERVICE_AUDIT_RETENTION_DAYS: self-service changes recorded longer ago than this are
-    // deleted when the store opens and then every prune interval; zero keeps them forever.
-    std::chrono::days self_service_audit_retention{365};
+    // SELF_SERVICE_AUDIT_RETENTION_DAYS (the service passes it; 365 by default): self-service
+    // changes recorded longer ago than this are deleted when the store opens and then every prune
+    // interval. Zero keeps them forever, and is the default here, so that nothing that opens the
+    // store without the service's configuration (a tool, a benchmark) deletes what it should keep.
+    std::chrono::days self_service_audit_retention{0};
     std::chrono::milliseconds self_service_audit_prune_interval = std::chrono::hours(1);
 };
 
