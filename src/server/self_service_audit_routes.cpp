@@ -1,14 +1,13 @@
 #include "calrt/server/self_service_audit_routes.hpp"
 
+#include <charconv>
+#include <nlohmann/json.hpp>
+
 #include "calrt/core/input_validation.hpp"
 #include "calrt/core/time.hpp"
 #include "calrt/server/admin_auth.hpp"
 #include "calrt/server/request_validation.hpp"
 #include "calrt/server/responses.hpp"
-
-#include <nlohmann/json.hpp>
-
-#include <charconv>
 
 namespace calrt::server {
 namespace asio = boost::asio;
@@ -49,9 +48,11 @@ Result<store::ChangeQuery> change_query(const Request& request) {
     if (const auto limit = params.get("limit")) {
         std::size_t value = 0;
         const auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
-        if (ec != std::errc{} || end != limit->data() + limit->size() || value < 1 || value > store::kMaxListLimit) {
-            return Error::make(ErrorKind::invalid_argument, "invalid_limit",
-                               "limit must be a whole number from 1 to " + std::to_string(store::kMaxListLimit));
+        if (ec != std::errc{} || end != limit->data() + limit->size() || value < 1 ||
+            value > store::kMaxListLimit) {
+            return Error::make(
+                ErrorKind::invalid_argument, "invalid_limit",
+                "limit must be a whole number from 1 to " + std::to_string(store::kMaxListLimit));
         }
         query.limit = value;
     }
@@ -70,16 +71,19 @@ asio::awaitable<Response> list_changes(Request& request, SelfServiceAuditRouteCo
     nlohmann::json changes = nlohmann::json::array();
     for (const auto& item : page->items) changes.push_back(listed_change(item));
     // next_cursor is null on the last page, as in the webhook events listing.
-    co_return json_response(200, {{"changes", std::move(changes)},
-                                  {"next_cursor", page->next_cursor ? nlohmann::json(*page->next_cursor) : nlohmann::json()}});
+    co_return json_response(
+        200, {{"changes", std::move(changes)},
+              {"next_cursor",
+               page->next_cursor ? nlohmann::json(*page->next_cursor) : nlohmann::json()}});
 }
 
 }  // namespace
 
 void add_self_service_audit_routes(Router& router, SelfServiceAuditRouteContext& context) {
-    router.get("/api/calendly/self-service/changes", [&context](Request& request) -> asio::awaitable<Response> {
-        co_return co_await list_changes(request, context);
-    });
+    router.get("/api/calendly/self-service/changes",
+               [&context](Request& request) -> asio::awaitable<Response> {
+                   co_return co_await list_changes(request, context);
+               });
 }
 
 }  // namespace calrt::server

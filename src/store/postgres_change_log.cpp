@@ -30,7 +30,8 @@ StoredSelfServiceChange read_row(const PostgresResult& result, int row) {
 
 PostgresChangeLog::PostgresChangeLog(PostgresSettings settings) : settings_(std::move(settings)) {}
 
-Result<PostgresResult> PostgresChangeLog::run(std::string_view sql, std::span<const std::string> params,
+Result<PostgresResult> PostgresChangeLog::run(std::string_view sql,
+                                              std::span<const std::string> params,
                                               std::string_view what) {
     const bool had_connection = connection_.has_value();
     if (had_connection) {
@@ -59,11 +60,13 @@ Result<std::int64_t> PostgresChangeLog::record(const SelfServiceChangeRecord& ch
                                   change.new_event_uri.value_or(""),
                                   change.new_start ? millis(*change.new_start) : std::string()};
     std::lock_guard lock(mutex_);
-    auto inserted = run(
-        "INSERT INTO public.self_service_changes (recorded_at_ms, action, outcome, email, email_key, "
-        "conversation_id, event_uri, old_start_ms, new_event_uri, new_start_ms) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, ''), NULLIF($10, '')::bigint) RETURNING id",
-        params, "recording a self-service change");
+    auto inserted =
+        run("INSERT INTO public.self_service_changes (recorded_at_ms, action, outcome, email, "
+            "email_key, "
+            "conversation_id, event_uri, old_start_ms, new_event_uri, new_start_ms) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, ''), NULLIF($10, '')::bigint) "
+            "RETURNING id",
+            params, "recording a self-service change");
     if (!inserted) return inserted.error();
     return inserted->int64(0, 0);
 }
@@ -72,7 +75,8 @@ Result<ChangePage> PostgresChangeLog::list(const ChangeQuery& query) {
     auto before_id = list_page_start(query.limit, query.cursor);
     if (!before_id) return before_id.error();
     std::string sql =
-        "SELECT id, recorded_at_ms, action, outcome, email, conversation_id, event_uri, old_start_ms, "
+        "SELECT id, recorded_at_ms, action, outcome, email, conversation_id, event_uri, "
+        "old_start_ms, "
         "new_event_uri, new_start_ms FROM public.self_service_changes WHERE true";
     std::vector<std::string> params;
     const auto parameter = [&params](std::string value) {
@@ -83,7 +87,8 @@ Result<ChangePage> PostgresChangeLog::list(const ChangeQuery& query) {
     if (query.since) {
         sql += " AND recorded_at_ms >= " +
                parameter(std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                            query.since->time_since_epoch()).count()));
+                                            query.since->time_since_epoch())
+                                            .count()));
     }
     if (*before_id) sql += " AND id < " + parameter(std::to_string(**before_id));
     sql += " ORDER BY id DESC LIMIT " + parameter(std::to_string(query.limit + 1));
@@ -105,9 +110,10 @@ Result<ChangePage> PostgresChangeLog::list(const ChangeQuery& query) {
 Result<std::uint64_t> PostgresChangeLog::prune(Timestamp cutoff) {
     const std::string params[] = {millis(cutoff)};
     std::lock_guard lock(mutex_);
-    auto removed = run("WITH removed AS (DELETE FROM public.self_service_changes WHERE recorded_at_ms < $1 "
-                       "RETURNING 1) SELECT count(*) FROM removed",
-                       params, "pruning self-service changes");
+    auto removed =
+        run("WITH removed AS (DELETE FROM public.self_service_changes WHERE recorded_at_ms < $1 "
+            "RETURNING 1) SELECT count(*) FROM removed",
+            params, "pruning self-service changes");
     if (!removed) return removed.error();
     return static_cast<std::uint64_t>(removed->int64(0, 0));
 }

@@ -1,7 +1,8 @@
 #pragma once
 // The self-service audit log on PostgreSQL: one INSERT per change (each commits on its own before
-// it returns; changes are too rare for the deliveries' group commit), lists and the retention prune,
-// on one connection of its own used by the store's read pool, re-opened once the server dropped it.
+// it returns; changes are too rare for the deliveries' group commit), lists and the retention
+// prune, on one connection of its own used by the store's read pool, re-opened once the server
+// dropped it.
 
 #include <mutex>
 #include <optional>

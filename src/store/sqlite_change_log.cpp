@@ -41,7 +41,8 @@ Result<SqliteConnection*> SqliteChangeLog::connection() {
     auto opened = SqliteConnection::open(file_, SqliteConnection::Mode::read_write, busy_timeout_);
     if (!opened) return opened.error();
     // Per connection: a committed change survives a power cut, like a committed delivery.
-    if (auto durable = opened->execute("PRAGMA synchronous = FULL", "setting synchronous=FULL"); !durable) {
+    if (auto durable = opened->execute("PRAGMA synchronous = FULL", "setting synchronous=FULL");
+        !durable) {
         return durable.error();
     }
     connection_.emplace(std::move(*opened));
@@ -65,10 +66,17 @@ Result<std::int64_t> SqliteChangeLog::record(const SelfServiceChangeRecord& chan
     insert->bind(6, change.conversation_id);
     insert->bind(7, change.event_uri);
     insert->bind(8, millis(change.old_start));
-    if (change.new_event_uri) insert->bind(9, *change.new_event_uri); else insert->bind_null(9);
-    if (change.new_start) insert->bind(10, millis(*change.new_start)); else insert->bind_null(10);
+    if (change.new_event_uri)
+        insert->bind(9, *change.new_event_uri);
+    else
+        insert->bind_null(9);
+    if (change.new_start)
+        insert->bind(10, millis(*change.new_start));
+    else
+        insert->bind_null(10);
     // Outside a transaction the INSERT commits on its own before step() returns.
-    if (const int rc = insert->step(); rc != SQLITE_DONE) return (*db)->error(rc, "recording a self-service change");
+    if (const int rc = insert->step(); rc != SQLITE_DONE)
+        return (*db)->error(rc, "recording a self-service change");
     return (*db)->last_insert_rowid();
 }
 
@@ -91,7 +99,8 @@ Result<ChangePage> SqliteChangeLog::list(const ChangeQuery& query) {
     if (query.email) statement->bind(index++, change_email_key(*query.email));
     if (query.since) {
         statement->bind(index++, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     query.since->time_since_epoch()).count());
+                                     query.since->time_since_epoch())
+                                     .count());
     }
     if (*before_id) statement->bind(index++, **before_id);
     statement->bind(index, static_cast<std::int64_t>(query.limit + 1));
@@ -117,7 +126,8 @@ Result<std::uint64_t> SqliteChangeLog::prune(Timestamp cutoff) {
     auto remove = (*db)->prepare("DELETE FROM self_service_changes WHERE recorded_at_ms < ?1");
     if (!remove) return remove.error();
     remove->bind(1, millis(cutoff));
-    if (const int rc = remove->step(); rc != SQLITE_DONE) return (*db)->error(rc, "pruning self-service changes");
+    if (const int rc = remove->step(); rc != SQLITE_DONE)
+        return (*db)->error(rc, "pruning self-service changes");
     return static_cast<std::uint64_t>((*db)->changes());
 }
 

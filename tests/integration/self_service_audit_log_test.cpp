@@ -13,7 +13,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-Timestamp now_ms() { return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()); }
+Timestamp now_ms() {
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now());
+}
 
 SelfServiceChangeRecord cancel_by(std::string email, int n, Timestamp at) {
     SelfServiceChangeRecord change;
@@ -22,7 +25,8 @@ SelfServiceChangeRecord cancel_by(std::string email, int n, Timestamp at) {
     change.email = std::move(email);
     change.conversation_id = "req-" + std::to_string(n) + "-conv";
     change.event_uri = "https://api.calendly.com/scheduled_events/E" + std::to_string(n);
-    change.old_start = Timestamp(std::chrono::sys_days(std::chrono::year(2027) / 1 / 15)) + std::chrono::hours(n);
+    change.old_start =
+        Timestamp(std::chrono::sys_days(std::chrono::year(2027) / 1 / 15)) + std::chrono::hours(n);
     change.recorded_at = at;
     return change;
 }
@@ -33,12 +37,15 @@ std::vector<std::string> events_of(const ChangePage& page) {
     return out;
 }
 
-std::string event(int n) { return "https://api.calendly.com/scheduled_events/E" + std::to_string(n); }
+std::string event(int n) {
+    return "https://api.calendly.com/scheduled_events/E" + std::to_string(n);
+}
 
 class SelfServiceAuditLog : public test::StoreBackendTest {
   protected:
-    std::unique_ptr<WebhookStore> open(std::chrono::days retention,
-                                       std::chrono::milliseconds prune_interval = std::chrono::hours(1)) {
+    std::unique_ptr<WebhookStore> open(
+        std::chrono::days retention,
+        std::chrono::milliseconds prune_interval = std::chrono::hours(1)) {
         auto options = store_options(metrics_);
         options.self_service_audit_retention = retention;
         options.self_service_audit_prune_interval = prune_interval;
@@ -108,11 +115,13 @@ TEST_P(SelfServiceAuditLog, ListsNewestFirstInCursorPages) {
     ASSERT_TRUE(first) << first.error().message;
     EXPECT_EQ(events_of(*first), (std::vector<std::string>{event(5), event(4)}));
     ASSERT_TRUE(first->next_cursor);
-    const auto second = store->list_changes_blocking(ChangeQuery{.limit = 2, .cursor = first->next_cursor});
+    const auto second =
+        store->list_changes_blocking(ChangeQuery{.limit = 2, .cursor = first->next_cursor});
     ASSERT_TRUE(second) << second.error().message;
     EXPECT_EQ(events_of(*second), (std::vector<std::string>{event(3), event(2)}));
     ASSERT_TRUE(second->next_cursor);
-    const auto last = store->list_changes_blocking(ChangeQuery{.limit = 2, .cursor = second->next_cursor});
+    const auto last =
+        store->list_changes_blocking(ChangeQuery{.limit = 2, .cursor = second->next_cursor});
     ASSERT_TRUE(last) << last.error().message;
     EXPECT_EQ(events_of(*last), (std::vector<std::string>{event(1)}));
     EXPECT_FALSE(last->next_cursor);
@@ -126,7 +135,8 @@ TEST_P(SelfServiceAuditLog, FiltersByEmailWithoutRegardToCaseAcrossPages) {
     record(*store, cancel_by("ada@example.com", 3, now_ms()));
     record(*store, cancel_by("adam@example.com", 4, now_ms()));
 
-    const auto first = store->list_changes_blocking(ChangeQuery{.email = "ADA@example.COM", .limit = 1});
+    const auto first =
+        store->list_changes_blocking(ChangeQuery{.email = "ADA@example.COM", .limit = 1});
     ASSERT_TRUE(first) << first.error().message;
     EXPECT_EQ(events_of(*first), (std::vector<std::string>{event(3)}));
     ASSERT_TRUE(first->next_cursor);
@@ -147,7 +157,8 @@ TEST_P(SelfServiceAuditLog, FiltersBySince) {
 
     const auto page = store->list_changes_blocking(ChangeQuery{.since = now - 1h});
     ASSERT_TRUE(page) << page.error().message;
-    EXPECT_EQ(events_of(*page), (std::vector<std::string>{event(3), event(2)})) << "since is inclusive";
+    EXPECT_EQ(events_of(*page), (std::vector<std::string>{event(3), event(2)}))
+        << "since is inclusive";
 }
 
 TEST_P(SelfServiceAuditLog, RefusesALimitOutOfRangeAndACursorItDidNotIssue) {
@@ -164,7 +175,8 @@ TEST_P(SelfServiceAuditLog, RefusesALimitOutOfRangeAndACursorItDidNotIssue) {
     EXPECT_EQ(forged.error().code, "invalid_cursor");
 }
 
-TEST_P(SelfServiceAuditLog, ChangesOlderThanTheRetentionAreDeletedWhenTheStoreOpensAndZeroKeepsThem) {
+TEST_P(SelfServiceAuditLog,
+       ChangesOlderThanTheRetentionAreDeletedWhenTheStoreOpensAndZeroKeepsThem) {
     const Timestamp now = now_ms();
     {
         auto store = open(std::chrono::days(0));
@@ -177,7 +189,8 @@ TEST_P(SelfServiceAuditLog, ChangesOlderThanTheRetentionAreDeletedWhenTheStoreOp
         ASSERT_TRUE(forever);
         const auto kept = forever->list_changes_blocking(ChangeQuery{});
         ASSERT_TRUE(kept) << kept.error().message;
-        EXPECT_EQ(events_of(*kept), (std::vector<std::string>{event(2), event(1)})) << "0 keeps every change";
+        EXPECT_EQ(events_of(*kept), (std::vector<std::string>{event(2), event(1)}))
+            << "0 keeps every change";
     }
 
     auto store = open(std::chrono::days(365));

@@ -1,14 +1,15 @@
 // GET /api/calendly/self-service/changes over a real socket with the real SQLite store: admin only
 // (401, 403, 503 as every admin action), the listing's shape, filters and pages, and 400s that say
 // what was wrong.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
 #include "calrt/server/self_service_audit_routes.hpp"
 #include "calrt/store/webhook_store.hpp"
 #include "support/http_test_client.hpp"
 #include "support/running_server.hpp"
 #include "support/temp_dir.hpp"
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 namespace calrt::server {
 namespace {
@@ -27,7 +28,8 @@ store::SelfServiceChangeRecord change(std::string action, std::string email, int
     record.conversation_id = "req-" + std::to_string(n) + "-conv";
     record.event_uri = "https://api.calendly.com/scheduled_events/E" + std::to_string(n);
     record.old_start = Timestamp(std::chrono::sys_days(std::chrono::year(2027) / 1 / 15)) + 15h;
-    record.recorded_at = Timestamp(std::chrono::sys_days(std::chrono::year(2026) / 12 / 7)) + std::chrono::minutes(n);
+    record.recorded_at = Timestamp(std::chrono::sys_days(std::chrono::year(2026) / 12 / 7)) +
+                         std::chrono::minutes(n);
     if (record.action == "reschedule") {
         record.new_event_uri = "https://api.calendly.com/scheduled_events/N" + std::to_string(n);
         record.new_start = record.old_start + 24h;
@@ -48,7 +50,9 @@ class SelfServiceAuditRouteTest : public ::testing::Test {
         add_self_service_audit_routes(server.router, *context_);
         server.start();
     }
-    void TearDown() override { server.shutdown_and_wait(std::chrono::seconds(1), std::chrono::seconds(3)); }
+    void TearDown() override {
+        server.shutdown_and_wait(std::chrono::seconds(1), std::chrono::seconds(3));
+    }
 
     void record(const store::SelfServiceChangeRecord& record) {
         ASSERT_TRUE(store_->record_change_blocking(record));
@@ -135,7 +139,8 @@ TEST_F(SelfServiceAuditRouteTest, FiltersByEmailAndSinceAndPagesWithTheCursor) {
     EXPECT_EQ(first["changes"][0]["conversation_id"], "req-4-conv");
     EXPECT_EQ(first["changes"][1]["conversation_id"], "req-3-conv");
     ASSERT_TRUE(first["next_cursor"].is_string());
-    const json second = page("?email=ADA%40example.com&limit=2&cursor=" + first["next_cursor"].get<std::string>());
+    const json second =
+        page("?email=ADA%40example.com&limit=2&cursor=" + first["next_cursor"].get<std::string>());
     ASSERT_EQ(second["changes"].size(), 1u) << second.dump();
     EXPECT_EQ(second["changes"][0]["conversation_id"], "req-1-conv");
     EXPECT_TRUE(second["next_cursor"].is_null());

@@ -38,7 +38,7 @@ struct ChangeQuery {
     std::optional<std::string> email{};  // compared without regard to ASCII case
     // Only changes recorded at or after this time.
     std::optional<std::chrono::system_clock::time_point> since{};
-    std::size_t limit = 50;              // 1..kMaxListLimit, as for deliveries
+    std::size_t limit = 50;               // 1..kMaxListLimit, as for deliveries
     std::optional<std::string> cursor{};  // a previous page's next_cursor, with the same filters
 };
 
