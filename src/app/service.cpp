@@ -16,6 +16,7 @@
 #include "calrt/server/realtime_relay.hpp"
 #include "calrt/server/rate_limiter.hpp"
 #include "calrt/server/router.hpp"
+#include "calrt/server/self_service_audit_routes.hpp"
 #include "calrt/server/static_files.hpp"
 #include "calrt/server/webhook_routes.hpp"
 #include "calrt/store/webhook_store.hpp"
@@ -114,6 +115,7 @@ std::unique_ptr<store::WebhookStore> open_store(const Config& config, MetricsReg
     options.data_dir = config.data_dir;
     options.metrics = &metrics;
     options.readiness = &readiness;
+    options.self_service_audit_retention = std::chrono::days(config.self_service.audit_retention_days);
     auto store = store::WebhookStore::open(options);
     if (!store) {
         // Neither message carries the URL: the store's errors never repeat it.
@@ -190,6 +192,8 @@ int run_service(const Config& config) {
     server::WebhookRouteContext webhook_routes{*webhook_store, webhook_secret, config.admin_token, clock, metrics,
                                                config.server.limits.max_webhook_body_bytes};
     server::add_webhook_routes(router, webhook_routes);
+    server::SelfServiceAuditRouteContext audit_routes{*webhook_store, config.admin_token};
+    server::add_self_service_audit_routes(router, audit_routes);
     const server::StaticFiles web_files(config.server.web_root);
     if (web_files.size() == 0) {
         log::warn("no static files found; GET / will answer 404", {{"web_root", config.server.web_root}});
@@ -209,6 +213,8 @@ int run_service(const Config& config) {
                                browser_websocket,   &daily_bookings,   &daily_links,
                                &booking_quotas};
     relay.self_service = self_service ? &self_service->context : nullptr;
+    // Reset only after io has run dry (below), so every change being recorded completes first.
+    if (self_service) self_service->context.audit_log = webhook_store.get();
 
     server::HttpServer http(io, config.server, router, metrics);
     http.spread_connections(connection_contexts);

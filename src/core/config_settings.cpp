@@ -371,6 +371,14 @@ const std::array kSettings{
                 false, {},
                 [](Config& c, std::string_view v) { c.self_service.smtp_ca_file = v; return Result<void>{}; },
                 [](const Config& c) { return c.self_service.smtp_ca_file; }},
+    SettingSpec{"SELF_SERVICE_AUDIT_RETENTION_DAYS", "/self_service/audit_retention_days", "365",
+                "days the self-service audit log keeps each change (who proved the email, what changed); "
+                "0 keeps them forever",
+                false, {},
+                [](Config& c, std::string_view v) {
+                    return sp::unsigned_in(c.self_service.audit_retention_days, v, 0, 100 * 365);
+                },
+                [](const Config& c) { return std::to_string(c.self_service.audit_retention_days); }},
     SettingSpec{"METRICS_TOKEN", {}, "", "Bearer token that opens GET /metrics from any address; unset: METRICS_ALLOW only",
                 true, {},
                 [](Config& c, std::string_view v) { return sp::secret(c.metrics_access.token, v); },

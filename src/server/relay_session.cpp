@@ -81,6 +81,31 @@ asio::awaitable<Result<void>> show_code_in_sandbox(std::weak_ptr<RelaySession> w
     co_return show_code(weak, send, delivery);
 }
 
+store::SelfServiceChangeRecord audit_record(const tools::SelfServiceChange& change) {
+    return store::SelfServiceChangeRecord{change.action,    change.outcome,       change.email,
+                                          change.conversation_id, change.event_uri, change.old_start,
+                                          change.new_event_uri, change.new_start, change.at};
+}
+
+// Written beside the tool's answer, not before it: Calendly has already made the change, so a slow
+// or failing store neither delays the person nor turns a done change into an error. A failure is
+// logged and counted (calrt_self_service_audit_failures_total). Borrows only the store and the metrics,
+// which outlive the io_context (self_service_context.hpp, service.cpp).
+asio::awaitable<void> record_in_audit_log(store::WebhookStore& audit_log, MetricsRegistry& metrics,
+                                          std::string request_id, store::SelfServiceChangeRecord change) {
+    const std::string action = change.action;
+    auto recorded = co_await audit_log.record_change(std::move(change));
+    if (recorded) co_return;
+    metrics
+        .counter("calrt_self_service_audit_failures_total",
+                 "self-service changes (cancel, reschedule) that could not be recorded in the audit log")
+        .inc();
+    log::error("self-service change not recorded in the audit log", {{"request_id", request_id},
+                                                                      {"action", action},
+                                                                      {"code", recorded.error().code},
+                                                                      {"message", recorded.error().message}});
+}
+
 }  // namespace
 
 RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
@@ -116,13 +141,19 @@ RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
             shared.context.calendly, self_service->codes, shared.context.clock, conversation_id_,
             zone ? *zone : TimeZone::utc(), self_service->min_notice, shared.context.fallback_url,
             shared.context.daily_bookings,
-            // Every change is logged (not the email: logs are not where personal data is kept).
-            [request_id = request_id_](const tools::SelfServiceChange& change) {
+            // Every change is logged (not the email: logs are not where personal data is kept) and
+            // recorded in the audit log, which does keep it, for the host.
+            [request_id = request_id_, executor = executor_, audit_log = self_service->audit_log,
+             &metrics = shared.context.metrics](const tools::SelfServiceChange& change) {
                 log::info("invitee changed a booking", {{"request_id", request_id},
                                                          {"action", change.action},
                                                          {"outcome", change.outcome},
                                                          {"event", change.event_uri},
                                                          {"new_event", change.new_event_uri.value_or("")}});
+                if (audit_log != nullptr) {
+                    asio::co_spawn(executor, record_in_audit_log(*audit_log, metrics, request_id, audit_record(change)),
+                                   asio::detached);
+                }
             }});
         tools::register_verification_tools(tools_, verification_context_);
         tools::register_self_service_tools(tools_, self_service_context_);

@@ -53,13 +53,18 @@ Result<std::int64_t> decode_delivery_cursor(std::string_view cursor) {
 }
 
 Result<std::optional<std::int64_t>> list_page_start(const ListQuery& query) {
-    if (query.limit < 1 || query.limit > kMaxListLimit) {
+    return list_page_start(query.limit, query.cursor);
+}
+
+Result<std::optional<std::int64_t>> list_page_start(std::size_t limit,
+                                                    const std::optional<std::string>& cursor) {
+    if (limit < 1 || limit > kMaxListLimit) {
         return Error::make(ErrorKind::invalid_argument, "invalid_limit",
                            "limit must be between 1 and " + std::to_string(kMaxListLimit) +
-                               ", got " + std::to_string(query.limit));
+                               ", got " + std::to_string(limit));
     }
-    if (!query.cursor) return std::optional<std::int64_t>{};
-    auto before = decode_delivery_cursor(*query.cursor);
+    if (!cursor) return std::optional<std::int64_t>{};
+    auto before = decode_delivery_cursor(*cursor);
     if (!before) return before.error();
     return std::optional<std::int64_t>{*before};
 }

@@ -19,5 +19,8 @@ Result<std::int64_t> decode_delivery_cursor(std::string_view cursor);
 // Checks a list query the same way for every backend: the limit's range (invalid_limit) and the
 // cursor (invalid_cursor). Returns the id below which the page starts, if any.
 Result<std::optional<std::int64_t>> list_page_start(const ListQuery& query);
+// The same for any listing pages by descending id (the self-service audit log).
+Result<std::optional<std::int64_t>> list_page_start(std::size_t limit,
+                                                    const std::optional<std::string>& cursor);
 
 }  // namespace calrt::store

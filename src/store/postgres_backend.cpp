@@ -1,6 +1,7 @@
 #include "postgres_backend.hpp"
 
 #include "group_commit_writer.hpp"
+#include "postgres_change_log.hpp"
 #include "postgres_batch_sink.hpp"
 #include "postgres_listener.hpp"
 #include "postgres_reader.hpp"
@@ -16,6 +17,7 @@ class PostgresBackend final : public StoreBackend {
                     MetricsRegistry& metrics)
         : location_(std::move(location)),
           reader_(settings),
+          changes_(settings),
           listener_(settings, feed, options.readiness, metrics),
           sink_(settings, std::move(writer_connection), metrics, options.readiness),
           // No feed: the listener publishes this replica's rows too, as the database announces
@@ -37,11 +39,17 @@ class PostgresBackend final : public StoreBackend {
     }
     Result<ListPage> list(const ListQuery& query) override { return reader_.list(query); }
     Result<std::uint64_t> count() override { return reader_.count(); }
+    Result<std::int64_t> record_change(const SelfServiceChangeRecord& change) override {
+        return changes_.record(change);
+    }
+    Result<ChangePage> list_changes(const ChangeQuery& query) override { return changes_.list(query); }
+    Result<std::uint64_t> prune_changes(Timestamp cutoff) override { return changes_.prune(cutoff); }
     std::string location() const override { return "postgres " + location_; }
 
   private:
     const std::string location_;
     PostgresReader reader_;
+    PostgresChangeLog changes_;
     PostgresListener listener_;
     PostgresBatchSink sink_;
     GroupCommitWriter writer_;  // last: stops (committing what is queued) before the sink goes

@@ -17,7 +17,7 @@ constexpr std::string_view kMigrationLockKey = "7239011450128355";
 // unqualified when it shipped and so landed in `public` (the first schema of the default
 // search_path that exists, unless a schema is named after the role: refused by
 // refuse_tables_elsewhere()); qualifying them makes no difference to those databases.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     R"sql(
 CREATE TABLE public.webhook_deliveries (
     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -39,6 +39,25 @@ END
 $$;
 CREATE TRIGGER webhook_deliveries_announce AFTER INSERT ON public.webhook_deliveries
     FOR EACH ROW EXECUTE FUNCTION public.calrt_announce_webhook_delivery();
+)sql",
+    // 2: the self-service audit log (issue 23), as SQLite's version 3. No trigger: no replica
+    // needs to hear of a change as it happens.
+    R"sql(
+CREATE TABLE public.self_service_changes (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    recorded_at_ms BIGINT NOT NULL,
+    action TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    email TEXT NOT NULL,
+    email_key TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    event_uri TEXT NOT NULL,
+    old_start_ms BIGINT NOT NULL,
+    new_event_uri TEXT,
+    new_start_ms BIGINT
+);
+CREATE INDEX self_service_changes_by_email ON public.self_service_changes (email_key, id);
+CREATE INDEX self_service_changes_by_time ON public.self_service_changes (recorded_at_ms);
 )sql",
 };
 

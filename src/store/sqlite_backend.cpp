@@ -8,6 +8,7 @@
 
 #include "delivery_reader.hpp"
 #include "group_commit_writer.hpp"
+#include "sqlite_change_log.hpp"
 #include "sqlite_connection.hpp"
 #include "sqlite_schema.hpp"
 #include "unix_millis.hpp"
@@ -119,6 +120,7 @@ class SqliteBackend final : public StoreBackend {
         : file_(std::move(file)),
           busy_timeout_(options.busy_timeout),
           reader_(file_, options.busy_timeout),
+          changes_(file_, options.busy_timeout),
           sink_(std::move(writer_connection)),
           writer_(sink_,
                   WriterLimits{std::max<std::size_t>(options.max_batch_size, 1), options.max_pending},
@@ -139,6 +141,11 @@ class SqliteBackend final : public StoreBackend {
     }
     Result<ListPage> list(const ListQuery& query) override { return reader_.list(query); }
     Result<std::uint64_t> count() override { return reader_.count(); }
+    Result<std::int64_t> record_change(const SelfServiceChangeRecord& change) override {
+        return changes_.record(change);
+    }
+    Result<ChangePage> list_changes(const ChangeQuery& query) override { return changes_.list(query); }
+    Result<std::uint64_t> prune_changes(Timestamp cutoff) override { return changes_.prune(cutoff); }
     std::string location() const override { return file_.string(); }
     std::filesystem::path database_file() const override { return file_; }
 
@@ -146,6 +153,7 @@ class SqliteBackend final : public StoreBackend {
     const std::filesystem::path file_;
     const std::chrono::milliseconds busy_timeout_;
     DeliveryReader reader_;
+    SqliteChangeLog changes_;
     SqliteBatchSink sink_;
     std::unique_ptr<WalCheckpointer> checkpointer_;  // hooks sink_'s connection
     GroupCommitWriter writer_;  // last: stops (committing what is queued) before the sink goes

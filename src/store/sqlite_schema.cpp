@@ -12,7 +12,7 @@ namespace {
 
 // Migration N (1-based) takes the schema from version N-1 to N. Append only: a shipped migration
 // never changes, because databases in the field have already run it.
-constexpr std::array<std::string_view, 2> kMigrations = {
+constexpr std::array<std::string_view, 3> kMigrations = {
     // 1: deliveries, identified as issue 4 says by (event, payload.uri, envelope created_at).
     R"sql(
 CREATE TABLE webhook_deliveries (
@@ -46,6 +46,25 @@ INSERT INTO webhook_deliveries (id, event, payload_uri, envelope_created_at, rec
     SELECT id, event, payload_uri, envelope_created_at, received_at_ms, raw_body FROM webhook_deliveries_v1;
 DROP TABLE webhook_deliveries_v1;
 CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries (event, id);
+)sql",
+    // 3: the self-service audit log (issue 23). AUTOINCREMENT: ids are never reused once the
+    // retention prune has deleted the newest rows, so a cursor never skips a later change.
+    R"sql(
+CREATE TABLE self_service_changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    recorded_at_ms INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    email TEXT NOT NULL,
+    email_key TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    event_uri TEXT NOT NULL,
+    old_start_ms INTEGER NOT NULL,
+    new_event_uri TEXT,
+    new_start_ms INTEGER
+);
+CREATE INDEX self_service_changes_by_email ON self_service_changes (email_key, id);
+CREATE INDEX self_service_changes_by_time ON self_service_changes (recorded_at_ms);
 )sql",
 };
 

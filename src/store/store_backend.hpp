@@ -50,6 +50,11 @@ class StoreBackend {
     // Block the calling thread: WebhookStore calls them on its read pool.
     virtual Result<ListPage> list(const ListQuery& query) = 0;
     virtual Result<std::uint64_t> count() = 0;
+    // The self-service audit log: committed before record_change returns; prune_changes deletes
+    // what was recorded before `cutoff` and says how many.
+    virtual Result<std::int64_t> record_change(const SelfServiceChangeRecord& change) = 0;
+    virtual Result<ChangePage> list_changes(const ChangeQuery& query) = 0;
+    virtual Result<std::uint64_t> prune_changes(Timestamp cutoff) = 0;
     // Where the data is, for the log: a file path, or host:port/database (never a password).
     virtual std::string location() const = 0;
     virtual std::filesystem::path database_file() const { return {}; }

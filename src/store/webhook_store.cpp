@@ -1,10 +1,13 @@
 #include "calrt/store/webhook_store.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <future>
@@ -62,7 +65,9 @@ struct WebhookStore::Impl {
           own_metrics(options.metrics ? nullptr : std::make_unique<MetricsRegistry>()),
           metrics(options.metrics ? *options.metrics : *own_metrics),
           feed(metrics),
-          read_pool(std::max(options.read_threads, 1u)) {}
+          read_pool(std::max(options.read_threads, 1u)),
+          prune_strand(asio::make_strand(read_pool)),
+          prune_timer(prune_strand) {}
 
     const StoreOptions options;
     std::unique_ptr<MetricsRegistry> own_metrics;
@@ -70,7 +75,42 @@ struct WebhookStore::Impl {
     DeliveryFeed feed;  // declared before the backend, which publishes to it until it stops
     std::unique_ptr<StoreBackend> backend;
     asio::thread_pool read_pool;
+    // The audit log's retention prune runs on the read pool, its timer on a strand of its own so
+    // that the destructor can cancel it from another thread.
+    asio::strand<asio::thread_pool::executor_type> prune_strand;
+    asio::steady_timer prune_timer;
+    std::atomic<bool> closing{false};
 };
+
+namespace {
+
+// Deletes the self-service changes older than the retention (cheap: an indexed range of a table
+// that grows by a row per change).
+void prune_expired_changes(WebhookStore::Impl& impl) {
+    const auto retention = impl.options.self_service_audit_retention;
+    if (retention.count() <= 0) return;
+    const auto cutoff = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()) -
+                        std::chrono::duration_cast<std::chrono::milliseconds>(retention);
+    auto removed = impl.backend->prune_changes(cutoff);
+    if (!removed) {
+        log::warn("self-service audit log: deleting expired changes failed; trying again later",
+                  {{"code", removed.error().code}, {"message", removed.error().message}});
+    } else if (*removed > 0) {
+        log::info("self-service audit log: expired changes deleted",
+                  {{"deleted", *removed}, {"retention_days", retention.count()}});
+    }
+}
+
+void schedule_prune(WebhookStore::Impl& impl) {
+    impl.prune_timer.expires_after(impl.options.self_service_audit_prune_interval);
+    impl.prune_timer.async_wait([&impl](const boost::system::error_code& ec) {
+        if (ec || impl.closing) return;
+        prune_expired_changes(impl);
+        schedule_prune(impl);
+    });
+}
+
+}  // namespace
 
 Result<std::unique_ptr<WebhookStore>> WebhookStore::open(StoreOptions options) {
     auto impl = std::make_unique<Impl>(std::move(options));
@@ -79,6 +119,10 @@ Result<std::unique_ptr<WebhookStore>> WebhookStore::open(StoreOptions options) {
                        : open_postgres_backend(impl->options, impl->feed, impl->metrics);
     if (!backend) return backend.error();
     impl->backend = std::move(*backend);
+    if (impl->options.self_service_audit_retention.count() > 0) {
+        prune_expired_changes(*impl);
+        asio::post(impl->prune_strand, [&impl = *impl] { schedule_prune(impl); });
+    }
     log::info("webhook store open", {{"location", impl->backend->location()},
                                      {"schema_version", impl->options.database_url.empty()
                                                             ? latest_sqlite_schema_version()
@@ -89,6 +133,10 @@ Result<std::unique_ptr<WebhookStore>> WebhookStore::open(StoreOptions options) {
 WebhookStore::WebhookStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 WebhookStore::~WebhookStore() {
+    // A waiting timer is work that join() would wait for; the flag stops a prune already running
+    // from arming it again.
+    impl_->closing = true;
+    asio::post(impl_->prune_strand, [&impl = *impl_] { impl.prune_timer.cancel(); });
     impl_->read_pool
         .join();  // reads already started finish; the thread pool's destructor would drop them
     impl_->backend.reset();  // commits and completes what is queued while the feed still exists
@@ -142,6 +190,37 @@ asio::awaitable<Result<std::uint64_t>> WebhookStore::count() {
 }
 
 Result<std::uint64_t> WebhookStore::count_blocking() { return impl_->backend->count(); }
+
+namespace {
+
+// Named coroutines, not lambdas: GCC 12 destroys a coroutine lambda's by-value captures twice.
+asio::awaitable<Result<std::int64_t>> record_change_on_pool(StoreBackend& backend, SelfServiceChangeRecord change) {
+    co_return backend.record_change(change);
+}
+
+asio::awaitable<Result<ChangePage>> list_changes_on_pool(StoreBackend& backend, ChangeQuery query) {
+    co_return backend.list_changes(query);
+}
+
+}  // namespace
+
+asio::awaitable<Result<std::int64_t>> WebhookStore::record_change(SelfServiceChangeRecord change) {
+    co_return co_await asio::co_spawn(impl_->read_pool.get_executor(),
+                                      record_change_on_pool(*impl_->backend, std::move(change)), asio::use_awaitable);
+}
+
+Result<std::int64_t> WebhookStore::record_change_blocking(const SelfServiceChangeRecord& change) {
+    return impl_->backend->record_change(change);
+}
+
+asio::awaitable<Result<ChangePage>> WebhookStore::list_changes(ChangeQuery query) {
+    co_return co_await asio::co_spawn(impl_->read_pool.get_executor(),
+                                      list_changes_on_pool(*impl_->backend, std::move(query)), asio::use_awaitable);
+}
+
+Result<ChangePage> WebhookStore::list_changes_blocking(const ChangeQuery& query) {
+    return impl_->backend->list_changes(query);
+}
 
 DeliveryFeed& WebhookStore::feed() noexcept { return impl_->feed; }
 

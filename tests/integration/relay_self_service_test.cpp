@@ -5,10 +5,14 @@
 
 
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include <algorithm>
 
 #include "calrt/identity/mail_sender.hpp"
 #include "calrt/identity/verification_codes.hpp"
 #include "calrt/server/self_service_context.hpp"
+#include "support/http_test_client.hpp"
 #include "support/relay_test_fixture.hpp"
 #include "support/running_smtp_server.hpp"
 #include "testing/fake_realtime/speech_stream.hpp"
@@ -52,6 +56,20 @@ class RelaySelfServiceTest : protected SelfServiceParts, public test::RelayTestF
             self_service->codes_on_page = true;
         }
         relay_context->self_service = self_service.get();
+    }
+
+    // Proves kEmail in this conversation with the code the sandbox shows on the page.
+    void prove_email(net::WebSocket& browser) {
+        ASSERT_EQ(call(browser, "send me a code", "send_verification_code", {{"email", kEmail}}).value("sent", false),
+                  true);
+        const auto is_code = [](const json& e) { return e.value("type", "") == "calrt.sandbox_code"; };
+        if (std::none_of(seen.begin(), seen.end(), is_code)) {
+            ASSERT_TRUE(read_until(browser, is_code));
+        }
+        const auto shown = std::find_if(seen.rbegin(), seen.rend(), is_code);
+        const json checked =
+            call(browser, "my code is", "check_verification_code", {{"email", kEmail}, {"code", (*shown)["code"]}});
+        ASSERT_EQ(checked.value("verified", false), true) << checked.dump();
     }
 
     std::string book_for_ada() {
@@ -228,6 +246,57 @@ TEST_F(RelaySelfServiceTest, ACancellationConfirmedInAResponseThePersonCutOffCha
         EXPECT_FALSE(seen_event.value("type", "") == "calrt.tool_result" && seen_event.value("name", "") == "cancel_booking")
             << seen_event.dump();
     }
+}
+
+TEST_F(RelaySelfServiceTest, ACancellationIsRecordedInTheAuditLogThatTheHostReads) {
+    start_self_service(false);
+    self_service->audit_log = webhook_store.get();
+    const std::string event = book_for_ada();
+    auto browser = open();
+    prove_email(browser);
+
+    const json cancelled =
+        call(browser, "yes, cancel it", "cancel_booking", {{"email", kEmail}, {"event", event}, {"confirmed", true}});
+    ASSERT_EQ(cancelled.value("cancelled", false), true) << cancelled.dump();
+
+    // Written beside the tool's answer: the host sees it once it has committed.
+    json changes;
+    EXPECT_TRUE(test::wait_until([&] {
+        const auto response = test::http_request(relay_port(), "GET", "/api/calendly/self-service/changes",
+                                                  {{"Authorization", "Bearer admin"}});
+        if (response.result_int() != 200) return false;
+        changes = json::parse(response.body(), nullptr, false)["changes"];
+        return changes.is_array() && !changes.empty();
+    }));
+    ASSERT_EQ(changes.size(), 1u) << changes.dump();
+    EXPECT_EQ(changes[0]["action"], "cancel");
+    EXPECT_EQ(changes[0]["outcome"], "done");
+    EXPECT_EQ(changes[0]["email"], kEmail);
+    EXPECT_EQ(changes[0]["event_uri"], event);
+    EXPECT_TRUE(changes[0]["conversation_id"].is_string() && !changes[0]["conversation_id"].get<std::string>().empty());
+    EXPECT_FALSE(changes[0].contains("new_event_uri"));
+    EXPECT_EQ(metrics.counter("calrt_self_service_audit_failures_total", "").value(), 0u);
+}
+
+TEST_F(RelaySelfServiceTest, AChangeTheAuditLogCannotRecordIsStillDoneAndCounted) {
+    start_self_service(false);
+    self_service->audit_log = webhook_store.get();
+    const std::string event = book_for_ada();
+    auto browser = open();
+    prove_email(browser);
+    // What a broken database looks like to the store: every INSERT into the log fails.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(webhook_store->database_file().c_str(), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);  // the store may be committing the booking's webhook delivery
+    EXPECT_EQ(sqlite3_exec(db, "DROP TABLE self_service_changes", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+
+    const json cancelled =
+        call(browser, "yes, cancel it", "cancel_booking", {{"email", kEmail}, {"event", event}, {"confirmed", true}});
+
+    EXPECT_EQ(cancelled.value("cancelled", false), true) << "Calendly cancelled it: " << cancelled.dump();
+    EXPECT_TRUE(test::wait_until(
+        [&] { return metrics.counter("calrt_self_service_audit_failures_total", "").value() == 1u; }));
 }
 
 TEST_F(RelaySelfServiceTest, WithoutAMailServerTheAssistantIsToldItIsUnavailable) {

@@ -49,6 +49,9 @@ void RelayTestFixture::start() {
     webhook_context = std::make_unique<server::WebhookRouteContext>(server::WebhookRouteContext{
         *webhook_store, Secret(kRelayWebhookKey), Secret("admin"), clock, metrics});
     add_webhook_routes(router, *webhook_context);
+    audit_context = std::make_unique<server::SelfServiceAuditRouteContext>(
+        server::SelfServiceAuditRouteContext{*webhook_store, Secret("admin")});
+    add_self_service_audit_routes(router, *audit_context);
 
     realtime::RealtimeSessionOptions upstream;
     upstream.url = fake_realtime.url();

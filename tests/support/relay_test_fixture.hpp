@@ -23,6 +23,7 @@
 #include "calrt/server/http_server.hpp"
 #include "calrt/server/realtime_relay.hpp"
 #include "calrt/server/router.hpp"
+#include "calrt/server/self_service_audit_routes.hpp"
 #include "calrt/server/webhook_routes.hpp"
 #include "calrt/store/webhook_store.hpp"
 #include "support/io_threads.hpp"
@@ -84,6 +85,8 @@ class RelayTestFixture : public ::testing::Test {
     std::unique_ptr<calendly::CalendlyClient> calendly_client;
     std::unique_ptr<store::WebhookStore> webhook_store;
     std::unique_ptr<server::WebhookRouteContext> webhook_context;
+    // GET /api/calendly/self-service/changes, with the admin token "admin" like the events listing.
+    std::unique_ptr<server::SelfServiceAuditRouteContext> audit_context;
     std::unique_ptr<server::RelayContext> relay_context;
     std::unique_ptr<server::HttpServer> http;
     EventLog log;

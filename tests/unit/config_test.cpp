@@ -257,6 +257,23 @@ TEST_F(ConfigTest, CallSlotsReservedForWritesDefaultToTwoAndCanBeSet) {
     EXPECT_EQ(config->calendly.reserved_write_calls, 0u);
 }
 
+TEST_F(ConfigTest, SelfServiceAuditRetentionIsAYearByDefaultAndZeroKeepsChangesForever) {
+    auto defaults = load_config(sources_);
+    ASSERT_TRUE(defaults) << defaults.error().message;
+    EXPECT_EQ(defaults->self_service.audit_retention_days, 365u);
+
+    sources_.environment = {{"SELF_SERVICE_AUDIT_RETENTION_DAYS", "0"}};
+    auto forever = load_config(sources_);
+    ASSERT_TRUE(forever) << forever.error().message;
+    EXPECT_EQ(forever->self_service.audit_retention_days, 0u);
+
+    sources_.environment = {{"SELF_SERVICE_AUDIT_RETENTION_DAYS", "a year"}};
+    auto refused = load_config(sources_);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("SELF_SERVICE_AUDIT_RETENTION_DAYS"), std::string::npos)
+        << refused.error().message;
+}
+
 TEST_F(ConfigTest, ShippedDefaultJsonLoads) {
     ConfigSources shipped;
     shipped.working_dir = CALRT_SOURCE_DIR;

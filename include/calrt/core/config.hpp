@@ -163,6 +163,7 @@ struct SelfServiceConfig {
     // BOOKING_REQUIRES_VERIFIED_EMAIL: book_meeting books only for an email proven in the
     // conversation, and the public REST `book` needs the admin token. Needs SELF_SERVICE.
     bool booking_requires_verified_email = false;
+    unsigned audit_retention_days = 365;  // SELF_SERVICE_AUDIT_RETENTION_DAYS: 0 keeps changes forever
 };
 
 struct LogConfig {

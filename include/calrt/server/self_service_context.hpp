@@ -7,6 +7,7 @@
 
 #include "calrt/identity/mail_sender.hpp"
 #include "calrt/identity/verification_codes.hpp"
+#include "calrt/store/webhook_store.hpp"
 
 #include <chrono>
 #include <string>
@@ -26,6 +27,10 @@ struct SelfServiceContext {
     std::string unavailable_reason{};
     // BOOKING_REQUIRES_VERIFIED_EMAIL: book_meeting books only for an email proven in the conversation.
     bool booking_requires_verified_email = false;
+    // Where every change is recorded (the self-service audit log); null: only the log line. It must
+    // outlive every record still being written: the service destroys it only after the io_context
+    // has run dry, and its destructor completes what it has started.
+    store::WebhookStore* audit_log = nullptr;
 };
 
 }  // namespace calrt::server

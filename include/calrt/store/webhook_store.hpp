@@ -21,6 +21,7 @@
 #include "calrt/core/readiness.hpp"
 #include "calrt/core/secret.hpp"
 #include "calrt/store/delivery_feed.hpp"
+#include "calrt/store/self_service_change.hpp"
 #include "calrt/store/webhook_delivery.hpp"
 
 namespace calrt::store {
@@ -45,6 +46,12 @@ struct StoreOptions {
     // On PostgreSQL the store reports its database connection as the "store" component here
     // (not ready while it reconnects); may be null.
     Readiness* readiness = nullptr;
+    // SELF_SERVICE_AUDIT_RETENTION_DAYS (the service passes it; 365 by default): self-service
+    // changes recorded longer ago than this are deleted when the store opens and then every prune
+    // interval. Zero keeps them forever, and is the default here, so that nothing that opens the
+    // store without the service's configuration (a tool, a benchmark) deletes what it should keep.
+    std::chrono::days self_service_audit_retention{0};
+    std::chrono::milliseconds self_service_audit_prune_interval = std::chrono::hours(1);
 };
 
 struct StoreOutcome {
@@ -97,6 +104,14 @@ class WebhookStore {
 
     boost::asio::awaitable<Result<std::uint64_t>> count();
     Result<std::uint64_t> count_blocking();
+
+    // The self-service audit log (self_service_change.hpp), on the store's own threads: resumes on
+    // the calling coroutine's executor once the change has committed, with its id. Errors as for
+    // store(), and for list_changes() those of list().
+    boost::asio::awaitable<Result<std::int64_t>> record_change(SelfServiceChangeRecord change);
+    Result<std::int64_t> record_change_blocking(const SelfServiceChangeRecord& change);
+    boost::asio::awaitable<Result<ChangePage>> list_changes(ChangeQuery query);
+    Result<ChangePage> list_changes_blocking(const ChangeQuery& query);
 
     // Publishes each newly committed delivery (never duplicates) after its commit; on PostgreSQL,
     // every replica's, as the database announces them.

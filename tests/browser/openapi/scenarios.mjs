@@ -197,6 +197,22 @@ export async function webhooks(run, { main, admin, webhookSecret }) {
     await run.check(main, { ...list({ foo: '1' }), status: 400, code: 'unknown_field', invalid: true });
     await run.check(main, { ...list({}), headers: {}, status: 401, code: 'admin_token_required' });
     await run.check(main, { ...list({}), headers: { Authorization: 'Bearer wrong-token' }, status: 403, code: 'admin_token_invalid' });
+
+    // The self-service audit log: empty in a fresh sandbox, its answers all the same.
+    const changes = (params, extra = {}) => {
+        const search = new URLSearchParams(params).toString();
+        return { target: `/api/calendly/self-service/changes${search ? `?${search}` : ''}`, headers: admin, ...extra };
+    };
+    await run.check(main, { ...changes({}), status: 200, schema: 'SelfServiceChangePage' });
+    await run.check(main, { ...changes({ email: 'ada@example.com', since: started, limit: '10' }), status: 200,
+                            schema: 'SelfServiceChangePage' });
+    await run.check(main, { ...changes({ limit: '501' }), status: 400, code: 'invalid_limit', invalid: true });
+    await run.check(main, { ...changes({ since: 'yesterday' }), status: 400, code: 'invalid_time', invalid: true });
+    await run.check(main, { ...changes({ email: 'not-an-address' }), status: 400, code: 'invalid_email', invalid: true });
+    await run.check(main, { ...changes({ cursor: 'zz' }), status: 400, code: 'invalid_cursor' });
+    await run.check(main, { ...changes({ event: 'invitee.created' }), status: 400, code: 'unknown_field', invalid: true });
+    await run.check(main, { ...changes({}), headers: {}, status: 401, code: 'admin_token_required' });
+    await run.check(main, { ...changes({}), headers: { Authorization: 'Bearer wrong-token' }, status: 403, code: 'admin_token_invalid' });
 }
 
 export async function operationsAndPage(run, { main, limits, offline, metricsToken }) {
@@ -290,6 +306,8 @@ export async function limits(run, { limits: service }) {
     await run.check(service, { ...post({ action: 'cancel', uuid: '00000000-0000-0000-0000-000000000000' }, admin), status: 503,
                                code: 'admin_not_configured' });
     await run.check(service, { target: '/api/calendly/webhook/events', headers: admin, status: 503, code: 'admin_not_configured' });
+    await run.check(service, { target: '/api/calendly/self-service/changes', headers: admin, status: 503,
+                               code: 'admin_not_configured' });
 
     // The relay, one session at most, per address and in all; addresses come from X-Forwarded-For
     // (the service trusts 127.0.0.1 as a proxy).
