@@ -71,9 +71,11 @@ TEST_P(SelfServiceAuditLog, AChangeIsCommittedWhenTheAwaitableCompletesWithEvery
     move.new_event_uri = event(2);
     move.new_start = move.old_start + 48h;
     {
+        // The io threads first: the store must be destroyed before the execution contexts of the
+        // coroutines awaiting it (webhook_store.hpp).
+        test::IoThreads io(1);
         auto store = open(std::chrono::days(365));
         ASSERT_TRUE(store);
-        test::IoThreads io(1);
         const auto moved = io.run(store->record_change(move));
         ASSERT_TRUE(moved) << moved.error().message;
         const auto cancelled = io.run(store->record_change(cancel_by("bob@example.com", 3, at)));
@@ -82,9 +84,9 @@ TEST_P(SelfServiceAuditLog, AChangeIsCommittedWhenTheAwaitableCompletesWithEvery
     }
 
     // Another store on the same database (a restart, or another replica) reads what was committed.
+    test::IoThreads io(1);
     auto reopened = open(std::chrono::days(365));
     ASSERT_TRUE(reopened);
-    test::IoThreads io(1);
     const auto page = io.run(reopened->list_changes(ChangeQuery{}));
     ASSERT_TRUE(page) << page.error().message;
     ASSERT_EQ(page->items.size(), 2u);
