@@ -94,7 +94,18 @@ class RelaySelfServiceTest : protected SelfServiceParts, public test::RelayTestF
         const bool got = read_until(browser, [&](const json& event) {
             return event.value("type", "") == "calrt.tool_result" && event.value("name", "") == tool;
         });
-        return got ? seen.back()["result"] : json{{"missing", tool}};
+        if (!got) return json{{"missing", tool}};
+        json result = seen.back()["result"];
+        // The turn ends with the answer the tool's output caused. The server refuses a response.create
+        // while a response is active (conversation_already_has_active_response), so the next turn
+        // must not start before this one is done.
+        read_until(browser, [](const json& event) {
+            if (event.value("type", "") != "response.done") return false;
+            const json output = event["response"].value("output", json::array());
+            return std::any_of(output.begin(), output.end(),
+                               [](const json& item) { return item.value("type", "") == "message"; });
+        });
+        return result;
     }
 
     // The last sandbox code the page was shown for `email`. The relay writes it before the tool's
