@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #include "support/free_port.hpp"
 #include "support/http_test_client.hpp"
@@ -36,6 +38,16 @@ ProcessUsage process_usage(int pid) {
     std::ifstream status(base + "/status");
     while (std::getline(status, line)) {
         if (line.rfind("VmRSS:", 0) == 0) usage.rss_bytes = std::stoull(line.substr(6)) * 1024;
+    }
+    // A process's status counts its main thread's switches only; each thread's are in task/*/status.
+    std::error_code ignored;
+    for (const auto& task : std::filesystem::directory_iterator(base + "/task", ignored)) {
+        std::ifstream task_status(task.path() / "status");
+        while (std::getline(task_status, line)) {
+            for (std::string_view key : {"voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:"}) {
+                if (line.rfind(key, 0) == 0) usage.context_switches += std::stoull(line.substr(key.size()));
+            }
+        }
     }
     return usage;
 }
