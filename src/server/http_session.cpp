@@ -123,7 +123,8 @@ asio::awaitable<void> HttpSession::reject(Request& request, const Error& error, 
     const unsigned status = http_status_of(error.kind);
     const std::size_t bytes = co_await write(request, error_response(error), version, false, ok);
     state_->pipeline.record(request, route_label, status, bytes,
-                            std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - started));
+                            std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - started),
+                            metrics_memo_);
     // The client may still be sending (the body we refused, a pipelined request): close without
     // letting a reset overtake the answer.
     if (ok) co_await close_lingering();
@@ -293,7 +294,8 @@ asio::awaitable<void> HttpSession::run() {
         bool written = false;
         const std::size_t bytes = co_await write(request, std::move(response), version, keep_alive, written);
         state_->pipeline.record(request, route_label, status, bytes,
-                                std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - started));
+                                std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - started),
+                                metrics_memo_);
         if (!written) break;
         if (!keep_alive) {
             // Pipelined requests after this one will not be answered: let them not reset the answer.

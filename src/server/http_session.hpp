@@ -57,6 +57,7 @@ private:
     bool idle_ = true;  // waiting for the next request's first byte; touched only on the strand
     bool upgraded_ = false;
     bool shorten_requested_ = false;  // shorten_idle() cancelled the idle wait
+    RequestPipeline::MetricsMemo metrics_memo_;
 };
 
 }  // namespace calrt::server

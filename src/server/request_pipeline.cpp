@@ -88,10 +88,16 @@ RequestPipeline::RequestMetrics& RequestPipeline::metrics_for(std::string_view r
 }
 
 void RequestPipeline::record(const Request& request, std::string_view route_label, unsigned status,
-                             std::size_t bytes, std::chrono::microseconds elapsed) {
-    RequestMetrics& metrics = metrics_for(route_label, request.method, status);
-    metrics.requests->inc();
-    metrics.duration->observe(static_cast<double>(elapsed.count()) / 1e6);
+                             std::size_t bytes, std::chrono::microseconds elapsed, MetricsMemo& memo) {
+    if (memo.metrics_.requests == nullptr || memo.status_ != status || memo.route_ != route_label ||
+        memo.method_ != request.method) {
+        memo.metrics_ = metrics_for(route_label, request.method, status);
+        memo.route_ = route_label;
+        memo.method_ = request.method;
+        memo.status_ = status;
+    }
+    memo.metrics_.requests->inc();
+    memo.metrics_.duration->observe(static_cast<double>(elapsed.count()) / 1e6);
     if (log::enabled(log::Level::info)) {
         const std::string target = loggable_target(request);
         log::info("request", {{"request_id", request.request_id},
