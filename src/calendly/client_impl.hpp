@@ -25,6 +25,8 @@ constexpr std::string_view kEventTypesPath = "/event_types";
 constexpr std::string_view kEventTypesEndpoint = "GET /event_types";
 constexpr std::string_view kAvailableTimesPath = "/event_type_available_times";
 constexpr std::string_view kAvailableTimesEndpoint = "GET /event_type_available_times";
+// The users cache's only key: the token's own user.
+constexpr std::string_view kSharedUserKey = "me";
 
 using SharedTimes = std::shared_ptr<const std::vector<AvailableTime>>;
 
@@ -164,7 +166,7 @@ struct CalendlyClient::Impl {
     // by-value captures of coroutine lambdas twice.
     asio::awaitable<Result<std::shared_ptr<const User>>> shared_user() {
         user_lookups.inc();
-        co_return co_await users.get("me", [this] { return fetch_user(); });
+        co_return co_await users.get(std::string(kSharedUserKey), [this] { return fetch_user(); });
     }
 
     asio::awaitable<Result<std::shared_ptr<const User>>> fetch_user() {
