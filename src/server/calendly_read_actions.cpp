@@ -66,7 +66,7 @@ asio::awaitable<Response> event_types_action(const ActionParams& params, Calendl
     }
     // The secret ones too, for the host's admin only.
     if (params.caller_is_admin()) co_return json_response(200, {{"event_types", raw_list(*types)}});
-    co_return json_text_response(200, *context.rendered_event_types.body_for(types));
+    co_return json_shared_response(200, context.rendered_event_types.body_for(types));
 }
 
 asio::awaitable<Response> event_info_action(const ActionParams& params, CalendlyRouteContext& context) {
