@@ -38,10 +38,22 @@ RequestPipeline::RequestPipeline(const Router& router, MetricsRegistry& metrics)
 
 std::string RequestPipeline::request_id(std::string_view incoming) {
     if (is_valid_request_id(incoming)) return std::string(incoming);
-    char buffer[24];
-    std::snprintf(buffer, sizeof buffer, "-%06llx",
-                  static_cast<unsigned long long>(next_id_.fetch_add(1, std::memory_order_relaxed)));
-    return id_prefix_ + buffer;
+    // The counter in lowercase hex, at least six digits: what "%06llx" writes, without a printf
+    // per request.
+    std::uint64_t counter = next_id_.fetch_add(1, std::memory_order_relaxed);
+    char digits[16];
+    std::size_t count = 0;
+    do {
+        digits[count++] = "0123456789abcdef"[counter & 0xf];
+        counter >>= 4;
+    } while (counter != 0);
+    while (count < 6) digits[count++] = '0';
+    std::string id;
+    id.reserve(id_prefix_.size() + 1 + count);
+    id += id_prefix_;
+    id += '-';
+    while (count > 0) id += digits[--count];
+    return id;
 }
 
 boost::asio::awaitable<Response> RequestPipeline::dispatch(Request& request, const RouteMatch& match) const {

@@ -16,6 +16,7 @@
 #include <fstream>
 #include <future>
 #include <random>
+#include <regex>
 
 namespace calrt::server {
 namespace {
@@ -240,6 +241,17 @@ TEST_F(HttpServerTest, MissingOrMalformedRequestIdIsReplacedByAFreshOne) {
     EXPECT_FALSE(second["X-Request-Id"].empty());
     EXPECT_NE(first["X-Request-Id"], second["X-Request-Id"]);
     EXPECT_NE(second["X-Request-Id"], "bad id with spaces");
+}
+
+TEST_F(HttpServerTest, FreshRequestIdsAreTheProcessPrefixAndACounterOfAtLeastSixHexDigits) {
+    start();
+    const std::string first(test::http_request(server.port(), "GET", "/hello")["X-Request-Id"]);
+    const std::string second(test::http_request(server.port(), "GET", "/hello")["X-Request-Id"]);
+    const std::regex shape("[0-9a-f]{8}-[0-9a-f]{6,}");
+    ASSERT_TRUE(std::regex_match(first, shape)) << first;
+    ASSERT_TRUE(std::regex_match(second, shape)) << second;
+    EXPECT_EQ(first.substr(0, 9), second.substr(0, 9)) << "one prefix per process";
+    EXPECT_EQ(std::stoull(second.substr(9), nullptr, 16), std::stoull(first.substr(9), nullptr, 16) + 1);
 }
 
 TEST_F(HttpServerTest, HandlerThatThrowsAnswers500WithRequestId) {
