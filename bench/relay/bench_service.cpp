@@ -77,6 +77,9 @@ BenchService::BenchService(const BenchServiceOptions& options) : port_(test::fre
         {"PUBLIC_READ_RATE_LIMIT_PER_MINUTE", "1000000000"},
         {"PUBLIC_READ_RATE_LIMIT_BURST", "1000000000"},
         {"DAILY_BOOKING_LIMIT", "1000000"},
+        // One load driver books for every session from one address and a few emails.
+        {"DAILY_BOOKINGS_PER_ADDRESS", "1000000"},
+        {"DAILY_BOOKINGS_PER_EMAIL", "1000000"},
         {"DAILY_LINK_LIMIT", "1000000"},
     };
     process_ = std::make_unique<test::ChildProcess>(options.binary, std::vector<std::string>{},

@@ -246,7 +246,11 @@ int main(int argc, char** argv) try {
                             upstream.on_client_event(event);
                         }});
     realtime.start();
-    testing::FakeCalendly calendly(threads.io);
+    // The enterprise plan's POST /invitees limit (500 a minute): the tool rounds book more than a
+    // standard plan's 10 a minute, and what is measured is the relay, not Calendly's refusals.
+    testing::FakeCalendlyOptions calendly_options;
+    calendly_options.plan = testing::FakePlan::enterprise;
+    testing::FakeCalendly calendly(threads.io, calendly_options);
     calendly.start();
     const bench::BenchServiceOptions options{arguments.service, realtime.url(), kOpenAiKey,
                                              calendly.base_url(), calendly.access_token(),
