@@ -3,6 +3,8 @@
 # deliveries with durable commits, 64 connections each, on SQLite and then on a throwaway PostgreSQL
 # 15 with fsync on (issue 10). Prints one result line per run:
 #   BENCH name rps=N p50_ms=X p99_ms=Y requests=N non2xx=N errors=N
+# and, for cached reads against nginx, each server's cost of a request:
+#   BENCH cached_event_types_cost server=service|nginx cpu_us_per_request=X context_switches_per_request=Y
 # Then the micro benchmarks (Google Benchmark). Usage: scripts/run-benchmarks.sh [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +35,25 @@ env -i PATH="$PATH" PORT=$port DATA_DIR="$work/data" LOG_LEVEL=warn CALENDLY_WEB
 server_pid=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fs "http://127.0.0.1:$port/api/calendly?action=event-types" >/dev/null  # warm the cache
+
+# CPU time (user + system, clock ticks) and context switches (voluntary + involuntary) so far, summed
+# over every thread of each pid given: "ticks switches". From /proc rather than `perf stat`, so that
+# it needs no perf_event permissions (a container's default perf_event_paranoid refuses perf on
+# another process) and costs the measured server nothing. A process's stat counts the CPU of its
+# threads that have ended too; switches are per thread (task/*/status), and the servers' threads
+# live as long as they do.
+process_cost() {
+  local pid ticks=0 switches=0 task_switches
+  for pid in "$@"; do
+    # Fields after the command name (which may hold spaces): utime and stime are the 14th and 15th.
+    ticks=$((ticks + $(sed -E 's/.*\) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
+    task_switches=$(cat /proc/"$pid"/task/*/status 2>/dev/null |
+      awk '/^(voluntary|nonvoluntary)_ctxt_switches:/ {n += $2} END {print n + 0}')
+    switches=$((switches + task_switches))
+  done
+  echo "$ticks $switches"
+}
+clock_ticks=$(getconf CLK_TCK)
 
 report() {  # name, wrk output file
   local rps line p50 p99
@@ -87,23 +108,50 @@ CONF
   cmp -s <(curl -fs "http://127.0.0.1:$nginx_port/api/calendly?action=event-types") \
          <(curl -fs "http://127.0.0.1:$port/api/calendly?action=event-types") ||
     { echo "nginx does not serve the service's bytes" >&2; exit 1; }
+  # nginx's master and its workers (the workers serve; the master is counted for completeness).
+  for _ in $(seq 50); do nginx_workers=$(pgrep -P "$nginx_pid" | tr '\n' ' '); [[ -n $nginx_workers ]] && break; sleep 0.1; done
   ratios=()
   service_rates=()
   nginx_rates=()
+  # Per round and server: CPU microseconds and context switches per request, measured on the
+  # server's own processes over its wrk run (what req/s hides: the cost of a request, whatever
+  # the machine's speed and the load generator's share of it).
+  cpu_ratios=()
+  service_cpu=() service_switches=() nginx_cpu=() nginx_switches=()
   for round in 1 2 3 4 5; do
     for who in service nginx; do
-      target_port=$([[ $who == service ]] && echo "$port" || echo "$nginx_port")
+      if [[ $who == service ]]; then target_port=$port pids=$server_pid; else target_port=$nginx_port pids="$nginx_pid $nginx_workers"; fi
+      # shellcheck disable=SC2086  # pids is a list
+      read -r ticks_before switches_before < <(process_cost $pids)
       wrk -t2 -c64 -d5s --latency -s bench/load/reads.lua \
         "http://127.0.0.1:$target_port/api/calendly?action=event-types" >"$work/round-$who.txt"
+      # shellcheck disable=SC2086
+      read -r ticks_after switches_after < <(process_cost $pids)
       rate=$(awk '/Requests\/sec/ {print $2}' "$work/round-$who.txt")
-      if [[ $who == service ]]; then service_rates+=("$rate"); else nginx_rates+=("$rate"); fi
+      requests=$(sed -nE 's/.*LUA_RESULT requests=([0-9]+).*/\1/p' "$work/round-$who.txt")
+      cpu_us=$(bc -l <<<"($ticks_after - $ticks_before) * 1000000 / $clock_ticks / $requests")
+      switches=$(bc -l <<<"($switches_after - $switches_before) / $requests")
+      if [[ $who == service ]]; then
+        service_rates+=("$rate") service_cpu+=("$cpu_us") service_switches+=("$switches")
+      else
+        nginx_rates+=("$rate") nginx_cpu+=("$cpu_us") nginx_switches+=("$switches")
+      fi
     done
     ratios+=("$(bc -l <<<"${service_rates[-1]} / ${nginx_rates[-1]}")")
+    cpu_ratios+=("$(bc -l <<<"${service_cpu[-1]} / ${nginx_cpu[-1]}")")
   done
   median() { printf '%s\n' "$@" | sort -g | sed -n 3p; }
-  printf 'BENCH cached_event_types_vs_nginx rounds=5 service_rps_median=%.0f nginx_rps_median=%.0f ratio_median=%.3f ratios=%s\n' \
+  # shellcheck disable=SC2059  # the format is the caller's
+  list() { printf "$1," "${@:2}" | sed 's/,$//'; }
+  printf 'BENCH cached_event_types_vs_nginx rounds=5 service_rps_median=%.0f nginx_rps_median=%.0f ratio_median=%.3f ratios=%s cpu_per_request_ratio_median=%.3f\n' \
     "$(median "${service_rates[@]}")" "$(median "${nginx_rates[@]}")" "$(median "${ratios[@]}")" \
-    "$(printf '%.3f,' "${ratios[@]}" | sed 's/,$//')"
+    "$(list %.3f "${ratios[@]}")" "$(median "${cpu_ratios[@]}")"
+  printf 'BENCH cached_event_types_cost server=service cpu_us_per_request=%.2f context_switches_per_request=%.3f cpu_us_rounds=%s switches_rounds=%s\n' \
+    "$(median "${service_cpu[@]}")" "$(median "${service_switches[@]}")" \
+    "$(list %.2f "${service_cpu[@]}")" "$(list %.3f "${service_switches[@]}")"
+  printf 'BENCH cached_event_types_cost server=nginx cpu_us_per_request=%.2f context_switches_per_request=%.3f cpu_us_rounds=%s switches_rounds=%s\n' \
+    "$(median "${nginx_cpu[@]}")" "$(median "${nginx_switches[@]}")" \
+    "$(list %.2f "${nginx_cpu[@]}")" "$(list %.3f "${nginx_switches[@]}")"
   kill "$nginx_pid" 2>/dev/null || true
   wait "$nginx_pid" 2>/dev/null || true
 else

@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #include "support/free_port.hpp"
 #include "support/http_test_client.hpp"
@@ -37,6 +39,16 @@ ProcessUsage process_usage(int pid) {
     while (std::getline(status, line)) {
         if (line.rfind("VmRSS:", 0) == 0) usage.rss_bytes = std::stoull(line.substr(6)) * 1024;
     }
+    // A process's status counts its main thread's switches only; each thread's are in task/*/status.
+    std::error_code ignored;
+    for (const auto& task : std::filesystem::directory_iterator(base + "/task", ignored)) {
+        std::ifstream task_status(task.path() / "status");
+        while (std::getline(task_status, line)) {
+            for (std::string_view key : {"voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:"}) {
+                if (line.rfind(key, 0) == 0) usage.context_switches += std::stoull(line.substr(key.size()));
+            }
+        }
+    }
     return usage;
 }
 
@@ -65,6 +77,9 @@ BenchService::BenchService(const BenchServiceOptions& options) : port_(test::fre
         {"PUBLIC_READ_RATE_LIMIT_PER_MINUTE", "1000000000"},
         {"PUBLIC_READ_RATE_LIMIT_BURST", "1000000000"},
         {"DAILY_BOOKING_LIMIT", "1000000"},
+        // One load driver books for every session from one address and a few emails.
+        {"DAILY_BOOKINGS_PER_ADDRESS", "1000000"},
+        {"DAILY_BOOKINGS_PER_EMAIL", "1000000"},
         {"DAILY_LINK_LIMIT", "1000000"},
     };
     process_ = std::make_unique<test::ChildProcess>(options.binary, std::vector<std::string>{},

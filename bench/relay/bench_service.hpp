@@ -16,6 +16,8 @@ namespace calrt::bench {
 struct ProcessUsage {
     std::chrono::duration<double> cpu{0};  // user + system time so far
     std::size_t rss_bytes = 0;             // resident set now
+    // Voluntary and involuntary, summed over the threads alive now (the service's live as long as it).
+    std::uint64_t context_switches = 0;
 };
 
 // The calling process's, or another's by pid, from /proc.

@@ -40,6 +40,21 @@ asio::awaitable<Result<std::shared_ptr<const std::vector<EventType>>>> CalendlyC
     co_return co_await impl_->event_type_lists.get(*host, [this, &host] { return impl_->fetch_event_types(*host); });
 }
 
+std::shared_ptr<const std::vector<EventType>> CalendlyClient::fresh_event_types() {
+    std::optional<std::shared_ptr<const User>> user;
+    if (impl_->options.user_uri.empty()) {
+        user = impl_->users.fresh(kSharedUserKey);
+        if (!user) return nullptr;
+    }
+    const std::string& host = user ? (*user)->uri : impl_->options.user_uri;
+    auto types = impl_->event_type_lists.fresh(host);
+    if (!types) return nullptr;
+    // Counted only when served from here: otherwise shared_event_types() counts them.
+    if (user) impl_->user_lookups.inc();
+    impl_->event_type_lookups.inc();
+    return std::move(*types);
+}
+
 asio::awaitable<Result<std::vector<EventType>>> CalendlyClient::event_types() {
     auto shared = co_await shared_event_types();
     if (!shared) co_return shared.error();

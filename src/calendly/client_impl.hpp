@@ -25,6 +25,8 @@ constexpr std::string_view kEventTypesPath = "/event_types";
 constexpr std::string_view kEventTypesEndpoint = "GET /event_types";
 constexpr std::string_view kAvailableTimesPath = "/event_type_available_times";
 constexpr std::string_view kAvailableTimesEndpoint = "GET /event_type_available_times";
+// The users cache's only key: the token's own user.
+constexpr std::string_view kSharedUserKey = "me";
 
 using SharedTimes = std::shared_ptr<const std::vector<AvailableTime>>;
 
@@ -59,7 +61,8 @@ struct CalendlyClient::Impl {
     CalendlyClientOptions options;
     CalendlyTransport transport;
     const Clock& clock;
-    SingleflightCache<User> users;
+    // Shared and immutable, like the event types: the host URI is read from it on every request.
+    SingleflightCache<std::shared_ptr<const User>> users;
     // Shared and immutable: a cache hit costs a reference count, not a copy of every event type.
     SingleflightCache<std::shared_ptr<const std::vector<EventType>>> event_type_lists;
     // Keyed by event type UUID and the window's start and end on the grid (availability_key_prefix).
@@ -144,28 +147,37 @@ struct CalendlyClient::Impl {
         co_return parse_resource<Model>(*body);
     }
 
+    // Every cached read asks for it (the event types are the host's): from the shared user, so
+    // that costs a copy of the URI, not of the whole user and its raw JSON.
     asio::awaitable<Result<std::string>> host_uri() {
         if (!options.user_uri.empty()) co_return options.user_uri;
-        auto user = co_await load_user();
+        auto user = co_await shared_user();
         if (!user) co_return user.error();
-        co_return user->uri;
+        co_return (*user)->uri;
+    }
+
+    asio::awaitable<Result<User>> load_user() {
+        auto user = co_await shared_user();
+        if (!user) co_return user.error();
+        co_return **user;
     }
 
     // Loaders are plain lambdas returning a member coroutine's awaitable: GCC 12 destroys the
     // by-value captures of coroutine lambdas twice.
-    asio::awaitable<Result<User>> load_user() {
+    asio::awaitable<Result<std::shared_ptr<const User>>> shared_user() {
         user_lookups.inc();
-        co_return co_await users.get("me", [this] { return fetch_user(); });
+        co_return co_await users.get(std::string(kSharedUserKey), [this] { return fetch_user(); });
     }
 
-    asio::awaitable<Result<User>> fetch_user() {
+    asio::awaitable<Result<std::shared_ptr<const User>>> fetch_user() {
         user_loads.inc();
         auto user = co_await get_resource<User>(std::string(kUsersMePath), kUsersMeEndpoint);
-        if (user) {
+        if (!user) co_return user.error();
+        {
             const std::lock_guard lock(last_user_mutex);
             last_user = *user;
         }
-        co_return user;
+        co_return std::make_shared<const User>(std::move(*user));
     }
 
     asio::awaitable<Result<std::shared_ptr<const std::vector<EventType>>>> fetch_event_types(std::string host) {

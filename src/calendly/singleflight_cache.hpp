@@ -79,6 +79,17 @@ public:
         co_return std::move(*result);
     }
 
+    // The value of `key` when it is loaded and fresh, without waiting and without loading it;
+    // nullopt otherwise (get() then loads it as usual).
+    std::optional<T> fresh(std::string_view key) const {
+        std::lock_guard lock(mutex_);
+        const auto found = entries_.find(key);
+        if (found == entries_.end() || !found->second.value || Clock::now() - found->second.loaded_at >= ttl_) {
+            return std::nullopt;
+        }
+        return found->second.value;
+    }
+
     void invalidate(const std::string& key) {
         std::lock_guard lock(mutex_);
         if (auto it = entries_.find(key); it != entries_.end()) forget(it->second);

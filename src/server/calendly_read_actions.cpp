@@ -57,11 +57,16 @@ asio::awaitable<Result<calendly::EventType>> first_offered_event_type(CalendlyRo
 }
 
 asio::awaitable<Response> event_types_action(const ActionParams& params, CalendlyRouteContext& context) {
-    auto types = co_await context.calendly.shared_event_types();
-    if (!types) co_return error_response(types.error());
+    // The usual case, a fresh cache, without waiting on the client's layers.
+    auto types = context.calendly.fresh_event_types();
+    if (!types) {
+        auto loaded = co_await context.calendly.shared_event_types();
+        if (!loaded) co_return error_response(loaded.error());
+        types = std::move(*loaded);
+    }
     // The secret ones too, for the host's admin only.
-    if (params.caller_is_admin()) co_return json_response(200, {{"event_types", raw_list(**types)}});
-    co_return json_text_response(200, *context.rendered_event_types.body_for(*types));
+    if (params.caller_is_admin()) co_return json_response(200, {{"event_types", raw_list(*types)}});
+    co_return json_shared_response(200, context.rendered_event_types.body_for(types));
 }
 
 asio::awaitable<Response> event_info_action(const ActionParams& params, CalendlyRouteContext& context) {

@@ -75,8 +75,9 @@ asio::awaitable<Response> dispatch(std::string_view method, const Request& reque
     RateLimiter* limit = found->access == ActionAccess::rate_limited ? &context.public_post_limit
                          : found->access == ActionAccess::open       ? context.public_read_limit
                                                                      : nullptr;
+    std::string client_bucket = address_bucket(request.remote_address);
     if (limit) {
-        const auto decision = limit->take(address_bucket(request.remote_address));
+        const auto decision = limit->take(client_bucket);
         if (!decision.allowed) {
             Error error = Error::make(ErrorKind::rate_limited, "rate_limited",
                                       "too many requests from this address; retry in " +
@@ -88,7 +89,7 @@ asio::awaitable<Response> dispatch(std::string_view method, const Request& reque
     if (auto fields_ok = params.only(found->fields); !fields_ok) co_return error_response(fields_ok.error());
     params.set_caller_is_admin(!request.header("Authorization").empty() &&
                                check_admin(request, context.admin_token).has_value());
-    params.set_client_address(address_bucket(request.remote_address));
+    params.set_client_address(std::move(client_bucket));
     co_return co_await found->handler(params, context);
 }
 

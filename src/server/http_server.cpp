@@ -215,7 +215,10 @@ asio::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
         auto& contexts = state->connection_contexts;
         asio::io_context& home =
             contexts.empty() ? state->io : *contexts[state->next_context++ % contexts.size()];
-        tcp::socket socket(asio::make_strand(home));
+        // A context of its own is run by one thread (spread_connections), which runs its handlers
+        // one at a time already: a strand there would only add a lock to every completion. The
+        // shared io_context may be run by several threads, so its connections keep one.
+        tcp::socket socket = contexts.empty() ? tcp::socket(asio::make_strand(home)) : tcp::socket(home);
         auto [ec] = co_await state->acceptor.async_accept(socket, as_result);
         if (!state->acceptor.is_open() || ec == asio::error::operation_aborted) break;
         if (ec) {

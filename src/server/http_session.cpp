@@ -15,6 +15,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
@@ -53,6 +54,20 @@ bool header_has_token(std::string_view value, std::string_view token) {
 
 Error rejection(ErrorKind kind, std::string code, std::string message) {
     return Error::make(kind, std::move(code), std::move(message));
+}
+
+// Everything of the head but the body's length: the server's name, the handler's type and
+// headers, the request id every answer carries, and whether the connection stays open.
+template <class Message>
+void set_head(Message& out, const Response& response, const std::string& request_id, unsigned version,
+              bool keep_alive) {
+    out.version(version);
+    out.result(response.status);
+    out.set(http::field::server, "calendly-realtime");
+    out.set(http::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) out.set(name, value);
+    if (!request_id.empty()) out.set("X-Request-Id", request_id);
+    out.keep_alive(keep_alive);
 }
 
 }  // namespace
@@ -96,25 +111,39 @@ void HttpSession::force_close() {
 
 asio::awaitable<std::size_t> HttpSession::write(Request& request, Response response, unsigned version,
                                                 bool keep_alive, bool& ok) {
+    const bool head_only = request.method == "HEAD";
+    if (response.shared_body) {
+        // Sent from the shared rendering itself, which `response` keeps alive until written.
+        http::response<http::span_body<const char>> out;
+        set_head(out, response, request.request_id, version, keep_alive);
+        const std::string& body = *response.shared_body;
+        if (head_only) {
+            out.content_length(body.size());
+        } else {
+            out.body() = {body.data(), body.size()};
+            out.prepare_payload();
+        }
+        ok = co_await send(out);
+        co_return body.size();
+    }
     http::response<http::string_body> out;
-    out.version(version);
-    out.result(response.status);
-    out.set(http::field::server, "calendly-realtime");
-    out.set(http::field::content_type, response.content_type);
-    for (auto& [name, value] : response.headers) out.set(name, value);
-    if (!request.request_id.empty()) out.set("X-Request-Id", request.request_id);
-    out.keep_alive(keep_alive);
+    set_head(out, response, request.request_id, version, keep_alive);
     const std::size_t bytes = response.body.size();
-    if (request.method == "HEAD") {
+    if (head_only) {
         out.content_length(bytes);  // what GET would send, without the body
     } else {
         out.body() = std::move(response.body);
         out.prepare_payload();
     }
-    stream_.expires_after(state_->config.limits.write_timeout);
-    auto [ec, written] = co_await http::async_write(stream_, out, as_result);
-    ok = !ec;
+    ok = co_await send(out);
     co_return bytes;
+}
+
+template <class Message>
+asio::awaitable<bool> HttpSession::send(Message& message) {
+    stream_.expires_after(state_->config.limits.write_timeout);
+    auto [ec, written] = co_await http::async_write(stream_, message, as_result);
+    co_return !ec;
 }
 
 asio::awaitable<void> HttpSession::reject(Request& request, const Error& error, unsigned version,
@@ -123,7 +152,8 @@ asio::awaitable<void> HttpSession::reject(Request& request, const Error& error, 
     const unsigned status = http_status_of(error.kind);
     const std::size_t bytes = co_await write(request, error_response(error), version, false, ok);
     state_->pipeline.record(request, route_label, status, bytes,
-                            std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - started));
+                            std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - started),
+                            metrics_memo_);
     // The client may still be sending (the body we refused, a pipelined request): close without
     // letting a reset overtake the answer.
     if (ok) co_await close_lingering();
@@ -293,7 +323,8 @@ asio::awaitable<void> HttpSession::run() {
         bool written = false;
         const std::size_t bytes = co_await write(request, std::move(response), version, keep_alive, written);
         state_->pipeline.record(request, route_label, status, bytes,
-                                std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - started));
+                                std::chrono::duration_cast<std::chrono::microseconds>(steady_clock::now() - started),
+                                metrics_memo_);
         if (!written) break;
         if (!keep_alive) {
             // Pipelined requests after this one will not be answered: let them not reset the answer.

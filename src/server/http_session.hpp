@@ -42,6 +42,9 @@ private:
     boost::asio::awaitable<void> reject(Request& request, const Error& error, unsigned version,
                                         std::string_view route_label,
                                         std::chrono::steady_clock::time_point started);
+    // Writes a prepared message under the write timeout; false when it could not be written.
+    template <class Message>
+    boost::asio::awaitable<bool> send(Message& message);
     boost::asio::awaitable<void> close_lingering();
     // The answer to a body that could not be read whole (too large, or the body budget or this
     // address's share of it is held), counted in metrics.
@@ -57,6 +60,7 @@ private:
     bool idle_ = true;  // waiting for the next request's first byte; touched only on the strand
     bool upgraded_ = false;
     bool shorten_requested_ = false;  // shorten_idle() cancelled the idle wait
+    RequestPipeline::MetricsMemo metrics_memo_;
 };
 
 }  // namespace calrt::server

@@ -38,10 +38,22 @@ RequestPipeline::RequestPipeline(const Router& router, MetricsRegistry& metrics)
 
 std::string RequestPipeline::request_id(std::string_view incoming) {
     if (is_valid_request_id(incoming)) return std::string(incoming);
-    char buffer[24];
-    std::snprintf(buffer, sizeof buffer, "-%06llx",
-                  static_cast<unsigned long long>(next_id_.fetch_add(1, std::memory_order_relaxed)));
-    return id_prefix_ + buffer;
+    // The counter in lowercase hex, at least six digits: what "%06llx" writes, without a printf
+    // per request.
+    std::uint64_t counter = next_id_.fetch_add(1, std::memory_order_relaxed);
+    char digits[16];
+    std::size_t count = 0;
+    do {
+        digits[count++] = "0123456789abcdef"[counter & 0xf];
+        counter >>= 4;
+    } while (counter != 0);
+    while (count < 6) digits[count++] = '0';
+    std::string id;
+    id.reserve(id_prefix_.size() + 1 + count);
+    id += id_prefix_;
+    id += '-';
+    while (count > 0) id += digits[--count];
+    return id;
 }
 
 boost::asio::awaitable<Response> RequestPipeline::dispatch(Request& request, const RouteMatch& match) const {
@@ -88,10 +100,16 @@ RequestPipeline::RequestMetrics& RequestPipeline::metrics_for(std::string_view r
 }
 
 void RequestPipeline::record(const Request& request, std::string_view route_label, unsigned status,
-                             std::size_t bytes, std::chrono::microseconds elapsed) {
-    RequestMetrics& metrics = metrics_for(route_label, request.method, status);
-    metrics.requests->inc();
-    metrics.duration->observe(static_cast<double>(elapsed.count()) / 1e6);
+                             std::size_t bytes, std::chrono::microseconds elapsed, MetricsMemo& memo) {
+    if (memo.metrics_.requests == nullptr || memo.status_ != status || memo.route_ != route_label ||
+        memo.method_ != request.method) {
+        memo.metrics_ = metrics_for(route_label, request.method, status);
+        memo.route_ = route_label;
+        memo.method_ = request.method;
+        memo.status_ = status;
+    }
+    memo.metrics_.requests->inc();
+    memo.metrics_.duration->observe(static_cast<double>(elapsed.count()) / 1e6);
     if (log::enabled(log::Level::info)) {
         const std::string target = loggable_target(request);
         log::info("request", {{"request_id", request.request_id},

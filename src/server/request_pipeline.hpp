@@ -28,17 +28,28 @@ public:
     // Runs the matched handler (or answers 404/405); a handler that throws is a bug and answers 500.
     boost::asio::awaitable<Response> dispatch(Request& request, const RouteMatch& match) const;
 
+    struct RequestMetrics {
+        Counter* requests = nullptr;
+        Histogram* duration = nullptr;
+    };
+    // The metrics a connection's last request was counted in. A keep-alive client mostly repeats
+    // one request, so its next one is counted without a lookup or a lock. Used on one connection
+    // at a time.
+    class MetricsMemo {
+        friend class RequestPipeline;
+        std::string route_;
+        std::string method_;
+        unsigned status_ = 0;
+        RequestMetrics metrics_;
+    };
+
     // One access-log line and the request metrics, after the response was written.
     void record(const Request& request, std::string_view route_label, unsigned status, std::size_t bytes,
-                std::chrono::microseconds elapsed);
+                std::chrono::microseconds elapsed, MetricsMemo& memo);
 
     Gauge& open_connections() { return open_connections_; }
 
 private:
-    struct RequestMetrics {
-        Counter* requests;
-        Histogram* duration;
-    };
     // The registry's lookup renders labels under a lock; requests reuse what the first one found.
     RequestMetrics& metrics_for(std::string_view route, std::string_view method, unsigned status);
 

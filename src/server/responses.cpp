@@ -43,4 +43,11 @@ Response json_text_response(unsigned status, std::string body) {
     return response;
 }
 
+Response json_shared_response(unsigned status, std::shared_ptr<const std::string> body) {
+    Response response;
+    response.status = status;
+    response.shared_body = std::move(body);
+    return response;
+}
+
 }  // namespace calrt::server

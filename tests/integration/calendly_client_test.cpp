@@ -97,6 +97,26 @@ TEST_F(CalendlyClientTest, EventTypesAreCachedAcrossCalls) {
     EXPECT_EQ(fake->request_count("/users/me"), 1u);
 }
 
+TEST_F(CalendlyClientTest, FreshEventTypesAreTheCachedListOnceLoadedAndCountAsLookups) {
+    auto& c = client();
+    const auto lookups = [&](const char* cache) {
+        return metrics.counter("calendly_cache_lookups_total", "Cached Calendly reads asked for", {{"cache", cache}})
+            .value();
+    };
+    EXPECT_EQ(c.fresh_event_types(), nullptr) << "nothing loaded: the caller waits on shared_event_types()";
+    EXPECT_EQ(fake->request_count("/users/me"), 0u) << "and fresh_event_types() called nothing";
+    auto loaded = run(c.shared_event_types());
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    const auto event_type_lookups = lookups("event_types");
+    const auto user_lookups = lookups("user");
+
+    EXPECT_EQ(c.fresh_event_types(), *loaded) << "the very list cached";
+    EXPECT_EQ(lookups("event_types"), event_type_lookups + 1);
+    EXPECT_EQ(lookups("user"), user_lookups + 1) << "the host user's lookup, as shared_event_types() counts it";
+    EXPECT_EQ(fake->request_count("/event_types"), 3u);
+    EXPECT_EQ(fake->request_count("/users/me"), 1u);
+}
+
 TEST_F(CalendlyClientTest, ThousandConcurrentColdRequestsMakeOneUpstreamPageSequence) {
     auto& c = client();
     std::vector<std::future<Result<std::vector<EventType>>>> futures;

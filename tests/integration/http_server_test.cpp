@@ -16,6 +16,7 @@
 #include <fstream>
 #include <future>
 #include <random>
+#include <regex>
 
 namespace calrt::server {
 namespace {
@@ -189,6 +190,28 @@ TEST_F(HttpServerTest, HeadAnswersHeadersWithoutBody) {
     EXPECT_EQ(get->body(), R"({"hello":"you"})");
 }
 
+TEST_F(HttpServerTest, SharedBodyIsSentWholeWithItsHeadersAndHeadGivesItsLength) {
+    const auto shared = std::make_shared<const std::string>(R"({"cached":")" + std::string(5000, 'x') + R"("})");
+    server.router.get("/shared", sync_handler([shared](Request&) {
+                          auto response = json_shared_response(200, shared);
+                          response.set_header("Cache-Control", "no-store");
+                          return response;
+                      }));
+    start();
+    HttpTestClient client(server.port());
+    client.send_raw("HEAD /shared HTTP/1.1\r\nHost: x\r\n\r\nGET /shared HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto head = client.read_response(/*after_head_request=*/true);
+    ASSERT_TRUE(head);
+    EXPECT_EQ(head->at(boost::beast::http::field::content_length), std::to_string(shared->size()));
+    auto get = client.read_response();
+    ASSERT_TRUE(get);
+    EXPECT_EQ(get->result_int(), 200u);
+    EXPECT_EQ(get->body(), *shared);
+    EXPECT_EQ(get->at(boost::beast::http::field::content_type), "application/json");
+    EXPECT_EQ(get->at("Cache-Control"), "no-store");
+    EXPECT_FALSE(get->at("X-Request-Id").empty());
+}
+
 TEST_F(HttpServerTest, ExpectContinueGetsAnInterimResponse) {
     start();
     HttpTestClient client(server.port());
@@ -218,6 +241,17 @@ TEST_F(HttpServerTest, MissingOrMalformedRequestIdIsReplacedByAFreshOne) {
     EXPECT_FALSE(second["X-Request-Id"].empty());
     EXPECT_NE(first["X-Request-Id"], second["X-Request-Id"]);
     EXPECT_NE(second["X-Request-Id"], "bad id with spaces");
+}
+
+TEST_F(HttpServerTest, FreshRequestIdsAreTheProcessPrefixAndACounterOfAtLeastSixHexDigits) {
+    start();
+    const std::string first(test::http_request(server.port(), "GET", "/hello")["X-Request-Id"]);
+    const std::string second(test::http_request(server.port(), "GET", "/hello")["X-Request-Id"]);
+    const std::regex shape("[0-9a-f]{8}-[0-9a-f]{6,}");
+    ASSERT_TRUE(std::regex_match(first, shape)) << first;
+    ASSERT_TRUE(std::regex_match(second, shape)) << second;
+    EXPECT_EQ(first.substr(0, 9), second.substr(0, 9)) << "one prefix per process";
+    EXPECT_EQ(std::stoull(second.substr(9), nullptr, 16), std::stoull(first.substr(9), nullptr, 16) + 1);
 }
 
 TEST_F(HttpServerTest, HandlerThatThrowsAnswers500WithRequestId) {

@@ -118,6 +118,23 @@ TEST_F(SingleflightCacheTest, InvalidatePrefixDropsOnlyMatchingKeys) {
     EXPECT_EQ(*get_now("b/1", 30), 3);
 }
 
+TEST_F(SingleflightCacheTest, FreshGivesOnlyALoadedUnexpiredValueAndNeverLoads) {
+    EXPECT_FALSE(cache.fresh("k")) << "never loaded";
+    auto loader = get("k", 4);
+    settle();
+    EXPECT_FALSE(cache.fresh("k")) << "still loading";
+    release_load();
+    ASSERT_EQ(*loader.get(), 4);
+    EXPECT_EQ(cache.fresh("k"), std::optional<int>(4));
+    cache.invalidate("k");
+    EXPECT_FALSE(cache.fresh("k")) << "invalidated";
+
+    SingleflightCache<int> expiring(0ms);
+    ASSERT_TRUE(get_now_from(expiring, "k", 5));
+    EXPECT_FALSE(expiring.fresh("k")) << "past its TTL";
+    EXPECT_EQ(loads, 2) << "fresh() loaded nothing";
+}
+
 TEST_F(SingleflightCacheTest, BoundedCacheEvictsTheOldestEntry) {
     SingleflightCache<int> bounded(1h, 2);
     const auto get_from = [&](const std::string& key, int value) {

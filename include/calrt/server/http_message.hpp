@@ -2,6 +2,7 @@
 // The request and response that route handlers see: plain values with no sockets and no Beast types,
 // so handlers are testable without a network and cheap to compile (STYLE.md, Beast examples).
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,10 +38,15 @@ struct Response {
     unsigned status = 200;
     std::string content_type = "application/json";
     std::string body;
+    // When set, the body sent instead of `body`: a rendering shared by many responses (a cached
+    // list), written from where it lives rather than copied into each response.
+    std::shared_ptr<const std::string> shared_body;
     HeaderList headers;  // extra headers (Allow, Retry-After, Cache-Control, ...)
     bool close_connection = false;
 
     void set_header(std::string name, std::string value);
+    // The body that is sent: the shared one when set.
+    std::string_view body_text() const { return shared_body ? std::string_view(*shared_body) : std::string_view(body); }
 };
 
 bool iequals(std::string_view a, std::string_view b) noexcept;

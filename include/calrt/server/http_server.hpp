@@ -36,9 +36,10 @@ public:
     void on_shutdown(std::function<void()> hook);
 
     // Before start(): each accepted connection goes to the next of `contexts` in turn (the
-    // io_context given to the constructor when there are none). With one thread running each
-    // context, a connection's reads, writes, timers and relay session stay on one thread, as an
-    // nginx worker's do: no hand-off between threads per event (docs/operations.md, "Performance").
+    // io_context given to the constructor when there are none). Each context must be run by one
+    // thread: a connection's reads, writes, timers and relay session then stay on that thread, as
+    // an nginx worker's do, with no hand-off between threads per event and no strand
+    // (docs/operations.md, "Performance").
     void spread_connections(std::vector<boost::asio::io_context*> contexts);
 
     // Binds and starts accepting. Throws std::runtime_error naming the address when it cannot listen

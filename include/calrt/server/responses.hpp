@@ -14,5 +14,7 @@ Response error_response(const Error& error);
 Response json_response(unsigned status, const nlohmann::json& body);
 // For bodies already serialized (hot paths that cache their JSON).
 Response json_text_response(unsigned status, std::string body);
+// For a serialized body many responses share (a cached rendering): sent without a copy.
+Response json_shared_response(unsigned status, std::shared_ptr<const std::string> body);
 
 }  // namespace calrt::server
