@@ -193,8 +193,8 @@ export class ToolResults {
             .map((text) => ({ text, date: new Date(text) }))
             .filter((slot) => !Number.isNaN(slot.date.getTime()));
         const card = this.card('slots', `${heading}: ${typeName}`);
-        const pressToDo = state.move ? 'move your meeting there' : 'book it';
-        card.append(element('p', { className: 'zone-note' }, `Times in ${zone.replace(/_/g, ' ')}. Pick a day, then press a time to ${pressToDo}.`));
+        const whatPressingDoes = state.move ? 'move your meeting there' : 'book it';
+        card.append(element('p', { className: 'zone-note' }, `Times in ${zone.replace(/_/g, ' ')}. Pick a day, then press a time to ${whatPressingDoes}.`));
         // Where the move to a pressed time is confirmed.
         const moveConfirm = state.move ? element('div', { className: 'move-confirm' }) : null;
         if (times.length === 0) {

@@ -1,6 +1,5 @@
 #include "calrt/server/self_service_audit_routes.hpp"
 
-#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "calrt/core/input_validation.hpp"
@@ -8,6 +7,7 @@
 #include "calrt/server/admin_auth.hpp"
 #include "calrt/server/request_validation.hpp"
 #include "calrt/server/responses.hpp"
+#include "list_paging.hpp"
 
 namespace calrt::server {
 namespace asio = boost::asio;
@@ -40,23 +40,11 @@ Result<store::ChangeQuery> change_query(const Request& request) {
         if (!valid) return valid.error();
         query.email = std::move(*valid);
     }
-    if (const auto since = params.get("since")) {
-        auto time = validate_time("since", *since);
-        if (!time) return time.error();
-        query.since = std::chrono::time_point_cast<std::chrono::system_clock::duration>(*time);
-    }
-    if (const auto limit = params.get("limit")) {
-        std::size_t value = 0;
-        const auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
-        if (ec != std::errc{} || end != limit->data() + limit->size() || value < 1 ||
-            value > store::kMaxListLimit) {
-            return Error::make(
-                ErrorKind::invalid_argument, "invalid_limit",
-                "limit must be a whole number from 1 to " + std::to_string(store::kMaxListLimit));
-        }
-        query.limit = value;
-    }
-    if (const auto cursor = params.get("cursor")) query.cursor = std::string(*cursor);
+    auto paging = list_paging(params);
+    if (!paging) return paging.error();
+    query.since = paging->since;
+    query.limit = paging->limit;
+    query.cursor = std::move(paging->cursor);
     return query;
 }
 

@@ -5,11 +5,11 @@
 #include "calrt/server/admin_auth.hpp"
 #include "calrt/server/request_validation.hpp"
 #include "calrt/server/responses.hpp"
+#include "list_paging.hpp"
 #include "webhook_listing.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <charconv>
 
 namespace calrt::server {
 namespace asio = boost::asio;
@@ -91,24 +91,13 @@ asio::awaitable<Response> list_deliveries(Request& request, WebhookRouteContext&
     const auto params = ActionParams::from_query(request.query);
     static constexpr std::string_view kFields[] = {"event", "since", "limit", "cursor"};
     if (auto ok = params.only(kFields); !ok) co_return error_response(ok.error());
+    auto paging = list_paging(params);
+    if (!paging) co_return error_response(paging.error());
     store::ListQuery query;
     if (const auto event = params.get("event")) query.event = std::string(*event);
-    if (const auto since = params.get("since")) {
-        auto time = validate_time("since", *since);
-        if (!time) co_return error_response(time.error());
-        query.since = std::chrono::time_point_cast<std::chrono::system_clock::duration>(*time);
-    }
-    if (const auto limit = params.get("limit")) {
-        std::size_t value = 0;
-        const auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), value);
-        if (ec != std::errc{} || end != limit->data() + limit->size() || value < 1 || value > store::kMaxListLimit) {
-            co_return error_response(Error::make(ErrorKind::invalid_argument, "invalid_limit",
-                                                 "limit must be a whole number from 1 to " +
-                                                     std::to_string(store::kMaxListLimit)));
-        }
-        query.limit = value;
-    }
-    if (const auto cursor = params.get("cursor")) query.cursor = std::string(*cursor);
+    query.since = paging->since;
+    query.limit = paging->limit;
+    query.cursor = std::move(paging->cursor);
     auto page = co_await context.store.list(std::move(query));
     if (!page) co_return error_response(page.error());
     nlohmann::json events = nlohmann::json::array();
