@@ -23,4 +23,17 @@ Result<std::optional<std::int64_t>> list_page_start(const ListQuery& query);
 Result<std::optional<std::int64_t>> list_page_start(std::size_t limit,
                                                     const std::optional<std::string>& cursor);
 
+// Adds the next row of a listing read newest first with one row more than `limit` (`page` has
+// `items`, each with an `id`, and `next_cursor`). The row past the limit is not listed: it only says
+// another page exists, and sets next_cursor. False once the page is full: stop reading.
+template <class Page, class ReadRow>
+bool add_row_to_page(Page& page, std::size_t limit, ReadRow&& read_row) {
+    if (page.items.size() == limit) {
+        page.next_cursor = encode_delivery_cursor(page.items.back().id);
+        return false;
+    }
+    page.items.push_back(read_row());
+    return true;
+}
+
 }  // namespace calrt::store

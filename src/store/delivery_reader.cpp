@@ -45,11 +45,7 @@ Result<ListPage> query_page(SqliteConnection& connection, const ListQuery& query
         const int rc = statement->step();
         if (rc == SQLITE_DONE) break;
         if (rc != SQLITE_ROW) return connection.error(rc, "listing deliveries");
-        if (page.items.size() == query.limit) {
-            page.next_cursor = encode_delivery_cursor(page.items.back().id);
-            break;
-        }
-        page.items.push_back(read_row(*statement));
+        if (!add_row_to_page(page, query.limit, [&] { return read_row(*statement); })) break;
     }
     return page;
 }

@@ -45,11 +45,7 @@ Result<ListPage> query_page(PostgresConnection& connection, const ListQuery& que
     if (!result) return result.error();
     ListPage page;
     for (int row = 0; row < result->rows(); ++row) {
-        if (page.items.size() == query.limit) {
-            page.next_cursor = encode_delivery_cursor(page.items.back().id);
-            break;
-        }
-        page.items.push_back(read_row(*result, row));
+        if (!add_row_to_page(page, query.limit, [&] { return read_row(*result, row); })) break;
     }
     return page;
 }

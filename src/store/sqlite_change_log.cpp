@@ -110,11 +110,7 @@ Result<ChangePage> SqliteChangeLog::list(const ChangeQuery& query) {
         const int rc = statement->step();
         if (rc == SQLITE_DONE) break;
         if (rc != SQLITE_ROW) return (*db)->error(rc, "listing self-service changes");
-        if (page.items.size() == query.limit) {
-            page.next_cursor = encode_delivery_cursor(page.items.back().id);
-            break;
-        }
-        page.items.push_back(read_row(*statement));
+        if (!add_row_to_page(page, query.limit, [&] { return read_row(*statement); })) break;
     }
     return page;
 }
