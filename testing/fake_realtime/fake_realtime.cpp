@@ -150,6 +150,7 @@ FakeRealtime::FakeRealtime(asio::io_context& io, FakeRealtimeOptions options)
     config.port = state_->options.port;
     config.limits.max_connections_per_address = config.limits.max_connections;  // loopback clients only
     add_models_route(state_->router, models_, state_->options.api_key);
+    add_call_control_routes(state_->router, calls_, state_->options.api_key);
     server_ = std::make_unique<server::HttpServer>(io, config, state_->router, state_->metrics);
     server_->on_upgrade(std::string(kPath),
                         [state = state_](std::unique_ptr<server::UpgradeConnection> connection) {
@@ -176,6 +177,10 @@ std::uint16_t FakeRealtime::port() const { return server_->port(); }
 
 std::string FakeRealtime::url() const {
     return "ws://" + state_->options.host + ":" + std::to_string(port()) + std::string(kPath);
+}
+
+std::string FakeRealtime::rest_url() const {
+    return "http://" + state_->options.host + ":" + std::to_string(port()) + "/v1";
 }
 
 void FakeRealtime::on_user_text(std::string phrase, FakeTurn turn) {

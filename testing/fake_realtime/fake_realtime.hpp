@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "calrt/server/http_server.hpp"
+#include "testing/fake_realtime/call_control.hpp"
 #include "testing/fake_realtime/models_route.hpp"
 
 namespace calrt::testing {
@@ -167,6 +168,11 @@ class FakeRealtime {
 
     // GET /v1/models/{model} (models_route.hpp): its REST base is http://host:port/v1.
     FakeModels& models() { return *models_; }
+    // The SIP call control POST /v1/realtime/calls/{call_id}/accept|reject|refer|hangup
+    // (call_control.hpp); incoming_call_webhook.hpp builds the webhook that offers a call.
+    FakeCalls& calls() { return *calls_; }
+    // http://host:port/v1, the OPENAI_API_BASE_URL to use.
+    std::string rest_url() const;
 
     struct State;  // shared with the connections; defined in fake_realtime_state.hpp
 
@@ -174,6 +180,7 @@ class FakeRealtime {
     std::shared_ptr<State> state_;
     std::unique_ptr<server::HttpServer> server_;
     std::shared_ptr<FakeModels> models_ = std::make_shared<FakeModels>();
+    std::shared_ptr<FakeCalls> calls_ = std::make_shared<FakeCalls>();
 };
 
 }  // namespace calrt::testing
