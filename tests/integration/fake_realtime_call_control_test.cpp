@@ -3,7 +3,7 @@
 
 #include "calrt/core/config.hpp"
 #include "calrt/core/metrics.hpp"
-#include "calrt/realtime/openai_webhook_signature.hpp"
+#include "calrt/phone/webhook_signature.hpp"
 #include "calrt/server/http_server.hpp"
 #include "calrt/server/router.hpp"
 #include "support/free_port.hpp"
@@ -180,7 +180,7 @@ TEST_F(FakeCallControl, IncomingCallWebhookHasOpenAIsShapeAndVerifiesWithTheServ
     EXPECT_TRUE(has_from);
 
     // Signed by the fake's own OpenSSL code; verified by the service's module.
-    const auto verified = realtime::verify_openai_webhook(
+    const auto verified = phone::verify_openai_webhook(
         {request.header("webhook-id"), request.header("webhook-timestamp"), request.header("webhook-signature")},
         request.body, Secret(kSecret), std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
     EXPECT_TRUE(verified) << verified.error().message;

@@ -1,9 +1,9 @@
 // The OpenAI Realtime adapter of PhoneCalls (phone_calls.hpp): the four call-control requests of
 // openai-node src/resources/realtime/calls.ts and api_reference/openapi.transformed.yml.
 
-#include "calrt/realtime/phone_calls.hpp"
+#include "calrt/phone/phone_calls.hpp"
 
-namespace calrt::realtime {
+namespace calrt::phone {
 namespace {
 
 namespace asio = boost::asio;
@@ -23,21 +23,27 @@ class OpenAiPhoneCalls final : public PhoneCalls {
         : http_(http), options_(std::move(options)) {}
 
     asio::awaitable<Result<void>> accept(std::string call_id, json session) override {
-        co_return co_await post(call_id, "accept", session.dump());
+        std::string body = session.dump();
+        co_return co_await post(call_id, "accept", std::move(body));
     }
 
     asio::awaitable<Result<void>> reject(std::string call_id, unsigned sip_status) override {
-        const json body = {{"status_code", sip_status}};
-        co_return co_await post(call_id, "reject", body.dump());
+        json object = json::object();
+        object["status_code"] = sip_status;
+        std::string body = object.dump();
+        co_return co_await post(call_id, "reject", std::move(body));
     }
 
     asio::awaitable<Result<void>> refer(std::string call_id, std::string target_uri) override {
-        const json body = {{"target_uri", std::move(target_uri)}};
-        co_return co_await post(call_id, "refer", body.dump());
+        json object = json::object();
+        object["target_uri"] = std::move(target_uri);
+        std::string body = object.dump();
+        co_return co_await post(call_id, "refer", std::move(body));
     }
 
     asio::awaitable<Result<void>> hangup(std::string call_id) override {
-        co_return co_await post(call_id, "hangup", {});
+        std::string no_body;
+        co_return co_await post(call_id, "hangup", std::move(no_body));
     }
 
   private:
@@ -81,4 +87,4 @@ std::unique_ptr<PhoneCalls> make_openai_phone_calls(net::HttpClient& http, OpenA
     return std::make_unique<OpenAiPhoneCalls>(http, std::move(options));
 }
 
-}  // namespace calrt::realtime
+}  // namespace calrt::phone

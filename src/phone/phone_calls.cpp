@@ -1,9 +1,9 @@
-#include "calrt/realtime/phone_calls.hpp"
+#include "calrt/phone/phone_calls.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-namespace calrt::realtime {
+namespace calrt::phone {
 namespace {
 
 using nlohmann::json;
@@ -96,4 +96,4 @@ Result<IncomingCall> parse_incoming_call(const json& event) {
     return call;
 }
 
-}  // namespace calrt::realtime
+}  // namespace calrt::phone

@@ -1,4 +1,4 @@
-#include "calrt/realtime/openai_webhook_signature.hpp"
+#include "calrt/phone/webhook_signature.hpp"
 
 #include "calrt/core/base64.hpp"
 
@@ -6,7 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-namespace calrt::realtime {
+namespace calrt::phone {
 namespace {
 
 using namespace std::chrono;
@@ -172,4 +172,4 @@ TEST(Base64, DecodesOnlyCanonicalPaddedText) {
 }
 
 }  // namespace
-}  // namespace calrt::realtime
+}  // namespace calrt::phone

@@ -1,4 +1,4 @@
-#include "calrt/realtime/openai_webhook_signature.hpp"
+#include "calrt/phone/webhook_signature.hpp"
 
 #include "calrt/core/base64.hpp"
 #include "calrt/core/hmac.hpp"
@@ -10,7 +10,7 @@
 #include <optional>
 #include <vector>
 
-namespace calrt::realtime {
+namespace calrt::phone {
 namespace {
 
 using Digest = HmacSha256Digest;
@@ -155,4 +155,4 @@ std::string sign_openai_webhook(const Secret& secret, std::string_view id, std::
            encode_base64(std::string_view(reinterpret_cast<const char*>(digest->data()), digest->size()));
 }
 
-}  // namespace calrt::realtime
+}  // namespace calrt::phone

@@ -21,7 +21,7 @@
 #include <string>
 #include <string_view>
 
-namespace calrt::realtime {
+namespace calrt::phone {
 
 // SIP statuses the service rejects with (RFC 3261 §21): 486 Busy Here when over capacity,
 // 603 Decline (OpenAI's default) when the call is refused for who or when it is.
@@ -78,4 +78,4 @@ struct OpenAiPhoneCallsOptions {
 // `http` must outlive the adapter.
 std::unique_ptr<PhoneCalls> make_openai_phone_calls(net::HttpClient& http, OpenAiPhoneCallsOptions options);
 
-}  // namespace calrt::realtime
+}  // namespace calrt::phone

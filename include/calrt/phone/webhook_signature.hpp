@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-namespace calrt::realtime {
+namespace calrt::phone {
 
 // The SDK's default tolerance (webhooks.ts `tolerance: number = 300`), both directions.
 inline constexpr std::chrono::seconds openai_webhook_tolerance{300};
@@ -53,4 +53,4 @@ Result<void> verify_openai_webhook(const StandardWebhookHeaders& headers, std::s
 std::string sign_openai_webhook(const Secret& secret, std::string_view id, std::string_view timestamp,
                                 std::string_view raw_body);
 
-}  // namespace calrt::realtime
+}  // namespace calrt::phone
