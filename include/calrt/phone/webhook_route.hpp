@@ -4,7 +4,7 @@
 // claimed once by its webhook-id (a retry is answered 200 and does nothing), and answered at once;
 // a realtime.call.incoming call is then accepted (or rejected: 486 Busy Here when every phone line
 // is taken) in the background through PhoneCalls, so the answer never waits for OpenAI. Other event
-// types are acknowledged and ignored, as OpenAI's guide asks of webhook endpoints.
+// types are acknowledged and ignored (issue 24): OpenAI retries any answer but 200.
 
 #include "calrt/core/metrics.hpp"
 #include "calrt/core/secret.hpp"
