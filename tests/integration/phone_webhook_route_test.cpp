@@ -167,6 +167,14 @@ TEST_F(PhoneWebhookRoute, OtherEventTypesAreAcknowledgedAndIgnored) {
     EXPECT_TRUE(fake.calls().requests().empty());
 }
 
+TEST_F(PhoneWebhookRoute, RetriedDeliveryOfAnyTypeIsRecognisedByItsWebhookId) {
+    const auto delivery = testing::event_delivery({{"type", "batch.completed"}, {"data", {{"id", "batch_1"}}}}, kSecret);
+    EXPECT_EQ(field(send(delivery), "outcome"), "ignored");
+    const auto retry = send(delivery);
+    EXPECT_EQ(retry.status, 200u);
+    EXPECT_EQ(field(retry, "outcome"), "duplicate");
+}
+
 class PhoneWebhookRouteWithoutSecret : public PhoneWebhookRoute {
   protected:
     PhoneWebhookRouteWithoutSecret() : PhoneWebhookRoute(2, "") {}
