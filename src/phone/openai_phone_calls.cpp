@@ -47,17 +47,23 @@ class OpenAiPhoneCalls final : public PhoneCalls {
     }
 
   private:
-    asio::awaitable<Result<void>> post(const std::string& call_id, std::string_view action, std::string body) {
+    asio::awaitable<Result<void>> post(const std::string& call_id, std::string_view action,
+                                       std::string body) {
         net::HttpRequest request;
         request.method = "POST";
         // Call ids are "rtc_" and hex (the spec's example); anything that would need escaping in
         // a path is not one.
-        if (call_id.empty() || call_id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
-                                   std::string::npos) {
-            co_return Error::make(ErrorKind::invalid_argument, "invalid_call_id", "the call id is not one OpenAI gives");
+        if (call_id.empty() ||
+            call_id.find_first_not_of(
+                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+                std::string::npos) {
+            co_return Error::make(ErrorKind::invalid_argument, "invalid_call_id",
+                                  "the call id is not one OpenAI gives");
         }
-        request.url = options_.api_base_url + "/realtime/calls/" + call_id + "/" + std::string(action);
-        request.headers = {{"Authorization", "Bearer " + options_.api_key.reveal()}, {"Accept", "*/*"}};
+        request.url =
+            options_.api_base_url + "/realtime/calls/" + call_id + "/" + std::string(action);
+        request.headers = {{"Authorization", "Bearer " + options_.api_key.reveal()},
+                           {"Accept", "*/*"}};
         if (!body.empty()) {
             request.headers.emplace_back("Content-Type", "application/json");
             request.body = std::move(body);
@@ -73,7 +79,8 @@ class OpenAiPhoneCalls final : public PhoneCalls {
         const std::string detail = "OpenAI answered " + std::to_string(response->status) +
                                    (code.empty() ? std::string() : " (" + code + ")") + " to the " +
                                    std::string(action) + " of call " + call_id;
-        if (response->status == 404) co_return Error::make(ErrorKind::not_found, "call_not_found", detail);
+        if (response->status == 404)
+            co_return Error::make(ErrorKind::not_found, "call_not_found", detail);
         co_return Error::make(ErrorKind::upstream_failed, "call_control_failed", detail);
     }
 
@@ -83,7 +90,8 @@ class OpenAiPhoneCalls final : public PhoneCalls {
 
 }  // namespace
 
-std::unique_ptr<PhoneCalls> make_openai_phone_calls(net::HttpClient& http, OpenAiPhoneCallsOptions options) {
+std::unique_ptr<PhoneCalls> make_openai_phone_calls(net::HttpClient& http,
+                                                    OpenAiPhoneCallsOptions options) {
     return std::make_unique<OpenAiPhoneCalls>(http, std::move(options));
 }
 

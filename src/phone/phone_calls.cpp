@@ -14,7 +14,8 @@ Error malformed(std::string message) {
 
 bool iequals(std::string_view a, std::string_view b) {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+        return std::tolower(static_cast<unsigned char>(x)) ==
+               std::tolower(static_cast<unsigned char>(y));
     });
 }
 
@@ -73,11 +74,13 @@ Result<IncomingCall> parse_incoming_call(const json& event) {
     }
     const json& data = event["data"];
     IncomingCall call;
-    if (!data.contains("call_id") || !data["call_id"].is_string() || data["call_id"].get_ref<const std::string&>().empty()) {
+    if (!data.contains("call_id") || !data["call_id"].is_string() ||
+        data["call_id"].get_ref<const std::string&>().empty()) {
         return malformed("the realtime.call.incoming event has no data.call_id");
     }
     call.call_id = data["call_id"].get<std::string>();
-    if (event.contains("id") && event["id"].is_string()) call.event_id = event["id"].get<std::string>();
+    if (event.contains("id") && event["id"].is_string())
+        call.event_id = event["id"].get<std::string>();
     // sip_headers is required and a list of {name, value} (WebhookRealtimeCallIncoming).
     if (!data.contains("sip_headers") || !data["sip_headers"].is_array()) {
         return malformed("the realtime.call.incoming event has no data.sip_headers list");
@@ -90,7 +93,8 @@ Result<IncomingCall> parse_incoming_call(const json& event) {
         // SIP header names are case-insensitive (RFC 3261 §7.3.1); "f" is From's compact form.
         const std::string& name = header["name"].get_ref<const std::string&>();
         if (call.caller_number.empty() && (iequals(name, "From") || iequals(name, "f"))) {
-            call.caller_number = number_in_sip_header(header["value"].get_ref<const std::string&>());
+            call.caller_number =
+                number_in_sip_header(header["value"].get_ref<const std::string&>());
         }
     }
     return call;

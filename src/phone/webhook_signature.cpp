@@ -1,14 +1,14 @@
 #include "calrt/phone/webhook_signature.hpp"
 
-#include "calrt/core/base64.hpp"
-#include "calrt/core/hmac.hpp"
-
 #include <openssl/crypto.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <vector>
+
+#include "calrt/core/base64.hpp"
+#include "calrt/core/hmac.hpp"
 
 namespace calrt::phone {
 namespace {
@@ -83,8 +83,8 @@ Result<void> check_freshness(std::string_view timestamp, std::chrono::sys_second
     return {};
 }
 
-std::optional<Digest> signature_of(const Secret& key, std::string_view id, std::string_view timestamp,
-                                   std::string_view raw_body) {
+std::optional<Digest> signature_of(const Secret& key, std::string_view id,
+                                   std::string_view timestamp, std::string_view raw_body) {
     return hmac_sha256(key.reveal(), {id, ".", timestamp, ".", raw_body});
 }
 
@@ -92,8 +92,9 @@ std::optional<Digest> signature_of(const Secret& key, std::string_view id, std::
 
 Result<Secret> openai_webhook_key(const Secret& secret) {
     if (secret.empty()) {
-        return Error::make(ErrorKind::not_configured, "openai_webhook_secret_missing",
-                           "no OpenAI webhook signing secret is configured (OPENAI_WEBHOOK_SECRET)");
+        return Error::make(
+            ErrorKind::not_configured, "openai_webhook_secret_missing",
+            "no OpenAI webhook signing secret is configured (OPENAI_WEBHOOK_SECRET)");
     }
     const std::string& text = secret.reveal();
     if (!text.starts_with(secret_prefix)) return secret;
@@ -145,14 +146,15 @@ Result<void> verify_openai_webhook(const StandardWebhookHeaders& headers, std::s
     return check_freshness(headers.timestamp, now, tolerance);
 }
 
-std::string sign_openai_webhook(const Secret& secret, std::string_view id, std::string_view timestamp,
-                                std::string_view raw_body) {
+std::string sign_openai_webhook(const Secret& secret, std::string_view id,
+                                std::string_view timestamp, std::string_view raw_body) {
     auto key = openai_webhook_key(secret);
     if (!key) return {};
     const auto digest = signature_of(*key, id, timestamp, raw_body);
     if (!digest) return {};
     return std::string(version_prefix) +
-           encode_base64(std::string_view(reinterpret_cast<const char*>(digest->data()), digest->size()));
+           encode_base64(
+               std::string_view(reinterpret_cast<const char*>(digest->data()), digest->size()));
 }
 
 }  // namespace calrt::phone

@@ -1,9 +1,9 @@
 #include "testing/fake_realtime/call_control.hpp"
 
+#include <cstdio>
+
 #include "calrt/server/responses.hpp"
 #include "testing/fake_realtime/openai_rest.hpp"
-
-#include <cstdio>
 
 namespace calrt::testing {
 namespace {
@@ -22,8 +22,9 @@ json unknown_call() {
 }
 
 json wrong_state(const std::string& action, FakeCallState state) {
-    return error_object("Cannot " + action + " a call that is " + std::string(to_string(state)) + ".",
-                        "invalid_call_state");
+    return error_object(
+        "Cannot " + action + " a call that is " + std::string(to_string(state)) + ".",
+        "invalid_call_state");
 }
 
 json bad_parameter(std::string message, std::string param) {
@@ -31,12 +32,14 @@ json bad_parameter(std::string message, std::string param) {
 }
 
 // `body` may carry only `allowed` keys (the spec's additionalProperties: false).
-std::optional<json> unknown_parameter(const json& body, std::initializer_list<std::string_view> allowed) {
+std::optional<json> unknown_parameter(const json& body,
+                                      std::initializer_list<std::string_view> allowed) {
     if (!body.is_object()) return std::nullopt;
     for (const auto& [key, value] : body.items()) {
         bool known = false;
         for (std::string_view name : allowed) known = known || key == name;
-        if (!known) return error_object("Unknown parameter: '" + key + "'.", "unknown_parameter", key);
+        if (!known)
+            return error_object("Unknown parameter: '" + key + "'.", "unknown_parameter", key);
     }
     return std::nullopt;
 }
@@ -45,7 +48,8 @@ std::optional<json> unknown_parameter(const json& body, std::initializer_list<st
 std::optional<json> check_accept_body(const json& body) {
     if (!body.is_object()) return bad_parameter("The request body must be a JSON object.", "");
     if (!body.contains("type")) {
-        return error_object("Missing required parameter: 'type'.", "missing_required_parameter", "type");
+        return error_object("Missing required parameter: 'type'.", "missing_required_parameter",
+                            "type");
     }
     if (body["type"] != "realtime") {
         return bad_parameter("Invalid value for 'type': expected 'realtime'.", "type");
@@ -71,8 +75,8 @@ std::optional<json> check_refer_body(const json& body) {
     if (!body.is_object()) return bad_parameter("The request body must be a JSON object.", "");
     if (auto unknown = unknown_parameter(body, {"target_uri"})) return unknown;
     if (!body.contains("target_uri")) {
-        return error_object("Missing required parameter: 'target_uri'.", "missing_required_parameter",
-                            "target_uri");
+        return error_object("Missing required parameter: 'target_uri'.",
+                            "missing_required_parameter", "target_uri");
     }
     const json& target = body["target_uri"];
     if (!target.is_string() || !(target.get_ref<const std::string&>().starts_with("tel:") ||
@@ -86,11 +90,16 @@ std::optional<json> check_refer_body(const json& body) {
 
 std::string_view to_string(FakeCallState state) {
     switch (state) {
-        case FakeCallState::ringing: return "ringing";
-        case FakeCallState::accepted: return "accepted";
-        case FakeCallState::rejected: return "rejected";
-        case FakeCallState::referred: return "referred";
-        case FakeCallState::hung_up: return "hung up";
+        case FakeCallState::ringing:
+            return "ringing";
+        case FakeCallState::accepted:
+            return "accepted";
+        case FakeCallState::rejected:
+            return "rejected";
+        case FakeCallState::referred:
+            return "referred";
+        case FakeCallState::hung_up:
+            return "hung up";
     }
     return "unknown";
 }
@@ -100,7 +109,8 @@ std::string FakeCalls::offer(std::string call_id) {
     if (call_id.empty()) {
         // The shape of the spec's example id: "rtc_" and 32 hex digits.
         char digits[33];
-        std::snprintf(digits, sizeof digits, "%032llx", static_cast<unsigned long long>(next_id_++));
+        std::snprintf(digits, sizeof digits, "%032llx",
+                      static_cast<unsigned long long>(next_id_++));
         call_id = "rtc_" + std::string(digits);
     }
     calls_[call_id] = FakeCallState::ringing;
@@ -119,7 +129,8 @@ std::vector<FakeCallRequest> FakeCalls::requests() const {
     return requests_;
 }
 
-std::vector<FakeCallRequest> FakeCalls::requests(const std::string& call_id, const std::string& action) const {
+std::vector<FakeCallRequest> FakeCalls::requests(const std::string& call_id,
+                                                 const std::string& action) const {
     std::lock_guard lock(mutex_);
     std::vector<FakeCallRequest> out;
     for (const auto& request : requests_) {
@@ -133,10 +144,12 @@ void FakeCalls::fail_next(std::string action, unsigned status, json error) {
     failures_[std::move(action)] = {status, std::move(error)};
 }
 
-FakeCalls::Outcome FakeCalls::handle(const std::string& call_id, const std::string& action, const json& body) {
+FakeCalls::Outcome FakeCalls::handle(const std::string& call_id, const std::string& action,
+                                     const json& body) {
     std::lock_guard lock(mutex_);
     const auto answer = [&](Outcome outcome) {
-        requests_.push_back({call_id, action, body.is_discarded() ? json(nullptr) : body, outcome.status});
+        requests_.push_back(
+            {call_id, action, body.is_discarded() ? json(nullptr) : body, outcome.status});
         return outcome;
     };
     if (auto failure = failures_.find(action); failure != failures_.end()) {
@@ -145,7 +158,8 @@ FakeCalls::Outcome FakeCalls::handle(const std::string& call_id, const std::stri
         return answer(std::move(outcome));
     }
     if (body.is_discarded()) {
-        return answer({400, error_object("We could not parse the JSON body of your request.", "invalid_json")});
+        return answer({400, error_object("We could not parse the JSON body of your request.",
+                                         "invalid_json")});
     }
     const auto call = calls_.find(call_id);
     if (call == calls_.end()) return answer({404, unknown_call()});
@@ -179,14 +193,18 @@ FakeCalls::Outcome FakeCalls::handle(const std::string& call_id, const std::stri
     return answer({});
 }
 
-void add_call_control_routes(server::Router& router, std::shared_ptr<FakeCalls> calls, std::string api_key) {
+void add_call_control_routes(server::Router& router, std::shared_ptr<FakeCalls> calls,
+                             std::string api_key) {
     for (const char* action : {"accept", "reject", "refer", "hangup"}) {
         router.post(std::string("/v1/realtime/calls/{call_id}/") + action,
-                    server::sync_handler([calls, api_key, action = std::string(action)](server::Request& request) {
-                        if (auto refused = refuse_without_api_key(request, api_key)) return *refused;
-                        const json body = request.body.empty()
-                                              ? json(nullptr)
-                                              : json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+                    server::sync_handler([calls, api_key,
+                                          action = std::string(action)](server::Request& request) {
+                        if (auto refused = refuse_without_api_key(request, api_key))
+                            return *refused;
+                        const json body =
+                            request.body.empty()
+                                ? json(nullptr)
+                                : json::parse(request.body, nullptr, /*allow_exceptions=*/false);
                         const std::string call_id(request.path_param("call_id").value_or(""));
                         const auto outcome = calls->handle(call_id, action, body);
                         if (outcome.status == 200) {

@@ -18,19 +18,18 @@
 // A call exists once a test offers it (FakeCalls::offer, or incoming_call_delivery below), as
 // OpenAI holds a pending SIP session between the INVITE and the accept or reject.
 
-#include "calrt/server/router.hpp"
-
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "calrt/server/router.hpp"
 
 namespace calrt::testing {
 
@@ -41,17 +40,18 @@ std::string_view to_string(FakeCallState state);
 // One call-control request as the fake received it.
 struct FakeCallRequest {
     std::string call_id{};
-    std::string action{};            // "accept", "reject", "refer" or "hangup"
-    nlohmann::json body = nullptr;   // the parsed body; null when there was none (or not JSON)
-    unsigned answered = 0;           // the HTTP status the fake answered
+    std::string action{};           // "accept", "reject", "refer" or "hangup"
+    nlohmann::json body = nullptr;  // the parsed body; null when there was none (or not JSON)
+    unsigned answered = 0;          // the HTTP status the fake answered
 };
 
 // An incoming SIP call: what ends up in the webhook's data.sip_headers.
 struct FakeIncomingCall {
-    std::string call_id{};                       // empty: a fresh "rtc_…" id
+    std::string call_id{};  // empty: a fresh "rtc_…" id
     std::string from = "\"Caller\" <sip:+14155550123@sip.example.com>;tag=fake";  // the From header
     std::string to = "<sip:proj_fake@sip.api.openai.com;transport=tls>";
-    std::vector<std::pair<std::string, std::string>> extra_headers{};  // appended after the usual ones
+    std::vector<std::pair<std::string, std::string>>
+        extra_headers{};  // appended after the usual ones
 };
 
 class FakeCalls {
@@ -61,7 +61,8 @@ class FakeCalls {
     std::optional<FakeCallState> state(const std::string& call_id) const;
     std::vector<FakeCallRequest> requests() const;
     // The requests for one call and action, e.g. requests("rtc_1", "accept").
-    std::vector<FakeCallRequest> requests(const std::string& call_id, const std::string& action) const;
+    std::vector<FakeCallRequest> requests(const std::string& call_id,
+                                          const std::string& action) const;
     // The next request of `action` (any call) is answered with `status` and this error object
     // instead, once (an outage, a call that hung up meanwhile), and changes no state.
     void fail_next(std::string action, unsigned status, nlohmann::json error);
@@ -71,7 +72,8 @@ class FakeCalls {
         unsigned status = 200;
         nlohmann::json error = nullptr;  // the "error" object when status is not 200
     };
-    Outcome handle(const std::string& call_id, const std::string& action, const nlohmann::json& body);
+    Outcome handle(const std::string& call_id, const std::string& action,
+                   const nlohmann::json& body);
 
   private:
     mutable std::mutex mutex_;
@@ -82,6 +84,7 @@ class FakeCalls {
 };
 
 // Adds the four routes to `router`, checking the Bearer `api_key` (empty: none required).
-void add_call_control_routes(server::Router& router, std::shared_ptr<FakeCalls> calls, std::string api_key);
+void add_call_control_routes(server::Router& router, std::shared_ptr<FakeCalls> calls,
+                             std::string api_key);
 
 }  // namespace calrt::testing

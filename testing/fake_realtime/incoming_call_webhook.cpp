@@ -1,6 +1,7 @@
 #include "testing/fake_realtime/incoming_call_webhook.hpp"
 
-#include "calrt/core/random.hpp"
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -13,8 +14,8 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/url/parse.hpp>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+
+#include "calrt/core/random.hpp"
 
 namespace calrt::testing {
 namespace {
@@ -28,7 +29,8 @@ std::optional<std::string> decode_base64(std::string_view text) {
     if (text.size() % 4 != 0) return std::nullopt;
     std::string out(text.size() / 4 * 3, '\0');
     const int length = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                       reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+                                       reinterpret_cast<const unsigned char*>(text.data()),
+                                       static_cast<int>(text.size()));
     if (length < 0) return std::nullopt;
     // EVP_DecodeBlock counts the bytes the padding stands for as zeros.
     std::size_t padding = 0;
@@ -44,7 +46,8 @@ std::optional<std::string> hmac_key(const std::string& secret) {
 }
 
 std::string unix_seconds(std::chrono::system_clock::time_point now) {
-    return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+    return std::to_string(
+        std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
 }
 
 FakeWebhookDelivery signed_delivery(std::string body, const std::string& secret,
@@ -53,7 +56,8 @@ FakeWebhookDelivery signed_delivery(std::string body, const std::string& secret,
     delivery.id = "wh_" + random_hex(16);
     delivery.timestamp = unix_seconds(now);
     delivery.body = std::move(body);
-    delivery.signature = fake_webhook_signature(secret, delivery.id, delivery.timestamp, delivery.body);
+    delivery.signature =
+        fake_webhook_signature(secret, delivery.id, delivery.timestamp, delivery.body);
     return delivery;
 }
 
@@ -66,19 +70,22 @@ struct Target {
 std::optional<Target> parse_url(std::string_view url) {
     auto parsed = boost::urls::parse_uri(url);
     if (!parsed || parsed->scheme() != "http") return std::nullopt;
-    Target target{std::string(parsed->host()), parsed->has_port() ? std::string(parsed->port()) : "80",
+    Target target{std::string(parsed->host()),
+                  parsed->has_port() ? std::string(parsed->port()) : "80",
                   std::string(parsed->encoded_target())};
     if (target.path.empty()) target.path = "/";
     return target;
 }
 
-asio::awaitable<void> post(const FakeWebhookDelivery& delivery, Target target, std::chrono::milliseconds timeout,
+asio::awaitable<void> post(const FakeWebhookDelivery& delivery, Target target,
+                           std::chrono::milliseconds timeout,
                            std::optional<FakeWebhookAnswer>& answer) {
     auto executor = co_await asio::this_coro::executor;
     asio::ip::tcp::resolver resolver(executor);
     beast::tcp_stream stream(executor);
     stream.expires_after(timeout);
-    const auto endpoints = co_await resolver.async_resolve(target.host, target.port, asio::use_awaitable);
+    const auto endpoints =
+        co_await resolver.async_resolve(target.host, target.port, asio::use_awaitable);
     co_await stream.async_connect(endpoints, asio::use_awaitable);
     http::request<http::string_body> request{http::verb::post, target.path, 11};
     request.set(http::field::host, target.host + ":" + target.port);
@@ -104,21 +111,24 @@ std::vector<std::pair<std::string, std::string>> FakeWebhookDelivery::headers() 
             {"webhook-signature", signature}};
 }
 
-std::string fake_webhook_signature(const std::string& secret, std::string_view id, std::string_view timestamp,
-                                   std::string_view body) {
+std::string fake_webhook_signature(const std::string& secret, std::string_view id,
+                                   std::string_view timestamp, std::string_view body) {
     const auto key = hmac_key(secret);
     if (!key) return {};
-    const std::string message = std::string(id) + "." + std::string(timestamp) + "." + std::string(body);
+    const std::string message =
+        std::string(id) + "." + std::string(timestamp) + "." + std::string(body);
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     HMAC(EVP_sha256(), key->data(), static_cast<int>(key->size()),
          reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
     unsigned char encoded[64] = {};
     const int encoded_length = EVP_EncodeBlock(encoded, digest, static_cast<int>(length));
-    return "v1," + std::string(reinterpret_cast<const char*>(encoded), static_cast<std::size_t>(encoded_length));
+    return "v1," + std::string(reinterpret_cast<const char*>(encoded),
+                               static_cast<std::size_t>(encoded_length));
 }
 
-FakeWebhookDelivery incoming_call_delivery(FakeCalls& calls, FakeIncomingCall call, const std::string& webhook_secret,
+FakeWebhookDelivery incoming_call_delivery(FakeCalls& calls, FakeIncomingCall call,
+                                           const std::string& webhook_secret,
                                            std::chrono::system_clock::time_point now) {
     const std::string call_id = calls.offer(std::move(call.call_id));
     json sip_headers = json::array();
@@ -152,7 +162,8 @@ FakeWebhookDelivery event_delivery(json event, const std::string& webhook_secret
     return signed_delivery(event.dump(), webhook_secret, now);
 }
 
-std::optional<FakeWebhookAnswer> send_webhook(const FakeWebhookDelivery& delivery, std::string_view url,
+std::optional<FakeWebhookAnswer> send_webhook(const FakeWebhookDelivery& delivery,
+                                              std::string_view url,
                                               std::chrono::milliseconds timeout) {
     auto target = parse_url(url);
     if (!target) return std::nullopt;

@@ -3,12 +3,11 @@
 // {"error": {"message", "type", "param", "code"}} (openai-python APIError) and the Bearer check,
 // whose answers are OpenAI's own wording for a missing and a wrong key.
 
-#include "calrt/server/http_message.hpp"
-
 #include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
+
+#include "calrt/server/http_message.hpp"
 
 namespace calrt::testing {
 

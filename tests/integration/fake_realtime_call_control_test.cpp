@@ -1,6 +1,11 @@
 // The fake OpenAI's SIP call control and its incoming-call webhook, over real sockets: what the
 // phone code will be tested against must answer as research/openai-sip.md says OpenAI does.
 
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <nlohmann/json.hpp>
+
 #include "calrt/core/config.hpp"
 #include "calrt/core/metrics.hpp"
 #include "calrt/phone/webhook_signature.hpp"
@@ -12,11 +17,6 @@
 #include "testing/fake_realtime/fake_realtime.hpp"
 #include "testing/fake_realtime/incoming_call_webhook.hpp"
 
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
-#include <mutex>
-
 namespace calrt {
 namespace {
 
@@ -24,19 +24,21 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 
 constexpr const char* kKey = "test-openai-key";
-const std::string kSecret = "whsec_" + std::string("c2VjcmV0LWtleS1ieXRlcy1mb3ItdGhlLWZha2UtdGVzdA==");
+const std::string kSecret =
+    "whsec_" + std::string("c2VjcmV0LWtleS1ieXRlcy1mb3ItdGhlLWZha2UtdGVzdA==");
 
 class FakeCallControl : public ::testing::Test {
   protected:
     FakeCallControl() { fake.start(); }
     ~FakeCallControl() override { io.stop(); }
 
-    test::HttpResponse post(const std::string& call_id, const std::string& action, std::string_view body = {},
-                            std::string key = kKey) {
+    test::HttpResponse post(const std::string& call_id, const std::string& action,
+                            std::string_view body = {}, std::string key = kKey) {
         std::vector<std::pair<std::string, std::string>> headers;
         if (!key.empty()) headers.emplace_back("Authorization", "Bearer " + key);
         if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-        return test::http_request(fake.port(), "POST", "/v1/realtime/calls/" + call_id + "/" + action,
+        return test::http_request(fake.port(), "POST",
+                                  "/v1/realtime/calls/" + call_id + "/" + action,
                                   std::move(headers), body);
     }
 
@@ -51,7 +53,8 @@ class FakeCallControl : public ::testing::Test {
 
 TEST_F(FakeCallControl, AcceptAnswersEmpty200AndRecordsTheSessionConfig) {
     const std::string call = fake.calls().offer();
-    const auto response = post(call, "accept", R"({"type":"realtime","model":"gpt-realtime-2.1","instructions":"hi"})");
+    const auto response = post(
+        call, "accept", R"({"type":"realtime","model":"gpt-realtime-2.1","instructions":"hi"})");
     EXPECT_EQ(response.result_int(), 200u);
     EXPECT_TRUE(response.body().empty());
     EXPECT_EQ(fake.calls().state(call), testing::FakeCallState::accepted);
@@ -100,14 +103,16 @@ TEST_F(FakeCallControl, RejectTakesAnOptionalSipStatusAndNothingElse) {
     EXPECT_EQ(post(plain, "reject").result_int(), 200u);  // 603 Decline by default
 
     const std::string odd = fake.calls().offer();
-    EXPECT_EQ(error_code(post(odd, "reject", R"({"status_code":486,"reason":"busy"})")), "unknown_parameter");
+    EXPECT_EQ(error_code(post(odd, "reject", R"({"status_code":486,"reason":"busy"})")),
+              "unknown_parameter");
     EXPECT_EQ(post(odd, "reject", R"({"status_code":200})").result_int(), 400u);
     EXPECT_EQ(fake.calls().state(odd), testing::FakeCallState::ringing);
 }
 
 TEST_F(FakeCallControl, ReferNeedsAnAcceptedCallAndATelOrSipTarget) {
     const std::string call = fake.calls().offer();
-    EXPECT_EQ(error_code(post(call, "refer", R"({"target_uri":"tel:+14155550123"})")), "invalid_call_state");
+    EXPECT_EQ(error_code(post(call, "refer", R"({"target_uri":"tel:+14155550123"})")),
+              "invalid_call_state");
     ASSERT_EQ(post(call, "accept", R"({"type":"realtime"})").result_int(), 200u);
     EXPECT_EQ(post(call, "refer", R"({"target_uri":"https://example.com"})").result_int(), 400u);
     EXPECT_EQ(post(call, "refer", R"({"target_uri":"sip:agent@example.com"})").result_int(), 200u);
@@ -124,7 +129,8 @@ TEST_F(FakeCallControl, HangupEndsAnAcceptedCallOnce) {
 
 TEST_F(FakeCallControl, FailNextAnswersOnceWithTheGivenError) {
     const std::string call = fake.calls().offer();
-    fake.calls().fail_next("accept", 500, {{"message", "boom"}, {"type", "server_error"}, {"code", nullptr}});
+    fake.calls().fail_next("accept", 500,
+                           {{"message", "boom"}, {"type", "server_error"}, {"code", nullptr}});
     EXPECT_EQ(post(call, "accept", R"({"type":"realtime"})").result_int(), 500u);
     EXPECT_EQ(fake.calls().state(call), testing::FakeCallState::ringing);
     EXPECT_EQ(post(call, "accept", R"({"type":"realtime"})").result_int(), 200u);
@@ -144,7 +150,9 @@ struct RecordingReceiver {
         server = std::make_unique<server::HttpServer>(io, config, router, metrics);
         server->start();
     }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(server->port()) + "/api/openai/webhook"; }
+    std::string url() const {
+        return "http://127.0.0.1:" + std::to_string(server->port()) + "/api/openai/webhook";
+    }
 
     std::mutex mutex;
     std::vector<server::Request> received;
@@ -167,7 +175,8 @@ TEST_F(FakeCallControl, IncomingCallWebhookHasOpenAIsShapeAndVerifiesWithTheServ
     std::lock_guard lock(receiver.mutex);
     ASSERT_EQ(receiver.received.size(), 1u);
     const server::Request& request = receiver.received[0];
-    EXPECT_EQ(request.header("user-agent"), "OpenAI/1.0 (+https://platform.openai.com/docs/webhooks)");
+    EXPECT_EQ(request.header("user-agent"),
+              "OpenAI/1.0 (+https://platform.openai.com/docs/webhooks)");
     const json event = json::parse(request.body);
     EXPECT_EQ(event["type"], "realtime.call.incoming");
     EXPECT_EQ(event["object"], "event");
@@ -181,14 +190,18 @@ TEST_F(FakeCallControl, IncomingCallWebhookHasOpenAIsShapeAndVerifiesWithTheServ
 
     // Signed by the fake's own OpenSSL code; verified by the service's module.
     const auto verified = phone::verify_openai_webhook(
-        {request.header("webhook-id"), request.header("webhook-timestamp"), request.header("webhook-signature")},
-        request.body, Secret(kSecret), std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+        {request.header("webhook-id"), request.header("webhook-timestamp"),
+         request.header("webhook-signature")},
+        request.body, Secret(kSecret),
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
     EXPECT_TRUE(verified) << verified.error().message;
 }
 
 TEST_F(FakeCallControl, SendWebhookToNothingGivesNoAnswer) {
-    const auto delivery = testing::event_delivery({{"type", "batch.completed"}, {"data", {{"id", "batch_1"}}}}, kSecret);
-    EXPECT_FALSE(testing::send_webhook(delivery, "http://127.0.0.1:" + std::to_string(test::free_port()) + "/x", 2s));
+    const auto delivery = testing::event_delivery(
+        {{"type", "batch.completed"}, {"data", {{"id", "batch_1"}}}}, kSecret);
+    EXPECT_FALSE(testing::send_webhook(
+        delivery, "http://127.0.0.1:" + std::to_string(test::free_port()) + "/x", 2s));
     EXPECT_FALSE(testing::send_webhook(delivery, "not a url"));
 }
 

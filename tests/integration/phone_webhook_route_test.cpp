@@ -1,5 +1,10 @@
-// POST /api/openai/webhook over real sockets: the fake OpenAI signs and sends realtime.call.incoming,
-// the route verifies it and accepts (or rejects) the call through the fake's call control.
+// POST /api/openai/webhook over real sockets: the fake OpenAI signs and sends
+// realtime.call.incoming, the route verifies it and accepts (or rejects) the call through the
+// fake's call control.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 
 #include "calrt/core/metrics.hpp"
 #include "calrt/core/time.hpp"
@@ -13,9 +18,6 @@
 #include "testing/fake_realtime/fake_realtime.hpp"
 #include "testing/fake_realtime/incoming_call_webhook.hpp"
 
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
 namespace calrt {
 namespace {
 
@@ -27,7 +29,9 @@ const std::string kSecret = "whsec_c2VjcmV0LWtleS1ieXRlcy1mb3ItdGhlLWZha2UtdGVzd
 const std::string kOtherSecret = "whsec_YW5vdGhlci1wcm9qZWN0cy1zaWduaW5nLWtleQ==";
 
 json accept_session() {
-    return {{"type", "realtime"}, {"model", "gpt-realtime-2.1"}, {"instructions", "You answer the phone."},
+    return {{"type", "realtime"},
+            {"model", "gpt-realtime-2.1"},
+            {"instructions", "You answer the phone."},
             {"tools", json::array()}};
 }
 
@@ -36,18 +40,22 @@ class PhoneWebhookRoute : public ::testing::Test {
   protected:
     explicit PhoneWebhookRoute(std::size_t max_calls = 2, std::string secret = kSecret)
         : lines(max_calls),
-          context{Secret(std::move(secret)), *calls, claims, lines, accept_session(), clock, metrics,
-                  io.io.get_executor()} {
+          context{Secret(std::move(secret)), *calls, claims,  lines,
+                  accept_session(),          clock,  metrics, io.io.get_executor()} {
         phone::add_openai_webhook_route(router, context);
         server = std::make_unique<server::HttpServer>(io.io, ServerConfig{}, router, metrics);
         server->start();
     }
     ~PhoneWebhookRoute() override { io.stop(); }
 
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(server->port()) + "/api/openai/webhook"; }
+    std::string url() const {
+        return "http://127.0.0.1:" + std::to_string(server->port()) + "/api/openai/webhook";
+    }
 
-    testing::FakeWebhookDelivery ring(std::chrono::system_clock::time_point when = std::chrono::system_clock::now()) {
-        return testing::incoming_call_delivery(fake.calls(), testing::FakeIncomingCall{}, kSecret, when);
+    testing::FakeWebhookDelivery ring(
+        std::chrono::system_clock::time_point when = std::chrono::system_clock::now()) {
+        return testing::incoming_call_delivery(fake.calls(), testing::FakeIncomingCall{}, kSecret,
+                                               when);
     }
 
     testing::FakeWebhookAnswer send(const testing::FakeWebhookDelivery& delivery) {
@@ -58,7 +66,9 @@ class PhoneWebhookRoute : public ::testing::Test {
 
     static std::string field(const testing::FakeWebhookAnswer& answer, const char* name) {
         const json body = json::parse(answer.body, nullptr, false);
-        return body.is_object() && body.contains(name) && body[name].is_string() ? body[name].get<std::string>() : "";
+        return body.is_object() && body.contains(name) && body[name].is_string()
+                   ? body[name].get<std::string>()
+                   : "";
     }
     static std::string error_code(const testing::FakeWebhookAnswer& answer) {
         const json body = json::parse(answer.body, nullptr, false);
@@ -77,8 +87,8 @@ class PhoneWebhookRoute : public ::testing::Test {
         return true;
     }();
     net::HttpClient http{io.io.get_executor()};
-    std::unique_ptr<phone::PhoneCalls> calls =
-        phone::make_openai_phone_calls(http, {.api_base_url = fake.rest_url(), .api_key = Secret(kKey)});
+    std::unique_ptr<phone::PhoneCalls> calls = phone::make_openai_phone_calls(
+        http, {.api_base_url = fake.rest_url(), .api_key = Secret(kKey)});
     phone::InMemoryWebhookClaims claims;
     phone::PhoneLines lines;
     SystemClock clock;
@@ -101,7 +111,8 @@ TEST_F(PhoneWebhookRoute, SignedIncomingCallIsAcknowledgedAndAcceptedWithTheSess
 
 TEST_F(PhoneWebhookRoute, ForgedSignatureIsRefused401AndNoCallIsTouched) {
     auto delivery = ring();
-    delivery.signature = testing::fake_webhook_signature(kOtherSecret, delivery.id, delivery.timestamp, delivery.body);
+    delivery.signature = testing::fake_webhook_signature(kOtherSecret, delivery.id,
+                                                         delivery.timestamp, delivery.body);
     const auto answer = send(delivery);
     EXPECT_EQ(answer.status, 401u);
     EXPECT_EQ(error_code(answer), "webhook_signature_mismatch");
@@ -131,7 +142,8 @@ TEST_F(PhoneWebhookRoute, SameCallUnderAnotherWebhookIdIsNotAcceptedTwice) {
     EXPECT_EQ(field(send(delivery), "outcome"), "accepting");
     auto again = delivery;
     again.id = "wh_another_delivery_of_the_same_call";
-    again.signature = testing::fake_webhook_signature(kSecret, again.id, again.timestamp, again.body);
+    again.signature =
+        testing::fake_webhook_signature(kSecret, again.id, again.timestamp, again.body);
     EXPECT_EQ(field(send(again), "outcome"), "duplicate");
     ASSERT_TRUE(call_reaches(delivery.call_id, testing::FakeCallState::accepted));
     EXPECT_EQ(fake.calls().requests(delivery.call_id, "accept").size(), 1u);
@@ -152,15 +164,19 @@ TEST_F(PhoneWebhookRoute, CallPastPhoneMaxCallsIsRejectedBusyHere) {
 }
 
 TEST_F(PhoneWebhookRoute, FailedAcceptFreesItsLine) {
-    fake.calls().fail_next("accept", 500, {{"message", "The server had an error"}, {"type", "server_error"}, {"code", nullptr}});
+    fake.calls().fail_next(
+        "accept", 500,
+        {{"message", "The server had an error"}, {"type", "server_error"}, {"code", nullptr}});
     const auto delivery = ring();
     EXPECT_EQ(field(send(delivery), "outcome"), "accepting");
-    ASSERT_TRUE(test::wait_until([&] { return fake.calls().requests(delivery.call_id, "accept").size() == 1; }));
+    ASSERT_TRUE(test::wait_until(
+        [&] { return fake.calls().requests(delivery.call_id, "accept").size() == 1; }));
     EXPECT_TRUE(test::wait_until([&] { return lines.in_use() == 0; }));
 }
 
 TEST_F(PhoneWebhookRoute, OtherEventTypesAreAcknowledgedAndIgnored) {
-    const auto delivery = testing::event_delivery({{"type", "batch.completed"}, {"data", {{"id", "batch_1"}}}}, kSecret);
+    const auto delivery = testing::event_delivery(
+        {{"type", "batch.completed"}, {"data", {{"id", "batch_1"}}}}, kSecret);
     const auto answer = send(delivery);
     EXPECT_EQ(answer.status, 200u);
     EXPECT_EQ(field(answer, "outcome"), "ignored");
@@ -168,7 +184,8 @@ TEST_F(PhoneWebhookRoute, OtherEventTypesAreAcknowledgedAndIgnored) {
 }
 
 TEST_F(PhoneWebhookRoute, RetriedDeliveryOfAnyTypeIsRecognisedByItsWebhookId) {
-    const auto delivery = testing::event_delivery({{"type", "batch.completed"}, {"data", {{"id", "batch_1"}}}}, kSecret);
+    const auto delivery = testing::event_delivery(
+        {{"type", "batch.completed"}, {"data", {{"id", "batch_1"}}}}, kSecret);
     EXPECT_EQ(field(send(delivery), "outcome"), "ignored");
     const auto retry = send(delivery);
     EXPECT_EQ(retry.status, 200u);

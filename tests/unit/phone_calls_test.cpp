@@ -1,7 +1,8 @@
 #include "calrt/phone/phone_calls.hpp"
-#include "calrt/phone/phone_lines.hpp"
 
 #include <gtest/gtest.h>
+
+#include "calrt/phone/phone_lines.hpp"
 
 namespace calrt::phone {
 namespace {
@@ -15,7 +16,9 @@ json incoming_event(json sip_headers) {
             {"object", "event"},
             {"type", "realtime.call.incoming"},
             {"created_at", 1719168000},
-            {"data", {{"call_id", "rtc_479a275623b54bdb9b6fbae2f7cbd408"}, {"sip_headers", std::move(sip_headers)}}}};
+            {"data",
+             {{"call_id", "rtc_479a275623b54bdb9b6fbae2f7cbd408"},
+              {"sip_headers", std::move(sip_headers)}}}};
 }
 
 TEST(IncomingCall, ReadsCallIdEventIdAndTheCallersNumberFromFrom) {
@@ -31,10 +34,12 @@ TEST(IncomingCall, ReadsCallIdEventIdAndTheCallersNumberFromFrom) {
 }
 
 TEST(IncomingCall, HeaderNamesAreCaseInsensitiveAndTheCompactFormCounts) {
-    const auto lower = parse_incoming_call(incoming_event(json::array({{{"name", "from"}, {"value", "<tel:+14155550123>"}}})));
+    const auto lower = parse_incoming_call(
+        incoming_event(json::array({{{"name", "from"}, {"value", "<tel:+14155550123>"}}})));
     ASSERT_TRUE(lower);
     EXPECT_EQ(lower->caller_number, "+14155550123");
-    const auto compact = parse_incoming_call(incoming_event(json::array({{{"name", "f"}, {"value", "sip:5551234@pbx"}}})));
+    const auto compact = parse_incoming_call(
+        incoming_event(json::array({{{"name", "f"}, {"value", "sip:5551234@pbx"}}})));
     ASSERT_TRUE(compact);
     EXPECT_EQ(compact->caller_number, "5551234");
 }
@@ -43,8 +48,8 @@ TEST(IncomingCall, NoFromHeaderOrAnAnonymousOneLeavesTheNumberEmpty) {
     const auto none = parse_incoming_call(incoming_event(json::array()));
     ASSERT_TRUE(none);
     EXPECT_TRUE(none->caller_number.empty());
-    const auto anonymous = parse_incoming_call(
-        incoming_event(json::array({{{"name", "From"}, {"value", "\"Anonymous\" <sip:anonymous@anonymous.invalid>"}}})));
+    const auto anonymous = parse_incoming_call(incoming_event(json::array(
+        {{{"name", "From"}, {"value", "\"Anonymous\" <sip:anonymous@anonymous.invalid>"}}})));
     ASSERT_TRUE(anonymous);
     EXPECT_TRUE(anonymous->caller_number.empty());
 }

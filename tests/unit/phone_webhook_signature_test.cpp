@@ -1,10 +1,9 @@
-#include "calrt/phone/webhook_signature.hpp"
-
-#include "calrt/core/base64.hpp"
-
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+
+#include "calrt/core/base64.hpp"
+#include "calrt/phone/webhook_signature.hpp"
 
 namespace calrt::phone {
 namespace {
@@ -24,16 +23,18 @@ constexpr std::string_view sdk_signature = "v1,gUAg4R2hWouRZqRQG4uJypNS8YK885G83
 
 // base64(HMAC-SHA256(key, id.timestamp.body)) with OpenSSL's one-shot HMAC and its own base64,
 // independent of the code under test.
-std::string independent_signature(std::string_view key, std::string_view id, std::string_view timestamp,
-                                  std::string_view body) {
-    const std::string message = std::string(id) + "." + std::string(timestamp) + "." + std::string(body);
+std::string independent_signature(std::string_view key, std::string_view id,
+                                  std::string_view timestamp, std::string_view body) {
+    const std::string message =
+        std::string(id) + "." + std::string(timestamp) + "." + std::string(body);
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
          reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
     unsigned char encoded[64] = {};
     const int encoded_length = EVP_EncodeBlock(encoded, digest, static_cast<int>(length));
-    return "v1," + std::string(reinterpret_cast<const char*>(encoded), static_cast<std::size_t>(encoded_length));
+    return "v1," + std::string(reinterpret_cast<const char*>(encoded),
+                               static_cast<std::size_t>(encoded_length));
 }
 
 // A secret of our own, its raw key bytes and a delivery signed with it.
@@ -73,14 +74,17 @@ TEST(OpenAiWebhookSignature, AcceptsAnIndependentlyComputedSignature) {
 
 TEST(OpenAiWebhookSignature, KeyIsTheBase64AfterWhsecNotTheSecretText) {
     // Signed with the secret's text as the key: what a verifier that forgot to decode would accept.
-    const std::string wrong = independent_signature(own_secret.reveal(), own_id, own_timestamp, own_body);
+    const std::string wrong =
+        independent_signature(own_secret.reveal(), own_id, own_timestamp, own_body);
     expect_rejected(verify_own(wrong), "webhook_signature_mismatch");
 }
 
 TEST(OpenAiWebhookSignature, SecretWithoutPrefixIsUsedAsItsBytes) {
     const Secret plain("plain-secret-text");
-    const std::string signature = independent_signature("plain-secret-text", own_id, own_timestamp, own_body);
-    EXPECT_TRUE(verify_openai_webhook({own_id, own_timestamp, signature}, own_body, plain, own_time));
+    const std::string signature =
+        independent_signature("plain-secret-text", own_id, own_timestamp, own_body);
+    EXPECT_TRUE(
+        verify_openai_webhook({own_id, own_timestamp, signature}, own_body, plain, own_time));
 }
 
 TEST(OpenAiWebhookSignature, OneMatchAmongSeveralSignaturesIsEnough) {
@@ -113,31 +117,38 @@ TEST(OpenAiWebhookSignature, RejectsAnotherIdOrTimestampForTheSameSignature) {
                                           own_secret, own_time),
                     "webhook_signature_mismatch");
     const std::string later = std::to_string(own_time.time_since_epoch().count() + 1);
-    expect_rejected(verify_openai_webhook({own_id, later, own_signature}, own_body, own_secret, own_time),
-                    "webhook_signature_mismatch");
+    expect_rejected(
+        verify_openai_webhook({own_id, later, own_signature}, own_body, own_secret, own_time),
+        "webhook_signature_mismatch");
 }
 
 TEST(OpenAiWebhookSignature, RejectsTimestampsMoreThanFiveMinutesOffEitherWay) {
     EXPECT_TRUE(verify_own(own_signature, own_body, own_time + 300s));
     EXPECT_TRUE(verify_own(own_signature, own_body, own_time - 300s));
-    expect_rejected(verify_own(own_signature, own_body, own_time + 301s), "stale_webhook_signature");
-    expect_rejected(verify_own(own_signature, own_body, own_time - 301s), "stale_webhook_signature");
+    expect_rejected(verify_own(own_signature, own_body, own_time + 301s),
+                    "stale_webhook_signature");
+    expect_rejected(verify_own(own_signature, own_body, own_time - 301s),
+                    "stale_webhook_signature");
 }
 
 TEST(OpenAiWebhookSignature, MissingHeadersAreNamed) {
-    const auto no_id = verify_openai_webhook({"", own_timestamp, own_signature}, own_body, own_secret, own_time);
+    const auto no_id =
+        verify_openai_webhook({"", own_timestamp, own_signature}, own_body, own_secret, own_time);
     expect_rejected(no_id, "missing_webhook_header");
     EXPECT_NE(no_id.error().message.find("webhook-id"), std::string::npos);
-    expect_rejected(verify_openai_webhook({own_id, "", own_signature}, own_body, own_secret, own_time),
-                    "missing_webhook_header");
-    expect_rejected(verify_openai_webhook({own_id, own_timestamp, ""}, own_body, own_secret, own_time),
-                    "missing_webhook_header");
+    expect_rejected(
+        verify_openai_webhook({own_id, "", own_signature}, own_body, own_secret, own_time),
+        "missing_webhook_header");
+    expect_rejected(
+        verify_openai_webhook({own_id, own_timestamp, ""}, own_body, own_secret, own_time),
+        "missing_webhook_header");
 }
 
 TEST(OpenAiWebhookSignature, RejectsATimestampThatIsNotDigits) {
     for (std::string_view bad : {"1765000000abc", "-1765000000", "1.5", "1234567890123"}) {
-        expect_rejected(verify_openai_webhook({own_id, bad, own_signature}, own_body, own_secret, own_time),
-                        "malformed_webhook_signature");
+        expect_rejected(
+            verify_openai_webhook({own_id, bad, own_signature}, own_body, own_secret, own_time),
+            "malformed_webhook_signature");
     }
 }
 
@@ -147,7 +158,8 @@ TEST(OpenAiWebhookSignature, RejectsAnOversizedSignatureHeader) {
 }
 
 TEST(OpenAiWebhookSignature, NoSecretIsNotConfigured) {
-    const auto result = verify_openai_webhook({own_id, own_timestamp, own_signature}, own_body, Secret(), own_time);
+    const auto result =
+        verify_openai_webhook({own_id, own_timestamp, own_signature}, own_body, Secret(), own_time);
     ASSERT_FALSE(result);
     EXPECT_EQ(result.error().kind, ErrorKind::not_configured);
     EXPECT_EQ(result.error().code, "openai_webhook_secret_missing");
@@ -164,10 +176,10 @@ TEST(OpenAiWebhookSignature, MalformedWhsecSecretIsRefusedWithoutRevealingIt) {
 TEST(Base64, DecodesOnlyCanonicalPaddedText) {
     EXPECT_EQ(decode_base64("aGk="), std::optional<std::string>("hi"));
     EXPECT_EQ(decode_base64(""), std::optional<std::string>(""));
-    EXPECT_FALSE(decode_base64("aGk"));     // not a multiple of four
-    EXPECT_FALSE(decode_base64("a=Gk"));    // padding inside
-    EXPECT_FALSE(decode_base64("aG\nk"));   // line break
-    EXPECT_FALSE(decode_base64("a==="));    // three padding characters
+    EXPECT_FALSE(decode_base64("aGk"));    // not a multiple of four
+    EXPECT_FALSE(decode_base64("a=Gk"));   // padding inside
+    EXPECT_FALSE(decode_base64("aG\nk"));  // line break
+    EXPECT_FALSE(decode_base64("a==="));   // three padding characters
     EXPECT_EQ(encode_base64("hi"), "aGk=");
 }
 

@@ -9,17 +9,16 @@
 // as `live.call.incoming` with `POST /v1/live/sessions/{session_id}/…` (whose reject requires a
 // status_code): a second adapter would implement this interface against those paths.
 
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
 #include "calrt/core/error.hpp"
 #include "calrt/core/secret.hpp"
 #include "calrt/net/http_client.hpp"
-
-#include <boost/asio/awaitable.hpp>
-#include <nlohmann/json.hpp>
-
-#include <chrono>
-#include <memory>
-#include <string>
-#include <string_view>
 
 namespace calrt::phone {
 
@@ -30,8 +29,8 @@ inline constexpr unsigned sip_decline = 603;
 
 // What a verified realtime.call.incoming event says about a call.
 struct IncomingCall {
-    std::string call_id{};        // data.call_id, "rtc_…"
-    std::string event_id{};       // the event's id, "evt_…" (not the webhook-id)
+    std::string call_id{};   // data.call_id, "rtc_…"
+    std::string event_id{};  // the event's id, "evt_…" (not the webhook-id)
     // The number in the SIP From header's URI (sip:+1415…@host or tel:+1415…), digits with an
     // optional leading '+'; empty when it is not a number (anonymous, a name). Untrusted: the
     // trunk passes on what the caller's network claims. Never proof of identity.
@@ -56,16 +55,19 @@ class PhoneCalls {
     virtual ~PhoneCalls() = default;
     // `session` is a Realtime session configuration ({"type": "realtime", "model", "instructions",
     // "audio", "tools", …}), the body of the accept.
-    virtual boost::asio::awaitable<Result<void>> accept(std::string call_id, nlohmann::json session) = 0;
-    virtual boost::asio::awaitable<Result<void>> reject(std::string call_id, unsigned sip_status) = 0;
+    virtual boost::asio::awaitable<Result<void>> accept(std::string call_id,
+                                                        nlohmann::json session) = 0;
+    virtual boost::asio::awaitable<Result<void>> reject(std::string call_id,
+                                                        unsigned sip_status) = 0;
     // `target_uri`: "tel:+1…" or "sip:…", what appears in the SIP Refer-To header.
-    virtual boost::asio::awaitable<Result<void>> refer(std::string call_id, std::string target_uri) = 0;
+    virtual boost::asio::awaitable<Result<void>> refer(std::string call_id,
+                                                       std::string target_uri) = 0;
     virtual boost::asio::awaitable<Result<void>> hangup(std::string call_id) = 0;
 };
 
 struct OpenAiPhoneCallsOptions {
     std::string api_base_url = "https://api.openai.com/v1";  // OPENAI_API_BASE_URL
-    Secret api_key{};                                         // OPENAI_API_KEY
+    Secret api_key{};                                        // OPENAI_API_KEY
     // One call-control request. The caller hears ringing until the accept (a community report
     // shows OpenAI taking 5 s to answer an accept for a call that was gone), so this is short.
     std::chrono::milliseconds timeout{10'000};
@@ -76,6 +78,7 @@ struct OpenAiPhoneCallsOptions {
 // not_found "call_not_found" for 404, upstream_failed "call_control_failed" otherwise (its message
 // carries OpenAI's status and error code, never the key), and the HttpClient's errors as they are.
 // `http` must outlive the adapter.
-std::unique_ptr<PhoneCalls> make_openai_phone_calls(net::HttpClient& http, OpenAiPhoneCallsOptions options);
+std::unique_ptr<PhoneCalls> make_openai_phone_calls(net::HttpClient& http,
+                                                    OpenAiPhoneCallsOptions options);
 
 }  // namespace calrt::phone

@@ -9,16 +9,15 @@
 // the claim belongs in the shared store (PostgreSQL, like the daily budgets): not built yet
 // (PHONE_STATUS.md).
 
-#include "calrt/core/error.hpp"
-
 #include <boost/asio/awaitable.hpp>
-
 #include <chrono>
 #include <cstddef>
 #include <deque>
 #include <mutex>
 #include <string>
 #include <unordered_set>
+
+#include "calrt/core/error.hpp"
 
 namespace calrt::phone {
 

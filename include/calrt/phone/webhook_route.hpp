@@ -6,20 +6,19 @@
 // is taken) in the background through PhoneCalls, so the answer never waits for OpenAI. Other event
 // types are acknowledged and ignored (issue 24): OpenAI retries any answer but 200.
 
+#include <boost/asio/any_io_executor.hpp>
+#include <chrono>
+#include <cstddef>
+#include <nlohmann/json.hpp>
+
 #include "calrt/core/metrics.hpp"
 #include "calrt/core/secret.hpp"
 #include "calrt/core/time.hpp"
-#include "calrt/phone/webhook_signature.hpp"
 #include "calrt/phone/phone_calls.hpp"
 #include "calrt/phone/phone_lines.hpp"
-#include "calrt/server/router.hpp"
 #include "calrt/phone/webhook_claims.hpp"
-
-#include <boost/asio/any_io_executor.hpp>
-#include <nlohmann/json.hpp>
-
-#include <chrono>
-#include <cstddef>
+#include "calrt/phone/webhook_signature.hpp"
+#include "calrt/server/router.hpp"
 
 namespace calrt::phone {
 

@@ -1,20 +1,20 @@
 #pragma once
 // OpenAI's webhook signatures, which follow Standard Webhooks (research/openai-sip.md; openai-node
 // src/lib/webhook-signature.ts and src/resources/webhooks/webhooks.ts). Every delivery carries
-//   webhook-id: wh_…            unique per event, the same on every retry ("unique id for idempotency")
-//   webhook-timestamp: <unix s> the delivery attempt
-//   webhook-signature: v1,<base64> [v1,<base64> …]   space-separated, one match is enough
+//   webhook-id: wh_…            unique per event, the same on every retry ("unique id for
+//   idempotency") webhook-timestamp: <unix s> the delivery attempt webhook-signature: v1,<base64>
+//   [v1,<base64> …]   space-separated, one match is enough
 // where each signature is base64(HMAC-SHA256(key, id + "." + timestamp + "." + raw body)) and the
 // key is the base64 after the `whsec_` prefix of the project's signing secret (a secret without
 // the prefix is used as its UTF-8 bytes, as the SDK does). The SDK refuses timestamps more than
 // 300 s old or ahead.
 
-#include "calrt/core/error.hpp"
-#include "calrt/core/secret.hpp"
-
 #include <chrono>
 #include <string>
 #include <string_view>
+
+#include "calrt/core/error.hpp"
+#include "calrt/core/secret.hpp"
 
 namespace calrt::phone {
 
@@ -50,7 +50,7 @@ Result<void> verify_openai_webhook(const StandardWebhookHeaders& headers, std::s
 // The webhook-signature value OpenAI would send: "v1,<base64>". For tests and the sandbox's
 // simulated calls; the fake OpenAI signs with its own code so that a bug here cannot agree with
 // itself.
-std::string sign_openai_webhook(const Secret& secret, std::string_view id, std::string_view timestamp,
-                                std::string_view raw_body);
+std::string sign_openai_webhook(const Secret& secret, std::string_view id,
+                                std::string_view timestamp, std::string_view raw_body);
 
 }  // namespace calrt::phone
