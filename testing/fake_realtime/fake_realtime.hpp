@@ -165,6 +165,10 @@ class FakeRealtime {
     std::size_t connections_rejected() const;  // wrong or missing key
     std::size_t open_connections() const;  // counted from the upgrade request to the serve loop's end
     std::string last_model() const;  // the ?model= of the last accepted connection
+    // The ?call_id= of each sideband connection accepted, in order. A sideband to a call that is
+    // not accepted (FakeCalls) is refused 404 before the upgrade; a full sideband (a scripted
+    // caller, SIP-only events) is not built yet (PHONE_STATUS.md).
+    std::vector<std::string> sideband_call_ids() const;
 
     // GET /v1/models/{model} (models_route.hpp): its REST base is http://host:port/v1.
     FakeModels& models() { return *models_; }

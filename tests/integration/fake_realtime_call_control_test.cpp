@@ -8,6 +8,7 @@
 
 #include "calrt/core/config.hpp"
 #include "calrt/core/metrics.hpp"
+#include "calrt/net/websocket_client.hpp"
 #include "calrt/phone/webhook_signature.hpp"
 #include "calrt/server/http_server.hpp"
 #include "calrt/server/router.hpp"
@@ -134,6 +135,28 @@ TEST_F(FakeCallControl, FailNextAnswersOnceWithTheGivenError) {
     EXPECT_EQ(post(call, "accept", R"({"type":"realtime"})").result_int(), 500u);
     EXPECT_EQ(fake.calls().state(call), testing::FakeCallState::ringing);
     EXPECT_EQ(post(call, "accept", R"({"type":"realtime"})").result_int(), 200u);
+}
+
+// A sideband connection (?call_id=, no model) to a call: refused unless the call was accepted.
+Result<net::WebSocket> connect_sideband(test::IoThreads& io, const testing::FakeRealtime& fake,
+                                        const std::string& call_id) {
+    net::HeaderList headers;
+    headers.emplace_back("Authorization", std::string("Bearer ") + kKey);
+    return io.run(net::connect_websocket(io.io.get_executor(), fake.url() + "?call_id=" + call_id,
+                                         std::move(headers), {}));
+}
+
+TEST_F(FakeCallControl, SidebandOpensOnlyForAnAcceptedCall) {
+    const std::string call = fake.calls().offer();
+    EXPECT_FALSE(connect_sideband(io, fake, call));  // still ringing
+    EXPECT_FALSE(connect_sideband(io, fake, "rtc_unknown"));
+    ASSERT_EQ(post(call, "accept", R"({"type":"realtime"})").result_int(), 200u);
+    auto sideband = connect_sideband(io, fake, call);
+    ASSERT_TRUE(sideband) << sideband.error().message;
+    const auto first = io.run(sideband->read());
+    ASSERT_TRUE(first) << first.error().message;
+    EXPECT_EQ(json::parse(*first).value("type", ""), "session.created");
+    EXPECT_EQ(fake.sideband_call_ids(), std::vector<std::string>{call});
 }
 
 // A loopback receiver that records what reaches it and answers 200.
