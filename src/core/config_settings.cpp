@@ -1,5 +1,6 @@
 // The settings table: every configurable value, its name, its place in config/default.json, its
 // default, its documentation and its parser. Adding a setting is adding a row here.
+#include "calrt/core/base64.hpp"
 #include "calrt/core/config_loader.hpp"
 #include "setting_parsers.hpp"
 
@@ -118,6 +119,25 @@ const std::array kSettings{
                 "OpenAI REST API base; `doctor` reads the Realtime model from {base}/models/{model}", false, {},
                 [](Config& c, std::string_view v) { return sp::url(c.deployment.openai_api_base_url, v, sp::kHttpSchemes); },
                 [](const Config& c) { return c.deployment.openai_api_base_url; }},
+    SettingSpec{"OPENAI_WEBHOOK_SECRET", {}, "",
+                "signing secret (whsec_…) of the OpenAI project webhook that announces phone calls; unset makes "
+                "POST /api/openai/webhook answer 503",
+                true, {},
+                [](Config& c, std::string_view v) {
+                    // The key is the base64 after whsec_ (openai-node webhook-signature.ts): a secret
+                    // pasted wrong is refused at start-up rather than failing every call.
+                    if (v.starts_with("whsec_") && !decode_base64(v.substr(6))) {
+                        return Result<void>(Error::make(ErrorKind::invalid_argument, "invalid_setting",
+                                                        "expected whsec_ followed by base64, as the OpenAI "
+                                                        "dashboard shows it"));
+                    }
+                    return sp::secret(c.phone.webhook_secret, v);
+                },
+                [](const Config& c) { return std::string(c.phone.webhook_secret.redacted()); }},
+    SettingSpec{"PHONE_MAX_CALLS", "/phone/max_calls", "5",
+                "phone calls one replica holds at once; more are rejected with SIP 486 Busy Here (0: none)", false, {},
+                [](Config& c, std::string_view v) { return sp::size_in(c.phone.max_calls, v, 0, 10'000); },
+                [](const Config& c) { return std::to_string(c.phone.max_calls); }},
     SettingSpec{"CALENDLY_API_KEY", {}, "", "Calendly personal access token; unset means sandbox mode", true, {},
                 [](Config& c, std::string_view v) { return sp::secret(c.calendly.api_key, v); },
                 [](const Config& c) { return std::string(c.calendly.api_key.redacted()); }},

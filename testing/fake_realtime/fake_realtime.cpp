@@ -49,14 +49,32 @@ asio::awaitable<void> refuse_unauthorized(server::UpgradeConnection& connection)
     connection.stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
 }
 
-std::string model_of(std::string_view target) {
+std::string query_param_of(std::string_view target, std::string_view name) {
     auto parsed = boost::urls::parse_origin_form(target);
     if (!parsed) return {};
-    auto model = parsed->params().find("model");
-    return model != parsed->params().end() ? std::string((*model).value) : std::string();
+    auto found = parsed->params().find(name);
+    return found != parsed->params().end() ? std::string((*found).value) : std::string();
 }
 
-asio::awaitable<void> serve_upgrade(std::shared_ptr<FakeRealtime::State> state,
+std::string model_of(std::string_view target) { return query_param_of(target, "model"); }
+
+// A sideband connection names its call instead of a model (openai-node src/realtime/internal-base.ts
+// buildRealtimeURL: exactly one of model, call_id, intent). OpenAI does not document its answer to
+// a call that is not up; the fake answers 404 call_id_not_found before the upgrade.
+asio::awaitable<void> refuse_unknown_call(server::UpgradeConnection& connection) {
+    http::response<http::string_body> response{http::status::not_found, connection.request.version()};
+    response.set(http::field::content_type, "application/json");
+    response.body() = R"({"error":{"type":"invalid_request_error","code":"call_id_not_found",)"
+                      R"("message":"No session found for the provided call_id"}})";
+    response.keep_alive(false);
+    response.prepare_payload();
+    connection.stream.expires_after(std::chrono::seconds(5));
+    co_await http::async_write(connection.stream, response, asio::as_tuple(asio::use_awaitable));
+    boost::system::error_code ignored;
+    connection.stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+}
+
+asio::awaitable<void> serve_upgrade(std::shared_ptr<FakeRealtime::State> state, std::shared_ptr<FakeCalls> calls,
                                     std::unique_ptr<server::UpgradeConnection> connection) {
     const auto& options = state->options;
     if (!options.api_key.empty()) {
@@ -71,6 +89,11 @@ asio::awaitable<void> serve_upgrade(std::shared_ptr<FakeRealtime::State> state,
         }
     }
     std::string model = model_of(connection->request.target());
+    const std::string call_id = query_param_of(connection->request.target(), "call_id");
+    if (!call_id.empty() && calls->state(call_id) != FakeCallState::accepted) {
+        co_await refuse_unknown_call(*connection);
+        co_return;
+    }
     {
         std::lock_guard lock(state->mutex);
         ++state->upgrading;
@@ -97,6 +120,7 @@ asio::awaitable<void> serve_upgrade(std::shared_ptr<FakeRealtime::State> state,
         --state->upgrading;
         ++state->accepted;
         state->last_model = model;
+        if (!call_id.empty()) state->sideband_call_ids.push_back(call_id);
         id = state->next_connection_id++;
         state->connections.emplace(id, socket);
     }
@@ -150,10 +174,11 @@ FakeRealtime::FakeRealtime(asio::io_context& io, FakeRealtimeOptions options)
     config.port = state_->options.port;
     config.limits.max_connections_per_address = config.limits.max_connections;  // loopback clients only
     add_models_route(state_->router, models_, state_->options.api_key);
+    add_call_control_routes(state_->router, calls_, state_->options.api_key);
     server_ = std::make_unique<server::HttpServer>(io, config, state_->router, state_->metrics);
     server_->on_upgrade(std::string(kPath),
-                        [state = state_](std::unique_ptr<server::UpgradeConnection> connection) {
-                            return serve_upgrade(state, std::move(connection));
+                        [state = state_, calls = calls_](std::unique_ptr<server::UpgradeConnection> connection) {
+                            return serve_upgrade(state, calls, std::move(connection));
                         });
 }
 
@@ -176,6 +201,10 @@ std::uint16_t FakeRealtime::port() const { return server_->port(); }
 
 std::string FakeRealtime::url() const {
     return "ws://" + state_->options.host + ":" + std::to_string(port()) + std::string(kPath);
+}
+
+std::string FakeRealtime::rest_url() const {
+    return "http://" + state_->options.host + ":" + std::to_string(port()) + "/v1";
 }
 
 void FakeRealtime::on_user_text(std::string phrase, FakeTurn turn) {
@@ -269,6 +298,11 @@ std::size_t FakeRealtime::connections_rejected() const {
 std::size_t FakeRealtime::open_connections() const {
     std::lock_guard lock(state_->mutex);
     return state_->connections.size() + state_->upgrading;
+}
+
+std::vector<std::string> FakeRealtime::sideband_call_ids() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->sideband_call_ids;
 }
 
 std::string FakeRealtime::last_model() const {

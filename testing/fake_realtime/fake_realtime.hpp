@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "calrt/server/http_server.hpp"
+#include "testing/fake_realtime/call_control.hpp"
 #include "testing/fake_realtime/models_route.hpp"
 
 namespace calrt::testing {
@@ -164,9 +165,18 @@ class FakeRealtime {
     std::size_t connections_rejected() const;  // wrong or missing key
     std::size_t open_connections() const;  // counted from the upgrade request to the serve loop's end
     std::string last_model() const;  // the ?model= of the last accepted connection
+    // The ?call_id= of each sideband connection accepted, in order. A sideband to a call that is
+    // not accepted (FakeCalls) is refused 404 before the upgrade; a full sideband (a scripted
+    // caller, SIP-only events) is not built yet (PHONE_STATUS.md).
+    std::vector<std::string> sideband_call_ids() const;
 
     // GET /v1/models/{model} (models_route.hpp): its REST base is http://host:port/v1.
     FakeModels& models() { return *models_; }
+    // The SIP call control POST /v1/realtime/calls/{call_id}/accept|reject|refer|hangup
+    // (call_control.hpp); incoming_call_webhook.hpp builds the webhook that offers a call.
+    FakeCalls& calls() { return *calls_; }
+    // http://host:port/v1, the OPENAI_API_BASE_URL to use.
+    std::string rest_url() const;
 
     struct State;  // shared with the connections; defined in fake_realtime_state.hpp
 
@@ -174,6 +184,7 @@ class FakeRealtime {
     std::shared_ptr<State> state_;
     std::unique_ptr<server::HttpServer> server_;
     std::shared_ptr<FakeModels> models_ = std::make_shared<FakeModels>();
+    std::shared_ptr<FakeCalls> calls_ = std::make_shared<FakeCalls>();
 };
 
 }  // namespace calrt::testing

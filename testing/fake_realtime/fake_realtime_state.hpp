@@ -51,6 +51,7 @@ struct FakeRealtime::State {
     std::size_t upgrading = 0;
     std::size_t rejected = 0;
     std::string last_model;
+    std::vector<std::string> sideband_call_ids;  // the ?call_id= of each accepted sideband connection
     std::map<std::uint64_t, std::shared_ptr<net::WebSocket>> connections;
     std::uint64_t next_connection_id = 1;
 

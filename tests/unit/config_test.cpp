@@ -274,6 +274,32 @@ TEST_F(ConfigTest, SelfServiceAuditRetentionIsAYearByDefaultAndZeroKeepsChangesF
         << refused.error().message;
 }
 
+TEST_F(ConfigTest, PhoneSettingsDefaultOffWithFiveLinesAndAreBounded) {
+    auto defaults = load_config(sources_);
+    ASSERT_TRUE(defaults) << defaults.error().message;
+    EXPECT_TRUE(defaults->phone.webhook_secret.empty());
+    EXPECT_EQ(defaults->phone.max_calls, 5u);
+
+    sources_.environment = {{"OPENAI_WEBHOOK_SECRET", "whsec_c2VjcmV0"}, {"PHONE_MAX_CALLS", "0"}};
+    auto set = load_config(sources_);
+    ASSERT_TRUE(set) << set.error().message;
+    EXPECT_EQ(set->phone.webhook_secret.reveal(), "whsec_c2VjcmV0");
+    EXPECT_EQ(set->phone.max_calls, 0u);
+
+    sources_.environment = {{"PHONE_MAX_CALLS", "10001"}};
+    auto refused = load_config(sources_);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("PHONE_MAX_CALLS"), std::string::npos) << refused.error().message;
+}
+
+TEST_F(ConfigTest, WhsecSecretThatIsNotBase64StopsStartUpWithoutShowingIt) {
+    sources_.environment = {{"OPENAI_WEBHOOK_SECRET", "whsec_not*base64!"}};
+    auto refused = load_config(sources_);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("OPENAI_WEBHOOK_SECRET"), std::string::npos) << refused.error().message;
+    EXPECT_EQ(refused.error().message.find("not*base64"), std::string::npos) << refused.error().message;
+}
+
 TEST_F(ConfigTest, ShippedDefaultJsonLoads) {
     ConfigSources shipped;
     shipped.working_dir = CALRT_SOURCE_DIR;

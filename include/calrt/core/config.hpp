@@ -166,6 +166,17 @@ struct SelfServiceConfig {
     unsigned audit_retention_days = 365;  // SELF_SERVICE_AUDIT_RETENTION_DAYS: 0 keeps changes forever
 };
 
+// Phone calls through OpenAI's SIP interface (issue 24; groundwork, see PHONE_STATUS.md): OpenAI's
+// project webhook POSTs realtime.call.incoming to /api/openai/webhook, the service accepts the call.
+struct PhoneConfig {
+    // OPENAI_WEBHOOK_SECRET: the project webhook's signing secret ("whsec_" and base64); empty:
+    // POST /api/openai/webhook answers 503 and no call is taken.
+    Secret webhook_secret{};
+    // PHONE_MAX_CALLS: calls one replica holds at once; an incoming call past it is rejected with
+    // SIP 486 Busy Here. Each is a Realtime session billed by the minute.
+    std::size_t max_calls = 5;
+};
+
 struct LogConfig {
     std::string level = "info";  // trace, debug, info, warn, error, critical, off
     std::string format = "text";  // text or json
@@ -184,6 +195,7 @@ struct Config {
     LogConfig log;
     DeploymentConfig deployment;
     SelfServiceConfig self_service;
+    PhoneConfig phone;
     bool sandbox_requested = false;  // --sandbox
 
     // Sandbox data is served when asked for, or when there is no Calendly credential to use.
