@@ -22,6 +22,7 @@
 #include "calrt/store/webhook_store.hpp"
 #include "assistant_upstream.hpp"
 #include "sandbox.hpp"
+#include "phone_setup.hpp"
 #include "self_service_setup.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -216,6 +217,12 @@ int run_service(const Config& config) {
     // Reset only after io has run dry (below), so every change being recorded completes first.
     if (self_service) self_service->context.audit_log = webhook_store.get();
 
+    // Phone calls share the relay's assistant: the same Calendly client, budgets and Realtime options.
+    const auto phone = set_up_phone(io, config, relay,
+                                    assistant.sandbox ? assistant.sandbox->rest_url()
+                                                      : config.deployment.openai_api_base_url,
+                                    assistant.options.api_key, *webhook_store, time_zones, router);
+
     server::HttpServer http(io, config.server, router, metrics);
     http.spread_connections(connection_contexts);
     server::add_realtime_relay(http, relay);
@@ -243,6 +250,8 @@ int run_service(const Config& config) {
         // Tool calls that outlived their conversation and the readiness check may still wait on
         // Calendly: they end now instead of at their deadlines.
         calendly_client.stop();
+        // A call left without its sideband would talk on unable to book: hang up the calls.
+        phone->call_context.active.end_all();
         if (sandbox) sandbox_calendly.fake->stop();
         if (assistant.sandbox) assistant.sandbox->stop();
         // Back to the default disposition: a second Ctrl-C now ends the process at once.

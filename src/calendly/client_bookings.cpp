@@ -18,6 +18,7 @@ nlohmann::json invitee_request_body(const InviteeRequest& request) {
     invitee["name"] = request.name;
     invitee["email"] = request.email;
     invitee["timezone"] = request.timezone;
+    if (request.text_reminder_number) invitee["text_reminder_number"] = *request.text_reminder_number;
     nlohmann::json body = nlohmann::json::object();
     body["event_type"] = request.event_type_uri;
     body["start_time"] = format_calendly_time(request.start_time);

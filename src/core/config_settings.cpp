@@ -138,6 +138,46 @@ const std::array kSettings{
                 "phone calls one replica holds at once; more are rejected with SIP 486 Busy Here (0: none)", false, {},
                 [](Config& c, std::string_view v) { return sp::size_in(c.phone.max_calls, v, 0, 10'000); },
                 [](const Config& c) { return std::to_string(c.phone.max_calls); }},
+    SettingSpec{"PHONE_HANDOFF_URI", "/phone/handoff_uri", "",
+                "where a call is transferred when the caller asks for a human (tel:+… or sip:…); unset: no transfers",
+                false, {},
+                [](Config& c, std::string_view v) {
+                    const bool tel = v.starts_with("tel:+") && v.size() > 6 &&
+                                     v.find_first_not_of("0123456789-. ", 5) == std::string_view::npos;
+                    const bool sip = (v.starts_with("sip:") || v.starts_with("sips:")) && v.find('@') != std::string_view::npos &&
+                                     v.find_first_of(" <>\"\r\n") == std::string_view::npos;
+                    if (!v.empty() && !tel && !sip) {
+                        return Result<void>(Error::make(ErrorKind::invalid_argument, "invalid_setting",
+                                                        "expected tel:+<number> or sip:user@host"));
+                    }
+                    c.phone.handoff_uri = std::string(v);
+                    return Result<void>();
+                },
+                [](const Config& c) { return c.phone.handoff_uri; }},
+    SettingSpec{"PHONE_HOURS", "/phone/hours", "",
+                "when calls are taken, e.g. \"mon-fri 09:00-17:00, sat 10:00-13:00\" in PHONE_TIME_ZONE; others are "
+                "declined (unset: any time)",
+                false, {},
+                [](Config& c, std::string_view v) {
+                    c.phone.hours = std::string(v);
+                    return Result<void>();
+                },
+                [](const Config& c) { return c.phone.hours; }},
+    SettingSpec{"PHONE_TIME_ZONE", "/phone/time_zone", "UTC", "IANA time zone PHONE_HOURS is read in", false, {},
+                [](Config& c, std::string_view v) { return sp::non_empty(c.phone.time_zone, v); },
+                [](const Config& c) { return c.phone.time_zone; }},
+    SettingSpec{"PHONE_BLOCKED_NUMBERS", "/phone/blocked_numbers", "",
+                "numbers whose calls are declined: +14155550123, a beginning with * (+1900*), or anonymous",
+                false, {},
+                [](Config& c, std::string_view v) {
+                    c.phone.blocked_numbers = std::string(v);
+                    return Result<void>();
+                },
+                [](const Config& c) { return c.phone.blocked_numbers; }},
+    SettingSpec{"PHONE_MAX_CALL_MINUTES", "/phone/max_call_minutes", "15",
+                "one call's length; then the assistant says goodbye and hangs up", false, {},
+                [](Config& c, std::string_view v) { return sp::unsigned_in(c.phone.max_call_minutes, v, 1, 240); },
+                [](const Config& c) { return std::to_string(c.phone.max_call_minutes); }},
     SettingSpec{"CALENDLY_API_KEY", {}, "", "Calendly personal access token; unset means sandbox mode", true, {},
                 [](Config& c, std::string_view v) { return sp::secret(c.calendly.api_key, v); },
                 [](const Config& c) { return std::string(c.calendly.api_key.redacted()); }},

@@ -39,42 +39,79 @@ Error not_configured() {
         "webhook's signing secret and restart");
 }
 
+std::string caller_for_logs(const IncomingCall& call) {
+    return call.caller_number.empty() ? std::string("unknown") : mask_phone_number(call.caller_number);
+}
+
 server::Response received(std::string_view outcome) {
     return server::json_response(200, {{"received", true}, {"outcome", std::string(outcome)}});
 }
 
-// Accepts or rejects one call after the webhook was answered. A named coroutine, not a lambda
-// (GCC 12 and lambda coroutines' captures).
+asio::awaitable<void> reject(OpenAiWebhookRouteContext& context, const IncomingCall& call, unsigned status,
+                             std::string_view reason, const std::string& request_id) {
+    auto rejected = co_await context.calls.reject(call.call_id, status);
+    count_call(context, "rejected", reason);
+    log::warn("phone call rejected", {{"request_id", request_id},
+                                      {"call_id", call.call_id},
+                                      {"caller", caller_for_logs(call)},
+                                      {"reason", std::string(reason)},
+                                      {"sip_status", std::to_string(status)},
+                                      {"reject", rejected ? "sent" : rejected.error().code}});
+}
+
+// Why the call may not be taken ("" when it may): who calls, when, and their limits. The cheap
+// checks first, so a blocked number is not counted against anything.
+asio::awaitable<std::string> refusal(OpenAiWebhookRouteContext& context, const IncomingCall& call) {
+    if (context.blocked.blocks(call.caller_number)) co_return "blocked_number";
+    if (!context.hours.open_at(context.clock.now(), context.hours_zone)) co_return "outside_hours";
+    if (!context.admit_caller) co_return "";
+    auto admitted = co_await context.admit_caller(call.caller_number);
+    if (!admitted) {
+        // The limits cannot be counted (the store is down): the call is taken rather than lost,
+        // and the line limit still bounds what it costs.
+        log::warn("phone call limits not counted", {{"call_id", call.call_id}, {"code", admitted.error().code}});
+        co_return "";
+    }
+    co_return *admitted;
+}
+
+// Admits, accepts or rejects one call after the webhook was answered, then runs it. A named
+// coroutine, not a lambda (GCC 12 and lambda coroutines' captures).
 asio::awaitable<void> answer_call(OpenAiWebhookRouteContext& context, IncomingCall call,
-                                  bool line_taken, std::string request_id) {
-    const std::string caller =
-        call.caller_number.empty() ? "unknown" : mask_phone_number(call.caller_number);
-    if (!line_taken) {
-        auto rejected = co_await context.calls.reject(call.call_id, sip_busy_here);
-        count_call(context, "rejected", "capacity");
-        log::warn("phone call rejected: every line is taken",
-                  {{"request_id", request_id},
-                   {"call_id", call.call_id},
-                   {"caller", caller},
-                   {"max_calls", std::to_string(context.lines.max_calls())},
-                   {"reject", rejected ? "sent" : rejected.error().code}});
+                                  std::string request_id) {
+    const std::string refused = co_await refusal(context, call);
+    if (!refused.empty()) {
+        co_await reject(context, call, sip_decline, refused, request_id);
         co_return;
     }
+    if (!context.lines.take(call.call_id)) {
+        co_await reject(context, call, sip_busy_here, "capacity", request_id);
+        co_return;
+    }
+    std::shared_ptr<PhoneCall> phone_call;
     json session = context.accept_session;
+    if (context.call_context != nullptr) {
+        phone_call = std::make_shared<PhoneCall>(*context.call_context, context.executor, call, request_id);
+        session = phone_call->accept_session();
+    }
     auto accepted = co_await context.calls.accept(call.call_id, std::move(session));
     if (!accepted) {
         context.lines.release(call.call_id);
         count_call(context, "accept_failed", accepted.error().code);
         log::error("phone call not accepted", {{"request_id", request_id},
                                                {"call_id", call.call_id},
-                                               {"caller", caller},
+                                               {"caller", caller_for_logs(call)},
                                                {"code", accepted.error().code},
                                                {"message", accepted.error().message}});
         co_return;
     }
     count_call(context, "accepted");
     log::info("phone call accepted",
-              {{"request_id", request_id}, {"call_id", call.call_id}, {"caller", caller}});
+              {{"request_id", request_id}, {"call_id", call.call_id}, {"caller", caller_for_logs(call)}});
+    if (phone_call) {
+        context.call_context->active.add(phone_call);
+        co_await PhoneCall::run(phone_call);
+    }
 }
 
 asio::awaitable<server::Response> receive_openai_webhook(server::Request& request,
@@ -140,11 +177,8 @@ asio::awaitable<server::Response> receive_openai_webhook(server::Request& reques
     }
     count_delivery(context, type, "received");
     count_call(context, "offered");
-    const bool line_taken = context.lines.take(call->call_id);
-    asio::co_spawn(context.executor,
-                   answer_call(context, std::move(*call), line_taken, request.request_id),
-                   asio::detached);
-    co_return received(line_taken ? "accepting" : "rejecting");
+    asio::co_spawn(context.executor, answer_call(context, std::move(*call), request.request_id), asio::detached);
+    co_return received("answering");
 }
 
 }  // namespace

@@ -43,6 +43,18 @@ Result<std::string> realtime_session_url(std::string_view base_url, std::string_
     return std::string(url.buffer());
 }
 
+Result<std::string> realtime_sideband_url(std::string_view base_url, std::string_view call_id) {
+    auto parsed = boost::urls::parse_uri(base_url);
+    if (!parsed) {
+        return Error::make(ErrorKind::invalid_argument, "invalid_url",
+                           "the Realtime URL '" + std::string(base_url) + "' is not a URL");
+    }
+    boost::urls::url url(*parsed);
+    url.params().erase("model");
+    url.params().set("call_id", call_id);
+    return std::string(url.buffer());
+}
+
 RealtimeSession::RealtimeSession(Token, asio::any_io_executor executor,
                                  const tools::ToolRegistry& tools, RealtimeSessionOptions options,
                                  std::shared_ptr<RealtimeObserver> observer, net::WebSocket socket)
@@ -57,7 +69,9 @@ RealtimeSession::RealtimeSession(Token, asio::any_io_executor executor,
 asio::awaitable<Result<std::shared_ptr<RealtimeSession>>> RealtimeSession::connect(
     asio::any_io_executor executor, const tools::ToolRegistry& tools,
     RealtimeSessionOptions options, std::shared_ptr<RealtimeObserver> observer) {
-    auto url = realtime_session_url(options.url, options.model);
+    const bool sideband = !options.call_id.empty();
+    auto url = sideband ? realtime_sideband_url(options.url, options.call_id)
+                        : realtime_session_url(options.url, options.model);
     if (!url) co_return url.error();
     // GA interface: no "OpenAI-Beta: realtime=v1" header, which would select the beta protocol.
     net::HeaderList headers;
@@ -88,6 +102,11 @@ asio::awaitable<Result<std::shared_ptr<RealtimeSession>>> RealtimeSession::conne
     auto session = std::make_shared<RealtimeSession>(Token{}, executor, tools, std::move(options),
                                                      std::move(observer), std::move(*socket));
     session->session_config_ = update["session"];
+    if (sideband) {
+        log::info("realtime sideband attached to a call", {{"call_id", session->options_.call_id},
+                                                           {"tools", tools.names().size()}});
+        co_return session;
+    }
     // session.update goes first, before anything else can be queued on the socket.
     if (auto sent = co_await session->socket_.write(serialized(update)); !sent)
         co_return sent.error();

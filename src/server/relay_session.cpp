@@ -29,10 +29,6 @@ namespace {
 constexpr std::chrono::seconds kShutdownCloseLimit{2};
 constexpr std::chrono::seconds kShutdownToolLimit{5};
 
-// Per conversation: meetings book_meeting may book, and links schedule_call may make.
-constexpr std::size_t kMaxBookingsPerSession = 3;
-constexpr std::size_t kMaxLinksPerSession = 10;
-
 // How often an open session charges its time to its address's daily minutes: the address may
 // overrun its minutes by at most this much per open session.
 constexpr std::chrono::seconds kDailyMinutesTick{1};
@@ -228,60 +224,20 @@ void RelaySession::on_tool_finished(const realtime::ToolCallInfo& call, const js
 }
 
 bool RelaySession::expect_booking(const tools::ExpectedBooking& booking) {
-    const std::lock_guard lock(expected_mutex_);
-    // A person books a meeting or two per conversation; a conversation that keeps booking (real
-    // meetings in the host's calendar, emails to any address) is refused by the tool.
-    auto& made = booking.start_time ? bookings_started_ : links_made_;
-    const std::size_t limit = booking.start_time ? kMaxBookingsPerSession : kMaxLinksPerSession;
-    if (made >= limit) {
-        log::warn("relay session reached its booking limit",
-                  {{"request_id", request_id_}, {"kind", booking.start_time ? "book_meeting" : "schedule_call"}});
-        return false;
-    }
-    ++made;
-    // A direct booking is in flight until POST /invitees answers; a link's token identifies it.
-    expected_bookings_.push_back(Expected{booking, booking.start_time.has_value() && booking.tracking.empty()});
-    return true;
+    if (conversation_bookings_.expect(booking)) return true;
+    log::warn("relay session reached its booking limit",
+              {{"request_id", request_id_}, {"kind", booking.start_time ? "book_meeting" : "schedule_call"}});
+    return false;
 }
 
 void RelaySession::settle_booking(const tools::ExpectedBooking& booking, tools::BookingSettlement settlement) {
-    {
-        const std::lock_guard lock(expected_mutex_);
-        const auto found = std::find_if(expected_bookings_.begin(), expected_bookings_.end(), [&](const Expected& e) {
-            return e.in_flight && e.booking.email == booking.email &&
-                   e.booking.event_type_uri == booking.event_type_uri && e.booking.start_time == booking.start_time;
-        });
-        if (found == expected_bookings_.end()) return;
-        if (settlement == tools::BookingSettlement::refused) {
-            expected_bookings_.erase(found);  // nothing was booked: nothing to confirm
-        } else {
-            found->booking.invitee_uri = booking.invitee_uri;  // empty when uncertain
-            found->in_flight = false;
-        }
-    }
-    // The held confirmations are looked at again on the session's strand, where they live.
-    asio::dispatch(executor_, [weak = weak_from_this()] {
+    auto due = conversation_bookings_.settle(booking, settlement);
+    if (due.empty()) return;
+    // Confirmations go out on the session's strand, where the upstream session is looked after.
+    asio::dispatch(executor_, [weak = weak_from_this(), due = std::move(due)] {
         auto self = weak.lock();
         if (!self) return;
-        auto held = std::move(self->held_);
-        self->held_.clear();
-        for (auto& [confirmation, key] : held) {
-            bool matched = false;
-            bool waiting = false;
-            {
-                const std::lock_guard lock(self->expected_mutex_);
-                for (const auto& e : self->expected_bookings_) {
-                    if (!matches(confirmation, e.booking)) continue;
-                    (e.in_flight ? waiting : matched) = true;
-                }
-            }
-            if (matched) {
-                self->confirm(confirmation, key);
-            } else if (waiting) {
-                self->held_.emplace_back(std::move(confirmation), std::move(key));
-            }
-            // Otherwise it was someone else's booking of the same slot: this conversation never hears of it.
-        }
+        for (const auto& confirmation : due) self->confirm(confirmation);
     });
 }
 
@@ -328,30 +284,11 @@ void RelaySession::subscribe_to_bookings() {
 
 void RelaySession::on_booking(const store::StoredDelivery& delivery) {
     if (!upstream_) return;
-    auto booking = booking_confirmation(delivery.delivery.raw_body, shared_.context.time_zones);
-    if (!booking) return;
-    // A redelivered webhook (or both a schedule_call and a book_meeting) must not confirm twice.
-    std::string key = booking->invitee_uri.empty() ? std::to_string(delivery.id) : booking->invitee_uri;
-    bool matched = false;
-    bool waiting = false;
-    {
-        const std::lock_guard lock(expected_mutex_);
-        for (const auto& e : expected_bookings_) {
-            if (!matches(*booking, e.booking)) continue;
-            (e.in_flight ? waiting : matched) = true;
-        }
-    }
-    if (matched) {
-        confirm(*booking, key);
-    } else if (waiting) {
-        // Calendly's webhook can overtake POST /invitees' answer: wait for it to say whose booking
-        // this is (settle_booking) rather than hand another person's links to this conversation.
-        held_.emplace_back(std::move(*booking), std::move(key));
-    }
+    if (auto booking = conversation_bookings_.delivered(delivery, shared_.context.time_zones)) confirm(*booking);
 }
 
-void RelaySession::confirm(const BookingConfirmation& booking, const std::string& key) {
-    if (!upstream_ || !confirmed_invitees_.insert(key).second) return;
+void RelaySession::confirm(const BookingConfirmation& booking) {
+    if (!upstream_) return;
     // Not before the conversation is idle: the webhook often arrives while book_meeting is still
     // running, and the model should answer the tool's result first.
     std::vector<json> confirmation;

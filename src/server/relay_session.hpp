@@ -29,6 +29,7 @@
 #include "calrt/tools/verification_tools.hpp"
 #include "calrt/tools/tool_registry.hpp"
 #include "calrt/server/booking_confirmation.hpp"
+#include "calrt/server/conversation_bookings.hpp"
 #include "relay_shared.hpp"
 
 namespace calrt::server {
@@ -76,8 +77,8 @@ class RelaySession : public realtime::RealtimeObserver,
     bool expect_booking(const tools::ExpectedBooking& booking);
     void settle_booking(const tools::ExpectedBooking& booking, tools::BookingSettlement settlement);
     void on_booking(const store::StoredDelivery& delivery);
-    // Tells the model and the page about a confirmed booking of this conversation, once.
-    void confirm(const BookingConfirmation& booking, const std::string& key);
+    // Tells the model and the page about a confirmed booking of this conversation.
+    void confirm(const BookingConfirmation& booking);
 
     RelayShared& shared_;
     boost::asio::any_io_executor executor_;  // the connection's strand: all state below lives here
@@ -106,20 +107,8 @@ class RelaySession : public realtime::RealtimeObserver,
     bool closing_for_limit_ = false;
     SessionBudget budget_;
     store::DeliveryFeed::Subscription bookings_;
-    std::set<std::string> confirmed_invitees_;
-
-    std::mutex expected_mutex_;  // tools run on any thread
-    struct Expected {
-        tools::ExpectedBooking booking;
-        // book_meeting's POST /invitees has not answered yet: a confirmation that looks like it
-        // waits (held_) until the answer says which booking is this conversation's (review N4).
-        bool in_flight = false;
-    };
-    std::vector<Expected> expected_bookings_;
-    // Confirmations waiting for a booking in flight, with their dedup keys; on executor_ only.
-    std::vector<std::pair<BookingConfirmation, std::string>> held_;
-    std::size_t bookings_started_ = 0;  // book_meeting calls that reached Calendly
-    std::size_t links_made_ = 0;        // schedule_call links
+    // What this conversation booked and the confirmations due for it.
+    ConversationBookings conversation_bookings_;
 };
 
 }  // namespace calrt::server

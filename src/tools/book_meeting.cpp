@@ -63,6 +63,11 @@ Result<BookingRequest> read_request(const nlohmann::json& arguments, Timestamp n
                           std::move(*zone), std::move(*details)};
 }
 
+bool wants_calling_number_reminders(const nlohmann::json& arguments) {
+    const auto yes = arguments.find("text_reminders_to_calling_number");
+    return yes != arguments.end() && yes->is_boolean() && yes->get<bool>();
+}
+
 bool offers_start(const std::vector<calendly::AvailableTime>& slots, Timestamp start) {
     return std::any_of(slots.begin(), slots.end(),
                        [&](const auto& slot) { return slot.start_time == start; });
@@ -183,7 +188,7 @@ Error email_not_verified(const std::string& email) {
 
 }  // namespace
 
-ToolSpec book_meeting_spec() {
+ToolSpec book_meeting_spec(bool offers_calling_number) {
     ToolSpec spec;
     spec.name = "book_meeting";
     spec.has_effect = true;
@@ -243,6 +248,13 @@ ToolSpec book_meeting_spec() {
               {"answer", {{"type", "string"}, {"maxLength", 5000}}}}},
             {"required", nlohmann::json::array({"question", "answer"})},
             {"additionalProperties", false}}}}}};
+    if (offers_calling_number) {
+        properties["text_reminders_to_calling_number"] = {
+            {"type", "boolean"},
+            {"description",
+             "true only after the person said yes to getting text reminders at the number they are "
+             "calling from; leave it out otherwise."}};
+    }
     spec.parameters = {{"type", "object"},
                        {"properties", std::move(properties)},
                        {"required", nlohmann::json::array(
@@ -337,6 +349,11 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
     calendly::InviteeRequest invitee_request{type->uri,          request->start_time,       request->name,
                                              request->email,     request->zone.name(),      details->location,
                                              details->answers};
+    // The number comes from the call (SIP From), never from the model, and only after the
+    // person's yes, which the assistant asked for.
+    if (!context.caller_number.empty() && wants_calling_number_reminders(arguments)) {
+        invitee_request.text_reminder_number = context.caller_number;
+    }
     auto invitee = co_await context.calendly.create_invitee(std::move(invitee_request));
     if (!invitee) {
         // A refusal booked nothing; an answer lost on the way may have booked, and keeps its unit.

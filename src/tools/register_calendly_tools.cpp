@@ -15,7 +15,7 @@ void register_calendly_tools(ToolRegistry& registry, std::shared_ptr<CalendlyToo
     registry.add(schedule_call_spec(), [context](const nlohmann::json& arguments) {
         return schedule_call(*context, arguments);
     });
-    registry.add(book_meeting_spec(), [context](const nlohmann::json& arguments) {
+    registry.add(book_meeting_spec(!context->caller_number.empty()), [context](const nlohmann::json& arguments) {
         return book_meeting(*context, arguments);
     });
 }

@@ -223,7 +223,7 @@ std::vector<FakeBooking> CalendarStore::bookings(const ResourceUris& uris) const
                        uris.event_type(entry.request.event_type_uuid), entry.request.start,
                        invitee.name, invitee.email, invitee.timezone, entry.request.source,
                        entry.booking_url, entry.request.location_kind, entry.request.location,
-                       invitee.questions_and_answers, entry.sequence});
+                       invitee.questions_and_answers, entry.sequence, invitee.text_reminder_number});
     }
     return out;
 }

@@ -27,6 +27,7 @@ struct FakeBooking {
     nlohmann::json questions_and_answers;  // as sent, an array
     // Bookings and cancellations share one count (from 1), so a test can tell which came first.
     std::size_t sequence = 0;
+    std::string text_reminder_number{};  // invitee.text_reminder_number as sent; empty: none
 };
 
 struct FakeCancellation {

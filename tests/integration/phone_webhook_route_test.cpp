@@ -102,7 +102,7 @@ TEST_F(PhoneWebhookRoute, SignedIncomingCallIsAcknowledgedAndAcceptedWithTheSess
     const auto delivery = ring();
     const auto answer = send(delivery);
     EXPECT_EQ(answer.status, 200u);
-    EXPECT_EQ(field(answer, "outcome"), "accepting");
+    EXPECT_EQ(field(answer, "outcome"), "answering");
     ASSERT_TRUE(call_reaches(delivery.call_id, testing::FakeCallState::accepted));
     const auto accepts = fake.calls().requests(delivery.call_id, "accept");
     ASSERT_EQ(accepts.size(), 1u);
@@ -129,7 +129,7 @@ TEST_F(PhoneWebhookRoute, DeliverySignedSixMinutesAgoIsRefusedAsStale) {
 
 TEST_F(PhoneWebhookRoute, RetriedDeliveryIsAnswered200AndAcceptsTheCallOnce) {
     const auto delivery = ring();
-    EXPECT_EQ(field(send(delivery), "outcome"), "accepting");
+    EXPECT_EQ(field(send(delivery), "outcome"), "answering");
     const auto retry = send(delivery);
     EXPECT_EQ(retry.status, 200u);
     EXPECT_EQ(field(retry, "outcome"), "duplicate");
@@ -139,7 +139,7 @@ TEST_F(PhoneWebhookRoute, RetriedDeliveryIsAnswered200AndAcceptsTheCallOnce) {
 
 TEST_F(PhoneWebhookRoute, SameCallUnderAnotherWebhookIdIsNotAcceptedTwice) {
     const auto delivery = ring();
-    EXPECT_EQ(field(send(delivery), "outcome"), "accepting");
+    EXPECT_EQ(field(send(delivery), "outcome"), "answering");
     auto again = delivery;
     again.id = "wh_another_delivery_of_the_same_call";
     again.signature =
@@ -153,9 +153,11 @@ TEST_F(PhoneWebhookRoute, CallPastPhoneMaxCallsIsRejectedBusyHere) {
     const auto first = ring();
     const auto second = ring();
     const auto third = ring();
-    EXPECT_EQ(field(send(first), "outcome"), "accepting");
-    EXPECT_EQ(field(send(second), "outcome"), "accepting");
-    EXPECT_EQ(field(send(third), "outcome"), "rejecting");
+    EXPECT_EQ(field(send(first), "outcome"), "answering");
+    EXPECT_EQ(field(send(second), "outcome"), "answering");
+    ASSERT_TRUE(call_reaches(first.call_id, testing::FakeCallState::accepted));
+    ASSERT_TRUE(call_reaches(second.call_id, testing::FakeCallState::accepted));
+    EXPECT_EQ(field(send(third), "outcome"), "answering");
     ASSERT_TRUE(call_reaches(third.call_id, testing::FakeCallState::rejected));
     const auto rejects = fake.calls().requests(third.call_id, "reject");
     ASSERT_EQ(rejects.size(), 1u);
@@ -168,7 +170,7 @@ TEST_F(PhoneWebhookRoute, FailedAcceptFreesItsLine) {
         "accept", 500,
         {{"message", "The server had an error"}, {"type", "server_error"}, {"code", nullptr}});
     const auto delivery = ring();
-    EXPECT_EQ(field(send(delivery), "outcome"), "accepting");
+    EXPECT_EQ(field(send(delivery), "outcome"), "answering");
     ASSERT_TRUE(test::wait_until(
         [&] { return fake.calls().requests(delivery.call_id, "accept").size() == 1; }));
     EXPECT_TRUE(test::wait_until([&] { return lines.in_use() == 0; }));
@@ -190,6 +192,63 @@ TEST_F(PhoneWebhookRoute, RetriedDeliveryOfAnyTypeIsRecognisedByItsWebhookId) {
     const auto retry = send(delivery);
     EXPECT_EQ(retry.status, 200u);
     EXPECT_EQ(field(retry, "outcome"), "duplicate");
+}
+
+testing::FakeWebhookDelivery ring_from(testing::FakeCalls& calls, std::string from) {
+    testing::FakeIncomingCall call;
+    call.from = std::move(from);
+    return testing::incoming_call_delivery(calls, std::move(call), kSecret);
+}
+
+TEST_F(PhoneWebhookRoute, BlockedNumberAndAnonymousCallerAreDeclinedWithoutTakingALine) {
+    context.blocked = *phone::BlockedNumbers::parse("+1900*, anonymous");
+    const auto premium = ring_from(fake.calls(), "<sip:+19005550100@trunk.example.com>;tag=1");
+    const auto anonymous = ring_from(fake.calls(), "\"Anonymous\" <sip:anonymous@anonymous.invalid>;tag=2");
+    const auto allowed = ring_from(fake.calls(), "<sip:+14155550123@trunk.example.com>;tag=3");
+    EXPECT_EQ(send(premium).status, 200u);
+    EXPECT_EQ(send(anonymous).status, 200u);
+    EXPECT_EQ(send(allowed).status, 200u);
+    ASSERT_TRUE(call_reaches(premium.call_id, testing::FakeCallState::rejected));
+    ASSERT_TRUE(call_reaches(anonymous.call_id, testing::FakeCallState::rejected));
+    ASSERT_TRUE(call_reaches(allowed.call_id, testing::FakeCallState::accepted));
+    EXPECT_EQ(fake.calls().requests(premium.call_id, "reject")[0].body, json({{"status_code", 603}}));
+    EXPECT_EQ(fake.calls().requests(anonymous.call_id, "reject")[0].body, json({{"status_code", 603}}));
+    EXPECT_EQ(lines.in_use(), 1u);
+    EXPECT_EQ(metrics.counter("calrt_phone_calls_total", "", {{"outcome", "rejected"}, {"reason", "blocked_number"}})
+                  .value(),
+              2u);
+}
+
+TEST_F(PhoneWebhookRoute, CallOutsidePhoneHoursIsDeclined) {
+    // Open one minute a week, a week away from now: never now.
+    const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    const unsigned today = std::chrono::weekday(now).iso_encoding() - 1;
+    const char* days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    context.hours = *phone::PhoneHours::parse(std::string(days[(today + 3) % 7]) + " 03:00-03:01");
+    const auto delivery = ring();
+    EXPECT_EQ(send(delivery).status, 200u);
+    ASSERT_TRUE(call_reaches(delivery.call_id, testing::FakeCallState::rejected));
+    EXPECT_EQ(fake.calls().requests(delivery.call_id, "reject")[0].body, json({{"status_code", 603}}));
+    EXPECT_TRUE(fake.calls().requests(delivery.call_id, "accept").empty());
+}
+
+TEST_F(PhoneWebhookRoute, CallerPastTheirLimitIsDeclinedWithTheLimitsReason) {
+    std::vector<std::string> asked;
+    context.admit_caller = [&asked](std::string number) -> boost::asio::awaitable<Result<std::string>> {
+        asked.push_back(number);
+        co_return std::string(asked.size() > 1 ? "number_hourly_limit" : "");
+    };
+    const auto first = ring();
+    const auto second = ring();
+    EXPECT_EQ(send(first).status, 200u);
+    ASSERT_TRUE(call_reaches(first.call_id, testing::FakeCallState::accepted));
+    EXPECT_EQ(send(second).status, 200u);
+    ASSERT_TRUE(call_reaches(second.call_id, testing::FakeCallState::rejected));
+    EXPECT_EQ(asked, (std::vector<std::string>{"+14155550123", "+14155550123"}));
+    EXPECT_EQ(fake.calls().requests(second.call_id, "reject")[0].body, json({{"status_code", 603}}));
+    EXPECT_EQ(metrics.counter("calrt_phone_calls_total", "", {{"outcome", "rejected"}, {"reason", "number_hourly_limit"}})
+                  .value(),
+              1u);
 }
 
 class PhoneWebhookRouteWithoutSecret : public PhoneWebhookRoute {

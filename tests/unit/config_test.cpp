@@ -292,6 +292,39 @@ TEST_F(ConfigTest, PhoneSettingsDefaultOffWithFiveLinesAndAreBounded) {
     EXPECT_NE(refused.error().message.find("PHONE_MAX_CALLS"), std::string::npos) << refused.error().message;
 }
 
+TEST_F(ConfigTest, PhoneHandoffHoursAndCallLengthHaveDefaultsAndRefuseNonsense) {
+    auto defaults = load_config(sources_);
+    ASSERT_TRUE(defaults) << defaults.error().message;
+    EXPECT_EQ(defaults->phone.handoff_uri, "");
+    EXPECT_EQ(defaults->phone.hours, "");
+    EXPECT_EQ(defaults->phone.time_zone, "UTC");
+    EXPECT_EQ(defaults->phone.blocked_numbers, "");
+    EXPECT_EQ(defaults->phone.max_call_minutes, 15u);
+
+    sources_.environment = {{"PHONE_HANDOFF_URI", "sip:desk@pbx.example.com"},
+                            {"PHONE_HOURS", "mon-fri 09:00-17:00"},
+                            {"PHONE_TIME_ZONE", "Europe/Berlin"},
+                            {"PHONE_BLOCKED_NUMBERS", "+1900*, anonymous"},
+                            {"PHONE_MAX_CALL_MINUTES", "30"}};
+    auto set = load_config(sources_);
+    ASSERT_TRUE(set) << set.error().message;
+    EXPECT_EQ(set->phone.handoff_uri, "sip:desk@pbx.example.com");
+    EXPECT_EQ(set->phone.max_call_minutes, 30u);
+    sources_.environment = {{"PHONE_HANDOFF_URI", "tel:+1 415 555 0100"}};
+    EXPECT_TRUE(load_config(sources_));
+
+    for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+             {"PHONE_HANDOFF_URI", "https://example.com"},
+             {"PHONE_HANDOFF_URI", "tel:555"},
+             {"PHONE_MAX_CALL_MINUTES", "0"},
+             {"PHONE_MAX_CALL_MINUTES", "241"}}) {
+        sources_.environment = {{name, value}};
+        auto refused = load_config(sources_);
+        ASSERT_FALSE(refused) << name << "=" << value;
+        EXPECT_NE(refused.error().message.find(name), std::string::npos) << refused.error().message;
+    }
+}
+
 TEST_F(ConfigTest, WhsecSecretThatIsNotBase64StopsStartUpWithoutShowingIt) {
     sources_.environment = {{"OPENAI_WEBHOOK_SECRET", "whsec_not*base64!"}};
     auto refused = load_config(sources_);

@@ -30,6 +30,13 @@ TEST(InviteeRequestBody, WithoutLocationOrAnswersSendsNeitherKey) {
     EXPECT_FALSE(body.contains("questions_and_answers"));
 }
 
+TEST(InviteeRequestBody, TextReminderNumberGoesInTheInviteeOnlyWhenGiven) {
+    InviteeRequest request = plain_request();
+    request.text_reminder_number = "+14155550123";
+    EXPECT_EQ(invitee_request_body(request).at("invitee").at("text_reminder_number"), "+14155550123");
+    EXPECT_FALSE(invitee_request_body(plain_request()).at("invitee").contains("text_reminder_number"));
+}
+
 TEST(InviteeRequestBody, AKindCalendlyFillsInIsSentAlone) {
     InviteeRequest request = plain_request();
     request.location = InviteeLocation{"zoom_conference", std::nullopt};

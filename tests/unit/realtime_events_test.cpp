@@ -136,5 +136,14 @@ TEST(RealtimeSessionUrl, AddsTheModelToTheQuery) {
     EXPECT_EQ(realtime_session_url("::nope", "m").error().code, "invalid_url");
 }
 
+TEST(RealtimeSidebandUrl, NamesTheCallInsteadOfTheModel) {
+    // openai-node src/realtime/internal-base.ts: call_id and model are never sent together.
+    EXPECT_EQ(realtime_sideband_url("wss://api.openai.com/v1/realtime", "rtc_abc").value(),
+              "wss://api.openai.com/v1/realtime?call_id=rtc_abc");
+    EXPECT_EQ(realtime_sideband_url("ws://127.0.0.1:9/v1/realtime?model=m&x=1", "rtc_1").value(),
+              "ws://127.0.0.1:9/v1/realtime?x=1&call_id=rtc_1");
+    EXPECT_EQ(realtime_sideband_url("::nope", "rtc_1").error().code, "invalid_url");
+}
+
 }  // namespace
 }  // namespace calrt::realtime

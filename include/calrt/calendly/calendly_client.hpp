@@ -107,6 +107,8 @@ struct InviteeRequest {
     // Default member initializers: callers may leave both out of a braced initializer.
     std::optional<InviteeLocation> location{};  // none: sent without `location`
     std::vector<InviteeAnswer> answers{};       // none: sent without `questions_and_answers`
+    // invitee.text_reminder_number, "+14155551234" form: where Calendly texts reminders; none: not sent.
+    std::optional<std::string> text_reminder_number{};
 };
 
 // The JSON body create_invitee sends for `request` (exposed for tests).

@@ -175,6 +175,18 @@ struct PhoneConfig {
     // PHONE_MAX_CALLS: calls one replica holds at once; an incoming call past it is rejected with
     // SIP 486 Busy Here. Each is a Realtime session billed by the minute.
     std::size_t max_calls = 5;
+    // PHONE_HANDOFF_URI: where a call is transferred (SIP REFER) when the caller asks for a human
+    // or the assistant fails twice in a row: "tel:+14155550123" or "sip:desk@pbx.example.com".
+    // Empty: no transfers; the assistant tells the caller how to reach the host.
+    std::string handoff_uri{};
+    // PHONE_HOURS ("mon-fri 09:00-17:00, sat 10:00-13:00", phone/call_admission.hpp) in
+    // PHONE_TIME_ZONE: calls outside them are declined (SIP 603). Empty: any time.
+    std::string hours{};
+    std::string time_zone = "UTC";
+    // PHONE_BLOCKED_NUMBERS: "+14155550123, +1900*, anonymous"; declined (SIP 603).
+    std::string blocked_numbers{};
+    // PHONE_MAX_CALL_MINUTES: one call's length; then the assistant says goodbye and hangs up.
+    unsigned max_call_minutes = 15;
 };
 
 struct LogConfig {

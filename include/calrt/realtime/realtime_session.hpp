@@ -47,16 +47,25 @@ struct RealtimeSessionOptions {
     std::string reasoning_effort{};
     std::chrono::milliseconds tool_timeout{20'000};
     net::WebSocketOptions websocket;
+    // A phone call's id ("rtc_…"): attach to that call's session as a sideband instead of opening
+    // a new one (developers.openai.com, "Realtime server controls": the URL names the call_id
+    // instead of the model). The call was accepted with its configuration, so no session.update
+    // is sent; the audio goes between the caller and OpenAI, never through here.
+    std::string call_id{};
 };
 
 // "{url}?model={model}" (added to any query the URL already has), or "invalid_url".
 Result<std::string> realtime_session_url(std::string_view base_url, std::string_view model);
+// "{url}?call_id={call_id}", without any model the URL names (openai-node
+// src/realtime/internal-base.ts refuses both together), or "invalid_url".
+Result<std::string> realtime_sideband_url(std::string_view base_url, std::string_view call_id);
 
 class RealtimeSession : public std::enable_shared_from_this<RealtimeSession> {
     struct Token {};
 
   public:
-    // Opens the session and sends session.update. `tools` must outlive the session (and any tool
+    // Opens the session and sends session.update (a sideband, options.call_id: attaches and sends
+    // nothing). `tools` must outlive the session (and any tool
     // call still running after it). Fails with the net::connect_websocket() codes, e.g.
     // "handshake_rejected" when the key is refused.
     static boost::asio::awaitable<Result<std::shared_ptr<RealtimeSession>>> connect(

@@ -87,6 +87,11 @@ struct CalendlyToolContext {
     // nothing: nobody fills the host's calendar with made-up or other people's addresses. Empty:
     // any valid email may be booked.
     std::function<bool(std::string_view email)> email_verified{};
+    // A phone call's caller number as the SIP From header gave it (phone/phone_calls.hpp):
+    // untrusted, never proof of who calls. When set, book_meeting offers
+    // `text_reminders_to_calling_number`, which the assistant sets only after the person said yes;
+    // the number itself never comes from the model. Empty: not a phone call, or no number.
+    std::string caller_number{};
 };
 
 // Adds the four tools; each handler keeps `context` alive while it runs.
@@ -95,7 +100,8 @@ void register_calendly_tools(ToolRegistry& registry, std::shared_ptr<CalendlyToo
 ToolSpec get_available_meeting_types_spec();
 ToolSpec check_meeting_availability_spec();
 ToolSpec schedule_call_spec();
-ToolSpec book_meeting_spec();
+// `offers_calling_number`: a phone call with a caller number (CalendlyToolContext::caller_number).
+ToolSpec book_meeting_spec(bool offers_calling_number = false);
 
 // {} -> {"event_types": [{"name", "duration_minutes", "description", "booking_url", "uri"}],
 // "message"}
