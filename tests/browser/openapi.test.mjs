@@ -63,6 +63,7 @@ try {
 // Made up for this run; never printed.
 const adminToken = randomBytes(24).toString('hex');
 const webhookSecret = randomBytes(24).toString('hex');
+const openAiWebhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
 const metricsToken = randomBytes(24).toString('hex');
 const generous = {
     PUBLIC_READ_RATE_LIMIT_PER_MINUTE: '100000', PUBLIC_READ_RATE_LIMIT_BURST: '10000',
@@ -72,7 +73,8 @@ const generous = {
 const webRoot = path.join(sourceDir, 'web');
 const brokenCalendly = await startBrokenCalendly();
 const services = {
-    main: new ServiceProcess(binary, webRoot, { ...generous, API_ADMIN_TOKEN: adminToken, CALENDLY_WEBHOOK_SECRET: webhookSecret }),
+    main: new ServiceProcess(binary, webRoot, { ...generous, API_ADMIN_TOKEN: adminToken, CALENDLY_WEBHOOK_SECRET: webhookSecret,
+                                                OPENAI_WEBHOOK_SECRET: openAiWebhookSecret }),
     limits: new ServiceProcess(binary, webRoot, {
         DAILY_LINK_LIMIT: '0', DAILY_BOOKING_LIMIT: '0',
         PUBLIC_READ_RATE_LIMIT_PER_MINUTE: '1', PUBLIC_READ_RATE_LIMIT_BURST: '2',
@@ -102,11 +104,12 @@ try {
 } catch (error) {
     run.fail('starting the service', null, null, error.message);
 }
-const context = { ...services, admin: { Authorization: `Bearer ${adminToken}` }, webhookSecret, metricsToken };
+const context = { ...services, admin: { Authorization: `Bearer ${adminToken}` }, webhookSecret, openAiWebhookSecret, metricsToken };
 
 const eventTypes = await scenarios.calendlyReads(run, context);
 await scenarios.calendlyActions(run, context, eventTypes);
 await scenarios.webhooks(run, context);
+await scenarios.openAiWebhook(run, context);
 await scenarios.operationsAndPage(run, context);
 await scenarios.relay(run, context);
 await scenarios.routing(run, context, contract);

@@ -5,7 +5,7 @@ import { ContractError } from './contract.mjs';
 import { exchange } from './wire.mjs';
 
 // Never printed as sent.
-const SECRET_HEADERS = ['authorization', 'calendly-webhook-signature'];
+const SECRET_HEADERS = ['authorization', 'calendly-webhook-signature', 'webhook-signature'];
 
 export class Runner {
     constructor(contract) {

@@ -2,7 +2,7 @@
 // and the services ({ main, limits, crowded }, each a started ServiceProcess with its port) and
 // sends its requests in an order that makes every answer deterministic.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { calendlySignature, exchange } from './wire.mjs';
+import { calendlySignature, exchange, openAiWebhookHeaders } from './wire.mjs';
 
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -213,6 +213,48 @@ export async function webhooks(run, { main, admin, webhookSecret }) {
     await run.check(main, { ...changes({ event: 'invitee.created' }), status: 400, code: 'unknown_field', invalid: true });
     await run.check(main, { ...changes({}), headers: {}, status: 401, code: 'admin_token_required' });
     await run.check(main, { ...changes({}), headers: { Authorization: 'Bearer wrong-token' }, status: 403, code: 'admin_token_invalid' });
+}
+
+// OpenAI's webhook for phone calls: `main` has OPENAI_WEBHOOK_SECRET, `limits` has none. A call
+// announced here is accepted through the sandbox's fake OpenAI, which does not know it (the
+// answer comes first either way).
+export async function openAiWebhook(run, { main, limits, openAiWebhookSecret }) {
+    const deliver = (body, headers, extra = {}) => ({ method: 'POST', target: '/api/openai/webhook', body,
+                                                      headers: { ...JSON_TYPE, ...headers }, ...extra });
+    const signed = (body, id = `wh_${randomUUID().replaceAll('-', '')}`, t) =>
+        openAiWebhookHeaders(openAiWebhookSecret, body, id, t);
+    const callEvent = (callId) => JSON.stringify({
+        id: `evt_${randomUUID().replaceAll('-', '')}`, object: 'event', type: 'realtime.call.incoming',
+        created_at: Math.floor(Date.now() / 1000),
+        data: { call_id: callId, sip_headers: [{ name: 'From', value: '<sip:+14155550123@example.com>;tag=1' }] } });
+    const outcome = (expected) => (_, json) => json.outcome === expected || fail(`expected ${expected}, got ${json.outcome}`);
+
+    const call = callEvent(`rtc_${randomUUID().replaceAll('-', '')}`);
+    const first = signed(call);
+    await run.check(main, { ...deliver(call, first), status: 200, schema: 'OpenAiWebhookReceipt', expect: outcome('answering') });
+    await run.check(main, { ...deliver(call, first), note: 'retried', status: 200, expect: outcome('duplicate') });
+    await run.check(main, { ...deliver(call, signed(call)), note: 'same call, another webhook-id', status: 200,
+                            expect: outcome('duplicate') });
+    const other = JSON.stringify({ id: 'evt_other', object: 'event', type: 'response.completed', created_at: 1, data: { id: 'resp_1' } });
+    await run.check(main, { ...deliver(other, signed(other)), status: 200, expect: outcome('ignored') });
+    const stale = Math.floor(Date.now() / 1000) - 1000;
+    await run.check(main, { ...deliver(other, signed(other, undefined, stale)), note: 'signed 1000 s ago', status: 401,
+                            code: 'stale_webhook_signature' });
+    await run.check(main, { ...deliver(other, openAiWebhookHeaders(`whsec_${randomBytes(32).toString('base64')}`, other, 'wh_x')),
+                            note: 'another secret', status: 401, code: 'webhook_signature_mismatch' });
+    await run.check(main, { ...deliver(other, { ...signed(other), 'webhook-signature': 'garbage' }), status: 401,
+                            code: 'malformed_webhook_signature' });
+    await run.check(main, { ...deliver(other, {}), status: 401, code: 'missing_webhook_header', invalid: true });
+    await run.check(main, { ...deliver('[1,2]', signed('[1,2]')), status: 400, code: 'malformed_event', invalid: true });
+    const noCallId = JSON.stringify({ type: 'realtime.call.incoming', data: {} });
+    await run.check(main, { ...deliver(noCallId, signed(noCallId)), status: 400, code: 'malformed_call_event' });
+    await run.check(main, { ...deliver(other, signed(other), { headers: { ...signed(other), 'Content-Type': 'text/plain' } }),
+                            status: 415, code: 'unsupported_media_type', invalid: true });
+    const huge = 'x'.repeat(64 * 1024 + 1);
+    await run.check(main, { ...deliver(huge, signed(huge)), note: '64 KiB + 1 byte', status: 413, code: 'payload_too_large',
+                            invalid: true });
+    await run.check(limits, { ...deliver(other, signed(other)), note: 'no OPENAI_WEBHOOK_SECRET', status: 503,
+                              code: 'phone_not_configured' });
 }
 
 export async function operationsAndPage(run, { main, limits, offline, metricsToken }) {

@@ -88,3 +88,11 @@ export function calendlySignature(key, body, t = Math.floor(Date.now() / 1000)) 
     const v1 = createHmac('sha256', key).update(`${t}.${body}`).digest('hex');
     return `t=${t},v1=${v1}`;
 }
+
+// OpenAI's Standard Webhooks headers for `body`: the key is the base64 after `whsec_`
+// (openai-node src/lib/webhook-signature.ts).
+export function openAiWebhookHeaders(secret, body, id, t = Math.floor(Date.now() / 1000)) {
+    const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+    const v1 = createHmac('sha256', key).update(`${id}.${t}.${body}`).digest('base64');
+    return { 'webhook-id': id, 'webhook-timestamp': String(t), 'webhook-signature': `v1,${v1}` };
+}
