@@ -59,8 +59,12 @@ export class Conversation {
                 view.setUserTranscript(event.item_id, event.transcript),
             'input_audio_buffer.speech_started': () => callbacks.onSpeechStarted(),
             'input_audio_buffer.speech_stopped': () => callbacks.onSpeechStopped(),
-            error: (event) =>
-                view.addSystem(`Error: ${event.error?.message ?? 'unknown error'}`, 'error'),
+            error: (event) => {
+                // The server asks again once the answer in progress is over (realtime_session.hpp):
+                // the person's message is not lost, so there is nothing to tell them.
+                if (event.error?.code === 'conversation_already_has_active_response') return;
+                view.addSystem(`Error: ${event.error?.message ?? 'unknown error'}`, 'error');
+            },
         };
     }
 

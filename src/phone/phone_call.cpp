@@ -327,8 +327,11 @@ json PhoneCall::transfer_requested(std::string_view reason) {
         message += " Offer to go on helping them book.";
         return {{"transferred", false}, {"message", message}};
     }
-    asio::dispatch(strand_, [self = shared_from_this(), reason = std::string(reason)]() mutable {
-        self->finish(Action::transfer, "asked_for_human:" + reason.substr(0, 60), {}, true, true);
+    // The model's words go to the log only: a metric label must come from a fixed set.
+    log::info("phone caller asked for a person",
+              {{"request_id", request_id_}, {"call_id", call_.call_id}, {"why", std::string(reason.substr(0, 200))}});
+    asio::dispatch(strand_, [self = shared_from_this()] {
+        self->finish(Action::transfer, "asked_for_human", {}, true, true);
     });
     return {{"transferring", true},
             {"message", "The call is transferred to a person as soon as you have told the caller, in one short sentence."}};

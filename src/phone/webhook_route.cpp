@@ -79,13 +79,15 @@ asio::awaitable<std::string> refusal(OpenAiWebhookRouteContext& context, const I
 // coroutine, not a lambda (GCC 12 and lambda coroutines' captures).
 asio::awaitable<void> answer_call(OpenAiWebhookRouteContext& context, IncomingCall call,
                                   std::string request_id) {
-    const std::string refused = co_await refusal(context, call);
-    if (!refused.empty()) {
-        co_await reject(context, call, sip_decline, refused, request_id);
-        co_return;
-    }
+    // A line first: a call turned away as busy is not counted against its caller's limits.
     if (!context.lines.take(call.call_id)) {
         co_await reject(context, call, sip_busy_here, "capacity", request_id);
+        co_return;
+    }
+    const std::string refused = co_await refusal(context, call);
+    if (!refused.empty()) {
+        context.lines.release(call.call_id);
+        co_await reject(context, call, sip_decline, refused, request_id);
         co_return;
     }
     std::shared_ptr<PhoneCall> phone_call;

@@ -20,6 +20,9 @@ using std::chrono::steady_clock;
 
 namespace {
 
+// How often one refused response request is asked again (each time once the conversation is idle).
+constexpr unsigned kMaxResponseRetries = 3;
+
 std::string serialized(const json& event) {
     // A user's text can hold invalid UTF-8; replacing it beats throwing mid-conversation.
     return event.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -131,6 +134,7 @@ void RealtimeSession::send(const json& client_event) {
         request["event_id"] = "calrt_response_" + std::to_string(++response_requests_sent_);
     }
     asio::dispatch(strand_, [self = shared_from_this(), id = request["event_id"].get<std::string>()]() mutable {
+        self->retries_.try_emplace(id, 0);
         self->loop_.response_requested(std::move(id), false);
     });
     socket_.send(serialized(request));
@@ -145,6 +149,27 @@ void RealtimeSession::send_when_idle(std::vector<json> client_events) {
         self->when_idle_.push_back(std::move(events));
         self->send_queued_if_idle();
     });
+}
+
+void RealtimeSession::retry_when_idle(const std::string& refused_id) {
+    const auto refused = retries_.find(refused_id);
+    if (refused == retries_.end()) return;  // not a request made through send()
+    const unsigned attempts = refused->second + 1;
+    retries_.erase(refused);
+    if (attempts > kMaxResponseRetries) {
+        log::warn("a response request was refused again and again; giving up on it", {{"attempts", attempts}});
+        return;
+    }
+    // The person's turn (a typed message, a page button) came while the model was still
+    // answering: it is answered once that answer is over instead of being dropped.
+    json retry = response_create();
+    const std::string id = "calrt_retry_" + std::to_string(++response_requests_sent_);
+    retry["event_id"] = id;
+    retries_.emplace(id, attempts);
+    std::vector<json> events;
+    events.push_back(std::move(retry));
+    when_idle_.push_back(std::move(events));
+    send_queued_if_idle();
 }
 
 void RealtimeSession::send_queued_if_idle() {
@@ -249,6 +274,7 @@ void RealtimeSession::handle(const std::string& text) {
                                                      {"message", error->message},
                                                      {"event_id", error->event_id}});
         observer_->on_upstream_error(*error);
+        if (error->code == "conversation_already_has_active_response") retry_when_idle(error->event_id);
     }
     apply(loop_.on_server_event(*event));
 }

@@ -200,7 +200,7 @@ testing::FakeWebhookDelivery ring_from(testing::FakeCalls& calls, std::string fr
     return testing::incoming_call_delivery(calls, std::move(call), kSecret);
 }
 
-TEST_F(PhoneWebhookRoute, BlockedNumberAndAnonymousCallerAreDeclinedWithoutTakingALine) {
+TEST_F(PhoneWebhookRoute, BlockedNumberAndAnonymousCallerAreDeclined) {
     context.blocked = *phone::BlockedNumbers::parse("+1900*, anonymous");
     const auto premium = ring_from(fake.calls(), "<sip:+19005550100@trunk.example.com>;tag=1");
     const auto anonymous = ring_from(fake.calls(), "\"Anonymous\" <sip:anonymous@anonymous.invalid>;tag=2");

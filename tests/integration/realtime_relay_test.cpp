@@ -49,6 +49,27 @@ TEST_F(RealtimeRelayTest, ToolCallRunsOnTheServerAndTheAnswerReachesTheBrowser) 
     ASSERT_EQ(fake_realtime.function_call_outputs().size(), 1u);
 }
 
+TEST_F(RealtimeRelayTest, MessageTypedWhileTheModelIsAnsweringIsAnsweredAfterIt) {
+    fake_realtime.on_user_text("first", FakeTurn::saying("The first answer.").held(calrt::testing::FakeHold::after_items));
+    fake_realtime.on_user_text("second", FakeTurn::saying("The second answer."));
+    start();
+    auto browser = open();
+    say(browser, "first question");
+    ASSERT_TRUE(read_until(browser, of_type("response.output_text.delta")));
+    // Typed while the first answer is still streaming: the API refuses the response.create.
+    say(browser, "second question");
+    ASSERT_TRUE(read_until(browser, [](const json& event) {
+        return event.value("type", "") == "error" &&
+               event["error"].value("code", "") == "conversation_already_has_active_response";
+    }));
+    fake_realtime.finish_held_responses();
+    // Asked again once the first answer is over, so the second message is answered too.
+    ASSERT_TRUE(read_until(browser, [](const json& event) {
+        return event.value("type", "") == "response.output_text.done" && event.value("text", "") == "The second answer.";
+    }));
+    EXPECT_EQ(fake_realtime.response_statuses(), (std::vector<std::string>{"completed", "completed"}));
+}
+
 TEST_F(RealtimeRelayTest, TheOpenAiKeyNeverGoesDown) {
     fake_realtime.on_user_text("", FakeTurn::saying("Hello."));
     start();

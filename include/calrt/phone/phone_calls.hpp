@@ -47,7 +47,7 @@ Result<IncomingCall> parse_incoming_call(const nlohmann::json& event);
 std::string number_in_sip_header(std::string_view value);
 
 // A caller number as logs show it: the first four characters and the last two, the rest as '*'
-// ("+4420*******50"); short numbers entirely masked.
+// ("+442*******50"); short numbers entirely masked.
 std::string mask_phone_number(std::string_view number);
 
 class PhoneCalls {

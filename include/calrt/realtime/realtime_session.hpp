@@ -12,6 +12,9 @@
 //               cancelled; after the outputs, the model is asked to go on once no response is
 //               active, again if the server refused (FunctionCallLoop explains the ordering).
 //               "error" events are logged and passed to the observer; they do not end the session.
+//               A response.create from send() that the API refuses because a response is active
+//               (conversation_already_has_active_response: the person typed while the model was
+//               answering) is asked again once the conversation is idle.
 //   send*():    client events from elsewhere (a user's text, the relay's forwarded events), safe
 //               from any coroutine or thread and sent in call order.
 
@@ -20,6 +23,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -116,6 +120,9 @@ class RealtimeSession : public std::enable_shared_from_this<RealtimeSession> {
     // Carries out what the function-call loop decided. On the strand.
     void apply(FunctionCallLoop::Steps steps);
     void send_queued_if_idle();
+    // A response.create sent through send() that the API refused because a response was active:
+    // asked again once the conversation is idle (a few times at most).
+    void retry_when_idle(const std::string& refused_id);
     void start_call(const FunctionCall& call);
     Error end_reason(const Error& read_error) const;
 
@@ -131,6 +138,9 @@ class RealtimeSession : public std::enable_shared_from_this<RealtimeSession> {
     bool closing_ = false;
     std::atomic<std::uint64_t> response_requests_sent_{0};
     std::deque<std::vector<nlohmann::json>> when_idle_;
+    // response.create requests sent through send(), with how often each was asked before. One
+    // entry per request a person made (a session allows a few hundred at most).
+    std::map<std::string, unsigned> retries_;
 };
 
 }  // namespace calrt::realtime
