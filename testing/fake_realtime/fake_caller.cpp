@@ -29,7 +29,11 @@
 // the prefix padding and audio_end_ms the silence duration, as their docstrings say. No
 // conversation.item.input_audio_transcription.delta events are sent (the completed event carries
 // the whole transcript). With turn_detection null the real server would wait for a commit of a
-// buffer the sideband cannot fill; the fake sends nothing for such speech.
+// buffer the sideband cannot fill; the fake sends nothing for such speech. Not documented for a
+// sideband, so left as on any connection: a spoken answer's response.output_audio.delta events
+// (the caller hears the audio over SIP; whether the sideband gets it too is not said), and no
+// output_audio_buffer.started/stopped/cleared (their docstrings say "WebRTC/SIP Only", but not
+// whether the sideband WebSocket of a SIP call receives them).
 //
 // A key press: input_audio_buffer.dtmf_event_received {type, event, received_at} ("SIP Only",
 // the OpenAPI spec's RealtimeServerEventInputAudioBufferDtmfEventReceived and openai-python
@@ -67,9 +71,10 @@ void FakeConversation::caller_says(const std::string& transcript) {
     // As speech_started() for client audio, without the sandbox's "I cannot hear audio" notice:
     // the caller's speech comes with its transcript.
     const std::string item_id = out_.next_id("item");
-    out_.send({{"type", "input_audio_buffer.speech_started"},
-               {"audio_start_ms", std::max<std::int64_t>(0, speech_begins - detection.prefix_padding_ms)},
-               {"item_id", item_id}});
+    out_.send(
+        {{"type", "input_audio_buffer.speech_started"},
+         {"audio_start_ms", std::max<std::int64_t>(0, speech_begins - detection.prefix_padding_ms)},
+         {"item_id", item_id}});
     if (active_ && detection.interrupt_response) {
         active_->response.cancel("turn_detected");
         after_response_step();
@@ -114,12 +119,12 @@ void FakeConversation::send_input_transcription(const std::string& item_id,
                                                 std::int64_t speech_ms) {
     // Usage "billed according to the ASR model's pricing": the duration variant
     // ({"type":"duration","seconds"}); the fake's figure is its own audio clock's.
-    out_.send({{"type", "conversation.item.input_audio_transcription.completed"},
-               {"item_id", item_id},
-               {"content_index", 0},
-               {"transcript", transcript},
-               {"usage",
-                {{"type", "duration"}, {"seconds", static_cast<double>(speech_ms) / 1000.0}}}});
+    out_.send(
+        {{"type", "conversation.item.input_audio_transcription.completed"},
+         {"item_id", item_id},
+         {"content_index", 0},
+         {"transcript", transcript},
+         {"usage", {{"type", "duration"}, {"seconds", static_cast<double>(speech_ms) / 1000.0}}}});
 }
 
 void FakeConversation::record_assistant_answers(const json& response) {

@@ -2,6 +2,9 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <stdexcept>
 
 namespace calrt::testing {
@@ -12,6 +15,10 @@ namespace {
 // A named coroutine rather than a lambda: GCC 12 destroys the temporaries of a co_await
 // expression inside a lambda coroutine twice.
 asio::awaitable<void> close_sideband(std::shared_ptr<net::WebSocket> socket, std::string reason) {
+    // co_spawn dispatches: called on the sideband's own strand (the caller hanging up while its
+    // serve loop plays queued actions), the close would run inline, ahead of the events that loop
+    // has just queued with send(). A post first puts it behind them.
+    co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
     co_await socket->close(net::close_code::normal, std::move(reason));
 }
 
