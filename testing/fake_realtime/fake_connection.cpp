@@ -47,7 +47,7 @@ boost::asio::awaitable<void> serve_fake_realtime_connection(
         }
         conversation->handle(event);
     }
-    if (!call_id.empty()) sideband_closed(*state, call_id);
+    if (!call_id.empty()) sideband_closed(*state, call_id, socket);
 }
 
 }  // namespace calrt::testing

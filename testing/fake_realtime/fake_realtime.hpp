@@ -185,7 +185,7 @@ class FakeRealtime {
     // conversation.item.input_audio_transcription.completed right after that response's
     // response.created. With turn detection off the fake hears nothing (no buffer to commit).
     void caller_says(std::string call_id, std::string transcript);
-    // The caller presses keys (0-9, * , #, A-D; std::invalid_argument otherwise): one
+    // The caller presses keys (0-9, *, #, A-D; std::invalid_argument otherwise): one
     // input_audio_buffer.dtmf_event_received each.
     void caller_presses(std::string call_id, std::string digits);
     // The caller hangs up: the call becomes FakeCallState::ended and the fake closes its sideband

@@ -43,7 +43,7 @@ struct CallerAction {
 struct SidebandCall {
     std::weak_ptr<CallerLine> line;         // set while a sideband is connected
     std::weak_ptr<net::WebSocket> socket;   // likewise
-    bool connected = false;                 // from the upgrade to the serve loop's end
+    bool connected = false;  // from before its session.created to its serve loop's end
     bool live = false;                      // connected and every queued action played
     std::deque<CallerAction> queued{};      // done before the sideband was live, in order
     std::vector<std::string> assistant_said{};  // each completed assistant answer, in order

@@ -77,9 +77,11 @@ void sideband_ready(const std::shared_ptr<FakeRealtime::State>& state, const std
     }
 }
 
-void sideband_closed(FakeRealtime::State& state, const std::string& call_id) {
+void sideband_closed(FakeRealtime::State& state, const std::string& call_id,
+                     const std::shared_ptr<net::WebSocket>& socket) {
     std::lock_guard lock(state.mutex);
     auto& call = state.sideband_calls[call_id];
+    if (call.socket.lock() != socket) return;
     call.line.reset();
     call.socket.reset();
     call.connected = false;

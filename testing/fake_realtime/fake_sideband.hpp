@@ -38,8 +38,9 @@ void sideband_connected(FakeRealtime::State& state, const std::string& call_id,
 void sideband_ready(const std::shared_ptr<FakeRealtime::State>& state, const std::string& call_id,
                     CallerLine& line);
 
-// The sideband's serve loop ended.
-void sideband_closed(FakeRealtime::State& state, const std::string& call_id);
+// The serve loop of the sideband on `socket` ended (a later sideband to the call stays).
+void sideband_closed(FakeRealtime::State& state, const std::string& call_id,
+                     const std::shared_ptr<net::WebSocket>& socket);
 
 // The caller does `action`: at once on a live sideband, else queued for the next one. Nothing for
 // a call that is over; std::invalid_argument for a call the fake never offered.
