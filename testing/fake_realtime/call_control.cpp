@@ -100,6 +100,8 @@ std::string_view to_string(FakeCallState state) {
             return "referred";
         case FakeCallState::hung_up:
             return "hung up";
+        case FakeCallState::ended:
+            return "ended";
     }
     return "unknown";
 }
@@ -144,9 +146,48 @@ void FakeCalls::fail_next(std::string action, unsigned status, json error) {
     failures_[std::move(action)] = {status, std::move(error)};
 }
 
+std::optional<json> FakeCalls::accepted_session(const std::string& call_id) const {
+    std::lock_guard lock(mutex_);
+    const auto found = accepted_sessions_.find(call_id);
+    if (found == accepted_sessions_.end()) return std::nullopt;
+    return found->second;
+}
+
+bool FakeCalls::end_by_caller(const std::string& call_id) {
+    StateListener listener;
+    {
+        std::lock_guard lock(mutex_);
+        const auto call = calls_.find(call_id);
+        if (call == calls_.end() ||
+            (call->second != FakeCallState::ringing && call->second != FakeCallState::accepted))
+            return false;
+        call->second = FakeCallState::ended;
+        listener = listener_;
+    }
+    if (listener) listener(call_id, FakeCallState::ended);
+    return true;
+}
+
+void FakeCalls::on_state_change(StateListener listener) {
+    std::lock_guard lock(mutex_);
+    listener_ = std::move(listener);
+}
+
 FakeCalls::Outcome FakeCalls::handle(const std::string& call_id, const std::string& action,
                                      const json& body) {
+    std::optional<FakeCallState> changed_to;
+    StateListener listener;
+    Outcome outcome = handle_locked(call_id, action, body, changed_to, listener);
+    if (changed_to && listener) listener(call_id, *changed_to);
+    return outcome;
+}
+
+FakeCalls::Outcome FakeCalls::handle_locked(const std::string& call_id, const std::string& action,
+                                            const json& body,
+                                            std::optional<FakeCallState>& changed_to,
+                                            StateListener& listener) {
     std::lock_guard lock(mutex_);
+    listener = listener_;
     const auto answer = [&](Outcome outcome) {
         requests_.push_back(
             {call_id, action, body.is_discarded() ? json(nullptr) : body, outcome.status});
@@ -181,15 +222,19 @@ FakeCalls::Outcome FakeCalls::handle(const std::string& call_id, const std::stri
         from = FakeCallState::accepted;
         to = FakeCallState::referred;
     } else {  // hangup: any call still up, ringing included
-        if (state == FakeCallState::rejected || state == FakeCallState::hung_up) {
+        if (state == FakeCallState::rejected || state == FakeCallState::hung_up ||
+            state == FakeCallState::ended) {
             return answer({400, wrong_state(action, state)});
         }
         state = FakeCallState::hung_up;
+        changed_to = state;
         return answer({});
     }
     if (problem) return answer({400, std::move(*problem)});
     if (from && state != *from) return answer({400, wrong_state(action, state)});
     state = to;
+    changed_to = state;
+    if (action == "accept") accepted_sessions_[call_id] = body;
     return answer({});
 }
 

@@ -16,10 +16,13 @@
 // "invalid_call_state"; a body that breaks the schema answers 400 with the parameter named.
 //
 // A call exists once a test offers it (FakeCalls::offer, or incoming_call_delivery below), as
-// OpenAI holds a pending SIP session between the INVITE and the accept or reject.
+// OpenAI holds a pending SIP session between the INVITE and the accept or reject. The caller can
+// end it too (end_by_caller; FakeRealtime::caller_hangs_up): state `ended`, after which call
+// control answers as for a call hung up.
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -33,7 +36,8 @@
 
 namespace calrt::testing {
 
-enum class FakeCallState { ringing, accepted, rejected, referred, hung_up };
+// hung_up: by the service (POST /hangup); ended: by the caller (FakeCalls::end_by_caller).
+enum class FakeCallState { ringing, accepted, rejected, referred, hung_up, ended };
 
 std::string_view to_string(FakeCallState state);
 
@@ -66,6 +70,16 @@ class FakeCalls {
     // The next request of `action` (any call) is answered with `status` and this error object
     // instead, once (an outage, a call that hung up meanwhile), and changes no state.
     void fail_next(std::string action, unsigned status, nlohmann::json error);
+    // The session configuration the call was accepted with (the body of its successful accept);
+    // nullopt for a call never accepted.
+    std::optional<nlohmann::json> accepted_session(const std::string& call_id) const;
+    // The caller hangs up: a ringing or accepted call becomes `ended`. False when the call is
+    // unknown or already over.
+    bool end_by_caller(const std::string& call_id);
+    // Called, outside the lock, each time a request or end_by_caller changes a call's state (how
+    // FakeRealtime closes the call's sideband when it ends). One listener; set before start.
+    using StateListener = std::function<void(const std::string& call_id, FakeCallState state)>;
+    void on_state_change(StateListener listener);
 
     // Used by the routes.
     struct Outcome {
@@ -76,10 +90,16 @@ class FakeCalls {
                    const nlohmann::json& body);
 
   private:
+    Outcome handle_locked(const std::string& call_id, const std::string& action,
+                          const nlohmann::json& body, std::optional<FakeCallState>& changed_to,
+                          StateListener& listener);
+
     mutable std::mutex mutex_;
     std::map<std::string, FakeCallState> calls_;
     std::vector<FakeCallRequest> requests_;
     std::map<std::string, std::pair<unsigned, nlohmann::json>> failures_;
+    std::map<std::string, nlohmann::json> accepted_sessions_;
+    StateListener listener_;
     std::uint64_t next_id_ = 1;
 };
 

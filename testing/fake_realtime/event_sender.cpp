@@ -16,4 +16,9 @@ void EventSender::send(json event) {
     socket_->send(event.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
+void EventSender::send_as_is(const json& event) {
+    if (watcher_) watcher_(event);
+    socket_->send(event.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
 }  // namespace calrt::testing

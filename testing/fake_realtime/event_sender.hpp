@@ -24,6 +24,8 @@ class EventSender {
     std::string next_id(std::string_view prefix);
     // Sends `event` with a fresh event_id.
     void send(nlohmann::json event);
+    // Sends `event` as it is, for the few server events whose schema has no event_id.
+    void send_as_is(const nlohmann::json& event);
     // The id of the last item added to the conversation; null before the first.
     nlohmann::json last_item_id() const { return last_item_id_; }
 

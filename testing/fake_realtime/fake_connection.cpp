@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "testing/fake_realtime/fake_conversation.hpp"
+#include "testing/fake_realtime/fake_sideband.hpp"
 
 namespace calrt::testing {
 namespace asio = boost::asio;
@@ -13,14 +14,22 @@ using nlohmann::json;
 
 boost::asio::awaitable<void> serve_fake_realtime_connection(
     std::shared_ptr<FakeRealtime::State> state, std::shared_ptr<net::WebSocket> socket,
-    std::string model) {
-    auto conversation = std::make_shared<FakeConversation>(state, socket, model);
+    std::string model, std::string call_id) {
+    // A sideband's session is the configuration its call was accepted with ("Session
+    // configuration to apply before the caller is bridged to the model", the OpenAPI spec's
+    // accept request body).
+    const nlohmann::json accepted =
+        call_id.empty() ? nlohmann::json(nullptr)
+                        : state->calls->accepted_session(call_id).value_or(nlohmann::json(nullptr));
+    auto conversation = std::make_shared<FakeConversation>(state, socket, model, call_id, accepted);
     {
         std::lock_guard lock(state->mutex);
         std::erase_if(state->conversations, [](const auto& weak) { return weak.expired(); });
         state->conversations.push_back(conversation);
     }
+    if (!call_id.empty()) sideband_connected(*state, call_id, conversation, socket);
     conversation->start();
+    if (!call_id.empty()) sideband_ready(state, call_id, *conversation);
     for (;;) {
         auto message = co_await socket->read();
         if (!message) break;
@@ -38,6 +47,7 @@ boost::asio::awaitable<void> serve_fake_realtime_connection(
         }
         conversation->handle(event);
     }
+    if (!call_id.empty()) sideband_closed(*state, call_id, socket);
 }
 
 }  // namespace calrt::testing

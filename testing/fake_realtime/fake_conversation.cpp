@@ -75,11 +75,20 @@ json error_event(std::string_view code, std::string message, const json& cause, 
 
 FakeConversation::FakeConversation(std::shared_ptr<FakeRealtime::State> state,
                                    const std::shared_ptr<net::WebSocket>& socket,
-                                   const std::string& model)
+                                   const std::string& model, std::string call_id,
+                                   const json& accepted_session)
     : state_(std::move(state)),
+      call_id_(std::move(call_id)),
       socket_(socket),
       out_(socket, [this](const json& event) { watch_sent(event); }),
       session_(default_session(model)) {
+    if (accepted_session.is_object()) {
+        // A sideband names no model (?call_id= instead); the session has the accepted one, and
+        // gpt-realtime when the accept named none (the fake's choice). The accept body is a whole
+        // session configuration (RealtimeSessionCreateRequestGA), applied as an update would be.
+        session_["model"] = accepted_session.value("model", std::string("gpt-realtime"));
+        apply_session_update(session_, accepted_session);
+    }
     configure_voice_activity();
 }
 
@@ -130,6 +139,7 @@ void FakeConversation::watch_sent(const json& event) {
     if (type == "error") state_->errors_sent.push_back(event);
     if (type == "response.done")
         state_->response_statuses.push_back(event["response"].value("status", ""));
+    if (type == "response.done" && !call_id_.empty()) record_assistant_answers(event["response"]);
 }
 
 bool FakeConversation::spoken() const {
@@ -287,7 +297,7 @@ FakeTurn FakeConversation::turn_for(const std::string& text) const {
     return unscripted;
 }
 
-void FakeConversation::run_turn(const FakeTurn& turn) {
+void FakeConversation::run_turn(const FakeTurn& turn, const std::function<void()>& after_created) {
     if (turn.error) {
         out_.send({{"type", "error"}, {"error", *turn.error}});
         return;
@@ -303,7 +313,7 @@ void FakeConversation::run_turn(const FakeTurn& turn) {
         active_.emplace(Active{std::move(response),
                                AwaitingOutputs{{}, turn.answer, std::move(tools), {}}});
     }
-    active_->response.start(turn.hold);
+    active_->response.start(turn.hold, after_created);
     after_response_step();
 }
 

@@ -5,9 +5,11 @@
 // it sends goes out under that lock, in order.
 //
 // fake_conversation.cpp: session.update, items, response.create and the responses;
-// fake_conversation_audio.cpp: input audio, voice activity and the turns it creates.
+// fake_conversation_audio.cpp: input audio, voice activity and the turns it creates;
+// fake_caller.cpp: the phone caller on a SIP call's sideband (FakeRealtime::caller_says, ...).
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -29,15 +31,22 @@ namespace calrt::testing {
 nlohmann::json error_event(std::string_view code, std::string message, const nlohmann::json& cause,
                            nlohmann::json param = nullptr);
 
-class FakeConversation : public HeldResponses {
+class FakeConversation : public HeldResponses, public CallerLine {
   public:
+    // With a `call_id`, the conversation is that SIP call's sideband and starts from
+    // `accepted_session`, the configuration the call was accepted with.
     FakeConversation(std::shared_ptr<FakeRealtime::State> state,
-                     const std::shared_ptr<net::WebSocket>& socket, const std::string& model);
+                     const std::shared_ptr<net::WebSocket>& socket, const std::string& model,
+                     std::string call_id = {},
+                     const nlohmann::json& accepted_session = nullptr);
 
     void start();                         // session.created
     void handle(const nlohmann::json& event);  // one client event
     void unreadable_message();                 // a message that is not a JSON event
     void finish_held_responses() override;
+    // fake_caller.cpp
+    void caller_says(const std::string& transcript) override;
+    void caller_presses(char key) override;
 
   private:
     struct AwaitingOutputs {
@@ -61,8 +70,8 @@ class FakeConversation : public HeldResponses {
     void respond(const nlohmann::json& event);
     void cancel_response(const nlohmann::json& event);
     FakeTurn turn_for(const std::string& text) const;
-    // Starts `turn`'s first response (or sends its error).
-    void run_turn(const FakeTurn& turn);
+    // Starts `turn`'s first response (or sends its error); `after_created` as FakeResponse::start.
+    void run_turn(const FakeTurn& turn, const std::function<void()>& after_created = {});
     void answer(const std::string& text);
     // After a step of the active response: the calls it sent, and whether it ended.
     void after_response_step();
@@ -79,7 +88,14 @@ class FakeConversation : public HeldResponses {
     bool speech_turn_queued() const;
     void configure_voice_activity();
 
+    // fake_caller.cpp
+    bool transcribes_input() const;
+    void send_input_transcription(const std::string& item_id, const std::string& transcript,
+                                  std::int64_t speech_ms);
+    void record_assistant_answers(const nlohmann::json& response);
+
     std::shared_ptr<FakeRealtime::State> state_;
+    const std::string call_id_;  // a SIP call's sideband: its call; else empty
     std::weak_ptr<net::WebSocket> socket_;  // for streamed speech, which may outlive this
     std::mutex mutex_;
     EventSender out_;
@@ -98,6 +114,7 @@ class FakeConversation : public HeldResponses {
     std::string speech_item_id_;       // the user item the speech under way will become
     bool audio_since_commit_ = false;  // for input_audio_buffer.commit with turn_detection off
     bool noticed_this_turn_ = false;   // the sandbox answered the speech under way at its start
+    std::int64_t caller_audio_ms_ = 0;  // the caller's audio clock on a sideband (fake_caller.cpp)
 };
 
 }  // namespace calrt::testing

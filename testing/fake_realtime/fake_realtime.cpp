@@ -10,12 +10,14 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/url/parse.hpp>
 #include <cctype>
+#include <stdexcept>
 
 #include "calrt/core/secret.hpp"
 #include "calrt/net/websocket_accept.hpp"
 #include "calrt/server/upgrade_connection.hpp"
 #include "testing/fake_realtime/fake_connection.hpp"
 #include "testing/fake_realtime/fake_realtime_state.hpp"
+#include "testing/fake_realtime/fake_sideband.hpp"
 
 namespace calrt::testing {
 namespace asio = boost::asio;
@@ -124,7 +126,7 @@ asio::awaitable<void> serve_upgrade(std::shared_ptr<FakeRealtime::State> state, 
         id = state->next_connection_id++;
         state->connections.emplace(id, socket);
     }
-    co_await serve_fake_realtime_connection(state, socket, std::move(model));
+    co_await serve_fake_realtime_connection(state, socket, std::move(model), call_id);
     std::lock_guard lock(state->mutex);
     state->connections.erase(id);
 }
@@ -169,6 +171,15 @@ std::optional<FakeTurn> FakeRealtime::State::scripted_turn(std::string_view text
 FakeRealtime::FakeRealtime(asio::io_context& io, FakeRealtimeOptions options)
     : state_(std::make_shared<State>(std::move(options))) {
     state_->executor = io.get_executor();
+    state_->calls = calls_;
+    // When a call ends, its sideband closes (fake_sideband.hpp). Weak: the routes hold calls_.
+    calls_->on_state_change([weak = std::weak_ptr<State>(state_)](const std::string& call_id,
+                                                                   FakeCallState call_state) {
+        if (call_state != FakeCallState::ended && call_state != FakeCallState::hung_up &&
+            call_state != FakeCallState::referred)
+            return;
+        if (auto state = weak.lock()) end_sideband(state, call_id, call_state);
+    });
     ServerConfig config;
     config.host = state_->options.host;
     config.port = state_->options.port;
@@ -303,6 +314,38 @@ std::size_t FakeRealtime::open_connections() const {
 std::vector<std::string> FakeRealtime::sideband_call_ids() const {
     std::lock_guard lock(state_->mutex);
     return state_->sideband_call_ids;
+}
+
+void FakeRealtime::caller_says(std::string call_id, std::string transcript) {
+    act_as_caller(state_, call_id, {CallerAction::Kind::says, std::move(transcript)});
+}
+
+void FakeRealtime::caller_presses(std::string call_id, std::string digits) {
+    for (const char key : digits) {
+        // The keypad: "0–9, *, #, A–D" (the OpenAPI spec's
+        // RealtimeServerEventInputAudioBufferDtmfEventReceived).
+        const bool keypad = (key >= '0' && key <= '9') || key == '*' || key == '#' ||
+                            (key >= 'A' && key <= 'D');
+        if (!keypad) throw std::invalid_argument("not a telephone keypad key: " + digits);
+    }
+    act_as_caller(state_, call_id, {CallerAction::Kind::presses, std::move(digits)});
+}
+
+void FakeRealtime::caller_hangs_up(std::string call_id) {
+    act_as_caller(state_, call_id, {CallerAction::Kind::hangs_up, {}});
+}
+
+std::vector<std::string> FakeRealtime::assistant_said(const std::string& call_id) const {
+    std::lock_guard lock(state_->mutex);
+    const auto found = state_->sideband_calls.find(call_id);
+    return found != state_->sideband_calls.end() ? found->second.assistant_said
+                                                 : std::vector<std::string>{};
+}
+
+bool FakeRealtime::sideband_open(const std::string& call_id) const {
+    std::lock_guard lock(state_->mutex);
+    const auto found = state_->sideband_calls.find(call_id);
+    return found != state_->sideband_calls.end() && found->second.connected;
 }
 
 std::string FakeRealtime::last_model() const {

@@ -166,9 +166,37 @@ class FakeRealtime {
     std::size_t open_connections() const;  // counted from the upgrade request to the serve loop's end
     std::string last_model() const;  // the ?model= of the last accepted connection
     // The ?call_id= of each sideband connection accepted, in order. A sideband to a call that is
-    // not accepted (FakeCalls) is refused 404 before the upgrade; a full sideband (a scripted
-    // caller, SIP-only events) is not built yet (PHONE_STATUS.md).
+    // not accepted (FakeCalls) is refused 404 before the upgrade. An accepted call's sideband
+    // starts from the session the call was accepted with (session.created carries it) and the
+    // fake plays the caller on it (below; fake_sideband.hpp).
     std::vector<std::string> sideband_call_ids() const;
+
+    // The phone caller on a SIP call, as OpenAI's server shows it on the call's sideband (no audio
+    // there: the caller's speech arrives over SIP). Each is thread-safe; before the call's
+    // sideband is open, it is queued and played, in order, right after the sideband's
+    // session.created. Nothing happens on a call that is over; std::invalid_argument for a call
+    // the fake never offered. Event order and sources: fake_caller.cpp.
+    //
+    // The caller says `transcript`: with turn detection on, speech_started (cancelling a response
+    // in progress when interrupt_response), speech_stopped, committed, the user's audio item
+    // (added, done), then, with create_response and no response in progress, the response the
+    // server creates: chosen as for a user's text (on_user_text scripts, else the sandbox
+    // assistant in the sandbox, else a default answer); with input transcription configured,
+    // conversation.item.input_audio_transcription.completed right after that response's
+    // response.created. With turn detection off the fake hears nothing (no buffer to commit).
+    void caller_says(std::string call_id, std::string transcript);
+    // The caller presses keys (0-9, *, #, A-D; std::invalid_argument otherwise): one
+    // input_audio_buffer.dtmf_event_received each.
+    void caller_presses(std::string call_id, std::string digits);
+    // The caller hangs up: the call becomes FakeCallState::ended and the fake closes its sideband
+    // (close frame 1000). A successful POST /hangup or /refer closes it the same way.
+    void caller_hangs_up(std::string call_id);
+    // The text (or audio transcript) of each assistant answer completed on the call's sideband
+    // (response.done "completed"), in order.
+    std::vector<std::string> assistant_said(const std::string& call_id) const;
+    // Whether a sideband to the call is connected (from before its session.created until the
+    // fake has stopped serving it).
+    bool sideband_open(const std::string& call_id) const;
 
     // GET /v1/models/{model} (models_route.hpp): its REST base is http://host:port/v1.
     FakeModels& models() { return *models_; }

@@ -23,6 +23,32 @@ class HeldResponses {
     virtual void finish_held_responses() = 0;
 };
 
+// What the test thread may ask of a SIP call's sideband conversation (FakeRealtime::caller_says
+// and caller_presses; fake_caller.cpp).
+class CallerLine {
+  public:
+    virtual ~CallerLine() = default;
+    virtual void caller_says(const std::string& transcript) = 0;
+    virtual void caller_presses(char key) = 0;
+};
+
+// Something the caller does on a SIP call.
+struct CallerAction {
+    enum class Kind { says, presses, hangs_up };
+    Kind kind = Kind::says;
+    std::string text{};  // the transcript, or the keys pressed
+};
+
+// One SIP call as its sideband sees it (fake_sideband.hpp).
+struct SidebandCall {
+    std::weak_ptr<CallerLine> line;         // set while a sideband is connected
+    std::weak_ptr<net::WebSocket> socket;   // likewise
+    bool connected = false;  // from before its session.created to its serve loop's end
+    bool live = false;                      // connected and every queued action played
+    std::deque<CallerAction> queued{};      // done before the sideband was live, in order
+    std::vector<std::string> assistant_said{};  // each completed assistant answer, in order
+};
+
 struct FakeRealtime::State {
     explicit State(FakeRealtimeOptions o) : options(std::move(o)) {}
 
@@ -52,6 +78,8 @@ struct FakeRealtime::State {
     std::size_t rejected = 0;
     std::string last_model;
     std::vector<std::string> sideband_call_ids;  // the ?call_id= of each accepted sideband connection
+    std::map<std::string, SidebandCall> sideband_calls;  // by call id
+    std::shared_ptr<FakeCalls> calls;  // the SIP call control (call_control.hpp)
     std::map<std::uint64_t, std::shared_ptr<net::WebSocket>> connections;
     std::uint64_t next_connection_id = 1;
 

@@ -106,10 +106,11 @@ json FakeResponse::response_json(const std::string& status, json status_details,
     return response;
 }
 
-void FakeResponse::start(FakeHold hold) {
+void FakeResponse::start(FakeHold hold, const std::function<void()>& after_created) {
     started_ = true;
     out_->send({{"type", "response.created"},
                 {"response", response_json("in_progress", nullptr, json::array())}});
+    if (after_created) after_created();
     if (hold == FakeHold::none) return finish();
     for (std::size_t index = 0; index < items_.size(); ++index) {
         add(index);

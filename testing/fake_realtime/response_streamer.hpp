@@ -14,6 +14,7 @@
 // has status "cancelled" and status_details {"type":"cancelled","reason":...}
 // (realtime_response_status.py: turn_detected or client_cancelled).
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -41,8 +42,10 @@ class FakeResponse {
 
     // Sends response.created and streams up to `hold`: FakeHold::none streams it all and ends it
     // (response.done "completed"); after_items completes every function call (a message: sends
-    // its first delta); mid_arguments sends part of the first call's arguments.
-    void start(FakeHold hold);
+    // its first delta); mid_arguments sends part of the first call's arguments. `after_created`,
+    // when set, runs right after response.created (to interleave an event the server sends
+    // asynchronously, such as an input transcription).
+    void start(FakeHold hold, const std::function<void()>& after_created = {});
     // The rest of the events, then response.done "completed".
     void finish();
     // Closes what is streaming as incomplete, then response.done "cancelled" with `reason`.
