@@ -41,8 +41,25 @@ bool is_failure(const json& output) {
     return code == "calendly_unavailable" || code == "tool_timeout" || code == "tool_failed";
 }
 
+// What the service asks the model to say on its own: the greeting, last words before an action.
 json response_with(std::string_view instructions) {
     return {{"type", "response.create"}, {"response", {{"instructions", instructions}}}};
+}
+
+// The last words are tagged (response.metadata, echoed in the response: openai-python
+// realtime_response.py), so the call acts when exactly that response is done, not another.
+constexpr std::string_view kLastWordsTag = "last_words";
+
+json last_words_request(std::string_view instructions) {
+    json request = response_with(instructions);
+    request["response"]["metadata"] = {{"calrt", kLastWordsTag}};
+    return request;
+}
+
+bool carries_last_words(std::string_view raw_done) {
+    const json done = json::parse(raw_done, nullptr, false);
+    const json::json_pointer tag("/response/metadata/calrt");
+    return done.is_object() && done.contains(tag) && done[tag] == kLastWordsTag;
 }
 
 }  // namespace
@@ -69,6 +86,7 @@ PhoneCall::PhoneCall(PhoneCallContext& context, asio::any_io_executor executor, 
       length_timer_(strand_),
       minutes_timer_(strand_),
       last_words_timer_(strand_),
+      acted_(strand_),
       started_(context.assistant.clock.now()),
       charged_until_(started_) {
     tool_context_->slots_seen_open = std::make_shared<tools::SlotsSeenOpen>();
@@ -182,6 +200,12 @@ asio::awaitable<void> PhoneCall::run_on_strand(std::shared_ptr<PhoneCall> self) 
                    {"call_id", self->call_.call_id},
                    {"hangup", hung_up ? "sent" : hung_up.error().code}});
     }
+    // OpenAI may close the sideband before it answers the hangup or refer: the call is counted
+    // once that answer is in, with how it ended.
+    if (self->acting_) {
+        self->acted_.expires_after(self->context_.settings.last_words_limit);
+        (void)co_await self->acted_.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
     self->ended_ = true;
     self->length_timer_.cancel();
     self->minutes_timer_.cancel();
@@ -192,7 +216,6 @@ asio::awaitable<void> PhoneCall::run_on_strand(std::shared_ptr<PhoneCall> self) 
     self->context_.active.remove(self->call_.call_id);
 
     const auto took = std::chrono::duration<double>(self->context_.assistant.clock.now() - self->started_);
-    self->count_call("completed", self->ended_by_);
     self->context_.assistant.metrics
         .histogram("calrt_phone_call_duration_seconds", "Length of answered phone calls", {},
                    {30, 60, 120, 300, 600, 900, 1800, 3600})
@@ -200,6 +223,7 @@ asio::awaitable<void> PhoneCall::run_on_strand(std::shared_ptr<PhoneCall> self) 
     self->context_.assistant.metrics
         .histogram("calrt_phone_call_bookings", "Meetings booked per answered phone call", {}, {0, 1, 2, 3})
         .observe(static_cast<double>(self->bookings_.bookings_started()));
+    self->count_call("completed", self->ended_by_);  // last: a test that sees it sees the rest
     log::info("phone call ended", {{"request_id", self->request_id_},
                                    {"call_id", self->call_.call_id},
                                    {"caller", caller_for_logs(self->call_)},
@@ -258,10 +282,11 @@ void PhoneCall::confirm(const server::BookingConfirmation& booking) {
     log::info("phone call confirmed a booking live", {{"request_id", request_id_}, {"call_id", call_.call_id}});
 }
 
-void PhoneCall::on_server_event(std::string_view type, std::string_view) {
+void PhoneCall::on_server_event(std::string_view type, std::string_view raw_json) {
     if (type != "response.created" && type != "response.done") return;
     const bool created = type == "response.created";
-    asio::dispatch(strand_, [self = shared_from_this(), created] {
+    const bool last_words = !created && carries_last_words(raw_json);
+    asio::dispatch(strand_, [self = shared_from_this(), created, last_words] {
         if (created) {
             ++self->responses_created_;
             if (self->responses_created_ > self->context_.settings.max_responses) {
@@ -269,10 +294,12 @@ void PhoneCall::on_server_event(std::string_view type, std::string_view) {
             }
             return;
         }
-        // The response after the action was asked for (its last words) is done: act now.
-        if (self->pending_ != Action::none && self->responses_created_ > self->pending_after_responses_) {
-            asio::co_spawn(self->strand_, act(self), asio::detached);
-        }
+        // The last words are said: act now. Those the service asked for are known by their tag;
+        // those after a call-control tool are the first response created after it started.
+        if (self->pending_ == Action::none) return;
+        const bool said = self->awaiting_last_words_ ? last_words
+                                                     : self->responses_created_ > self->pending_after_responses_;
+        if (said) asio::co_spawn(self->strand_, act(self), asio::detached);
     });
 }
 
@@ -354,7 +381,15 @@ void PhoneCall::finish(Action action, std::string reason, std::string last_words
                                     {"call_id", call_.call_id},
                                     {"action", action == Action::transfer ? "transfer" : "hang_up"},
                                     {"reason", pending_reason_}});
-    if (!last_words.empty() && upstream_) upstream_->send_when_idle({response_with(last_words)});
+    if (!last_words.empty()) {
+        if (upstream_) {
+            awaiting_last_words_ = true;
+            upstream_->send_when_idle({last_words_request(last_words)});
+        } else {
+            wait_for_response = false;  // no sideband to speak through right now
+            last_words.clear();
+        }
+    }
     if (!wait_for_response && last_words.empty()) {
         asio::co_spawn(strand_, act(shared_from_this()), asio::detached);
         return;
@@ -372,6 +407,7 @@ asio::awaitable<void> PhoneCall::wait_for_last_words(std::shared_ptr<PhoneCall> 
 asio::awaitable<void> PhoneCall::act(std::shared_ptr<PhoneCall> self) {
     if (self->hung_up_here_ || self->pending_ == Action::none) co_return;
     self->hung_up_here_ = true;
+    self->acting_ = true;
     self->last_words_timer_.cancel();
     const std::string& id = self->call_.call_id;
     bool transferred = false;
@@ -397,7 +433,10 @@ asio::awaitable<void> PhoneCall::act(std::shared_ptr<PhoneCall> self) {
                                          {"hangup", hung_up ? "sent" : hung_up.error().code}});
     }
     self->ended_ = true;
-    if (self->upstream_) co_await self->upstream_->close("call ended");
+    // A reference of its own: the call's run may let go of the session while this closes it.
+    if (const auto upstream = self->upstream_) co_await upstream->close("call ended");
+    self->acting_ = false;
+    self->acted_.cancel();
 }
 
 asio::awaitable<void> PhoneCall::enforce_length(std::shared_ptr<PhoneCall> self) {

@@ -152,7 +152,7 @@ ResponseSettings FakeConversation::response_settings() const {
     return {spoken(),
             session_.contains(voice) && session_[voice].is_string() ? session_[voice].get<std::string>()
                                                                      : std::string("marin"),
-            state_->options.argument_pieces};
+            state_->options.argument_pieces, response_metadata_};
 }
 
 void FakeConversation::update_session(const json& event) {
@@ -232,6 +232,14 @@ void FakeConversation::respond(const json& event) {
         state_->outputs_before_response_create.push_back(outputs_since_response_);
     }
     outputs_since_response_ = 0;
+    // The response this request starts carries its metadata; later ones (the answer after its
+    // tool calls, voice activity's) do not.
+    const json::json_pointer metadata("/response/metadata");
+    response_metadata_ = event.contains(metadata) && event[metadata].is_object() ? event[metadata] : json();
+    struct Forget {
+        json& metadata;
+        ~Forget() { metadata = nullptr; }
+    } forget{response_metadata_};
     if (awaiting_) {
         {
             std::lock_guard lock(state_->mutex);

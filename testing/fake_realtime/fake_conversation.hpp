@@ -110,6 +110,7 @@ class FakeConversation : public HeldResponses, public CallerLine {
     std::map<std::string, nlohmann::json> outputs_;
     std::size_t outputs_since_response_ = 0;
     bool output_audio_sent_ = false;
+    nlohmann::json response_metadata_ = nullptr;  // of the response.create being answered
     VoiceActivityDetector voice_activity_;
     std::string speech_item_id_;       // the user item the speech under way will become
     bool audio_since_commit_ = false;  // for input_audio_buffer.commit with turn_detection off

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -248,6 +249,13 @@ void FakeRealtime::close_connections(std::uint16_t code, std::string reason) {
     std::lock_guard lock(state_->mutex);
     for (auto& [id, socket] : state_->connections) {
         asio::co_spawn(state_->executor, close_connection(socket, code, reason), asio::detached);
+    }
+}
+
+void FakeRealtime::drop_connections() {
+    std::lock_guard lock(state_->mutex);
+    for (auto& [id, socket] : state_->connections) {
+        asio::post(state_->executor, [socket] { socket->abort(); });
     }
 }
 

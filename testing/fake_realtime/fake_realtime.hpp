@@ -145,6 +145,8 @@ class FakeRealtime {
 
     // Closes every open connection with a close frame carrying `code` and `reason`.
     void close_connections(std::uint16_t code, std::string reason);
+    // Drops every open connection without a close frame, as a network failure does.
+    void drop_connections();
 
     // What clients sent (thread-safe copies).
     std::vector<nlohmann::json> session_updates()

@@ -87,7 +87,7 @@ json FakeResponse::response_json(const std::string& status, json status_details,
                       {{"output",
                         {{"format", {{"type", "audio/pcm"}, {"rate", 24000}}},
                          {"voice", settings_.voice}}}}},
-                     {"metadata", nullptr},
+                     {"metadata", settings_.metadata},
                      {"usage", nullptr}};
     if (status != "in_progress") {
         // realtime_response_usage.py; the fake's counts are made up.

@@ -29,6 +29,9 @@ struct ResponseSettings {
     bool spoken = false;          // audio (transcript + audio deltas) rather than text
     std::string voice = "marin";  // reported in response.audio.output.voice
     std::size_t argument_pieces = 3;
+    // The response.create's response.metadata, echoed in the response as the API does
+    // (RealtimeResponse.metadata, openai-python realtime_response.py); null when none was given.
+    nlohmann::json metadata = nullptr;
 };
 
 class FakeResponse {

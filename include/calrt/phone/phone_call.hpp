@@ -155,11 +155,14 @@ class PhoneCall : public realtime::RealtimeObserver, public std::enable_shared_f
     boost::asio::steady_timer length_timer_;
     boost::asio::steady_timer minutes_timer_;
     boost::asio::steady_timer last_words_timer_;
+    boost::asio::steady_timer acted_;  // cancelled when act() has finished
+    bool acting_ = false;              // act() is talking to call control
     const Timestamp started_;
     Timestamp charged_until_;
     bool ended_ = false;         // the call is over: no more actions, no re-attaching
     bool hung_up_here_ = false;  // a hangup or refer went out (or was tried) from here
     Action pending_ = Action::none;
+    bool awaiting_last_words_ = false;  // the action waits for the tagged response the service asked for
     std::string pending_reason_;
     std::size_t responses_created_ = 0;
     std::size_t pending_after_responses_ = 0;  // the action waits for a response created after this many
