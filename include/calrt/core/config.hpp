@@ -175,6 +175,14 @@ struct PhoneConfig {
     // PHONE_MAX_CALLS: calls one replica holds at once; an incoming call past it is rejected with
     // SIP 486 Busy Here. Each is a Realtime session billed by the minute.
     std::size_t max_calls = 5;
+    // Across replicas (counted in the webhook store; phone/caller_limits.hpp), each 0 for no limit.
+    // PHONE_MAX_CALLS_PER_NUMBER_PER_HOUR / _PER_DAY: calls one caller's number may make (callers
+    // without a number share one count); more are rejected.
+    unsigned max_calls_per_number_per_hour = 5;
+    unsigned max_calls_per_number_per_day = 20;
+    // PHONE_MAX_MINUTES_PER_DAY: minutes of calls per UTC day, all callers together: what a day of
+    // calls may cost the host at most. Then new calls are rejected and open ones end.
+    unsigned max_minutes_per_day = 600;
 };
 
 struct LogConfig {
