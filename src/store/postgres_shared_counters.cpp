@@ -35,10 +35,10 @@ Result<bool> PostgresSharedCounters::claim_once(std::string_view key) {
     std::lock_guard lock(mutex_);
     // A row comes back only from the insert that created the key; a concurrent one waits for it
     // to commit and then finds the conflict (PostgreSQL, "INSERT", ON CONFLICT DO NOTHING).
-    auto inserted = run(
-        "INSERT INTO public.once_claims (claim_key, claimed_at_ms) VALUES ($1, $2) "
-        "ON CONFLICT (claim_key) DO NOTHING RETURNING 1",
-        params, "claiming a key");
+    auto inserted =
+        run("INSERT INTO public.once_claims (claim_key, claimed_at_ms) VALUES ($1, $2) "
+            "ON CONFLICT (claim_key) DO NOTHING RETURNING 1",
+            params, "claiming a key");
     if (!inserted) return inserted.error();
     return inserted->rows() == 1;
 }
@@ -55,7 +55,8 @@ Result<BudgetTaken> PostgresSharedCounters::take_budget(const BudgetTake& take) 
     // condition is re-evaluated"). No row back: refused, and nothing changed.
     auto taken = run(
         "INSERT INTO public.shared_budgets AS t (budget_key, window_index, used, updated_at_ms) "
-        "SELECT $1, $2::bigint, $3::bigint, $4::bigint WHERE $5::bigint <= 0 OR $3::bigint <= $5::bigint "
+        "SELECT $1, $2::bigint, $3::bigint, $4::bigint WHERE $5::bigint <= 0 OR $3::bigint <= "
+        "$5::bigint "
         "ON CONFLICT (budget_key, window_index) DO UPDATE SET "
         "used = t.used + EXCLUDED.used, updated_at_ms = EXCLUDED.updated_at_ms "
         "WHERE $5::bigint <= 0 OR t.used + EXCLUDED.used <= $5::bigint "
@@ -65,10 +66,10 @@ Result<BudgetTaken> PostgresSharedCounters::take_budget(const BudgetTake& take) 
     if (taken->rows() == 1) return BudgetTaken{true, taken->int64(0, 0)};
 
     const std::string window[] = {take.key, std::to_string(take.window)};
-    auto current = run(
-        "SELECT coalesce((SELECT used FROM public.shared_budgets "
-        "WHERE budget_key = $1 AND window_index = $2::bigint), 0)",
-        window, "reading a budget");
+    auto current =
+        run("SELECT coalesce((SELECT used FROM public.shared_budgets "
+            "WHERE budget_key = $1 AND window_index = $2::bigint), 0)",
+            window, "reading a budget");
     if (!current) return current.error();
     return BudgetTaken{false, current->int64(0, 0)};
 }
@@ -91,12 +92,12 @@ Result<std::int64_t> PostgresSharedCounters::give_back_budget(std::string_view k
 Result<std::uint64_t> PostgresSharedCounters::prune(Timestamp cutoff) {
     const std::string params[] = {std::to_string(cutoff.time_since_epoch().count())};
     std::lock_guard lock(mutex_);
-    auto removed = run(
-        "WITH claims AS (DELETE FROM public.once_claims WHERE claimed_at_ms < $1::bigint "
-        "RETURNING 1), budgets AS (DELETE FROM public.shared_budgets WHERE updated_at_ms < "
-        "$1::bigint RETURNING 1) "
-        "SELECT (SELECT count(*) FROM claims) + (SELECT count(*) FROM budgets)",
-        params, "pruning claims and budgets");
+    auto removed =
+        run("WITH claims AS (DELETE FROM public.once_claims WHERE claimed_at_ms < $1::bigint "
+            "RETURNING 1), budgets AS (DELETE FROM public.shared_budgets WHERE updated_at_ms < "
+            "$1::bigint RETURNING 1) "
+            "SELECT (SELECT count(*) FROM claims) + (SELECT count(*) FROM budgets)",
+            params, "pruning claims and budgets");
     if (!removed) return removed.error();
     return static_cast<std::uint64_t>(removed->int64(0, 0));
 }

@@ -85,8 +85,8 @@ TEST_P(PhoneCallerLimits, ANumberIsRefusedPastItsDailyLimitUntilTheNextUtcDay) {
 
     // The daily refusal did not use up a call of this hour: a limit without a daily cap, on the
     // same counts, still has one call left in it.
-    CallerLimits hourly_only(*store_, {.calls_per_number_per_hour = 2, .calls_per_number_per_day = 0},
-                             clock_);
+    CallerLimits hourly_only(
+        *store_, {.calls_per_number_per_hour = 2, .calls_per_number_per_day = 0}, clock_);
     EXPECT_EQ(admit(hourly_only, kAda), CallRefusal::none);
     EXPECT_EQ(admit(hourly_only, kAda), CallRefusal::number_hourly);
 
@@ -108,13 +108,15 @@ TEST_P(PhoneCallerLimits, CallersWithoutANumberShareOneCount) {
 TEST_P(PhoneCallerLimits, ZeroPerNumberLimitsCountNothingAndRefuseNothing) {
     CallerLimits limits(*store_, {.calls_per_number_per_hour = 0, .calls_per_number_per_day = 0},
                         clock_);
-    for (int call = 1; call <= 30; ++call) EXPECT_EQ(admit(limits, kAda), CallRefusal::none) << call;
+    for (int call = 1; call <= 30; ++call)
+        EXPECT_EQ(admit(limits, kAda), CallRefusal::none) << call;
 }
 
 TEST_P(PhoneCallerLimits, TheStoreKeepsTheHashOfANumberNeverTheNumber) {
     CallerLimits limits(*store_, {}, clock_);
     ASSERT_EQ(admit(limits, kAda), CallRefusal::none);
-    EXPECT_EQ(query_text(*store_, "SELECT count(*) FROM shared_budgets WHERE budget_key LIKE '%5550101%'"),
+    EXPECT_EQ(query_text(*store_,
+                         "SELECT count(*) FROM shared_budgets WHERE budget_key LIKE '%5550101%'"),
               "0");
     EXPECT_EQ(query_text(*store_, "SELECT count(*) FROM shared_budgets WHERE budget_key LIKE '%" +
                                       sha256_hex(kAda) + "%'"),

@@ -36,11 +36,14 @@ constexpr const char* kKey = "test-openai-key";
 const std::string kSecret = "whsec_c2VjcmV0LWtleS1ieXRlcy1mb3ItdGhlLWZha2UtdGVzdA==";
 
 json accept_session() {
-    return {{"type", "realtime"}, {"model", "gpt-realtime-2.1"}, {"instructions", "You answer the phone."}};
+    return {{"type", "realtime"},
+            {"model", "gpt-realtime-2.1"},
+            {"instructions", "You answer the phone."}};
 }
 
 std::unique_ptr<store::WebhookStore> open_store(const std::string& database_url,
-                                                const test::TempDir& dir, MetricsRegistry& metrics) {
+                                                const test::TempDir& dir,
+                                                MetricsRegistry& metrics) {
     auto options = test::store_options(dir, metrics);
     options.database_url = Secret(database_url);
     auto opened = store::WebhookStore::open(options);
@@ -54,10 +57,12 @@ class Replica {
     Replica(boost::asio::io_context& io, phone::PhoneCalls& calls, const std::string& database_url)
         : store_(open_store(database_url, dir_, metrics_)),
           claims_(*store_),
-          context_{Secret(kSecret), calls,    claims_,         lines_,
+          context_{Secret(kSecret),  calls,  claims_,  lines_,
                    accept_session(), clock_, metrics_, io.get_executor()} {
         phone::add_openai_webhook_route(router_, context_);
-        server_ = std::make_unique<server::HttpServer>(io, ServerConfig{}, router_, metrics_);
+        ServerConfig config;
+        config.port = 0;  // an ephemeral port each: two replicas in one process
+        server_ = std::make_unique<server::HttpServer>(io, config, router_, metrics_);
         server_->start();
     }
 
@@ -88,8 +93,10 @@ class PhoneWebhookReplicas : public ::testing::Test {
     // Sends `first` to one replica and `second` to the other at the same moment; their outcomes.
     std::multiset<std::string> race(const testing::FakeWebhookDelivery& first,
                                     const testing::FakeWebhookDelivery& second) {
-        auto to_a = std::async(std::launch::async, [&] { return testing::send_webhook(first, a.url()); });
-        auto to_b = std::async(std::launch::async, [&] { return testing::send_webhook(second, b.url()); });
+        auto to_a =
+            std::async(std::launch::async, [&] { return testing::send_webhook(first, a.url()); });
+        auto to_b =
+            std::async(std::launch::async, [&] { return testing::send_webhook(second, b.url()); });
         std::multiset<std::string> outcomes;
         for (auto* answer : {&to_a, &to_b}) {
             const auto got = answer->get();
@@ -137,7 +144,8 @@ TEST_F(PhoneWebhookReplicas, OneCallUnderTwoWebhookIdsOnTwoReplicasIsAcceptedOnc
         const auto delivery = ring();
         auto again = delivery;
         again.id = delivery.id + "_again";
-        again.signature = testing::fake_webhook_signature(kSecret, again.id, again.timestamp, again.body);
+        again.signature =
+            testing::fake_webhook_signature(kSecret, again.id, again.timestamp, again.body);
         EXPECT_EQ(race(delivery, again), (std::multiset<std::string>{"accepting", "duplicate"}));
         expect_accepted_once(delivery.call_id);
     }
