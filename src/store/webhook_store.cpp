@@ -75,8 +75,8 @@ struct WebhookStore::Impl {
     DeliveryFeed feed;  // declared before the backend, which publishes to it until it stops
     std::unique_ptr<StoreBackend> backend;
     asio::thread_pool read_pool;
-    // The retention prune (audit log, claims, budgets) runs on the read pool, its timer on a strand of its own so
-    // that the destructor can cancel it from another thread.
+    // The retention prune (audit log, claims, budgets) runs on the read pool, its timer on a
+    // strand of its own so that the destructor can cancel it from another thread.
     asio::strand<asio::thread_pool::executor_type> prune_strand;
     asio::steady_timer prune_timer;
     std::atomic<bool> closing{false};
@@ -85,7 +85,8 @@ struct WebhookStore::Impl {
 namespace {
 
 Timestamp now_ms() {
-    return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now());
 }
 
 // Deletes the self-service changes older than the retention (cheap: an indexed range of a table

@@ -129,7 +129,8 @@ class WebhookStore {
     boost::asio::awaitable<Result<BudgetTaken>> take_budget(BudgetTake take);
     // Returns `amount` taken earlier (a reservation not used); the use never goes below 0. The
     // window's use afterwards.
-    boost::asio::awaitable<Result<std::int64_t>> give_back_budget(std::string key, std::int64_t window,
+    boost::asio::awaitable<Result<std::int64_t>> give_back_budget(std::string key,
+                                                                  std::int64_t window,
                                                                   std::int64_t amount);
 
     // Publishes each newly committed delivery (never duplicates) after its commit; on PostgreSQL,
