@@ -178,6 +178,32 @@ const std::array kSettings{
                 "one call's length; then the assistant says goodbye and hangs up", false, {},
                 [](Config& c, std::string_view v) { return sp::unsigned_in(c.phone.max_call_minutes, v, 1, 240); },
                 [](const Config& c) { return std::to_string(c.phone.max_call_minutes); }},
+    // Counted in the webhook store, so every replica on one DATABASE_URL enforces one count
+    // (phone/caller_limits.hpp).
+    SettingSpec{"PHONE_MAX_CALLS_PER_NUMBER_PER_HOUR", "/phone/max_calls_per_number_per_hour", "5",
+                "phone calls one caller's number may make per hour, counted across replicas; more are rejected "
+                "(callers without a number share one count; 0: no limit)",
+                false, {},
+                [](Config& c, std::string_view v) {
+                    return sp::unsigned_in(c.phone.max_calls_per_number_per_hour, v, 0, 100'000);
+                },
+                [](const Config& c) { return std::to_string(c.phone.max_calls_per_number_per_hour); }},
+    SettingSpec{"PHONE_MAX_CALLS_PER_NUMBER_PER_DAY", "/phone/max_calls_per_number_per_day", "20",
+                "phone calls one caller's number may make per UTC day, counted across replicas; more are rejected "
+                "(0: no limit)",
+                false, {},
+                [](Config& c, std::string_view v) {
+                    return sp::unsigned_in(c.phone.max_calls_per_number_per_day, v, 0, 1'000'000);
+                },
+                [](const Config& c) { return std::to_string(c.phone.max_calls_per_number_per_day); }},
+    SettingSpec{"PHONE_MAX_MINUTES_PER_DAY", "/phone/max_minutes_per_day", "600",
+                "minutes of phone calls per UTC day, all callers and replicas together (what a day of calls may "
+                "cost the host at most); then new calls are rejected and open ones ended (0: no limit)",
+                false, {},
+                [](Config& c, std::string_view v) {
+                    return sp::unsigned_in(c.phone.max_minutes_per_day, v, 0, 1'000'000);
+                },
+                [](const Config& c) { return std::to_string(c.phone.max_minutes_per_day); }},
     SettingSpec{"CALENDLY_API_KEY", {}, "", "Calendly personal access token; unset means sandbox mode", true, {},
                 [](Config& c, std::string_view v) { return sp::secret(c.calendly.api_key, v); },
                 [](const Config& c) { return std::string(c.calendly.api_key.redacted()); }},

@@ -1,5 +1,7 @@
 #include "calrt/phone/webhook_claims.hpp"
 
+#include "calrt/store/webhook_store.hpp"
+
 namespace calrt::phone {
 
 boost::asio::awaitable<Result<bool>> InMemoryWebhookClaims::claim(std::string key) {
@@ -12,6 +14,10 @@ boost::asio::awaitable<Result<bool>> InMemoryWebhookClaims::claim(std::string ke
         order_.pop_front();
     }
     co_return true;
+}
+
+boost::asio::awaitable<Result<bool>> StoreWebhookClaims::claim(std::string key) {
+    co_return co_await store_.claim_once("openai_webhook:" + key);
 }
 
 }  // namespace calrt::phone

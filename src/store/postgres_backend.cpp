@@ -6,6 +6,7 @@
 #include "postgres_listener.hpp"
 #include "postgres_reader.hpp"
 #include "postgres_schema.hpp"
+#include "postgres_shared_counters.hpp"
 
 namespace calrt::store {
 namespace {
@@ -18,6 +19,7 @@ class PostgresBackend final : public StoreBackend {
         : location_(std::move(location)),
           reader_(settings),
           changes_(settings),
+          counters_(settings),
           listener_(settings, feed, options.readiness, metrics),
           sink_(settings, std::move(writer_connection), metrics, options.readiness),
           // No feed: the listener publishes this replica's rows too, as the database announces
@@ -44,12 +46,24 @@ class PostgresBackend final : public StoreBackend {
     }
     Result<ChangePage> list_changes(const ChangeQuery& query) override { return changes_.list(query); }
     Result<std::uint64_t> prune_changes(Timestamp cutoff) override { return changes_.prune(cutoff); }
+    Result<bool> claim_once(std::string_view key) override { return counters_.claim_once(key); }
+    Result<BudgetTaken> take_budget(const BudgetTake& take) override {
+        return counters_.take_budget(take);
+    }
+    Result<std::int64_t> give_back_budget(std::string_view key, std::int64_t window,
+                                          std::int64_t amount) override {
+        return counters_.give_back_budget(key, window, amount);
+    }
+    Result<std::uint64_t> prune_shared_state(Timestamp cutoff) override {
+        return counters_.prune(cutoff);
+    }
     std::string location() const override { return "postgres " + location_; }
 
   private:
     const std::string location_;
     PostgresReader reader_;
     PostgresChangeLog changes_;
+    PostgresSharedCounters counters_;
     PostgresListener listener_;
     PostgresBatchSink sink_;
     GroupCommitWriter writer_;  // last: stops (committing what is queued) before the sink goes

@@ -17,7 +17,7 @@ constexpr std::string_view kMigrationLockKey = "7239011450128355";
 // unqualified when it shipped and so landed in `public` (the first schema of the default
 // search_path that exists, unless a schema is named after the role: refused by
 // refuse_tables_elsewhere()); qualifying them makes no difference to those databases.
-constexpr std::array<std::string_view, 2> kMigrations = {
+constexpr std::array<std::string_view, 3> kMigrations = {
     R"sql(
 CREATE TABLE public.webhook_deliveries (
     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -58,6 +58,24 @@ CREATE TABLE public.self_service_changes (
 );
 CREATE INDEX self_service_changes_by_email ON public.self_service_changes (email_key, id);
 CREATE INDEX self_service_changes_by_time ON public.self_service_changes (recorded_at_ms);
+)sql",
+    // 3: keys claimed once and budgets per time window, shared by every replica (issue 24; issue
+    // 22's daily booking caps), as SQLite's version 4. `window` is a reserved word, hence
+    // window_index.
+    R"sql(
+CREATE TABLE public.once_claims (
+    claim_key TEXT PRIMARY KEY,
+    claimed_at_ms BIGINT NOT NULL
+);
+CREATE INDEX once_claims_by_time ON public.once_claims (claimed_at_ms);
+CREATE TABLE public.shared_budgets (
+    budget_key TEXT NOT NULL,
+    window_index BIGINT NOT NULL,
+    used BIGINT NOT NULL,
+    updated_at_ms BIGINT NOT NULL,
+    PRIMARY KEY (budget_key, window_index)
+);
+CREATE INDEX shared_budgets_by_time ON public.shared_budgets (updated_at_ms);
 )sql",
 };
 

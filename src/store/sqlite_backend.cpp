@@ -11,6 +11,7 @@
 #include "sqlite_change_log.hpp"
 #include "sqlite_connection.hpp"
 #include "sqlite_schema.hpp"
+#include "sqlite_shared_counters.hpp"
 #include "unix_millis.hpp"
 #include "wal_checkpointer.hpp"
 
@@ -121,6 +122,7 @@ class SqliteBackend final : public StoreBackend {
           busy_timeout_(options.busy_timeout),
           reader_(file_, options.busy_timeout),
           changes_(file_, options.busy_timeout),
+          counters_(file_, options.busy_timeout),
           sink_(std::move(writer_connection)),
           writer_(sink_,
                   WriterLimits{std::max<std::size_t>(options.max_batch_size, 1), options.max_pending},
@@ -146,6 +148,17 @@ class SqliteBackend final : public StoreBackend {
     }
     Result<ChangePage> list_changes(const ChangeQuery& query) override { return changes_.list(query); }
     Result<std::uint64_t> prune_changes(Timestamp cutoff) override { return changes_.prune(cutoff); }
+    Result<bool> claim_once(std::string_view key) override { return counters_.claim_once(key); }
+    Result<BudgetTaken> take_budget(const BudgetTake& take) override {
+        return counters_.take_budget(take);
+    }
+    Result<std::int64_t> give_back_budget(std::string_view key, std::int64_t window,
+                                          std::int64_t amount) override {
+        return counters_.give_back_budget(key, window, amount);
+    }
+    Result<std::uint64_t> prune_shared_state(Timestamp cutoff) override {
+        return counters_.prune(cutoff);
+    }
     std::string location() const override { return file_.string(); }
     std::filesystem::path database_file() const override { return file_; }
 
@@ -154,6 +167,7 @@ class SqliteBackend final : public StoreBackend {
     const std::chrono::milliseconds busy_timeout_;
     DeliveryReader reader_;
     SqliteChangeLog changes_;
+    SqliteSharedCounters counters_;
     SqliteBatchSink sink_;
     std::unique_ptr<WalCheckpointer> checkpointer_;  // hooks sink_'s connection
     GroupCommitWriter writer_;  // last: stops (committing what is queued) before the sink goes

@@ -12,7 +12,7 @@ namespace {
 
 // Migration N (1-based) takes the schema from version N-1 to N. Append only: a shipped migration
 // never changes, because databases in the field have already run it.
-constexpr std::array<std::string_view, 3> kMigrations = {
+constexpr std::array<std::string_view, 4> kMigrations = {
     // 1: deliveries, identified as issue 4 says by (event, payload.uri, envelope created_at).
     R"sql(
 CREATE TABLE webhook_deliveries (
@@ -65,6 +65,24 @@ CREATE TABLE self_service_changes (
 );
 CREATE INDEX self_service_changes_by_email ON self_service_changes (email_key, id);
 CREATE INDEX self_service_changes_by_time ON self_service_changes (recorded_at_ms);
+)sql",
+    // 4: keys claimed once and budgets per time window, shared by every process on the file
+    // (issue 24: an OpenAI webhook handled once, callers' limits; issue 22: daily booking caps).
+    // The time indexes serve the prune after kSharedStateRetention.
+    R"sql(
+CREATE TABLE once_claims (
+    claim_key TEXT PRIMARY KEY,
+    claimed_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX once_claims_by_time ON once_claims (claimed_at_ms);
+CREATE TABLE shared_budgets (
+    budget_key TEXT NOT NULL,
+    window_index INTEGER NOT NULL,
+    used INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (budget_key, window_index)
+) WITHOUT ROWID;
+CREATE INDEX shared_budgets_by_time ON shared_budgets (updated_at_ms);
 )sql",
 };
 

@@ -55,6 +55,14 @@ class StoreBackend {
     virtual Result<std::int64_t> record_change(const SelfServiceChangeRecord& change) = 0;
     virtual Result<ChangePage> list_changes(const ChangeQuery& query) = 0;
     virtual Result<std::uint64_t> prune_changes(Timestamp cutoff) = 0;
+    // Once-claims and budget windows (shared_counters.hpp), each committed before it returns;
+    // prune_shared_state deletes claims made and windows last changed before `cutoff`, and says
+    // how many rows went.
+    virtual Result<bool> claim_once(std::string_view key) = 0;
+    virtual Result<BudgetTaken> take_budget(const BudgetTake& take) = 0;
+    virtual Result<std::int64_t> give_back_budget(std::string_view key, std::int64_t window,
+                                                  std::int64_t amount) = 0;
+    virtual Result<std::uint64_t> prune_shared_state(Timestamp cutoff) = 0;
     // Where the data is, for the log: a file path, or host:port/database (never a password).
     virtual std::string location() const = 0;
     virtual std::filesystem::path database_file() const { return {}; }

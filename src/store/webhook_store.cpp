@@ -75,8 +75,8 @@ struct WebhookStore::Impl {
     DeliveryFeed feed;  // declared before the backend, which publishes to it until it stops
     std::unique_ptr<StoreBackend> backend;
     asio::thread_pool read_pool;
-    // The audit log's retention prune runs on the read pool, its timer on a strand of its own so
-    // that the destructor can cancel it from another thread.
+    // The retention prune (audit log, claims, budgets) runs on the read pool, its timer on a
+    // strand of its own so that the destructor can cancel it from another thread.
     asio::strand<asio::thread_pool::executor_type> prune_strand;
     asio::steady_timer prune_timer;
     std::atomic<bool> closing{false};
@@ -84,13 +84,17 @@ struct WebhookStore::Impl {
 
 namespace {
 
+Timestamp now_ms() {
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now());
+}
+
 // Deletes the self-service changes older than the retention (cheap: an indexed range of a table
 // that grows by a row per change).
 void prune_expired_changes(WebhookStore::Impl& impl) {
     const auto retention = impl.options.self_service_audit_retention;
     if (retention.count() <= 0) return;
-    const auto cutoff = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()) -
-                        std::chrono::duration_cast<std::chrono::milliseconds>(retention);
+    const auto cutoff = now_ms() - std::chrono::duration_cast<std::chrono::milliseconds>(retention);
     auto removed = impl.backend->prune_changes(cutoff);
     if (!removed) {
         log::warn("self-service audit log: deleting expired changes failed; trying again later",
@@ -101,11 +105,28 @@ void prune_expired_changes(WebhookStore::Impl& impl) {
     }
 }
 
+// Deletes once-claims and budget windows past kSharedStateRetention, which nobody asks about
+// again: without it the tables would grow by a row per phone call for ever.
+void prune_expired_shared_state(WebhookStore::Impl& impl) {
+    auto removed = impl.backend->prune_shared_state(now_ms() - kSharedStateRetention);
+    if (!removed) {
+        log::warn("webhook store: deleting expired claims and budgets failed; trying again later",
+                  {{"code", removed.error().code}, {"message", removed.error().message}});
+    } else if (*removed > 0) {
+        log::info("webhook store: expired claims and budgets deleted", {{"deleted", *removed}});
+    }
+}
+
+void prune_expired(WebhookStore::Impl& impl) {
+    prune_expired_changes(impl);
+    prune_expired_shared_state(impl);
+}
+
 void schedule_prune(WebhookStore::Impl& impl) {
-    impl.prune_timer.expires_after(impl.options.self_service_audit_prune_interval);
+    impl.prune_timer.expires_after(impl.options.retention_prune_interval);
     impl.prune_timer.async_wait([&impl](const boost::system::error_code& ec) {
         if (ec || impl.closing) return;
-        prune_expired_changes(impl);
+        prune_expired(impl);
         schedule_prune(impl);
     });
 }
@@ -119,10 +140,8 @@ Result<std::unique_ptr<WebhookStore>> WebhookStore::open(StoreOptions options) {
                        : open_postgres_backend(impl->options, impl->feed, impl->metrics);
     if (!backend) return backend.error();
     impl->backend = std::move(*backend);
-    if (impl->options.self_service_audit_retention.count() > 0) {
-        prune_expired_changes(*impl);
-        asio::post(impl->prune_strand, [&impl = *impl] { schedule_prune(impl); });
-    }
+    prune_expired(*impl);
+    asio::post(impl->prune_strand, [&impl = *impl] { schedule_prune(impl); });
     log::info("webhook store open", {{"location", impl->backend->location()},
                                      {"schema_version", impl->options.database_url.empty()
                                                             ? latest_sqlite_schema_version()
@@ -220,6 +239,54 @@ asio::awaitable<Result<ChangePage>> WebhookStore::list_changes(ChangeQuery query
 
 Result<ChangePage> WebhookStore::list_changes_blocking(const ChangeQuery& query) {
     return impl_->backend->list_changes(query);
+}
+
+namespace {
+
+// Named coroutines, not lambdas: GCC 12 destroys a coroutine lambda's by-value captures twice.
+asio::awaitable<Result<bool>> claim_once_on_pool(StoreBackend& backend, std::string key) {
+    co_return backend.claim_once(key);
+}
+
+asio::awaitable<Result<BudgetTaken>> take_budget_on_pool(StoreBackend& backend, BudgetTake take) {
+    co_return backend.take_budget(take);
+}
+
+asio::awaitable<Result<std::int64_t>> give_back_budget_on_pool(StoreBackend& backend,
+                                                               std::string key,
+                                                               std::int64_t window,
+                                                               std::int64_t amount) {
+    co_return backend.give_back_budget(key, window, amount);
+}
+
+Error negative_budget_amount() {
+    return Error::make(ErrorKind::invalid_argument, "invalid_budget_amount",
+                       "a budget amount must not be negative");
+}
+
+}  // namespace
+
+asio::awaitable<Result<bool>> WebhookStore::claim_once(std::string key) {
+    co_return co_await asio::co_spawn(impl_->read_pool.get_executor(),
+                                      claim_once_on_pool(*impl_->backend, std::move(key)),
+                                      asio::use_awaitable);
+}
+
+asio::awaitable<Result<BudgetTaken>> WebhookStore::take_budget(BudgetTake take) {
+    if (take.amount < 0) co_return negative_budget_amount();
+    co_return co_await asio::co_spawn(impl_->read_pool.get_executor(),
+                                      take_budget_on_pool(*impl_->backend, std::move(take)),
+                                      asio::use_awaitable);
+}
+
+asio::awaitable<Result<std::int64_t>> WebhookStore::give_back_budget(std::string key,
+                                                                     std::int64_t window,
+                                                                     std::int64_t amount) {
+    if (amount < 0) co_return negative_budget_amount();
+    co_return co_await asio::co_spawn(
+        impl_->read_pool.get_executor(),
+        give_back_budget_on_pool(*impl_->backend, std::move(key), window, amount),
+        asio::use_awaitable);
 }
 
 DeliveryFeed& WebhookStore::feed() noexcept { return impl_->feed; }

@@ -48,7 +48,7 @@ class SelfServiceAuditLog : public test::StoreBackendTest {
         std::chrono::milliseconds prune_interval = std::chrono::hours(1)) {
         auto options = store_options(metrics_);
         options.self_service_audit_retention = retention;
-        options.self_service_audit_prune_interval = prune_interval;
+        options.retention_prune_interval = prune_interval;
         auto opened = WebhookStore::open(options);
         EXPECT_TRUE(opened) << opened.error().message;
         return opened ? std::move(*opened) : nullptr;

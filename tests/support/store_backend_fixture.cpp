@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "store/postgres_connection.hpp"
+#include "store/sqlite_connection.hpp"
 #include "support/postgres_cluster.hpp"
 #include "support/webhook_store_support.hpp"
 
@@ -76,6 +77,55 @@ std::unique_ptr<WriteBlocker> StoreBackendTest::block_writes(const store::Webhoo
         return std::make_unique<SqliteWriteBlocker>(store.database_file());
     }
     return std::make_unique<PostgresWriteBlocker>(database_url_);
+}
+
+void StoreBackendTest::execute_sql(const store::WebhookStore& store, const std::string& sql) {
+    if (GetParam() == StoreBackendKind::sqlite) {
+        sqlite3* db = nullptr;
+        if (sqlite3_open(store.database_file().c_str(), &db) != SQLITE_OK ||
+            sqlite3_busy_timeout(db, 5'000) != SQLITE_OK ||
+            sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+            ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db);
+        }
+        sqlite3_close(db);
+        return;
+    }
+    store::PostgresSettings settings;
+    settings.url = Secret(database_url_);
+    auto connected = store::PostgresConnection::connect(settings);
+    if (!connected) {
+        ADD_FAILURE() << connected.error().message;
+        return;
+    }
+    auto done = connected->execute(sql, "test sql");
+    if (!done) ADD_FAILURE() << sql << ": " << done.error().message;
+}
+
+std::string StoreBackendTest::query_text(const store::WebhookStore& store, const std::string& sql) {
+    if (GetParam() == StoreBackendKind::sqlite) {
+        auto connection = store::SqliteConnection::open(
+            store.database_file(), store::SqliteConnection::Mode::read_only, std::chrono::seconds(5));
+        if (!connection) {
+            ADD_FAILURE() << connection.error().message;
+            return {};
+        }
+        auto text = connection->query_text(sql, "test query");
+        if (!text) ADD_FAILURE() << sql << ": " << text.error().message;
+        return text ? *text : std::string();
+    }
+    store::PostgresSettings settings;
+    settings.url = Secret(database_url_);
+    auto connected = store::PostgresConnection::connect(settings);
+    if (!connected) {
+        ADD_FAILURE() << connected.error().message;
+        return {};
+    }
+    auto result = connected->execute(sql, "test query");
+    if (!result) {
+        ADD_FAILURE() << sql << ": " << result.error().message;
+        return {};
+    }
+    return result->rows() > 0 ? std::string(result->text(0, 0)) : std::string();
 }
 
 void StoreBackendTest::fail_blocked_writes_fast(store::StoreOptions& options) {

@@ -32,6 +32,11 @@ class StoreBackendTest : public ::testing::TestWithParam<StoreBackendKind> {
     std::unique_ptr<WriteBlocker> block_writes(const store::WebhookStore& store);
     // A write blocked by block_writes() fails after ~100 ms instead of waiting for the lock.
     void fail_blocked_writes_fast(store::StoreOptions& options);
+    // Runs `sql` on the store's database from outside the store (to set up what only time would,
+    // such as rows old enough to expire); the test fails when it does.
+    void execute_sql(const store::WebhookStore& store, const std::string& sql);
+    // The first column of the first row of `sql` as text ("" when there is no row).
+    std::string query_text(const store::WebhookStore& store, const std::string& sql);
 
     TempDir dir_;
     std::string database_url_;  // set on the first store_options() for PostgreSQL

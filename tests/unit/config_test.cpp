@@ -318,6 +318,27 @@ TEST_F(ConfigTest, PhoneHandoffHoursAndCallLengthHaveDefaultsAndRefuseNonsense) 
              {"PHONE_HANDOFF_URI", "tel:555"},
              {"PHONE_MAX_CALL_MINUTES", "0"},
              {"PHONE_MAX_CALL_MINUTES", "241"}}) {
+TEST_F(ConfigTest, PhoneLimitsSharedAcrossReplicasDefaultToFiveAnHourTwentyADayAndSixHundredMinutes) {
+    auto defaults = load_config(sources_);
+    ASSERT_TRUE(defaults) << defaults.error().message;
+    EXPECT_EQ(defaults->phone.max_calls_per_number_per_hour, 5u);
+    EXPECT_EQ(defaults->phone.max_calls_per_number_per_day, 20u);
+    EXPECT_EQ(defaults->phone.max_minutes_per_day, 600u);
+
+    sources_.environment = {{"PHONE_MAX_CALLS_PER_NUMBER_PER_HOUR", "0"},
+                            {"PHONE_MAX_CALLS_PER_NUMBER_PER_DAY", "0"},
+                            {"PHONE_MAX_MINUTES_PER_DAY", "0"}};
+    auto unlimited = load_config(sources_);
+    ASSERT_TRUE(unlimited) << unlimited.error().message;
+    EXPECT_EQ(unlimited->phone.max_calls_per_number_per_hour, 0u);
+    EXPECT_EQ(unlimited->phone.max_calls_per_number_per_day, 0u);
+    EXPECT_EQ(unlimited->phone.max_minutes_per_day, 0u);
+
+    for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+             {"PHONE_MAX_CALLS_PER_NUMBER_PER_HOUR", "100001"},
+             {"PHONE_MAX_CALLS_PER_NUMBER_PER_DAY", "1000001"},
+             {"PHONE_MAX_MINUTES_PER_DAY", "1000001"},
+             {"PHONE_MAX_MINUTES_PER_DAY", "-1"}}) {
         sources_.environment = {{name, value}};
         auto refused = load_config(sources_);
         ASSERT_FALSE(refused) << name << "=" << value;

@@ -187,6 +187,14 @@ struct PhoneConfig {
     std::string blocked_numbers{};
     // PHONE_MAX_CALL_MINUTES: one call's length; then the assistant says goodbye and hangs up.
     unsigned max_call_minutes = 15;
+    // Across replicas (counted in the webhook store; phone/caller_limits.hpp), each 0 for no limit.
+    // PHONE_MAX_CALLS_PER_NUMBER_PER_HOUR / _PER_DAY: calls one caller's number may make (callers
+    // without a number share one count); more are rejected.
+    unsigned max_calls_per_number_per_hour = 5;
+    unsigned max_calls_per_number_per_day = 20;
+    // PHONE_MAX_MINUTES_PER_DAY: minutes of calls per UTC day, all callers together: what a day of
+    // calls may cost the host at most. Then new calls are rejected and open ones end.
+    unsigned max_minutes_per_day = 600;
 };
 
 struct LogConfig {

@@ -5,9 +5,9 @@
 // guide), and one SIP call may be announced twice (realtime.call.incoming and live.call.incoming
 // share the call id). A call must be accepted once, whatever reaches which replica.
 //
-// WebhookClaims is the seam; the in-memory one below holds for one process only. Across replicas
-// the claim belongs in the shared store (PostgreSQL, like the daily budgets): not built yet
-// (PHONE_STATUS.md).
+// WebhookClaims is the seam. StoreWebhookClaims keeps the claims in the webhook store, which every
+// replica on one DATABASE_URL shares (and a single process on SQLite keeps across restarts); the
+// in-memory one holds for one process only, for tests and tools.
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
@@ -19,6 +19,10 @@
 
 #include "calrt/core/error.hpp"
 
+namespace calrt::store {
+class WebhookStore;
+}
+
 namespace calrt::phone {
 
 class WebhookClaims {
@@ -27,6 +31,19 @@ class WebhookClaims {
     // True the first time `key` is claimed, false every later time. Errors (unavailable) when the
     // claim cannot be recorded: the delivery is then not acknowledged, and OpenAI retries.
     virtual boost::asio::awaitable<Result<bool>> claim(std::string key) = 0;
+};
+
+// Claims in the store (store::WebhookStore::claim_once): the first claim of a key by any replica
+// on the database wins, and a claim outlives OpenAI's retries of its delivery
+// (store::kSharedStateRetention). Keys are kept under a prefix of their own in the store's
+// namespace of claims.
+class StoreWebhookClaims final : public WebhookClaims {
+  public:
+    explicit StoreWebhookClaims(store::WebhookStore& store) : store_(store) {}
+    boost::asio::awaitable<Result<bool>> claim(std::string key) override;
+
+  private:
+    store::WebhookStore& store_;
 };
 
 // Claims in this process's memory, the oldest forgotten past `max_keys` (a retry comes within

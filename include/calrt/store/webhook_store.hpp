@@ -22,6 +22,7 @@
 #include "calrt/core/secret.hpp"
 #include "calrt/store/delivery_feed.hpp"
 #include "calrt/store/self_service_change.hpp"
+#include "calrt/store/shared_counters.hpp"
 #include "calrt/store/webhook_delivery.hpp"
 
 namespace calrt::store {
@@ -51,7 +52,9 @@ struct StoreOptions {
     // interval. Zero keeps them forever, and is the default here, so that nothing that opens the
     // store without the service's configuration (a tool, a benchmark) deletes what it should keep.
     std::chrono::days self_service_audit_retention{0};
-    std::chrono::milliseconds self_service_audit_prune_interval = std::chrono::hours(1);
+    // How often expired audit changes, once-claims and budget windows (kSharedStateRetention)
+    // are deleted while the store runs.
+    std::chrono::milliseconds retention_prune_interval = std::chrono::hours(1);
 };
 
 struct StoreOutcome {
@@ -112,6 +115,23 @@ class WebhookStore {
     Result<std::int64_t> record_change_blocking(const SelfServiceChangeRecord& change);
     boost::asio::awaitable<Result<ChangePage>> list_changes(ChangeQuery query);
     Result<ChangePage> list_changes_blocking(const ChangeQuery& query);
+
+    // Shared by every replica on the database (shared_counters.hpp), on the store's own threads;
+    // each resumes on the calling coroutine's executor after its commit. Errors as for store():
+    // `unavailable` or `internal`, and invalid_argument (`invalid_budget_amount`) for a negative
+    // amount.
+    //
+    // True the first time `key` is claimed by any replica, false every later time (until the
+    // claim expires after kSharedStateRetention).
+    boost::asio::awaitable<Result<bool>> claim_once(std::string key);
+    // Adds take.amount to the window's use when that stays within take.limit; refused, changes
+    // nothing.
+    boost::asio::awaitable<Result<BudgetTaken>> take_budget(BudgetTake take);
+    // Returns `amount` taken earlier (a reservation not used); the use never goes below 0. The
+    // window's use afterwards.
+    boost::asio::awaitable<Result<std::int64_t>> give_back_budget(std::string key,
+                                                                  std::int64_t window,
+                                                                  std::int64_t amount);
 
     // Publishes each newly committed delivery (never duplicates) after its commit; on PostgreSQL,
     // every replica's, as the database announces them.

@@ -1,0 +1,105 @@
+#include "postgres_shared_counters.hpp"
+
+#include <chrono>
+#include <utility>
+
+#include "unix_millis.hpp"
+
+namespace calrt::store {
+namespace {
+
+std::string now_millis() {
+    return std::to_string(to_unix_millis(std::chrono::system_clock::now()));
+}
+
+}  // namespace
+
+PostgresSharedCounters::PostgresSharedCounters(PostgresSettings settings)
+    : settings_(std::move(settings)) {}
+
+Result<PostgresResult> PostgresSharedCounters::run(std::string_view sql,
+                                                   std::span<const std::string> params,
+                                                   std::string_view what) {
+    if (!connection_) {
+        auto fresh = PostgresConnection::connect(settings_);
+        if (!fresh) return fresh.error();
+        connection_.emplace(std::move(*fresh));
+    }
+    auto result = connection_->execute(sql, params, what);
+    if (!result && !connection_->usable()) connection_.reset();
+    return result;
+}
+
+Result<bool> PostgresSharedCounters::claim_once(std::string_view key) {
+    const std::string params[] = {std::string(key), now_millis()};
+    std::lock_guard lock(mutex_);
+    // A row comes back only from the insert that created the key; a concurrent one waits for it
+    // to commit and then finds the conflict (PostgreSQL, "INSERT", ON CONFLICT DO NOTHING).
+    auto inserted =
+        run("INSERT INTO public.once_claims (claim_key, claimed_at_ms) VALUES ($1, $2) "
+            "ON CONFLICT (claim_key) DO NOTHING RETURNING 1",
+            params, "claiming a key");
+    if (!inserted) return inserted.error();
+    return inserted->rows() == 1;
+}
+
+Result<BudgetTaken> PostgresSharedCounters::take_budget(const BudgetTake& take) {
+    const std::string params[] = {take.key, std::to_string(take.window),
+                                  std::to_string(take.amount), now_millis(),
+                                  std::to_string(take.limit)};
+    std::lock_guard lock(mutex_);
+    // One statement, atomic across replicas: a new window is inserted at `amount` (the WHERE of
+    // the SELECT refuses one that alone exceeds the limit); an existing one is locked, and its
+    // condition evaluated on the newest committed use when another replica's take got there
+    // first (PostgreSQL, "INSERT", ON CONFLICT DO UPDATE: "the row … is locked … the WHERE
+    // condition is re-evaluated"). No row back: refused, and nothing changed.
+    auto taken = run(
+        "INSERT INTO public.shared_budgets AS t (budget_key, window_index, used, updated_at_ms) "
+        "SELECT $1, $2::bigint, $3::bigint, $4::bigint WHERE $5::bigint <= 0 OR $3::bigint <= "
+        "$5::bigint "
+        "ON CONFLICT (budget_key, window_index) DO UPDATE SET "
+        "used = t.used + EXCLUDED.used, updated_at_ms = EXCLUDED.updated_at_ms "
+        "WHERE $5::bigint <= 0 OR t.used + EXCLUDED.used <= $5::bigint "
+        "RETURNING t.used",
+        params, "taking from a budget");
+    if (!taken) return taken.error();
+    if (taken->rows() == 1) return BudgetTaken{true, taken->int64(0, 0)};
+
+    const std::string window[] = {take.key, std::to_string(take.window)};
+    auto current =
+        run("SELECT coalesce((SELECT used FROM public.shared_budgets "
+            "WHERE budget_key = $1 AND window_index = $2::bigint), 0)",
+            window, "reading a budget");
+    if (!current) return current.error();
+    return BudgetTaken{false, current->int64(0, 0)};
+}
+
+Result<std::int64_t> PostgresSharedCounters::give_back_budget(std::string_view key,
+                                                              std::int64_t window,
+                                                              std::int64_t amount) {
+    const std::string params[] = {std::string(key), std::to_string(window), std::to_string(amount),
+                                  now_millis()};
+    std::lock_guard lock(mutex_);
+    auto given = run(
+        "WITH given AS (UPDATE public.shared_budgets SET used = greatest(used - $3::bigint, 0), "
+        "updated_at_ms = $4::bigint WHERE budget_key = $1 AND window_index = $2::bigint "
+        "RETURNING used) SELECT coalesce((SELECT used FROM given), 0)",
+        params, "giving back to a budget");
+    if (!given) return given.error();
+    return given->int64(0, 0);
+}
+
+Result<std::uint64_t> PostgresSharedCounters::prune(Timestamp cutoff) {
+    const std::string params[] = {std::to_string(cutoff.time_since_epoch().count())};
+    std::lock_guard lock(mutex_);
+    auto removed =
+        run("WITH claims AS (DELETE FROM public.once_claims WHERE claimed_at_ms < $1::bigint "
+            "RETURNING 1), budgets AS (DELETE FROM public.shared_budgets WHERE updated_at_ms < "
+            "$1::bigint RETURNING 1) "
+            "SELECT (SELECT count(*) FROM claims) + (SELECT count(*) FROM budgets)",
+            params, "pruning claims and budgets");
+    if (!removed) return removed.error();
+    return static_cast<std::uint64_t>(removed->int64(0, 0));
+}
+
+}  // namespace calrt::store
