@@ -1,7 +1,8 @@
 #pragma once
 // Phone calls through OpenAI SIP as configured (OPENAI_WEBHOOK_SECRET, PHONE_*): call control
-// against OpenAI's REST API (or the sandbox's fake), the webhook route, the lines and limits, and
-// what every call shares with the browser relay's conversations. Without OPENAI_WEBHOOK_SECRET the
+// against OpenAI's REST API (or the sandbox's fake), the webhook route, the lines, the claims and
+// the caller's and the day's limits (in the store, so shared by every replica on one database),
+// and what every call shares with the browser relay's conversations. Without OPENAI_WEBHOOK_SECRET the
 // route is still there and answers 503, saying what to set.
 
 #include <boost/asio/io_context.hpp>
@@ -11,6 +12,7 @@
 #include "calrt/core/config.hpp"
 #include "calrt/core/secret.hpp"
 #include "calrt/net/http_client.hpp"
+#include "calrt/phone/caller_limits.hpp"
 #include "calrt/phone/phone_call.hpp"
 #include "calrt/phone/phone_calls.hpp"
 #include "calrt/phone/phone_lines.hpp"
@@ -29,6 +31,7 @@ struct PhoneSetup {
     net::HttpClient http;
     std::unique_ptr<phone::PhoneCalls> calls;
     std::unique_ptr<phone::WebhookClaims> claims;
+    phone::CallerLimits limits;
     phone::PhoneLines lines;
     phone::PhoneCallContext call_context;
     phone::OpenAiWebhookRouteContext route;

@@ -142,23 +142,17 @@ asio::awaitable<server::Response> receive_openai_webhook(server::Request& reques
     const std::string type = event["type"].get<std::string>();
     const std::string webhook_id(headers.id);
 
-    auto first = co_await context.claims.claim("webhook:" + webhook_id);
-    if (!first) {
-        // Not acknowledged: OpenAI delivers it again later.
-        count_delivery(context, type, "claim_failed");
-        co_return server::error_response(first.error());
-    }
-    if (!*first) {
-        count_delivery(context, type, "duplicate");
-        log::info("OpenAI webhook delivery already handled",
-                  {{"request_id", request.request_id}, {"webhook_id", webhook_id}, {"type", type}});
-        co_return received("duplicate");
-    }
     if (type != incoming_call_type) {
-        count_delivery(context, "other", "ignored");
-        log::info("OpenAI webhook event ignored",
-                  {{"request_id", request.request_id}, {"type", type}});
-        co_return received("ignored");
+        // Other events are only acknowledged; a retry is still recognised by its webhook-id.
+        auto first = co_await context.claims.claim("webhook:" + webhook_id);
+        if (!first) {
+            // Not acknowledged: OpenAI delivers it again later.
+            count_delivery(context, "other", "claim_failed");
+            co_return server::error_response(first.error());
+        }
+        count_delivery(context, "other", *first ? "ignored" : "duplicate");
+        log::info("OpenAI webhook event ignored", {{"request_id", request.request_id}, {"type", type}});
+        co_return received(*first ? "ignored" : "duplicate");
     }
 
     auto call = parse_incoming_call(event);
@@ -166,8 +160,10 @@ asio::awaitable<server::Response> receive_openai_webhook(server::Request& reques
         count_delivery(context, type, call.error().code);
         co_return server::error_response(call.error());
     }
-    // One call may arrive under two webhook-ids (realtime.call.incoming and live.call.incoming name
-    // the same pending session): the call id is claimed too.
+    // The call id is what is claimed, once: a retried delivery names the same call, and one call may
+    // arrive under two webhook-ids (realtime.call.incoming and live.call.incoming name the same
+    // pending session). One claim, not two: a claim committed before a second one failed would make
+    // OpenAI's retry look handled, and the call would never be answered.
     auto first_for_call = co_await context.claims.claim("call:" + call->call_id);
     if (!first_for_call) {
         count_delivery(context, type, "claim_failed");
@@ -175,6 +171,9 @@ asio::awaitable<server::Response> receive_openai_webhook(server::Request& reques
     }
     if (!*first_for_call) {
         count_delivery(context, type, "duplicate");
+        log::info("OpenAI webhook delivery already handled", {{"request_id", request.request_id},
+                                                              {"webhook_id", webhook_id},
+                                                              {"call_id", call->call_id}});
         co_return received("duplicate");
     }
     count_delivery(context, type, "received");

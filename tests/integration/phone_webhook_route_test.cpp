@@ -43,7 +43,7 @@ class PhoneWebhookRoute : public ::testing::Test {
           context{Secret(std::move(secret)), *calls, claims,  lines,
                   accept_session(),          clock,  metrics, io.io.get_executor()} {
         phone::add_openai_webhook_route(router, context);
-        server = std::make_unique<server::HttpServer>(io.io, ServerConfig{}, router, metrics);
+        server = std::make_unique<server::HttpServer>(io.io, test::test_server_config(), router, metrics);
         server->start();
     }
     ~PhoneWebhookRoute() override { io.stop(); }

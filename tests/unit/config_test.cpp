@@ -318,6 +318,13 @@ TEST_F(ConfigTest, PhoneHandoffHoursAndCallLengthHaveDefaultsAndRefuseNonsense) 
              {"PHONE_HANDOFF_URI", "tel:555"},
              {"PHONE_MAX_CALL_MINUTES", "0"},
              {"PHONE_MAX_CALL_MINUTES", "241"}}) {
+        sources_.environment = {{name, value}};
+        auto refused = load_config(sources_);
+        ASSERT_FALSE(refused) << name << "=" << value;
+        EXPECT_NE(refused.error().message.find(name), std::string::npos) << refused.error().message;
+    }
+}
+
 TEST_F(ConfigTest, PhoneLimitsSharedAcrossReplicasDefaultToFiveAnHourTwentyADayAndSixHundredMinutes) {
     auto defaults = load_config(sources_);
     ASSERT_TRUE(defaults) << defaults.error().message;
