@@ -1,0 +1,86 @@
+// `calendly-realtime phone simulate` as a host uses it: the binary, its standard input fed line by
+// line as what the caller says, its output read as it streams. Everything runs inside the child on
+// loopback: the service's phone and Calendly webhook routes, the sandbox's fake OpenAI offering the
+// call and playing the caller, and the fake Calendly.
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+
+namespace calrt {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Nothing inherited, so no stray key or database reaches the child.
+std::map<std::string, std::string> simulate_environment() { return {{"LOG_LEVEL", "warn"}}; }
+
+TEST(PhoneSimulateProcess, SandboxCallIsAcceptedAnswersTheCallerAndEndsWhenTheCallerHangsUp) {
+    test::TempDir dir;
+    test::ChildProcess phone(CALRT_BINARY, {"phone", "simulate", "--sandbox"}, simulate_environment(),
+                             dir.path().string(), /*pipe_stdin=*/true);
+    ASSERT_TRUE(phone.wait_for_line("Calling the sandbox assistant from +14155550123"));
+    ASSERT_TRUE(phone.wait_for_line("ringing"));
+    ASSERT_TRUE(phone.wait_for_line("accepted"));
+    ASSERT_TRUE(phone.wait_for_line("assistant> "));  // the greeting
+
+    phone.write_stdin("what meeting types do you have?\n");
+    ASSERT_TRUE(phone.wait_for_line("[tool] get_available_meeting_types"));
+    const auto answer = phone.wait_for_line("assistant> ");
+    ASSERT_TRUE(answer);
+    EXPECT_NE(answer->find("30 Minute Meeting"), std::string::npos) << *answer;
+
+    phone.write_stdin("/hangup\n");
+    EXPECT_TRUE(phone.wait_for_line("hung up (the caller hung up)"));
+    EXPECT_EQ(phone.wait_exit(15s), 0);
+}
+
+TEST(PhoneSimulateProcess, EndOfInputHangsUp) {
+    test::TempDir dir;
+    test::ChildProcess phone(CALRT_BINARY, {"phone", "simulate", "--sandbox"}, simulate_environment(),
+                             dir.path().string(), true);
+    ASSERT_TRUE(phone.wait_for_line("accepted"));
+    phone.close_stdin();
+    EXPECT_TRUE(phone.wait_for_line("hung up (the caller hung up)"));
+    EXPECT_EQ(phone.wait_exit(15s), 0);
+}
+
+TEST(PhoneSimulateProcess, CallFromABlockedNumberIsRejectedAndExitsOne) {
+    test::TempDir dir;
+    test::ChildProcess phone(
+        CALRT_BINARY,
+        {"phone", "simulate", "--sandbox", "--from", "+14155550123", "--phone-blocked-numbers", "+1415*"},
+        simulate_environment(), dir.path().string(), true);
+    ASSERT_TRUE(phone.wait_for_line("ringing"));
+    const auto rejected = phone.wait_for_line("rejected");
+    ASSERT_TRUE(rejected);
+    EXPECT_NE(rejected->find("603 Decline"), std::string::npos) << *rejected;
+    EXPECT_NE(rejected->find("PHONE_BLOCKED_NUMBERS"), std::string::npos) << *rejected;
+    EXPECT_EQ(phone.wait_exit(15s), 1);
+}
+
+TEST(PhoneSimulateProcess, WithAnOpenAiKeySaysItUsesTheSandboxAssistantAndNeverTheKey) {
+    test::TempDir dir;
+    auto environment = simulate_environment();
+    environment.emplace("OPENAI_API_KEY", "sk-never-used-by-simulate");
+    // Unreachable: a call placed to OpenAI would fail rather than pass by accident.
+    environment.emplace("OPENAI_REALTIME_URL", "ws://127.0.0.1:9/v1/realtime");
+    environment.emplace("OPENAI_API_BASE_URL", "http://127.0.0.1:9/v1");
+    test::ChildProcess phone(CALRT_BINARY, {"phone", "simulate"}, environment, dir.path().string(), true);
+    ASSERT_TRUE(phone.wait_for_line("phone simulate uses the sandbox assistant, not OpenAI"));
+    ASSERT_TRUE(phone.wait_for_line("accepted"));
+    phone.close_stdin();
+    EXPECT_EQ(phone.wait_exit(15s), 0);
+    EXPECT_EQ(phone.drain_stderr().find("sk-never-used-by-simulate"), std::string::npos);
+}
+
+TEST(PhoneSimulateProcess, FromMustBeAPhoneNumber) {
+    test::TempDir dir;
+    test::ChildProcess phone(CALRT_BINARY, {"phone", "simulate", "--from", "ada"}, simulate_environment(),
+                             dir.path().string(), true);
+    EXPECT_TRUE(phone.wait_for_line("--from takes a phone number"));
+    EXPECT_EQ(phone.wait_exit(10s), 2);
+}
+
+}  // namespace
+}  // namespace calrt
