@@ -22,7 +22,9 @@ TEST(PhoneSimulateProcess, SandboxCallIsAcceptedAnswersTheCallerAndEndsWhenTheCa
     ASSERT_TRUE(phone.wait_for_line("Calling the sandbox assistant from +14155550123"));
     ASSERT_TRUE(phone.wait_for_line("ringing"));
     ASSERT_TRUE(phone.wait_for_line("accepted"));
-    ASSERT_TRUE(phone.wait_for_line("assistant> "));  // the greeting
+    const auto greeting = phone.wait_for_line("assistant> ");
+    ASSERT_TRUE(greeting);
+    EXPECT_NE(greeting->find("How can I help?"), std::string::npos) << *greeting;
 
     phone.write_stdin("what meeting types do you have?\n");
     ASSERT_TRUE(phone.wait_for_line("[tool] get_available_meeting_types"));
@@ -32,6 +34,70 @@ TEST(PhoneSimulateProcess, SandboxCallIsAcceptedAnswersTheCallerAndEndsWhenTheCa
 
     phone.write_stdin("/hangup\n");
     EXPECT_TRUE(phone.wait_for_line("hung up (the caller hung up)"));
+    EXPECT_EQ(phone.wait_exit(15s), 0);
+}
+
+// The sandbox Calendly's invitee.created for a booking made in the call reaches the service's
+// webhook route, and through its store the call, which confirms the booking to the caller.
+TEST(PhoneSimulateProcess, BookingMadeInTheCallIsConfirmedInTheCall) {
+    test::TempDir dir;
+    test::ChildProcess phone(CALRT_BINARY, {"phone", "simulate", "--sandbox"}, simulate_environment(),
+                             dir.path().string(), true);
+    ASSERT_TRUE(phone.wait_for_line("accepted"));
+    ASSERT_TRUE(phone.wait_for_line("assistant> "));
+
+    phone.write_stdin("Is the 30 minute meeting available?\n");
+    ASSERT_TRUE(phone.wait_for_line("[tool] check_meeting_availability"));
+    auto answer = phone.wait_for_line("assistant> ");
+    ASSERT_TRUE(answer);
+    // The sandbox says how to book its first open time; the caller says that phrase.
+    const auto say = answer->find("say: \"");
+    ASSERT_NE(say, std::string::npos) << *answer;
+    const auto phrase_start = say + 6;
+    std::string phrase = answer->substr(phrase_start, answer->find('"', phrase_start) - phrase_start);
+    phrase.replace(phrase.find("<your name>"), 11, "Ada Lovelace");
+    phrase.replace(phrase.find("<your email>"), 12, "ada@example.com");
+
+    phone.write_stdin(phrase + "\n");
+    ASSERT_TRUE(phone.wait_for_line("[tool] book_meeting"));
+    answer = phone.wait_for_line("assistant> ");
+    ASSERT_TRUE(answer);
+    EXPECT_NE(answer->find("Booked: the 30 Minute Meeting"), std::string::npos) << *answer;
+    answer = phone.wait_for_line("assistant> ");
+    ASSERT_TRUE(answer);
+    EXPECT_NE(answer->find("Calendly has just confirmed the booking"), std::string::npos) << *answer;
+
+    phone.write_stdin("/hangup\n");
+    EXPECT_TRUE(phone.wait_for_line("hung up (the caller hung up)"));
+    EXPECT_EQ(phone.wait_exit(15s), 0);
+}
+
+TEST(PhoneSimulateProcess, GoodbyeLetsTheAssistantEndTheCall) {
+    test::TempDir dir;
+    test::ChildProcess phone(CALRT_BINARY, {"phone", "simulate", "--sandbox"}, simulate_environment(),
+                             dir.path().string(), true);
+    ASSERT_TRUE(phone.wait_for_line("accepted"));
+    ASSERT_TRUE(phone.wait_for_line("assistant> "));
+    phone.write_stdin("thanks, goodbye\n");
+    ASSERT_TRUE(phone.wait_for_line("[tool] end_call"));
+    const auto goodbye = phone.wait_for_line("assistant> ");
+    ASSERT_TRUE(goodbye);
+    EXPECT_NE(goodbye->find("goodbye"), std::string::npos) << *goodbye;
+    // Standard input stays open: the call's end at the other side ends the command.
+    EXPECT_TRUE(phone.wait_for_line("hung up (the assistant ended the call)"));
+    EXPECT_EQ(phone.wait_exit(15s), 0);
+}
+
+TEST(PhoneSimulateProcess, AskingForAPersonTransfersTheCallToTheHandoffUri) {
+    test::TempDir dir;
+    test::ChildProcess phone(CALRT_BINARY,
+                             {"phone", "simulate", "--sandbox", "--phone-handoff-uri", "tel:+14155550100"},
+                             simulate_environment(), dir.path().string(), true);
+    ASSERT_TRUE(phone.wait_for_line("accepted"));
+    ASSERT_TRUE(phone.wait_for_line("assistant> "));
+    phone.write_stdin("can I talk to a human please?\n");
+    ASSERT_TRUE(phone.wait_for_line("[tool] transfer_to_human"));
+    EXPECT_TRUE(phone.wait_for_line("transferred to tel:+14155550100 (the caller asked for a person)", 30s));
     EXPECT_EQ(phone.wait_exit(15s), 0);
 }
 
