@@ -88,10 +88,17 @@ std::optional<nlohmann::json> last_request_body(const SimulatedCall& call, const
     return requests.back().body;
 }
 
-// What is printed so far.
+// What is printed so far, shared by the caller's side and the watcher.
 struct Shown {
     std::size_t tool_round_trips = 0;
     std::size_t answers = 0;
+};
+
+struct CallInProgress {
+    std::string call_id;
+    Shown shown{};
+    // Expires when the call is over at the other end (transferred, hung up by the service).
+    asio::steady_timer over;
 };
 
 // Prints the tools the assistant ran and the answers it gave since the last time. A tool turn is
@@ -136,28 +143,28 @@ asio::awaitable<void> pause(asio::steady_timer& timer) {
     co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
-// Waits until the assistant has given more than `answers_before` answers, or the call is over, or
-// kAnswerLimit has passed.
-asio::awaitable<void> wait_for_answer(const SimulatedCall& call, const std::string& call_id,
+// Waits until more than `answers_before` answers are printed, or the call is over, or kAnswerLimit
+// has passed: the prompt comes after the answer.
+asio::awaitable<void> wait_for_answer(const SimulatedCall& call, const CallInProgress& progress,
                                       std::size_t answers_before) {
     asio::steady_timer tick(co_await asio::this_coro::executor);
     const auto give_up = Steady::now() + kAnswerLimit;
-    while (call.openai.assistant_said(call_id).size() <= answers_before &&
-           state_of(call, call_id) == FakeCallState::accepted && Steady::now() < give_up) {
+    while (progress.shown.answers <= answers_before &&
+           state_of(call, progress.call_id) == FakeCallState::accepted && Steady::now() < give_up) {
         co_await pause(tick);
     }
 }
 
 // The person at the terminal is the caller, until they hang up or the call ends at the other end
 // (`call_over` then expires).
-asio::awaitable<void> speak_as_caller(SimulatedCall& call, const std::string& call_id,
-                                      asio::steady_timer& call_over) {
+asio::awaitable<void> speak_as_caller(SimulatedCall& call, CallInProgress& progress) {
+    const std::string& call_id = progress.call_id;
     TerminalInput input(co_await asio::this_coro::executor);
-    co_await wait_for_answer(call, call_id, 0);  // the greeting
+    co_await wait_for_answer(call, progress, 0);  // the greeting
     for (;;) {
         if (state_of(call, call_id) != FakeCallState::accepted) co_return;
         if (input.interactive()) call.out << "caller> " << std::flush;
-        auto next = co_await (input.next_line() || call_over.async_wait(asio::as_tuple(asio::use_awaitable)));
+        auto next = co_await (input.next_line() || progress.over.async_wait(asio::as_tuple(asio::use_awaitable)));
         if (next.index() == 1) co_return;
         const auto& line = std::get<0>(next);
         if (!line) break;
@@ -176,18 +183,19 @@ asio::awaitable<void> speak_as_caller(SimulatedCall& call, const std::string& ca
             call.out << "  [commands: /press DIGITS, /hangup]\n" << std::flush;
             continue;
         }
-        const std::size_t answers_before = call.openai.assistant_said(call_id).size();
+        const std::size_t answers_before = progress.shown.answers;
         call.openai.caller_says(call_id, said);
-        co_await wait_for_answer(call, call_id, answers_before);
+        co_await wait_for_answer(call, progress, answers_before);
     }
     call.openai.caller_hangs_up(call_id);  // nothing happens when the call is already over
 }
 
 // Prints the call as it goes, and how it ended once the service has finished it (counted it
 // completed) or wind_down_limit after its end.
-asio::awaitable<void> watch_call(SimulatedCall& call, const std::string& call_id, asio::steady_timer& call_over) {
+asio::awaitable<void> watch_call(SimulatedCall& call, CallInProgress& progress) {
+    const std::string& call_id = progress.call_id;
+    Shown& shown = progress.shown;
     asio::steady_timer tick(co_await asio::this_coro::executor);
-    Shown shown;
     std::optional<Steady::time_point> over_since;
     FakeCallState state = FakeCallState::accepted;
     for (;;) {
@@ -196,7 +204,7 @@ asio::awaitable<void> watch_call(SimulatedCall& call, const std::string& call_id
         if (state != FakeCallState::accepted && !over_since) {
             over_since = Steady::now();
             // Expired rather than cancelled: a wait that starts later completes at once too.
-            call_over.expires_at(Steady::time_point::min());
+            progress.over.expires_at(Steady::time_point::min());
         }
         if (over_since && (counted_reason(call.metrics, "completed") ||
                            Steady::now() - *over_since > call.wind_down_limit)) {
@@ -265,8 +273,8 @@ asio::awaitable<int> run_simulated_call(SimulatedCall call) {
     }
     call.out << "accepted\n" << std::flush;
 
-    asio::steady_timer call_over(executor, Steady::time_point::max());
-    co_await (speak_as_caller(call, call_id, call_over) && watch_call(call, call_id, call_over));
+    CallInProgress progress{call_id, {}, asio::steady_timer(executor, Steady::time_point::max())};
+    co_await (speak_as_caller(call, progress) && watch_call(call, progress));
     co_return 0;
 }
 
