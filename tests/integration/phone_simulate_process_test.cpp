@@ -118,7 +118,7 @@ TEST(PhoneSimulateProcess, CallFromABlockedNumberIsRejectedAndExitsOne) {
         {"phone", "simulate", "--sandbox", "--from", "+14155550123", "--phone-blocked-numbers", "+1415*"},
         simulate_environment(), dir.path().string(), true);
     ASSERT_TRUE(phone.wait_for_line("ringing"));
-    const auto rejected = phone.wait_for_line("rejected");
+    const auto rejected = phone.wait_for_line("rejected (");
     ASSERT_TRUE(rejected);
     EXPECT_NE(rejected->find("603 Decline"), std::string::npos) << *rejected;
     EXPECT_NE(rejected->find("PHONE_BLOCKED_NUMBERS"), std::string::npos) << *rejected;
