@@ -21,7 +21,7 @@ namespace calrt::app {
 
 // `words` is the command line after "phone" ("simulate"); `options` may hold --from. Returns the
 // exit code: 0 when the call was accepted and ended, 1 when it was not accepted, 2 for a usage
-// error.
+// error, 130 when interrupted (SIGINT or SIGTERM).
 int run_phone_command(const Config& config, const std::vector<std::string>& words,
                       const std::map<std::string, std::string, std::less<>>& options);
 
