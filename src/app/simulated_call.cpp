@@ -92,7 +92,13 @@ std::optional<nlohmann::json> last_request_body(const SimulatedCall& call, const
 struct Shown {
     std::size_t tool_round_trips = 0;
     std::size_t answers = 0;
+    bool at_prompt = false;  // "caller> " ends the last line: what comes next starts a line of its own
 };
+
+void leave_prompt(std::ostream& out, Shown& shown) {
+    if (shown.at_prompt) out << "\n";
+    shown.at_prompt = false;
+}
 
 struct CallInProgress {
     std::string call_id;
@@ -105,12 +111,14 @@ struct CallInProgress {
 // recorded once its outputs are back, so its tools come before the answer they led to.
 void print_new(const SimulatedCall& call, const std::string& call_id, Shown& shown) {
     const auto trips = call.openai.tool_round_trips();
+    const auto said = call.openai.assistant_said(call_id);
+    if (shown.tool_round_trips == trips.size() && shown.answers == said.size()) return;
+    leave_prompt(call.out, shown);
     for (; shown.tool_round_trips < trips.size(); ++shown.tool_round_trips) {
         for (const auto& tool : trips[shown.tool_round_trips].tools) {
             call.out << "  [tool] " << tool << " (" << tool_activity(tool) << ")\n";
         }
     }
-    const auto said = call.openai.assistant_said(call_id);
     for (; shown.answers < said.size(); ++shown.answers) {
         call.out << "assistant> " << printable(said[shown.answers]) << "\n";
     }
@@ -163,9 +171,13 @@ asio::awaitable<void> speak_as_caller(SimulatedCall& call, CallInProgress& progr
     co_await wait_for_answer(call, progress, 0);  // the greeting
     for (;;) {
         if (state_of(call, call_id) != FakeCallState::accepted) co_return;
-        if (input.interactive()) call.out << "caller> " << std::flush;
+        if (input.interactive()) {
+            call.out << "caller> " << std::flush;
+            progress.shown.at_prompt = true;
+        }
         auto next = co_await (input.next_line() || progress.over.async_wait(asio::as_tuple(asio::use_awaitable)));
         if (next.index() == 1) co_return;
+        progress.shown.at_prompt = false;  // the line typed ended it
         const auto& line = std::get<0>(next);
         if (!line) break;
         const std::string said(trim(*line));
@@ -213,6 +225,7 @@ asio::awaitable<void> watch_call(SimulatedCall& call, CallInProgress& progress) 
         co_await pause(tick);
     }
     print_new(call, call_id, shown);
+    leave_prompt(call.out, shown);
     call.out << how_it_ended(call, call_id, state) << "\n" << std::flush;
 }
 

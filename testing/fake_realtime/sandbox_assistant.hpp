@@ -19,6 +19,9 @@
 //   "move/reschedule ... booking id <uuid> ... <RFC 3339 time>" -> reschedule_booking {email,
 //                                          event, new_start_time, confirmed on a yes}; without a
 //                                          time, check_meeting_availability for the type it names
+//   on a phone call (phone simulate): "a human" / "a person" -> transfer_to_human {reason};
+//   "goodbye" / "bye" -> end_call {}; a response asked for with instructions and nothing to
+//   answer (the call's greeting) -> a greeting
 // and answers with the tool's "message" (or its error's message). A zone named in the text wins;
 // else the person's zone from the session's instructions (as a real model reads it there), so the
 // tool says times in the zone the page's cards use rather than the host's.

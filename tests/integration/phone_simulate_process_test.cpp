@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <filesystem>
+
 namespace calrt {
 namespace {
 
@@ -101,14 +104,41 @@ TEST(PhoneSimulateProcess, AskingForAPersonTransfersTheCallToTheHandoffUri) {
     EXPECT_EQ(phone.wait_exit(15s), 0);
 }
 
-TEST(PhoneSimulateProcess, EndOfInputHangsUp) {
+// The simulation's webhook stores: directories under TMPDIR named after the command.
+std::size_t simulation_stores_in(const std::filesystem::path& temp) {
+    std::size_t count = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(temp)) {
+        if (entry.path().filename().string().starts_with("calendly-realtime-phone-")) ++count;
+    }
+    return count;
+}
+
+TEST(PhoneSimulateProcess, EndOfInputHangsUpAndTheTemporaryStoreIsRemoved) {
     test::TempDir dir;
-    test::ChildProcess phone(CALRT_BINARY, {"phone", "simulate", "--sandbox"}, simulate_environment(),
-                             dir.path().string(), true);
+    auto environment = simulate_environment();
+    environment.emplace("TMPDIR", dir.path().string());
+    test::ChildProcess phone(CALRT_BINARY, {"phone", "simulate", "--sandbox"}, environment, dir.path().string(),
+                             true);
     ASSERT_TRUE(phone.wait_for_line("accepted"));
+    EXPECT_EQ(simulation_stores_in(dir.path()), 1u);
     phone.close_stdin();
     EXPECT_TRUE(phone.wait_for_line("hung up (the caller hung up)"));
     EXPECT_EQ(phone.wait_exit(15s), 0);
+    EXPECT_EQ(simulation_stores_in(dir.path()), 0u);
+}
+
+TEST(PhoneSimulateProcess, InterruptEndsTheSimulationWith130AndRemovesItsStore) {
+    test::TempDir dir;
+    auto environment = simulate_environment();
+    environment.emplace("TMPDIR", dir.path().string());
+    test::ChildProcess phone(CALRT_BINARY, {"phone", "simulate", "--sandbox"}, environment, dir.path().string(),
+                             true);
+    ASSERT_TRUE(phone.wait_for_line("accepted"));
+    EXPECT_EQ(simulation_stores_in(dir.path()), 1u);
+    phone.signal(SIGINT);
+    EXPECT_TRUE(phone.wait_for_line("interrupted"));
+    EXPECT_EQ(phone.wait_exit(15s), 130);
+    EXPECT_EQ(simulation_stores_in(dir.path()), 0u);
 }
 
 TEST(PhoneSimulateProcess, CallFromABlockedNumberIsRejectedAndExitsOne) {
