@@ -79,6 +79,9 @@ std::string usage() {
         "                                                                          in the terminal\n"
         "  calendly-realtime doctor [--SETTING VALUE ...]                         check the deployment:\n"
         "                                                                          Calendly, OpenAI, webhook\n"
+        "  calendly-realtime phone simulate [--from +14155550123] [--sandbox] [--SETTING VALUE ...]\n"
+        "                                                                          a phone call to the sandbox\n"
+        "                                                                          assistant, typed in the terminal\n"
         "  calendly-realtime webhooks register --url URL [--events a,b] | list | delete URI\n"
         "  calendly-realtime --help | --version\n"
         "\n"
@@ -86,6 +89,7 @@ std::string usage() {
         "  --config FILE   settings file (default: config/default.json when present)\n"
         "  --sandbox       serve sandbox data from the built-in fake Calendly (also implied when\n"
         "                  CALENDLY_API_KEY is unset)\n"
+        "  --from NUMBER   phone simulate: the number the call comes from (default +14155550123)\n"
         "\n"
         "Settings, lowest precedence first: defaults < config file < .env < .env.local < environment <\n"
         "flags. Each setting is an environment variable; non-secret ones are also a flag.\n";

@@ -3,6 +3,7 @@
 #include "chat_command.hpp"
 #include "command_line.hpp"
 #include "doctor_command.hpp"
+#include "phone_simulate_command.hpp"
 #include "service.hpp"
 #include "webhooks_command.hpp"
 
@@ -62,6 +63,10 @@ int main(int argc, char** argv) {
         }
         if (command_line->command.front() == "doctor") {
             return calrt::app::run_doctor_command(*config, {command_line->command.begin() + 1, command_line->command.end()});
+        }
+        if (command_line->command.front() == "phone") {
+            return calrt::app::run_phone_command(
+                *config, {command_line->command.begin() + 1, command_line->command.end()}, command_line->options);
         }
         if (command_line->command.front() == "webhooks") {
             return calrt::app::run_webhooks_command(

@@ -274,7 +274,13 @@ void FakeConversation::respond(const json& event) {
                        asio::detached);
         return;
     }
-    if (unanswered_.empty()) return answer("Fake Realtime: there is nothing new to answer.");
+    if (unanswered_.empty()) {
+        // Words of the model's own, asked for by the response's instructions (a phone call's
+        // greeting): the sandbox cannot follow instructions, so it introduces itself.
+        const json::json_pointer instructions("/response/instructions");
+        if (state_->options.sandbox && event.contains(instructions)) return answer(sandbox_greeting());
+        return answer("Fake Realtime: there is nothing new to answer.");
+    }
     const std::string text = unanswered_.front();
     unanswered_.pop_front();
     run_turn(turn_for(text));
@@ -292,6 +298,7 @@ void FakeConversation::cancel_response(const json&) {
 FakeTurn FakeConversation::turn_for(const std::string& text) const {
     if (auto scripted = state_->scripted_turn(text)) return *scripted;
     if (state_->options.sandbox) {
+        if (auto call_control = sandbox_call_control_turn(text, session_)) return std::move(*call_control);
         const auto& instructions = session_["instructions"];
         return sandbox_turn(text, answered_,
                             person_time_zone_in(instructions.is_string()

@@ -343,6 +343,12 @@ std::string sandbox_note_answer(std::string_view note) {
     return std::string(kIntro) + "good news! " + std::string(first);
 }
 
+std::string sandbox_greeting() {
+    return std::string(kIntro) +
+           "hello! I can list the host's meeting types, check availability and book a meeting. How can I "
+           "help?";
+}
+
 std::string sandbox_audio_notice() {
     return std::string(kIntro) +
            "I cannot hear audio in the sandbox. Please type your message instead.";

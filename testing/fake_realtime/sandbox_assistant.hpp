@@ -19,10 +19,14 @@
 //   "move/reschedule ... booking id <uuid> ... <RFC 3339 time>" -> reschedule_booking {email,
 //                                          event, new_start_time, confirmed on a yes}; without a
 //                                          time, check_meeting_availability for the type it names
+//   on a phone call (phone simulate): "a human" / "a person" -> transfer_to_human {reason};
+//   "goodbye" / "bye" -> end_call {}; a response asked for with instructions and nothing to
+//   answer (the call's greeting) -> a greeting
 // and answers with the tool's "message" (or its error's message). A zone named in the text wins;
 // else the person's zone from the session's instructions (as a real model reads it there), so the
 // tool says times in the zone the page's cards use rather than the host's.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +49,16 @@ std::string person_time_zone_in(std::string_view instructions);
 // The reply to a system note the application added (e.g. the relay's booking confirmation): the
 // note's first sentence, the part that states what happened.
 std::string sandbox_note_answer(std::string_view note);
+
+// On a phone call, whose session offers transfer_to_human and end_call: "a human", "a person",
+// "someone", "operator" -> transfer_to_human {reason}; "goodbye", "bye", "hang up", "that's all"
+// -> end_call {}. Nullopt for other texts, or when the session does not offer the tool.
+std::optional<FakeTurn> sandbox_call_control_turn(std::string_view user_text,
+                                                  const nlohmann::json& session);
+
+// The reply to a response asked for with instructions and nothing to answer (a phone call's
+// greeting): what the sandbox is and what it can do.
+std::string sandbox_greeting();
 
 // The reply to input audio, which the sandbox cannot hear.
 std::string sandbox_audio_notice();
