@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "calrt/net/http_client.hpp"
@@ -27,6 +28,9 @@ using namespace std::chrono_literals;
 
 const std::string kSecret = "whsec_c2VjcmV0LWtleS1ieXRlcy1mb3ItdGhlLWZha2UtdGVzdA==";
 constexpr const char* kCaller = "+14155550123";
+
+// The store's answer when the day's minutes are gone.
+boost::asio::awaitable<Result<bool>> used_up() { co_return false; }
 
 class PhoneCallTest : public test::RelayTestFixture {
   protected:
@@ -233,6 +237,35 @@ TEST_F(PhoneCallTest, CallPastItsResponsesIsHungUp) {
     fake_realtime.caller_says(call_id, "Hello?");
     ASSERT_TRUE(reaches(call_id, FakeCallState::hung_up));
     EXPECT_TRUE(counted("completed", "responses"));
+}
+
+TEST_F(PhoneCallTest, CallPastItsToolCallsIsHungUp) {
+    settings.max_tool_calls = 1;
+    start_phone();
+    fake_realtime.on_user_text("types", FakeTurn::calling({FakeToolCall{"get_available_meeting_types", json::object()},
+                                                           FakeToolCall{"get_available_meeting_types", json::object()}}));
+    const auto call_id = place_call();
+    fake_realtime.caller_says(call_id, "What types do you have?");
+    ASSERT_TRUE(reaches(call_id, FakeCallState::hung_up));
+    EXPECT_TRUE(counted("completed", "tool_calls"));
+}
+
+TEST_F(PhoneCallTest, CallIsEndedWhenTheDaysPhoneMinutesAreUsedUp) {
+    settings.minutes_tick = 50ms;
+    start_phone();
+    std::vector<std::chrono::seconds> charged;
+    std::mutex charged_mutex;
+    call_context->charge_call_time = [&](std::chrono::seconds elapsed) {
+        const std::lock_guard lock(charged_mutex);
+        charged.push_back(elapsed);
+        return used_up();
+    };
+    const auto call_id = place_call();
+    ASSERT_TRUE(reaches(call_id, FakeCallState::hung_up));
+    EXPECT_TRUE(counted("completed", "daily_minutes"));
+    const std::lock_guard lock(charged_mutex);
+    ASSERT_FALSE(charged.empty());
+    EXPECT_GE(charged.front(), 1s);  // whole seconds, as they pass
 }
 
 TEST_F(PhoneCallTest, CallerHangingUpEndsTheCallAndFreesItsLine) {

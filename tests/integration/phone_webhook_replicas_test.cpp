@@ -134,7 +134,7 @@ class PhoneWebhookReplicas : public ::testing::Test {
 TEST_F(PhoneWebhookReplicas, TheSameDeliveryReachingBothReplicasAtOnceIsAcceptedOnce) {
     for (int call = 0; call < 5; ++call) {
         const auto delivery = ring();
-        EXPECT_EQ(race(delivery, delivery), (std::multiset<std::string>{"accepting", "duplicate"}));
+        EXPECT_EQ(race(delivery, delivery), (std::multiset<std::string>{"answering", "duplicate"}));
         expect_accepted_once(delivery.call_id);
     }
 }
@@ -146,7 +146,7 @@ TEST_F(PhoneWebhookReplicas, OneCallUnderTwoWebhookIdsOnTwoReplicasIsAcceptedOnc
         again.id = delivery.id + "_again";
         again.signature =
             testing::fake_webhook_signature(kSecret, again.id, again.timestamp, again.body);
-        EXPECT_EQ(race(delivery, again), (std::multiset<std::string>{"accepting", "duplicate"}));
+        EXPECT_EQ(race(delivery, again), (std::multiset<std::string>{"answering", "duplicate"}));
         expect_accepted_once(delivery.call_id);
     }
 }
@@ -155,7 +155,7 @@ TEST_F(PhoneWebhookReplicas, ARetryReachingTheOtherReplicaLaterIsADuplicate) {
     const auto delivery = ring();
     const auto first = testing::send_webhook(delivery, a.url());
     ASSERT_TRUE(first);
-    EXPECT_EQ(json::parse(first->body).value("outcome", ""), "accepting");
+    EXPECT_EQ(json::parse(first->body).value("outcome", ""), "answering");
     const auto retry = testing::send_webhook(delivery, b.url());
     ASSERT_TRUE(retry);
     EXPECT_EQ(retry->status, 200u);

@@ -166,7 +166,7 @@ struct SelfServiceConfig {
     unsigned audit_retention_days = 365;  // SELF_SERVICE_AUDIT_RETENTION_DAYS: 0 keeps changes forever
 };
 
-// Phone calls through OpenAI's SIP interface (issue 24; groundwork, see PHONE_STATUS.md): OpenAI's
+// Phone calls through OpenAI's SIP interface (issue 24; docs/operations.md, docs/phone-protocol.md): OpenAI's
 // project webhook POSTs realtime.call.incoming to /api/openai/webhook, the service accepts the call.
 struct PhoneConfig {
     // OPENAI_WEBHOOK_SECRET: the project webhook's signing secret ("whsec_" and base64); empty:

@@ -12,7 +12,7 @@ namespace calrt::store {
 // Claims and budget windows untouched for this long are deleted, when the store opens and then
 // every prune interval. OpenAI retries a webhook delivery "with exponential backoff for up to 72
 // hours" (a third party's account, hookdeck.com "Guide to OpenAI Webhooks"; OpenAI's references
-// give no number, PHONE_STATUS.md), so a claim outlives every retry of its delivery. A budget
+// give no number, docs/phone-protocol.md), so a claim outlives every retry of its delivery. A budget
 // window (an hour, a UTC day) is over long before its row goes; a window longer than this would
 // be forgotten while still in use.
 inline constexpr std::chrono::hours kSharedStateRetention{72};
