@@ -1,5 +1,7 @@
 #include "calrt/calendly/webhook_signature.hpp"
 
+#include "calrt/core/signature_age.hpp"
+
 #include "calrt/core/hmac.hpp"
 #include "calrt/core/text.hpp"
 
@@ -95,17 +97,7 @@ Result<SignatureHeader> parse_header(std::string_view header) {
 
 Result<void> check_freshness(std::string_view timestamp, std::chrono::sys_seconds now,
                              std::chrono::seconds tolerance) {
-    std::int64_t signed_at = 0;
-    for (char c : timestamp) signed_at = signed_at * 10 + (c - '0');
-    const std::int64_t age = now.time_since_epoch().count() - signed_at;
-    const std::int64_t allowed = std::max<std::int64_t>(tolerance.count(), 0);
-    if (age > allowed || age < -allowed) {
-        return rejected("stale_webhook_signature",
-                        "the webhook signature timestamp is " + std::to_string(age) +
-                            " s from now, more than the " + std::to_string(allowed) +
-                            " s allowed");
-    }
-    return {};
+    return check_signature_age(timestamp, "webhook signature timestamp", now, tolerance);
 }
 
 }  // namespace

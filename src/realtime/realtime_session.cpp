@@ -35,27 +35,30 @@ bool is_streamed_delta(std::string_view type) {
 
 }  // namespace
 
-Result<std::string> realtime_session_url(std::string_view base_url, std::string_view model) {
+namespace {
+
+// `base_url` with the query parameter `name` set to `value` (and `drop` removed), or "invalid_url".
+Result<std::string> with_query_param(std::string_view base_url, std::string_view name, std::string_view value,
+                                     std::string_view drop = {}) {
     auto parsed = boost::urls::parse_uri(base_url);
     if (!parsed) {
         return Error::make(ErrorKind::invalid_argument, "invalid_url",
                            "the Realtime URL '" + std::string(base_url) + "' is not a URL");
     }
     boost::urls::url url(*parsed);
-    url.params().set("model", model);
+    if (!drop.empty()) url.params().erase(drop);
+    url.params().set(name, value);
     return std::string(url.buffer());
 }
 
+}  // namespace
+
+Result<std::string> realtime_session_url(std::string_view base_url, std::string_view model) {
+    return with_query_param(base_url, "model", model);
+}
+
 Result<std::string> realtime_sideband_url(std::string_view base_url, std::string_view call_id) {
-    auto parsed = boost::urls::parse_uri(base_url);
-    if (!parsed) {
-        return Error::make(ErrorKind::invalid_argument, "invalid_url",
-                           "the Realtime URL '" + std::string(base_url) + "' is not a URL");
-    }
-    boost::urls::url url(*parsed);
-    url.params().erase("model");
-    url.params().set("call_id", call_id);
-    return std::string(url.buffer());
+    return with_query_param(base_url, "call_id", call_id, "model");
 }
 
 RealtimeSession::RealtimeSession(Token, asio::any_io_executor executor,

@@ -37,19 +37,25 @@ std::string lowercase(std::string_view text) {
     return out;
 }
 
-// What OpenAI answers to a wrong key: 401 before any upgrade.
-asio::awaitable<void> refuse_unauthorized(server::UpgradeConnection& connection) {
-    http::response<http::string_body> response{http::status::unauthorized,
-                                               connection.request.version()};
+// An HTTP error answer instead of the upgrade, in OpenAI's error shape, and the connection closed.
+asio::awaitable<void> refuse_upgrade(server::UpgradeConnection& connection, http::status status,
+                                     std::string body) {
+    http::response<http::string_body> response{status, connection.request.version()};
     response.set(http::field::content_type, "application/json");
-    response.body() = R"({"error":{"type":"invalid_request_error","code":"invalid_api_key",)"
-                      R"("message":"Incorrect API key provided."}})";
+    response.body() = std::move(body);
     response.keep_alive(false);
     response.prepare_payload();
     connection.stream.expires_after(std::chrono::seconds(5));
     co_await http::async_write(connection.stream, response, asio::as_tuple(asio::use_awaitable));
     boost::system::error_code ignored;
     connection.stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+}
+
+// What OpenAI answers to a wrong key: 401 before any upgrade.
+asio::awaitable<void> refuse_unauthorized(server::UpgradeConnection& connection) {
+    co_await refuse_upgrade(connection, http::status::unauthorized,
+                            R"({"error":{"type":"invalid_request_error","code":"invalid_api_key",)"
+                            R"("message":"Incorrect API key provided."}})");
 }
 
 std::string query_param_of(std::string_view target, std::string_view name) {
@@ -65,16 +71,9 @@ std::string model_of(std::string_view target) { return query_param_of(target, "m
 // buildRealtimeURL: exactly one of model, call_id, intent). OpenAI does not document its answer to
 // a call that is not up; the fake answers 404 call_id_not_found before the upgrade.
 asio::awaitable<void> refuse_unknown_call(server::UpgradeConnection& connection) {
-    http::response<http::string_body> response{http::status::not_found, connection.request.version()};
-    response.set(http::field::content_type, "application/json");
-    response.body() = R"({"error":{"type":"invalid_request_error","code":"call_id_not_found",)"
-                      R"("message":"No session found for the provided call_id"}})";
-    response.keep_alive(false);
-    response.prepare_payload();
-    connection.stream.expires_after(std::chrono::seconds(5));
-    co_await http::async_write(connection.stream, response, asio::as_tuple(asio::use_awaitable));
-    boost::system::error_code ignored;
-    connection.stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    co_await refuse_upgrade(connection, http::status::not_found,
+                            R"({"error":{"type":"invalid_request_error","code":"call_id_not_found",)"
+                            R"("message":"No session found for the provided call_id"}})");
 }
 
 asio::awaitable<void> serve_upgrade(std::shared_ptr<FakeRealtime::State> state, std::shared_ptr<FakeCalls> calls,
