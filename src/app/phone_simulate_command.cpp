@@ -23,13 +23,11 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 
 #include <stdlib.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -161,14 +159,6 @@ int simulate(const Config& config, const std::string& caller_number) {
                        metrics,
                        std::cout};
     int exit_code = 1;
-    // Ctrl-C ends the simulation rather than the process, so the temporary directory goes too.
-    asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([&](const boost::system::error_code& ec, int) {
-        if (ec) return;
-        std::cout << "\ninterrupted\n" << std::flush;
-        exit_code = 130;  // 128 + SIGINT, as a shell reports it
-        io.stop();
-    });
     asio::co_spawn(io, run_simulated_call(std::move(call)), [&](std::exception_ptr failure, int code) {
         exit_code = code;
         phone->call_context.active.end_all();

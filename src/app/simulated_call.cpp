@@ -8,10 +8,12 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <csignal>
 #include <future>
 #include <optional>
 #include <sstream>
@@ -105,7 +107,19 @@ struct CallInProgress {
     Shown shown{};
     // Expires when the call is over at the other end (transferred, hung up by the service).
     asio::steady_timer over;
+    // Expires when the person pressed Ctrl-C: the caller hangs up.
+    asio::steady_timer interrupt;
+    // Expires once how the call ended is printed: nothing waits for Ctrl-C any more.
+    asio::steady_timer finished;
+    bool interrupted = false;
 };
+
+// Expired rather than cancelled: a wait that starts later completes at once too.
+void expire(asio::steady_timer& timer) { timer.expires_at(Steady::time_point::min()); }
+
+asio::awaitable<void> wait_for(asio::steady_timer& timer) {
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+}
 
 // Prints the tools the assistant ran and the answers it gave since the last time. A tool turn is
 // recorded once its outputs are back, so its tools come before the answer they led to.
@@ -157,7 +171,7 @@ asio::awaitable<void> wait_for_answer(const SimulatedCall& call, const CallInPro
                                       std::size_t answers_before) {
     asio::steady_timer tick(co_await asio::this_coro::executor);
     const auto give_up = Steady::now() + kAnswerLimit;
-    while (progress.shown.answers <= answers_before &&
+    while (!progress.interrupted && progress.shown.answers <= answers_before &&
            state_of(call, progress.call_id) == FakeCallState::accepted && Steady::now() < give_up) {
         co_await pause(tick);
     }
@@ -170,13 +184,15 @@ asio::awaitable<void> speak_as_caller(SimulatedCall& call, CallInProgress& progr
     TerminalInput input(co_await asio::this_coro::executor);
     co_await wait_for_answer(call, progress, 0);  // the greeting
     for (;;) {
+        if (progress.interrupted) break;
         if (state_of(call, call_id) != FakeCallState::accepted) co_return;
         if (input.interactive()) {
             call.out << "caller> " << std::flush;
             progress.shown.at_prompt = true;
         }
-        auto next = co_await (input.next_line() || progress.over.async_wait(asio::as_tuple(asio::use_awaitable)));
+        auto next = co_await (input.next_line() || wait_for(progress.over) || wait_for(progress.interrupt));
         if (next.index() == 1) co_return;
+        if (next.index() == 2) break;
         progress.shown.at_prompt = false;  // the line typed ended it
         const auto& line = std::get<0>(next);
         if (!line) break;
@@ -215,8 +231,7 @@ asio::awaitable<void> watch_call(SimulatedCall& call, CallInProgress& progress) 
         state = state_of(call, call_id);
         if (state != FakeCallState::accepted && !over_since) {
             over_since = Steady::now();
-            // Expired rather than cancelled: a wait that starts later completes at once too.
-            progress.over.expires_at(Steady::time_point::min());
+            expire(progress.over);
         }
         if (over_since && (counted_reason(call.metrics, "completed") ||
                            Steady::now() - *over_since > call.wind_down_limit)) {
@@ -227,12 +242,26 @@ asio::awaitable<void> watch_call(SimulatedCall& call, CallInProgress& progress) 
     print_new(call, call_id, shown);
     leave_prompt(call.out, shown);
     call.out << how_it_ended(call, call_id, state) << "\n" << std::flush;
+    expire(progress.finished);
+}
+
+// Ctrl-C (or SIGTERM) while the call goes on: the caller hangs up.
+asio::awaitable<void> hang_up_on_interrupt(const SimulatedCall& call, asio::signal_set& signals,
+                                           CallInProgress& progress) {
+    auto which = co_await (signals.async_wait(asio::as_tuple(asio::use_awaitable)) || wait_for(progress.finished));
+    if (which.index() != 0 || std::get<0>(std::get<0>(which))) co_return;
+    leave_prompt(call.out, progress.shown);
+    call.out << "interrupted: the caller hangs up\n" << std::flush;
+    progress.interrupted = true;
+    expire(progress.interrupt);
 }
 
 }  // namespace
 
 asio::awaitable<int> run_simulated_call(SimulatedCall call) {
     const auto executor = co_await asio::this_coro::executor;
+    // Caught from the start, so that Ctrl-C while the call rings does not leave it half set up.
+    asio::signal_set signals(executor, SIGINT, SIGTERM);
     calrt::testing::FakeIncomingCall incoming;
     incoming.from = "<sip:" + call.caller_number + "@simulated.invalid>";
     const auto delivery =
@@ -286,9 +315,12 @@ asio::awaitable<int> run_simulated_call(SimulatedCall call) {
     }
     call.out << "accepted\n" << std::flush;
 
-    CallInProgress progress{call_id, {}, asio::steady_timer(executor, Steady::time_point::max())};
-    co_await (speak_as_caller(call, progress) && watch_call(call, progress));
-    co_return 0;
+    CallInProgress progress{call_id, {}, asio::steady_timer(executor, Steady::time_point::max()),
+                            asio::steady_timer(executor, Steady::time_point::max()),
+                            asio::steady_timer(executor, Steady::time_point::max())};
+    co_await (speak_as_caller(call, progress) && watch_call(call, progress) &&
+              hang_up_on_interrupt(call, signals, progress));
+    co_return progress.interrupted ? 130 : 0;  // 128 + SIGINT, as a shell reports it
 }
 
 }  // namespace calrt::app

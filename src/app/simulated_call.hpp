@@ -35,8 +35,10 @@ struct SimulatedCall {
     std::chrono::milliseconds wind_down_limit{10'000};
 };
 
-// Runs the call on the current executor, reading standard input. Returns the exit code: 0 when the
-// call was accepted and ended, 1 when it was not accepted.
+// Runs the call on the current executor, reading standard input. SIGINT or SIGTERM hang up as the
+// caller (once the call is answered, if it is still ringing), and the call winds down as it does at
+// the end of input, so nothing of the service's is left running. Returns the exit code: 0 when the
+// call was accepted and ended, 130 when it was interrupted, 1 when it was not accepted.
 boost::asio::awaitable<int> run_simulated_call(SimulatedCall call);
 
 }  // namespace calrt::app

@@ -136,7 +136,8 @@ TEST(PhoneSimulateProcess, InterruptEndsTheSimulationWith130AndRemovesItsStore) 
     ASSERT_TRUE(phone.wait_for_line("accepted"));
     EXPECT_EQ(simulation_stores_in(dir.path()), 1u);
     phone.signal(SIGINT);
-    EXPECT_TRUE(phone.wait_for_line("interrupted"));
+    EXPECT_TRUE(phone.wait_for_line("interrupted: the caller hangs up"));
+    EXPECT_TRUE(phone.wait_for_line("hung up (the caller hung up)"));
     EXPECT_EQ(phone.wait_exit(15s), 130);
     EXPECT_EQ(simulation_stores_in(dir.path()), 0u);
 }
