@@ -1,6 +1,7 @@
 #include "phone_simulate_command.hpp"
 
 #include "assistant_upstream.hpp"
+#include "booking_cap_limits.hpp"
 #include "calendly_options.hpp"
 #include "phone_setup.hpp"
 #include "sandbox.hpp"
@@ -8,8 +9,6 @@
 
 #include "calrt/calendly/calendly_client.hpp"
 #include "calrt/core/base64.hpp"
-#include "calrt/core/booking_quotas.hpp"
-#include "calrt/core/daily_budget.hpp"
 #include "calrt/core/logging.hpp"
 #include "calrt/core/metrics.hpp"
 #include "calrt/core/random.hpp"
@@ -120,10 +119,7 @@ int simulate(const Config& config, const std::string& caller_number) {
         calendly_webhook_secret = sandbox.webhook_secret;
     }
     calendly::CalendlyClient calendly_client(io.get_executor(), calendly_config, metrics, clock);
-    DailyBudget daily_bookings(config.rate_limits.bookings_per_day, clock);
-    DailyBudget daily_links(config.rate_limits.links_per_day, clock);
-    BookingQuotas booking_quotas(config.rate_limits.bookings_per_address_per_day,
-                                 config.rate_limits.bookings_per_email_per_day, clock);
+    tools::BookingCaps booking_caps(booking_cap_limits(config.rate_limits), clock, *webhook_store);
 
     server::Router router;
     // Calendly's invitee.created for a booking made in the call comes back here, and through the
@@ -137,7 +133,7 @@ int simulate(const Config& config, const std::string& caller_number) {
     relay_limits.daily_minutes_per_address = 0;  // the sandbox assistant costs nothing
     server::RelayContext relay{relay_limits,      assistant.options, calendly_client, config.calendly.fallback_url,
                                time_zones,        clock,             metrics,         &webhook_store->feed(),
-                               {},                &daily_bookings,   &daily_links,    &booking_quotas};
+                               {},                &booking_caps};
     const auto phone = set_up_phone(io, config, relay, assistant.sandbox->rest_url(), assistant.options.api_key,
                                     *webhook_store, time_zones, router);
 

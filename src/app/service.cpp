@@ -1,10 +1,9 @@
 #include "service.hpp"
 
+#include "booking_cap_limits.hpp"
 #include "calendly_options.hpp"
 #include "calrt/calendly/calendly_client.hpp"
 #include "calrt/core/config_loader.hpp"
-#include "calrt/core/booking_quotas.hpp"
-#include "calrt/core/daily_budget.hpp"
 #include "calrt/core/logging.hpp"
 #include "calrt/core/metrics.hpp"
 #include "calrt/core/readiness.hpp"
@@ -176,18 +175,16 @@ int run_service(const Config& config) {
                                           config.rate_limits.public_post_burst);
     server::RateLimiter public_read_limit(config.rate_limits.public_read_per_minute,
                                           config.rate_limits.public_read_burst);
-    // Shared by the REST API and every conversation: one budget for the whole service.
-    DailyBudget daily_bookings(config.rate_limits.bookings_per_day, clock);
-    DailyBudget daily_links(config.rate_limits.links_per_day, clock);
-    BookingQuotas booking_quotas(config.rate_limits.bookings_per_address_per_day,
-                                 config.rate_limits.bookings_per_email_per_day, clock);
+    // Shared by the REST API, every conversation and call, and through the store every replica:
+    // one set of daily caps for the whole service, kept across restarts.
+    tools::BookingCaps booking_caps(booking_cap_limits(config.rate_limits), clock, *webhook_store);
 
     server::Router router;
     server::add_ops_routes(router, readiness, metrics, config.metrics_access);
     server::add_api_description_route(router);
     server::CalendlyRouteContext calendly_routes{calendly_client, config.calendly.fallback_url, config.admin_token,
                                                  public_post_limit, time_zones, clock, {}, &public_read_limit,
-                                                 &daily_bookings, &daily_links, &booking_quotas,
+                                                 &booking_caps,
                                                  config.self_service.booking_requires_verified_email};
     server::add_calendly_routes(router, calendly_routes);
     server::WebhookRouteContext webhook_routes{*webhook_store, webhook_secret, config.admin_token, clock, metrics,
@@ -211,8 +208,7 @@ int run_service(const Config& config) {
     browser_websocket.linger_max_bytes = config.server.limits.lingering_close_bytes;
     server::RelayContext relay{relay_limits, assistant.options, calendly_client, config.calendly.fallback_url,
                                time_zones,          clock,             metrics,         &webhook_store->feed(),
-                               browser_websocket,   &daily_bookings,   &daily_links,
-                               &booking_quotas};
+                               browser_websocket,   &booking_caps};
     relay.self_service = self_service ? &self_service->context : nullptr;
     // Reset only after io has run dry (below), so every change being recorded completes first.
     if (self_service) self_service->context.audit_log = webhook_store.get();

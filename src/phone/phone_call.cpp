@@ -78,10 +78,8 @@ PhoneCall::PhoneCall(PhoneCallContext& context, asio::any_io_executor executor, 
       // The caller's number stands in for the client address of the per-address booking caps.
       tool_context_(std::make_shared<tools::CalendlyToolContext>(tools::CalendlyToolContext{
           context.assistant.calendly, context.assistant.fallback_url, context.assistant.time_zones,
-          context.assistant.clock, "calrt-" + random_hex(12), {}, context.assistant.daily_bookings,
-          context.assistant.daily_links, {},
-          "phone:" + (call_.caller_number.empty() ? std::string("anonymous") : call_.caller_number),
-          context.assistant.booking_quotas})),
+          context.assistant.clock, "calrt-" + random_hex(12), {}, context.assistant.booking_caps, {},
+          "phone:" + (call_.caller_number.empty() ? std::string("anonymous") : call_.caller_number)})),
       call_control_(std::make_shared<CallControlActions>()),
       length_timer_(strand_),
       minutes_timer_(strand_),

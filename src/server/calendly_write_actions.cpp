@@ -6,6 +6,7 @@
 #include "calrt/calendly/personalized_link.hpp"
 #include "calrt/core/logging.hpp"
 #include "calrt/server/responses.hpp"
+#include "calrt/tools/booking_caps.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -17,7 +18,9 @@ asio::awaitable<Response> create_link_action(const ActionParams& params, Calendl
     if (!request) co_return error_response(request.error());
     // Past the service's daily link budget: the type's public page with the same prefill, at no
     // Calendly cost (review item L11).
-    if (context.daily_links && !context.daily_links->take().allowed) {
+    Result<void> link_taken{};
+    if (context.booking_caps) link_taken = co_await context.booking_caps->take_link();
+    if (!link_taken) {
         Result<calendly::EventType> type = Error{};
         if (request->event_type) {
             type = co_await offered_event_type(context, *request->event_type);
@@ -25,14 +28,13 @@ asio::awaitable<Response> create_link_action(const ActionParams& params, Calendl
             type = co_await first_offered_event_type(context);
         }
         if (!type) co_return error_response(type.error());
-        const Error limit = Error::make(ErrorKind::rate_limited, "daily_link_limit_reached",
-                                        "the service has made as many scheduling links today as it may");
-        auto page = calendly::fallback_personalized_link(type->scheduling_url, request->prefill, *type, limit);
+        auto page =
+            calendly::fallback_personalized_link(type->scheduling_url, request->prefill, *type, link_taken.error());
         if (!page) co_return error_response(page.error());
         co_return json_response(200, {{"booking_url", page->booking_url}, {"event_type", type->raw}, {"fallback", true}});
     }
     auto link = co_await calendly::create_personalized_link(context.calendly, context.fallback_url, std::move(*request));
-    if (context.daily_links && (!link || link->fallback)) context.daily_links->give_back();
+    if (context.booking_caps && (!link || link->fallback)) co_await context.booking_caps->give_back_link();
     if (!link) co_return error_response(link.error());
     co_return json_response(200, {{"booking_url", link->booking_url},
                                   {"event_type", link->event_type ? link->event_type->raw : nlohmann::json()},
@@ -61,22 +63,13 @@ asio::awaitable<Response> book_action(const ActionParams& params, CalendlyRouteC
     }
     // Calendly refused a booking for the host's plan before: it will again (create-link works).
     if (auto refusal = context.calendly.booking_refused_by_plan()) co_return error_response(*refusal);
-    if (context.booking_quotas) {
-        if (auto quota = context.booking_quotas->take(params.client_address(), booking->email); !quota)
-            co_return error_response(quota.error());
-    }
     // A copy: the request takes the email over below.
-    const auto give_back_quota = [&context, &params, email = booking->email] {
-        if (context.booking_quotas) context.booking_quotas->give_back(params.client_address(), email);
-    };
-    if (context.daily_bookings) {
-        const auto budget = context.daily_bookings->take();
-        if (!budget.allowed) {
-            give_back_quota();
-            Error error = Error::make(ErrorKind::rate_limited, "daily_booking_limit_reached",
-                                      "the service has booked as many meetings today as it may; book on " +
-                                          type->scheduling_url);
-            error.retry_after = budget.retry_after;
+    const std::string email = booking->email;
+    if (context.booking_caps) {
+        auto taken = co_await context.booking_caps->take_booking(params.client_address(), email);
+        if (!taken) {
+            Error error = taken.error();
+            if (error.code == "daily_booking_limit_reached") error.message += "; book on " + type->scheduling_url;
             co_return error_response(error);
         }
     }
@@ -91,9 +84,8 @@ asio::awaitable<Response> book_action(const ActionParams& params, CalendlyRouteC
 
     auto invitee = co_await context.calendly.create_invitee(std::move(request));
     // A refusal books nothing; an answer lost on the way may have booked, and keeps its unit.
-    if (!invitee && calendly::nothing_was_written(invitee.error())) {
-        if (context.daily_bookings) context.daily_bookings->give_back();
-        give_back_quota();
+    if (!invitee && calendly::nothing_was_written(invitee.error()) && context.booking_caps) {
+        co_await context.booking_caps->give_back_booking(params.client_address(), email);
     }
     if (!invitee) co_return error_response(invitee.error());
     log::info("meeting booked", {{"invitee", invitee->uri}, {"event", invitee->event}});

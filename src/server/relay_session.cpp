@@ -116,8 +116,8 @@ RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
       tools_(shared.context.metrics),
       tool_context_(std::make_shared<tools::CalendlyToolContext>(tools::CalendlyToolContext{
           shared.context.calendly, shared.context.fallback_url, shared.context.time_zones,
-          shared.context.clock, "calrt-" + random_hex(12), {}, shared.context.daily_bookings,
-          shared.context.daily_links, {}, std::move(client_address), shared.context.booking_quotas})),
+          shared.context.clock, "calrt-" + random_hex(12), {}, shared.context.booking_caps, {},
+          std::move(client_address)})),
       time_limit_(executor),
       shutdown_deadline_(executor),
       minutes_tick_(executor),
@@ -136,7 +136,7 @@ RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
         self_service_context_ = std::make_shared<tools::SelfServiceToolContext>(tools::SelfServiceToolContext{
             shared.context.calendly, self_service->codes, shared.context.clock, conversation_id_,
             zone ? *zone : TimeZone::utc(), self_service->min_notice, shared.context.fallback_url,
-            shared.context.daily_bookings,
+            shared.context.booking_caps,
             // Every change is logged (not the email: logs are not where personal data is kept) and
             // recorded in the audit log, which does keep it, for the host.
             [request_id = request_id_, executor = executor_, audit_log = self_service->audit_log,

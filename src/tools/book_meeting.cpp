@@ -317,30 +317,26 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
             co_return slot_taken_answer(*type, *request, std::move(*slots));
     }
 
-    if (context.booking_quotas) {
-        if (auto quota = context.booking_quotas->take(context.client_address, request->email); !quota) {
+    if (context.booking_caps) {
+        auto taken = co_await context.booking_caps->take_booking(context.client_address, request->email);
+        if (!taken && taken.error().code == "daily_booking_limit_reached") {
+            log::warn("assistant booking refused: the daily booking limit is reached", {{"event_type", type->uri}});
+            co_return error_result(daily_booking_limit_reached(*type));
+        }
+        if (!taken) {
             log::warn("assistant booking refused: a per-address or per-email daily cap is reached",
                       {{"event_type", type->uri}});
-            Error error = quota.error();
+            Error error = taken.error();
             error.message += ". Offer the public booking page instead: " + type->scheduling_url;
             co_return error_result(error);
         }
-    }
-    const auto give_back_quota = [&] {
-        if (context.booking_quotas) context.booking_quotas->give_back(context.client_address, request->email);
-    };
-    if (context.daily_bookings && !context.daily_bookings->take().allowed) {
-        give_back_quota();
-        log::warn("assistant booking refused: the daily booking limit is reached", {{"event_type", type->uri}});
-        co_return error_result(daily_booking_limit_reached(*type));
     }
     // Registered only now, once nothing else can refuse the booking (review N4): an expectation
     // left behind by a refused booking could match someone else's booking of that slot. Before
     // POST /invitees all the same: Calendly's webhook may arrive before its answer.
     ExpectedBooking expected{request->email, type->uri, request->start_time, {}};
     if (context.on_expected_booking && !context.on_expected_booking(expected)) {
-        if (context.daily_bookings) context.daily_bookings->give_back();
-        give_back_quota();
+        if (context.booking_caps) co_await context.booking_caps->give_back_booking(context.client_address, request->email);
         co_return error_result(booking_limit_reached(*type));
     }
     const auto settle = [&](BookingSettlement settlement) {
@@ -358,8 +354,7 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
     if (!invitee) {
         // A refusal booked nothing; an answer lost on the way may have booked, and keeps its unit.
         if (calendly::nothing_was_written(invitee.error())) {
-            if (context.daily_bookings) context.daily_bookings->give_back();
-            give_back_quota();
+            if (context.booking_caps) co_await context.booking_caps->give_back_booking(context.client_address, request->email);
             settle(BookingSettlement::refused);
         } else {
             settle(BookingSettlement::uncertain);

@@ -128,7 +128,8 @@ asio::awaitable<nlohmann::json> reschedule_booking(SelfServiceToolContext& conte
                             "? Call reschedule_booking again with confirmed true only if the person says yes."}};
     }
 
-    if (context.daily_bookings && !context.daily_bookings->take().allowed) {
+    // The service's cap only: the invitee's email and address were counted when they first booked.
+    if (context.booking_caps && !co_await context.booking_caps->take_booking("", "")) {
         co_return use_reschedule_link(context, booking, "The host's bookings for today are used up here.");
     }
     calendly::InviteeRequest request{type->uri,
@@ -140,7 +141,9 @@ asio::awaitable<nlohmann::json> reschedule_booking(SelfServiceToolContext& conte
                                      details->answers};
     auto invitee = co_await context.calendly.create_invitee(std::move(request));
     if (!invitee) {
-        if (context.daily_bookings && calendly::nothing_was_written(invitee.error())) context.daily_bookings->give_back();
+        if (context.booking_caps && calendly::nothing_was_written(invitee.error())) {
+            co_await context.booking_caps->give_back_booking("", "");
+        }
         co_return tool_error(invitee.error().code, "Calendly did not book " + to + " (" + invitee.error().message +
                                                        "). Nothing was changed: " + from + " is still booked.");
     }

@@ -134,9 +134,10 @@ asio::awaitable<nlohmann::json> schedule_call(CalendlyToolContext& context,
     }
     // Past the daily budget: the type's public page with the same prefill, which costs Calendly
     // nothing and lets the person book all the same.
-    if (context.daily_links && !context.daily_links->take().allowed) {
-        const Error limit = Error::make(ErrorKind::rate_limited, "daily_link_limit_reached",
-                                        "the service has made as many scheduling links today as it may");
+    Result<void> link_taken{};
+    if (context.booking_caps) link_taken = co_await context.booking_caps->take_link();
+    if (!link_taken) {
+        const Error& limit = link_taken.error();
         auto own_page = calendly::fallback_personalized_link(type->scheduling_url, request->prefill, *type, limit);
         if (!own_page) co_return error_result(limit);
         co_return link_answer(*own_page);
@@ -144,9 +145,9 @@ asio::awaitable<nlohmann::json> schedule_call(CalendlyToolContext& context,
     calendly::PersonalizedLinkRequest link_request{type->uri, request->prefill};
     auto link = co_await calendly::create_personalized_link(context.calendly, context.fallback_url,
                                                             std::move(link_request));
-    if (link && link->fallback && context.daily_links) context.daily_links->give_back();
+    if (link && link->fallback && context.booking_caps) co_await context.booking_caps->give_back_link();
     if (!link) {
-        if (context.daily_links) context.daily_links->give_back();
+        if (context.booking_caps) co_await context.booking_caps->give_back_link();
         if (!is_calendly_failure(link.error())) co_return error_result(link.error());
         // Calendly failed and no CALENDLY_FALLBACK_URL is set: the type's own public page still
         // takes the same prefill.

@@ -7,7 +7,7 @@
 
 #include "calrt/calendly/calendly_client.hpp"
 #include "calrt/calendly/resource_uri.hpp"
-#include "calrt/core/booking_quotas.hpp"
+#include "calrt/tools/booking_caps.hpp"
 #include "calrt/server/calendly_routes.hpp"
 #include "support/http_test_client.hpp"
 #include "support/running_fake_calendly.hpp"
@@ -38,11 +38,16 @@ class BookingDetailsRoutesTest : public ::testing::Test {
         client_ = std::make_unique<calendly::CalendlyClient>(server.io.get_executor(), options,
                                                              server.metrics, clock);
         limiter_ = std::make_unique<RateLimiter>(600, 100);
-        quotas_ = std::make_unique<BookingQuotas>(per_address, per_email, clock);
+        caps_ = std::make_unique<tools::BookingCaps>(
+            tools::BookingCapLimits{.bookings_per_day = 100,
+                                    .links_per_day = 100,
+                                    .bookings_per_address_per_day = per_address,
+                                    .bookings_per_email_per_day = per_email},
+            clock);
         context_ = std::make_unique<CalendlyRouteContext>(
             *client_, "https://calendly.com/fallback/30min", Secret(std::string("admin")),
             *limiter_, zones, clock);
-        context_->booking_quotas = quotas_.get();
+        context_->booking_caps = caps_.get();
         add_calendly_routes(server.router, *context_);
         server.start();
     }
@@ -89,7 +94,7 @@ class BookingDetailsRoutesTest : public ::testing::Test {
     test::RunningServer server;
     std::unique_ptr<calendly::CalendlyClient> client_;
     std::unique_ptr<RateLimiter> limiter_;
-    std::unique_ptr<BookingQuotas> quotas_;
+    std::unique_ptr<tools::BookingCaps> caps_;
     std::unique_ptr<CalendlyRouteContext> context_;
 };
 

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "calrt/calendly/calendly_client.hpp"
-#include "calrt/core/booking_quotas.hpp"
+#include "calrt/tools/booking_caps.hpp"
 #include "calrt/tools/calendly_tools.hpp"
 #include "support/running_fake_calendly.hpp"
 
@@ -43,7 +43,7 @@ class BookingDetailsToolsTest : public ::testing::Test {
         context = std::make_shared<CalendlyToolContext>(CalendlyToolContext{
             *client, "https://calendly.com/alex-rivera", zones, clock, "calrt-test", {}});
         context->client_address = "198.51.100.7";
-        context->booking_quotas = &quotas;
+        context->booking_caps = &caps;
     }
 
     json run(boost::asio::awaitable<json> call) { return fake.run(std::move(call)); }
@@ -71,7 +71,11 @@ class BookingDetailsToolsTest : public ::testing::Test {
     MetricsRegistry metrics;
     SystemClock clock;
     TimeZoneCache zones;
-    BookingQuotas quotas{2, 1, clock};  // per address, per email
+    BookingCaps caps{{.bookings_per_day = 100,
+                      .links_per_day = 100,
+                      .bookings_per_address_per_day = 2,
+                      .bookings_per_email_per_day = 1},
+                     clock};
     std::unique_ptr<calendly::CalendlyClient> client;
     std::shared_ptr<CalendlyToolContext> context;
 };

@@ -78,9 +78,9 @@ TEST_F(CalendlyRoutesTest, PublicReadsAreRateLimitedPerClientAddress) {
 }
 
 TEST_F(CalendlyRoutesTest, TheServiceBooksAtMostItsDailyBudget) {
-    DailyBudget bookings(1, clock);
+    tools::BookingCaps caps({.bookings_per_day = 1, .links_per_day = 100}, clock);
     start();
-    context_->daily_bookings = &bookings;
+    context_->booking_caps = &caps;
     const auto slots = body(get("action=availability&event_type=" + first_event_type_uuid() + "&" + window(1, 7)));
     auto book = [&](int slot, const std::string& email) {
         return post({{"action", "book"}, {"event_type", first_event_type_uuid()},
@@ -95,9 +95,9 @@ TEST_F(CalendlyRoutesTest, TheServiceBooksAtMostItsDailyBudget) {
 }
 
 TEST_F(CalendlyRoutesTest, PastTheDailyLinkBudgetTheEventTypesOwnPageIsOffered) {
-    DailyBudget links(1, clock);
+    tools::BookingCaps caps({.bookings_per_day = 100, .links_per_day = 1}, clock);
     start();
-    context_->daily_links = &links;
+    context_->booking_caps = &caps;
     const json request{{"action", "create-link"}, {"name", "Ada Lovelace"}, {"email", "ada@example.com"}};
     const auto first = post(request);
     ASSERT_EQ(first.result_int(), 200u) << first.body();

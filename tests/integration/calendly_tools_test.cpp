@@ -383,8 +383,8 @@ TEST_F(CalendlyToolsTest, BookMeetingBooksAnOpenSlotAndAnswersInTheCallersTimeZo
 TEST_F(CalendlyToolsTest, ABookingTheDailyBudgetRefusesLeavesNoExpectationBehind) {
     // Review N4: an expectation registered for a booking that never reached Calendly could match
     // another person's booking of the slot.
-    DailyBudget spent(0, clock);
-    context->daily_bookings = &spent;
+    BookingCaps spent({.bookings_per_day = 0}, clock);
+    context->booking_caps = &spent;
     const std::string type = fake->event_type_uri("30min");
     const auto slots = open_slots(type);
     ASSERT_FALSE(slots.empty());

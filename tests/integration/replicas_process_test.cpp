@@ -1,7 +1,8 @@
 // Two replicas of the service binary on one PostgreSQL database (issue 10): a booking made in a
 // conversation on replica B, whose webhook Calendly delivers to replica A, is confirmed live on B;
 // the same delivery posted to B is a duplicate; and behind nginx (deploy/nginx's sample config),
-// SIGKILL of a replica during a stream of deliveries loses none that was acknowledged.
+// SIGKILL of a replica during a stream of deliveries loses none that was acknowledged. The daily
+// caps on bookings and links hold across both replicas, and on SQLite across a restart (issue 22).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -12,6 +13,8 @@
 #include <set>
 #include <thread>
 
+#include "calrt/calendly/resource_uri.hpp"
+#include "calrt/core/time.hpp"
 #include "calrt/net/websocket_client.hpp"
 #include "calrt/store/webhook_store.hpp"
 #include "support/child_process.hpp"
@@ -51,7 +54,7 @@ struct Replica {
             std::vector<std::string> args = {})
         : port(test::free_port()) {
         environment["PORT"] = std::to_string(port);
-        environment["DATA_DIR"] = (dir.path() / ("data-" + std::to_string(port))).string();
+        environment.try_emplace("DATA_DIR", (dir.path() / ("data-" + std::to_string(port))).string());
         environment["WEB_ROOT"] = std::string(CALRT_SOURCE_DIR) + "/web";
         environment["LOG_LEVEL"] = "warn";
         process = std::make_unique<test::ChildProcess>(CALRT_BINARY, args, environment,
@@ -71,6 +74,42 @@ test::HttpResponse post_delivery(std::uint16_t port, const std::string& body) {
          {"Calendly-Webhook-Signature",
           test::calendly_signature(std::string(kSigningKey), test::unix_now(), body)}},
         body);
+}
+
+// The REST API's book and create-link on one replica, as a public (unauthenticated) client.
+test::HttpResponse post_action(std::uint16_t port, const json& body) {
+    return test::http_request(port, "POST", "/api/calendly", {{"Content-Type", "application/json"}}, body.dump());
+}
+
+json booking(const std::string& event_type_uuid, const std::string& start, const std::string& email) {
+    return {{"action", "book"},   {"event_type", event_type_uuid}, {"start_time", start},
+            {"name", "Ada Lovelace"}, {"email", email},            {"timezone", "Europe/London"}};
+}
+
+std::string error_code_of(const test::HttpResponse& response) {
+    const json body = json::parse(response.body(), nullptr, false);
+    return body.is_object() && body.contains("error") ? body["error"].value("code", "") : "";
+}
+
+// Open starts of the type over the next week, as GET action=availability lists them.
+std::vector<std::string> open_starts(std::uint16_t port, const std::string& event_type_uuid) {
+    const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    const auto day_text = [](std::chrono::sys_days day) {
+        return format_rfc3339(Timestamp(std::chrono::duration_cast<std::chrono::milliseconds>(day.time_since_epoch())));
+    };
+    const auto answer =
+        test::http_request(port, "GET",
+                           "/api/calendly?action=availability&event_type=" + event_type_uuid + "&start_time=" +
+                               day_text(today + std::chrono::days(1)) + "&end_time=" +
+                               day_text(today + std::chrono::days(7)));
+    std::vector<std::string> starts;
+    const json body = json::parse(answer.body(), nullptr, false);
+    if (answer.result_int() != 200 || !body.contains("available_times")) {
+        ADD_FAILURE() << answer.body();
+        return starts;
+    }
+    for (const auto& slot : body["available_times"]) starts.push_back(slot.value("start_time", ""));
+    return starts;
 }
 
 class ReplicasProcess : public ::testing::Test {
@@ -216,6 +255,84 @@ TEST_F(ReplicasProcess, BehindNginxNoAcknowledgedDeliveryIsLostWhenAReplicaIsKil
 
     b.process->signal(SIGTERM);
     EXPECT_EQ(b.process->wait_exit(10s), 0);
+}
+
+}  // namespace
+}  // namespace calrt
+
+namespace calrt {
+namespace {
+
+TEST_F(ReplicasProcess, DailyBookingAndLinkCapsAreSharedByTheReplicas) {
+    test::RunningFakeCalendly calendly;
+    const std::map<std::string, std::string> environment{
+        {"CALENDLY_API_KEY", calendly->access_token()},
+        {"CALENDLY_API_BASE_URL", calendly->base_url()},
+        {"CALENDLY_WEBHOOK_SECRET", std::string(kSigningKey)},
+        {"DATABASE_URL", database_url},
+        {"DAILY_BOOKING_LIMIT", "2"},
+        {"DAILY_BOOKINGS_PER_EMAIL", "1"},
+        {"DAILY_LINK_LIMIT", "1"}};
+    Replica a(dir, environment);
+    Replica b(dir, environment);
+    ASSERT_TRUE(a.ready()) << a.process->drain_stderr();
+    ASSERT_TRUE(b.ready()) << b.process->drain_stderr();
+    const std::string type = *calendly::uuid_from_uri(calendly->active_event_type_uris().front());
+    const auto starts = open_starts(a.port, type);
+    ASSERT_GE(starts.size(), 3u);
+
+    const auto ada = post_action(a.port, booking(type, starts[0], "ada@example.com"));
+    ASSERT_EQ(ada.result_int(), 200u) << ada.body();
+    // The same person on the other replica: her email's one booking today is used.
+    const auto ada_again = post_action(b.port, booking(type, starts[1], "ADA@example.com"));
+    EXPECT_EQ(ada_again.result_int(), 429u) << ada_again.body();
+    EXPECT_EQ(error_code_of(ada_again), "booking_quota_exceeded");
+    const auto bob = post_action(b.port, booking(type, starts[1], "bob@example.com"));
+    ASSERT_EQ(bob.result_int(), 200u) << bob.body();
+    // Two bookings made, one on each replica: the service's two for today are used on both.
+    const auto carol = post_action(a.port, booking(type, starts[2], "carol@example.com"));
+    EXPECT_EQ(carol.result_int(), 429u) << carol.body();
+    EXPECT_EQ(error_code_of(carol), "daily_booking_limit_reached");
+    EXPECT_FALSE(carol["Retry-After"].empty());
+    EXPECT_EQ(calendly->bookings().size(), 2u);
+
+    const json link{{"action", "create-link"}, {"name", "Ada Lovelace"}, {"email", "ada@example.com"}};
+    const auto first_link = post_action(b.port, link);
+    ASSERT_EQ(first_link.result_int(), 200u) << first_link.body();
+    EXPECT_FALSE(json::parse(first_link.body()).value("fallback", true));
+    const auto second_link = post_action(a.port, link);
+    ASSERT_EQ(second_link.result_int(), 200u) << second_link.body();
+    EXPECT_TRUE(json::parse(second_link.body()).value("fallback", false))
+        << "the day's one link was made on the other replica: the public page instead";
+    EXPECT_EQ(calendly->request_count("/scheduling_links"), 1u);
+}
+
+TEST_F(ReplicasProcess, OnSqliteTheDaysCapsOutliveARestart) {
+    test::RunningFakeCalendly calendly;
+    const std::map<std::string, std::string> environment{
+        {"CALENDLY_API_KEY", calendly->access_token()},
+        {"CALENDLY_API_BASE_URL", calendly->base_url()},
+        {"CALENDLY_WEBHOOK_SECRET", std::string(kSigningKey)},
+        {"DATA_DIR", (dir.path() / "data").string()},
+        {"DAILY_BOOKINGS_PER_EMAIL", "1"}};
+    const std::string type = *calendly::uuid_from_uri(calendly->active_event_type_uris().front());
+    std::vector<std::string> starts;
+    {
+        Replica before(dir, environment);
+        ASSERT_TRUE(before.ready()) << before.process->drain_stderr();
+        starts = open_starts(before.port, type);
+        ASSERT_GE(starts.size(), 2u);
+        const auto ada = post_action(before.port, booking(type, starts[0], "ada@example.com"));
+        ASSERT_EQ(ada.result_int(), 200u) << ada.body();
+        before.process->signal(SIGTERM);
+        ASSERT_EQ(before.process->wait_exit(15s), 0) << before.process->drain_stderr();
+    }
+    Replica after(dir, environment);
+    ASSERT_TRUE(after.ready()) << after.process->drain_stderr();
+    const auto again = post_action(after.port, booking(type, starts[1], "ada@example.com"));
+    EXPECT_EQ(again.result_int(), 429u) << again.body();
+    EXPECT_EQ(error_code_of(again), "booking_quota_exceeded");
+    EXPECT_EQ(calendly->bookings().size(), 1u);
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 // fixture shared by the route tests.
 #include "calrt/calendly/calendly_client.hpp"
 #include "calrt/calendly/resource_uri.hpp"
-#include "calrt/core/daily_budget.hpp"
+#include "calrt/tools/booking_caps.hpp"
 #include "calrt/server/calendly_routes.hpp"
 #include "support/http_test_client.hpp"
 #include "support/running_fake_calendly.hpp"

@@ -30,7 +30,8 @@ class SqliteWriteBlocker final : public WriteBlocker {
     sqlite3* db_ = nullptr;
 };
 
-// SHARE ROW EXCLUSIVE conflicts with the ROW EXCLUSIVE lock an INSERT takes, not with reads.
+// SHARE ROW EXCLUSIVE conflicts with the ROW EXCLUSIVE lock an INSERT or UPDATE takes, not with
+// reads: deliveries and the shared state (claims, budgets) cannot be written.
 class PostgresWriteBlocker final : public WriteBlocker {
   public:
     explicit PostgresWriteBlocker(const std::string& url) {
@@ -43,7 +44,7 @@ class PostgresWriteBlocker final : public WriteBlocker {
         }
         connection_.emplace(std::move(*connected));
         auto locked = connection_->execute(
-            "BEGIN; LOCK TABLE webhook_deliveries IN SHARE ROW EXCLUSIVE MODE", "locking");
+            "BEGIN; LOCK TABLE webhook_deliveries, once_claims, shared_budgets IN SHARE ROW EXCLUSIVE MODE", "locking");
         if (!locked) ADD_FAILURE() << locked.error().message;
     }
     ~PostgresWriteBlocker() override { release(); }

@@ -1,6 +1,6 @@
 #pragma once
 // The UTC day an instant falls in, for the limits that count per UTC day and start afresh at
-// midnight UTC (DailyBudget, BookingQuotas, the relay's daily minutes), and how long until then.
+// midnight UTC (tools::BookingCaps, the relay's daily minutes), and how long until then.
 
 #include "calrt/core/time.hpp"
 

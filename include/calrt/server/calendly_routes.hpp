@@ -4,8 +4,6 @@
 // "valid actions" message for an unknown action.
 
 #include "calrt/calendly/calendly_client.hpp"
-#include "calrt/core/booking_quotas.hpp"
-#include "calrt/core/daily_budget.hpp"
 #include "calrt/core/secret.hpp"
 #include "calrt/core/time.hpp"
 #include "calrt/core/time_zone.hpp"
@@ -16,6 +14,10 @@
 #include <mutex>
 #include <string>
 #include <vector>
+
+namespace calrt::tools {
+class BookingCaps;
+}
 
 namespace calrt::server {
 
@@ -43,13 +45,10 @@ struct CalendlyRouteContext {
     // event-types, event-info and availability, per client address: each can cost Calendly calls
     // from the host's quota, which every user of the service shares. Null: not limited.
     RateLimiter* public_read_limit = nullptr;
-    // Bookings and scheduling links per UTC day, for the whole service (they email whoever is
-    // named). Null: not limited.
-    DailyBudget* daily_bookings = nullptr;
-    DailyBudget* daily_links = nullptr;
-    // Bookings per client address and per invitee email per UTC day (DAILY_BOOKINGS_PER_ADDRESS,
-    // DAILY_BOOKINGS_PER_EMAIL), shared with the assistant. Null: not limited.
-    BookingQuotas* booking_quotas = nullptr;
+    // Bookings and scheduling links per UTC day for the whole service (they email whoever is
+    // named), and bookings per client address and per invitee email (DAILY_BOOKINGS_PER_ADDRESS,
+    // DAILY_BOOKINGS_PER_EMAIL), shared with the assistant and every replica. Null: not limited.
+    tools::BookingCaps* booking_caps = nullptr;
     // BOOKING_REQUIRES_VERIFIED_EMAIL: `book` only with the admin token (403 verified_email_required).
     bool booking_requires_verified_email = false;
 };

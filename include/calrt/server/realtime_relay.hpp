@@ -27,9 +27,7 @@
 #include <string>
 
 #include "calrt/calendly/calendly_client.hpp"
-#include "calrt/core/booking_quotas.hpp"
 #include "calrt/core/config.hpp"
-#include "calrt/core/daily_budget.hpp"
 #include "calrt/core/metrics.hpp"
 #include "calrt/core/time.hpp"
 #include "calrt/core/time_zone.hpp"
@@ -37,6 +35,10 @@
 #include "calrt/server/http_server.hpp"
 #include "calrt/server/self_service_context.hpp"
 #include "calrt/store/delivery_feed.hpp"
+
+namespace calrt::tools {
+class BookingCaps;
+}
 
 namespace calrt::server {
 
@@ -54,11 +56,9 @@ struct RelayContext {
     store::DeliveryFeed* bookings = nullptr;  // null: no live confirmation
     // Browser-side WebSocket settings (max_message_bytes comes from `limits`).
     net::WebSocketOptions browser_websocket{};
-    // The service's daily budgets of bookings and links, shared with the REST API (null: none).
-    DailyBudget* daily_bookings = nullptr;
-    DailyBudget* daily_links = nullptr;
-    // Per-address and per-email daily booking caps, shared with the REST API (null: none).
-    BookingQuotas* booking_quotas = nullptr;
+    // The service's daily caps of bookings and links, per service, address and email, shared with
+    // the REST API (null: none).
+    tools::BookingCaps* booking_caps = nullptr;
     // Invitee self-service: the verification and booking-management tools (null: SELF_SERVICE off).
     SelfServiceContext* self_service = nullptr;
 };

@@ -17,10 +17,9 @@
 #include <string>
 
 #include "calrt/calendly/calendly_client.hpp"
-#include "calrt/core/booking_quotas.hpp"
-#include "calrt/core/daily_budget.hpp"
 #include "calrt/core/time.hpp"
 #include "calrt/core/time_zone.hpp"
+#include "calrt/tools/booking_caps.hpp"
 #include "calrt/tools/slots_seen_open.hpp"
 #include "calrt/tools/tool_registry.hpp"
 
@@ -63,21 +62,18 @@ struct CalendlyToolContext {
     // false to refuse (the relay's per-conversation limit): the tool then answers
     // "booking_limit_reached" and asks Calendly nothing. May be empty.
     std::function<bool(const ExpectedBooking& booking)> on_expected_booking;
-    // The service's bookings and links per UTC day, shared with the REST API (they email whoever is
-    // named, so a prompt-injected assistant must not be able to mail the world). Past the budget
-    // book_meeting books nothing and offers the public page; schedule_call offers the public page
-    // with the same prefill instead of a single-use link. Null: not limited.
-    DailyBudget* daily_bookings = nullptr;
-    DailyBudget* daily_links = nullptr;
+    // The service's bookings and links per UTC day, and bookings per client address and per email,
+    // shared with the REST API and every replica (they email whoever is named, so a
+    // prompt-injected assistant must not be able to mail the world). Past a cap book_meeting books
+    // nothing and offers the public page; schedule_call offers the public page with the same
+    // prefill instead of a single-use link. Null: not limited.
+    BookingCaps* booking_caps = nullptr;
     // One conversation's memory of open slots (slots_seen_open.hpp). Null: book_meeting always
     // checks the slot with Calendly before booking it.
     std::shared_ptr<SlotsSeenOpen> slots_seen_open{};
     // The conversation's client address (server::address_bucket), which book_meeting's per-address
     // daily cap counts under. Empty: not counted per address.
     std::string client_address{};
-    // DAILY_BOOKINGS_PER_ADDRESS and DAILY_BOOKINGS_PER_EMAIL, shared with the REST API. Null: not
-    // limited.
-    BookingQuotas* booking_quotas = nullptr;
     // Called once for each booking book_meeting registered with on_expected_booking, when POST
     // /invitees has answered, so the relay matches the confirmation to the booking Calendly made
     // (or forgets the expectation when nothing was booked). May be empty.

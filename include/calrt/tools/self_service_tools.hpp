@@ -13,7 +13,7 @@
 // cancel_url or reschedule_url instead.
 
 #include "calrt/calendly/calendly_client.hpp"
-#include "calrt/core/daily_budget.hpp"
+#include "calrt/tools/booking_caps.hpp"
 #include "calrt/core/time.hpp"
 #include "calrt/core/time_zone.hpp"
 #include "calrt/identity/verification_codes.hpp"
@@ -54,8 +54,10 @@ struct SelfServiceToolContext {
     std::chrono::hours min_notice{0};
     // CALENDLY_FALLBACK_URL, offered when a change is not possible here; may be empty.
     std::string fallback_url{};
-    // The service's bookings per UTC day, shared with book_meeting: a reschedule books. Null: not limited.
-    DailyBudget* daily_bookings = nullptr;
+    // The service's bookings per UTC day, shared with book_meeting: a reschedule books (it counts
+    // against the service's cap only; the invitee's own email and address were counted when they
+    // first booked). Null: not limited.
+    BookingCaps* booking_caps = nullptr;
     // Keeps every change (audit log); may be empty in tests.
     std::function<void(const SelfServiceChange&)> record{};
 };
