@@ -19,6 +19,7 @@
 #include "calrt/server/static_files.hpp"
 #include "calrt/server/webhook_routes.hpp"
 #include "calrt/store/webhook_store.hpp"
+#include "calrt/tools/shared_calendly_pauses.hpp"
 #include "assistant_upstream.hpp"
 #include "sandbox.hpp"
 #include "phone_setup.hpp"
@@ -159,6 +160,9 @@ int run_service(const Config& config) {
         sandbox_calendly = start_sandbox_calendly(io, webhook_secret);
         use_sandbox_calendly(calendly_config, sandbox_calendly);
         webhook_secret = sandbox_calendly.webhook_secret;
+    } else {
+        // The host's quota is one for every replica: a pause one of them learns holds them all.
+        calendly_config.shared_pauses = std::make_shared<tools::SharedCalendlyPauses>(*webhook_store);
     }
     readiness.set("calendly", false, "checking");
     calendly::CalendlyClient calendly_client(io.get_executor(), calendly_config, metrics, clock);

@@ -47,7 +47,8 @@ CalendlyTransport::CalendlyTransport(asio::any_io_executor executor, const Calen
              metrics.gauge("calendly_calls_in_flight", "Calendly requests in flight"),
              metrics.gauge("calendly_calls_queued", "Calendly requests waiting for a free call slot")),
       reads_budget_(options.rate_limit_reserve),
-      bookings_budget_(std::nullopt) {
+      bookings_budget_(std::nullopt),
+      shared_pauses_(options.shared_pauses) {
     while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
 }
 
@@ -67,13 +68,35 @@ RateLimitQuota quota_of(std::string_view endpoint) {
     return endpoint == "POST /invitees" ? RateLimitQuota::bookings : RateLimitQuota::reads;
 }
 
+std::string_view to_string(RateLimitQuota quota) {
+    return quota == RateLimitQuota::bookings ? "bookings" : "reads";
+}
+
 RateLimitBudget& CalendlyTransport::budget_for(std::string_view endpoint) {
     return quota_of(endpoint) == RateLimitQuota::bookings ? bookings_budget_ : reads_budget_;
+}
+
+asio::awaitable<void> CalendlyTransport::hear_shared_pause(RateLimitQuota quota, RateLimitBudget& budget) {
+    if (!shared_pauses_) co_return;
+    const auto elsewhere = co_await shared_pauses_->paused_until(to_string(quota));
+    if (!elsewhere) co_return;
+    // The replicas' clocks agree to well within a rate limit window (NTP); a pause longer than a
+    // day, as no Calendly header gives one (parse_header_seconds), is not believed.
+    const auto left = *elsewhere - std::chrono::system_clock::now();
+    if (left <= std::chrono::system_clock::duration::zero() || left > std::chrono::hours(24)) co_return;
+    budget.pause_until(steady_clock::now() + std::chrono::duration_cast<steady_clock::duration>(left));
+}
+
+asio::awaitable<void> CalendlyTransport::share_pause(RateLimitQuota quota, steady_clock::time_point until) {
+    if (!shared_pauses_) co_return;
+    const auto left = std::chrono::duration_cast<std::chrono::system_clock::duration>(until - steady_clock::now());
+    co_await shared_pauses_->pause(to_string(quota), std::chrono::system_clock::now() + left);
 }
 
 asio::awaitable<Result<CallSlots::Slot>> CalendlyTransport::admit(steady_clock::time_point deadline,
                                                                   std::string_view endpoint, RateLimitBudget& budget,
                                                                   CallKind kind) {
+    co_await hear_shared_pause(quota_of(endpoint), budget);
     if (const auto paused = budget.paused_until(steady_clock::now())) {
         if (*paused >= deadline) {
             log::warn("calendly call refused: the rate limit window resets after its deadline",
@@ -145,7 +168,9 @@ asio::awaitable<Result<nlohmann::json>> CalendlyTransport::call(std::string_view
         if (response) {
             outcome.status = response->status;
             outcome.rate_limit = RateLimitHeaders::from(response->headers);
-            budget.record(response->status, outcome.rate_limit, steady_clock::now());
+            if (const auto paused = budget.record(response->status, outcome.rate_limit, steady_clock::now())) {
+                co_await share_pause(quota_of(endpoint), *paused);
+            }
             if (auto remaining = outcome.rate_limit.remaining_requests(); remaining && &budget == &reads_budget_) {
                 rate_limit_remaining_.set(static_cast<double>(*remaining));
             }

@@ -18,6 +18,7 @@
 
 #include "call_slots.hpp"
 #include "calrt/calendly/calendly_client.hpp"
+#include "calrt/calendly/shared_rate_limit_pauses.hpp"
 #include "calrt/calendly/retry_policy.hpp"
 #include "calrt/core/metrics.hpp"
 #include "calrt/net/http_client.hpp"
@@ -41,6 +42,7 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 // Which of Calendly's limits a call counts against.
 enum class RateLimitQuota { reads, bookings };
 RateLimitQuota quota_of(std::string_view endpoint);
+std::string_view to_string(RateLimitQuota quota);  // "reads", "bookings"
 
 class CalendlyTransport {
 public:
@@ -69,6 +71,9 @@ private:
                                                           std::string_view endpoint, RateLimitBudget& budget,
                                                           CallKind kind);
     RateLimitBudget& budget_for(std::string_view endpoint);
+    // The other replicas' pause of `quota`, taken over by `budget`; and this replica's, told to them.
+    boost::asio::awaitable<void> hear_shared_pause(RateLimitQuota quota, RateLimitBudget& budget);
+    boost::asio::awaitable<void> share_pause(RateLimitQuota quota, std::chrono::steady_clock::time_point until);
 
     boost::asio::any_io_executor executor_;
     std::string base_url_;
@@ -82,6 +87,7 @@ private:
     CallSlots slots_;
     RateLimitBudget reads_budget_;     // every endpoint but POST /invitees
     RateLimitBudget bookings_budget_;  // POST /invitees: paused by its own 429s only
+    std::shared_ptr<SharedRateLimitPauses> shared_pauses_;  // may be null
     std::shared_ptr<net::StopRegistry> stops_ = std::make_shared<net::StopRegistry>();
 };
 

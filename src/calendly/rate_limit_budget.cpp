@@ -4,8 +4,8 @@
 
 namespace calrt::calendly {
 
-void RateLimitBudget::record(unsigned status, const RateLimitHeaders& headers,
-                             std::chrono::steady_clock::time_point received_at) {
+std::optional<std::chrono::steady_clock::time_point> RateLimitBudget::record(
+    unsigned status, const RateLimitHeaders& headers, std::chrono::steady_clock::time_point received_at) {
     std::optional<std::chrono::seconds> wait;
     if (status == 429) {
         wait = headers.wait();
@@ -13,9 +13,17 @@ void RateLimitBudget::record(unsigned status, const RateLimitHeaders& headers,
                reserve_ && remaining && *remaining <= *reserve_) {
         wait = parse_header_seconds(headers.reset);
     }
-    if (!wait || *wait <= std::chrono::seconds(0)) return;
+    if (!wait || *wait <= std::chrono::seconds(0)) return std::nullopt;
+    const auto until = received_at + *wait;
     std::lock_guard lock(mutex_);
-    paused_until_ = std::max(paused_until_, received_at + *wait);
+    if (until <= paused_until_) return std::nullopt;
+    paused_until_ = until;
+    return until;
+}
+
+void RateLimitBudget::pause_until(std::chrono::steady_clock::time_point until) {
+    std::lock_guard lock(mutex_);
+    paused_until_ = std::max(paused_until_, until);
 }
 
 std::optional<std::chrono::steady_clock::time_point> RateLimitBudget::paused_until(

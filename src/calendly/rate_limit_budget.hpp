@@ -20,9 +20,12 @@ class RateLimitBudget {
     // headers may describe another one (POST /invitees' own limits, see calendly_transport.hpp).
     explicit RateLimitBudget(std::optional<std::int64_t> reserve = 0) : reserve_(reserve) {}
 
-    // Notes one response received at `received_at`.
-    void record(unsigned status, const RateLimitHeaders& headers,
-                std::chrono::steady_clock::time_point received_at);
+    // Notes one response received at `received_at`. When it pauses new calls later than they
+    // were, the new end of the pause.
+    std::optional<std::chrono::steady_clock::time_point> record(unsigned status, const RateLimitHeaders& headers,
+                                                                std::chrono::steady_clock::time_point received_at);
+    // A pause learnt elsewhere (another replica): new calls wait until `until`, if that is later.
+    void pause_until(std::chrono::steady_clock::time_point until);
 
     // When new calls may go out again, if that is after `now`.
     std::optional<std::chrono::steady_clock::time_point> paused_until(

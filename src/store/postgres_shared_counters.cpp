@@ -89,6 +89,34 @@ Result<std::int64_t> PostgresSharedCounters::give_back_budget(std::string_view k
     return given->int64(0, 0);
 }
 
+Result<std::int64_t> PostgresSharedCounters::raise_shared_value(std::string_view key, std::int64_t value) {
+    const std::string params[] = {std::string(key), std::to_string(kSharedValueWindow), std::to_string(value),
+                                  now_millis()};
+    std::lock_guard lock(mutex_);
+    // Atomic across replicas as take_budget is: a concurrent raise is waited for, and the larger
+    // value wins whichever commits first.
+    auto raised = run(
+        "INSERT INTO public.shared_budgets AS t (budget_key, window_index, used, updated_at_ms) "
+        "VALUES ($1, $2::bigint, $3::bigint, $4::bigint) "
+        "ON CONFLICT (budget_key, window_index) DO UPDATE SET "
+        "used = greatest(t.used, EXCLUDED.used), updated_at_ms = EXCLUDED.updated_at_ms "
+        "RETURNING t.used",
+        params, "raising a shared value");
+    if (!raised) return raised.error();
+    return raised->int64(0, 0);
+}
+
+Result<std::int64_t> PostgresSharedCounters::shared_value(std::string_view key) {
+    const std::string params[] = {std::string(key), std::to_string(kSharedValueWindow)};
+    std::lock_guard lock(mutex_);
+    auto current = run(
+        "SELECT coalesce((SELECT used FROM public.shared_budgets "
+        "WHERE budget_key = $1 AND window_index = $2::bigint), 0)",
+        params, "reading a shared value");
+    if (!current) return current.error();
+    return current->int64(0, 0);
+}
+
 Result<std::uint64_t> PostgresSharedCounters::prune(Timestamp cutoff) {
     const std::string params[] = {std::to_string(cutoff.time_since_epoch().count())};
     std::lock_guard lock(mutex_);

@@ -23,6 +23,8 @@ class PostgresSharedCounters {
     Result<BudgetTaken> take_budget(const BudgetTake& take);
     Result<std::int64_t> give_back_budget(std::string_view key, std::int64_t window,
                                           std::int64_t amount);
+    Result<std::int64_t> raise_shared_value(std::string_view key, std::int64_t value);
+    Result<std::int64_t> shared_value(std::string_view key);
     Result<std::uint64_t> prune(Timestamp cutoff);
 
   private:

@@ -156,6 +156,10 @@ class SqliteBackend final : public StoreBackend {
                                           std::int64_t amount) override {
         return counters_.give_back_budget(key, window, amount);
     }
+    Result<std::int64_t> raise_shared_value(std::string_view key, std::int64_t value) override {
+        return counters_.raise_shared_value(key, value);
+    }
+    Result<std::int64_t> shared_value(std::string_view key) override { return counters_.shared_value(key); }
     Result<std::uint64_t> prune_shared_state(Timestamp cutoff) override {
         return counters_.prune(cutoff);
     }

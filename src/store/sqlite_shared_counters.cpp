@@ -147,6 +147,41 @@ Result<std::int64_t> SqliteSharedCounters::give_back_budget(std::string_view key
         });
 }
 
+Result<std::int64_t> SqliteSharedCounters::raise_shared_value(std::string_view key, std::int64_t value) {
+    std::lock_guard lock(mutex_);
+    return in_transaction<std::int64_t>(
+        "raising a shared value", [key, value](SqliteConnection& db) -> Result<std::int64_t> {
+            auto upsert = db.prepare(
+                "INSERT INTO shared_budgets (budget_key, window_index, used, updated_at_ms) "
+                "VALUES (?1, ?2, ?3, ?4) "
+                "ON CONFLICT (budget_key, window_index) DO UPDATE SET "
+                "used = max(used, excluded.used), updated_at_ms = excluded.updated_at_ms "
+                "RETURNING used");
+            if (!upsert) return upsert.error();
+            upsert->bind(1, key);
+            upsert->bind(2, kSharedValueWindow);
+            upsert->bind(3, value);
+            upsert->bind(4, now_millis());
+            int rc = upsert->step();
+            if (rc != SQLITE_ROW) return db.error(rc, "raising a shared value");
+            const std::int64_t raised = upsert->column_int64(0);
+            rc = upsert->step();  // run the statement to completion before COMMIT
+            if (rc != SQLITE_DONE) return db.error(rc, "raising a shared value");
+            return raised;
+        });
+}
+
+Result<std::int64_t> SqliteSharedCounters::shared_value(std::string_view key) {
+    std::lock_guard lock(mutex_);
+    auto db = connection();
+    if (!db) return db.error();
+    SqliteConnection& connection = **db;
+    // A transaction left open by a failed COMMIT would hold what this reads.
+    if (connection.in_transaction()) (void)connection.execute("ROLLBACK", "rolling back");
+    // One statement in autocommit: a read, which takes no write lock.
+    return budget_used(connection, key, kSharedValueWindow);
+}
+
 Result<std::uint64_t> SqliteSharedCounters::prune(Timestamp cutoff) {
     std::lock_guard lock(mutex_);
     return in_transaction<std::uint64_t>(

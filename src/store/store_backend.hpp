@@ -62,6 +62,11 @@ class StoreBackend {
     virtual Result<BudgetTaken> take_budget(const BudgetTake& take) = 0;
     virtual Result<std::int64_t> give_back_budget(std::string_view key, std::int64_t window,
                                                   std::int64_t amount) = 0;
+    // A value that only grows (shared_counters.hpp): raise_shared_value keeps the larger of the
+    // stored and the given value and returns it; shared_value reads it (0 when there is none)
+    // without taking a write lock.
+    virtual Result<std::int64_t> raise_shared_value(std::string_view key, std::int64_t value) = 0;
+    virtual Result<std::int64_t> shared_value(std::string_view key) = 0;
     virtual Result<std::uint64_t> prune_shared_state(Timestamp cutoff) = 0;
     // Where the data is, for the log: a file path, or host:port/database (never a password).
     virtual std::string location() const = 0;

@@ -259,6 +259,15 @@ asio::awaitable<Result<std::int64_t>> give_back_budget_on_pool(StoreBackend& bac
     co_return backend.give_back_budget(key, window, amount);
 }
 
+asio::awaitable<Result<std::int64_t>> raise_shared_value_on_pool(StoreBackend& backend, std::string key,
+                                                                 std::int64_t value) {
+    co_return backend.raise_shared_value(key, value);
+}
+
+asio::awaitable<Result<std::int64_t>> shared_value_on_pool(StoreBackend& backend, std::string key) {
+    co_return backend.shared_value(key);
+}
+
 Error negative_budget_amount() {
     return Error::make(ErrorKind::invalid_argument, "invalid_budget_amount",
                        "a budget amount must not be negative");
@@ -287,6 +296,17 @@ asio::awaitable<Result<std::int64_t>> WebhookStore::give_back_budget(std::string
         impl_->read_pool.get_executor(),
         give_back_budget_on_pool(*impl_->backend, std::move(key), window, amount),
         asio::use_awaitable);
+}
+
+asio::awaitable<Result<std::int64_t>> WebhookStore::raise_shared_value(std::string key, std::int64_t value) {
+    co_return co_await asio::co_spawn(impl_->read_pool.get_executor(),
+                                      raise_shared_value_on_pool(*impl_->backend, std::move(key), value),
+                                      asio::use_awaitable);
+}
+
+asio::awaitable<Result<std::int64_t>> WebhookStore::shared_value(std::string key) {
+    co_return co_await asio::co_spawn(impl_->read_pool.get_executor(),
+                                      shared_value_on_pool(*impl_->backend, std::move(key)), asio::use_awaitable);
 }
 
 DeliveryFeed& WebhookStore::feed() noexcept { return impl_->feed; }

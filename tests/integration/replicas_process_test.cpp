@@ -30,6 +30,7 @@
 #include "support/test_signature.hpp"
 #include "support/webhook_envelope.hpp"
 #include "support/webhook_store_support.hpp"
+#include "testing/fake_calendly/fault_plan.hpp"
 
 namespace calrt {
 namespace {
@@ -305,6 +306,40 @@ TEST_F(ReplicasProcess, DailyBookingAndLinkCapsAreSharedByTheReplicas) {
     EXPECT_TRUE(json::parse(second_link.body()).value("fallback", false))
         << "the day's one link was made on the other replica: the public page instead";
     EXPECT_EQ(calendly->request_count("/scheduling_links"), 1u);
+}
+
+TEST_F(ReplicasProcess, ARateLimitPauseOneReplicaLearntHoldsTheOther) {
+    test::RunningFakeCalendly calendly;
+    const std::map<std::string, std::string> environment{
+        {"CALENDLY_API_KEY", calendly->access_token()},
+        {"CALENDLY_API_BASE_URL", calendly->base_url()},
+        {"CALENDLY_WEBHOOK_SECRET", std::string(kSigningKey)},
+        {"DATABASE_URL", database_url}};
+    Replica a(dir, environment);
+    Replica b(dir, environment);
+    ASSERT_TRUE(a.ready()) << a.process->drain_stderr();
+    ASSERT_TRUE(b.ready()) << b.process->drain_stderr();
+    const std::string type = *calendly::uuid_from_uri(calendly->active_event_type_uris().front());
+    const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    const auto day_text = [](std::chrono::sys_days day) {
+        return format_rfc3339(Timestamp(std::chrono::duration_cast<std::chrono::milliseconds>(day.time_since_epoch())));
+    };
+    const std::string availability = "/api/calendly?action=availability&event_type=" + type + "&start_time=" +
+                                     day_text(today + std::chrono::days(1)) +
+                                     "&end_time=" + day_text(today + std::chrono::days(3));
+
+    calendly->inject("/event_type_available_times", testing::FaultPlan::rate_limited(std::chrono::hours(1)));
+    const auto on_a = test::http_request(a.port, "GET", availability);
+    EXPECT_EQ(on_a.result_int(), 429u) << on_a.body();
+    const auto sent = calendly->request_count("/event_type_available_times");
+    EXPECT_EQ(sent, 1u);
+
+    // Replica B never heard the 429 from Calendly; it holds its request all the same.
+    const auto on_b = test::http_request(b.port, "GET", availability);
+    EXPECT_EQ(on_b.result_int(), 429u) << on_b.body();
+    EXPECT_EQ(error_code_of(on_b), error_code_of(on_a));
+    EXPECT_FALSE(on_b["Retry-After"].empty());
+    EXPECT_EQ(calendly->request_count("/event_type_available_times"), sent) << "nothing was sent to Calendly";
 }
 
 TEST_F(ReplicasProcess, OnSqliteTheDaysCapsOutliveARestart) {

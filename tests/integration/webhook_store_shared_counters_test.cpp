@@ -250,3 +250,61 @@ TEST_P(SharedCounters, ClaimsThatExpireWhileTheStoreRunsAreDeletedByThePeriodicP
 
 }  // namespace
 }  // namespace calrt::store
+
+namespace calrt::store {
+namespace {
+
+class SharedValues : public SharedCounters {
+  protected:
+    std::int64_t raise(WebhookStore& store, std::string key, std::int64_t value) {
+        const auto raised = io_.run(store.raise_shared_value(std::move(key), value));
+        EXPECT_TRUE(raised) << raised.error().message;
+        return raised ? *raised : -1;
+    }
+    std::int64_t read(WebhookStore& store, std::string key) {
+        const auto value = io_.run(store.shared_value(std::move(key)));
+        EXPECT_TRUE(value) << value.error().message;
+        return value ? *value : -1;
+    }
+};
+
+CALRT_FOR_BOTH_STORE_BACKENDS(SharedValues);
+
+TEST_P(SharedValues, AValueOnlyGrowsIsSharedByTwoStoresAndOutlivesAReopen) {
+    auto first = open();
+    auto second = open();
+    ASSERT_TRUE(first && second);
+    EXPECT_EQ(read(*first, "calendly:paused_until:reads"), 0) << "none yet";
+    EXPECT_EQ(raise(*first, "calendly:paused_until:reads", 1'000), 1'000);
+    EXPECT_EQ(read(*second, "calendly:paused_until:reads"), 1'000) << "the other replica sees it";
+    EXPECT_EQ(raise(*second, "calendly:paused_until:reads", 500), 1'000) << "a smaller value changes nothing";
+    EXPECT_EQ(raise(*second, "calendly:paused_until:reads", 2'000), 2'000);
+    EXPECT_EQ(read(*first, "calendly:paused_until:bookings"), 0) << "keys are apart";
+
+    // Many raises from both at once: the largest wins.
+    std::vector<std::future<Result<std::int64_t>>> raised;
+    for (std::int64_t value = 2'100; value <= 4'000; value += 100) {
+        raised.push_back(io_.spawn(first->raise_shared_value("calendly:paused_until:reads", value)));
+        raised.push_back(io_.spawn(second->raise_shared_value("calendly:paused_until:reads", 6'000 - value)));
+    }
+    for (auto& pending : raised) ASSERT_TRUE(pending.get());
+    EXPECT_EQ(read(*second, "calendly:paused_until:reads"), 4'000);
+
+    first.reset();
+    second.reset();
+    auto reopened = open();
+    ASSERT_TRUE(reopened);
+    EXPECT_EQ(read(*reopened, "calendly:paused_until:reads"), 4'000);
+}
+
+TEST_P(SharedValues, AValueIsNotABudgetWindow) {
+    auto store = open();
+    ASSERT_TRUE(store);
+    raise(*store, "shared", 7);
+    // A budget of the same key counts in its own windows, from 0.
+    EXPECT_EQ(take(*store, {"shared", 20'000, 1, 5}).used, 1);
+    EXPECT_EQ(read(*store, "shared"), 7);
+}
+
+}  // namespace
+}  // namespace calrt::store

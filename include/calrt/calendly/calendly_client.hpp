@@ -29,6 +29,8 @@
 
 namespace calrt::calendly {
 
+class SharedRateLimitPauses;  // shared_rate_limit_pauses.hpp
+
 struct CalendlyClientOptions {
     std::string base_url = "https://api.calendly.com";
     Secret access_token;
@@ -53,6 +55,9 @@ struct CalendlyClientOptions {
     // How long one availability window's answer is reused; 0 turns the cache off.
     std::chrono::milliseconds availability_cache_ttl{30'000};
     std::size_t availability_cache_entries = 256;  // windows kept; the oldest is dropped first
+    // The rate-limit pauses of every replica (shared_rate_limit_pauses.hpp); null: this
+    // process's own only.
+    std::shared_ptr<SharedRateLimitPauses> shared_pauses{};
 };
 
 // Why gathering a list stopped before its last page.

@@ -1,6 +1,7 @@
 #pragma once
 // State that every replica sharing the store's database must agree on (issue 24, and the daily
-// booking caps of issue 22): keys claimed once, and counters per time window. Each operation is
+// booking caps and Calendly's rate-limit pauses of issue 22): keys claimed once, counters per time
+// window, and values that only grow. Each operation is
 // one committed transaction, so two replicas asking at once get one answer between them.
 
 #include <chrono>
@@ -25,6 +26,10 @@ struct BudgetTake {
     std::int64_t amount = 0;  // >= 0; 0 reads the window's current use
     std::int64_t limit = 0;
 };
+
+// The window index of values that only grow (WebhookStore::raise_shared_value), kept in the
+// budgets' table: a budget's windows are hour or day numbers, never negative.
+inline constexpr std::int64_t kSharedValueWindow = -1;
 
 struct BudgetTaken {
     bool allowed = false;

@@ -132,6 +132,11 @@ class WebhookStore {
     boost::asio::awaitable<Result<std::int64_t>> give_back_budget(std::string key,
                                                                   std::int64_t window,
                                                                   std::int64_t amount);
+    // Keeps the larger of `key`'s value and `value` (a time until which something holds, say);
+    // the value afterwards. A value untouched for kSharedStateRetention is forgotten.
+    boost::asio::awaitable<Result<std::int64_t>> raise_shared_value(std::string key, std::int64_t value);
+    // `key`'s value, 0 when it has none; a read, without a write lock.
+    boost::asio::awaitable<Result<std::int64_t>> shared_value(std::string key);
 
     // Publishes each newly committed delivery (never duplicates) after its commit; on PostgreSQL,
     // every replica's, as the database announces them.
