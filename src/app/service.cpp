@@ -214,6 +214,9 @@ int run_service(const Config& config) {
                                time_zones,          clock,             metrics,         &webhook_store->feed(),
                                browser_websocket,   &booking_caps};
     relay.self_service = self_service ? &self_service->context : nullptr;
+    // Open sessions per address across replicas: with one process (SQLite) its own count is the
+    // whole count.
+    if (!config.database_url.empty()) relay.session_places = webhook_store.get();
     // Reset only after io has run dry (below), so every change being recorded completes first.
     if (self_service) self_service->context.audit_log = webhook_store.get();
 

@@ -12,6 +12,8 @@
 #include <boost/beast/http/write.hpp>
 #include <nlohmann/json.hpp>
 
+#include <utility>
+
 #include "calrt/core/logging.hpp"
 #include "calrt/net/websocket_accept.hpp"
 #include "calrt/server/relay_time_zone.hpp"
@@ -117,6 +119,29 @@ class PlaceHold {
     bool held_;
 };
 
+// A session's places across replicas (shared_session_places.hpp), given back when this goes.
+class SharedPlaceHold {
+  public:
+    SharedPlaceHold(std::shared_ptr<SharedSessionPlaces> places, asio::any_io_executor executor)
+        : places_(std::move(places)), executor_(std::move(executor)) {}
+    ~SharedPlaceHold() { release(); }
+    SharedPlaceHold(const SharedPlaceHold&) = delete;
+    SharedPlaceHold& operator=(const SharedPlaceHold&) = delete;
+    // Held when there is nothing to count across replicas.
+    asio::awaitable<PlaceHeld> take(const SessionPlace& place) {
+        if (!places_) co_return PlaceHeld::held;
+        co_return co_await places_->hold(place, leases_);
+    }
+    void release() {
+        if (places_) places_->release(std::exchange(leases_, {}), executor_);
+    }
+
+  private:
+    std::shared_ptr<SharedSessionPlaces> places_;
+    asio::any_io_executor executor_;
+    SharedPlaceLeases leases_;
+};
+
 std::optional<Refusal> place_refusal(PlaceHeld held) {
     switch (held) {
         case PlaceHeld::held:
@@ -191,13 +216,24 @@ asio::awaitable<void> serve(std::shared_ptr<RelayShared> shared,
     }
     // Held from here until the session ends; checked before the rate so that a refusal for
     // too many open sessions does not also use up the address's connection rate.
-    PlaceHold place(shared, session_place(*shared, *connection));
+    const SessionPlace where = session_place(*shared, *connection);
+    PlaceHold place(shared, where);
     if (auto refusal = place_refusal(place.result())) {
+        co_await refuse_counted(*shared, *connection, *refusal);
+        co_return;
+    }
+    // This replica's count first (no store round trip for what it refuses alone), then every
+    // replica's.
+    SharedPlaceHold shared_place(shared->shared_places, co_await asio::this_coro::executor);
+    const PlaceHeld across_replicas = co_await shared_place.take(where);
+    if (auto refusal = place_refusal(across_replicas)) {
+        place.release();
         co_await refuse_counted(*shared, *connection, *refusal);
         co_return;
     }
     if (auto refusal = rate_refusal(*shared, *connection)) {
         place.release();
+        shared_place.release();
         co_await refuse_counted(*shared, *connection, *refusal);
         co_return;
     }
@@ -209,6 +245,7 @@ asio::awaitable<void> serve(std::shared_ptr<RelayShared> shared,
         const Refusal busy{http::status::service_unavailable, "relay_busy",
                            "the assistant is busy; try again in a minute", std::chrono::seconds(30)};
         place.release();
+        shared_place.release();
         co_await refuse_counted(*shared, *connection, busy);
         co_return;
     }

@@ -22,7 +22,12 @@ RelayShared::RelayShared(RelayContext& relay_context)
                                                    "Browser relay sessions opened")),
       confirmations_total(relay_context.metrics.counter(
           "calrt_realtime_confirmations_total",
-          "Live booking confirmations sent into relay sessions")) {}
+          "Live booking confirmations sent into relay sessions")) {
+    if (relay_context.session_places) {
+        shared_places = std::make_shared<SharedSessionPlaces>(*relay_context.session_places, relay_context.clock,
+                                                              relay_context.limits.max_sessions_per_address);
+    }
+}
 
 std::uint64_t RelayShared::add_session(const std::shared_ptr<RelaySession>& session) {
     const std::lock_guard lock(sessions_mutex_);
@@ -93,6 +98,7 @@ asio::awaitable<void> RelayShared::refresh_host(std::shared_ptr<RelayShared> sel
 
 void RelayShared::shut_down() {
     stopping = true;
+    if (shared_places) shared_places->stop();
     std::vector<std::shared_ptr<RelaySession>> open;
     {
         const std::lock_guard lock(sessions_mutex_);

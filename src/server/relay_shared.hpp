@@ -16,6 +16,7 @@
 #include "calrt/server/rate_limiter.hpp"
 #include "calrt/server/realtime_relay.hpp"
 #include "daily_relay_minutes.hpp"
+#include "shared_session_places.hpp"
 
 namespace calrt::server {
 
@@ -62,6 +63,8 @@ struct RelayShared : std::enable_shared_from_this<RelayShared> {
     Gauge& active_gauge;
     Counter& sessions_total;
     Counter& confirmations_total;
+    // The open sessions per address and network across replicas; null: counted here only.
+    std::shared_ptr<SharedSessionPlaces> shared_places;
 
   private:
     static boost::asio::awaitable<void> refresh_host(std::shared_ptr<RelayShared> self);

@@ -17,7 +17,7 @@ constexpr std::string_view kMigrationLockKey = "7239011450128355";
 // unqualified when it shipped and so landed in `public` (the first schema of the default
 // search_path that exists, unless a schema is named after the role: refused by
 // refuse_tables_elsewhere()); qualifying them makes no difference to those databases.
-constexpr std::array<std::string_view, 3> kMigrations = {
+constexpr std::array<std::string_view, 4> kMigrations = {
     R"sql(
 CREATE TABLE public.webhook_deliveries (
     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -76,6 +76,19 @@ CREATE TABLE public.shared_budgets (
     PRIMARY KEY (budget_key, window_index)
 );
 CREATE INDEX shared_budgets_by_time ON public.shared_budgets (updated_at_ms);
+)sql",
+    // 4: places held for as long as their replica renews them (issue 22), as SQLite's version 5.
+    R"sql(
+CREATE TABLE public.session_leases (
+    lease_key TEXT NOT NULL,
+    slot BIGINT NOT NULL,
+    holder TEXT NOT NULL,
+    replica TEXT NOT NULL,
+    expires_at_ms BIGINT NOT NULL,
+    PRIMARY KEY (lease_key, slot)
+);
+CREATE INDEX session_leases_by_replica ON public.session_leases (replica);
+CREATE INDEX session_leases_by_expiry ON public.session_leases (expires_at_ms);
 )sql",
 };
 

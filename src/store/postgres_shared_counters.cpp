@@ -117,14 +117,62 @@ Result<std::int64_t> PostgresSharedCounters::shared_value(std::string_view key) 
     return current->int64(0, 0);
 }
 
+Result<std::optional<std::int64_t>> PostgresSharedCounters::take_lease(const LeaseTake& take) {
+    std::lock_guard lock(mutex_);
+    // One statement per place, each atomic across replicas: an expired lease's row is locked and
+    // its WHERE evaluated on the newest committed lease, so of two replicas after the same place
+    // one gets it and the other goes on to the next (as take_budget's upsert).
+    for (std::int64_t slot = 0; slot < take.places; ++slot) {
+        const std::string params[] = {take.key,
+                                      std::to_string(slot),
+                                      take.holder,
+                                      take.replica,
+                                      std::to_string(take.expires_at.time_since_epoch().count()),
+                                      std::to_string(take.now.time_since_epoch().count())};
+        auto taken = run(
+            "INSERT INTO public.session_leases AS t (lease_key, slot, holder, replica, expires_at_ms) "
+            "VALUES ($1, $2::bigint, $3, $4, $5::bigint) "
+            "ON CONFLICT (lease_key, slot) DO UPDATE SET holder = EXCLUDED.holder, "
+            "replica = EXCLUDED.replica, expires_at_ms = EXCLUDED.expires_at_ms "
+            "WHERE t.expires_at_ms <= $6::bigint RETURNING t.slot",
+            params, "taking a lease");
+        if (!taken) return taken.error();
+        if (taken->rows() == 1) return std::optional<std::int64_t>(slot);
+    }
+    return std::optional<std::int64_t>();
+}
+
+Result<void> PostgresSharedCounters::release_lease(std::string_view key, std::int64_t slot, std::string_view holder) {
+    const std::string params[] = {std::string(key), std::to_string(slot), std::string(holder)};
+    std::lock_guard lock(mutex_);
+    auto released =
+        run("DELETE FROM public.session_leases WHERE lease_key = $1 AND slot = $2::bigint AND holder = $3",
+            params, "releasing a lease");
+    if (!released) return released.error();
+    return {};
+}
+
+Result<std::uint64_t> PostgresSharedCounters::renew_leases(std::string_view replica, Timestamp expires_at) {
+    const std::string params[] = {std::string(replica), std::to_string(expires_at.time_since_epoch().count())};
+    std::lock_guard lock(mutex_);
+    auto renewed = run(
+        "WITH renewed AS (UPDATE public.session_leases SET expires_at_ms = $2::bigint WHERE replica = $1 "
+        "RETURNING 1) SELECT count(*) FROM renewed",
+        params, "renewing leases");
+    if (!renewed) return renewed.error();
+    return static_cast<std::uint64_t>(renewed->int64(0, 0));
+}
+
 Result<std::uint64_t> PostgresSharedCounters::prune(Timestamp cutoff) {
     const std::string params[] = {std::to_string(cutoff.time_since_epoch().count())};
     std::lock_guard lock(mutex_);
     auto removed =
         run("WITH claims AS (DELETE FROM public.once_claims WHERE claimed_at_ms < $1::bigint "
             "RETURNING 1), budgets AS (DELETE FROM public.shared_budgets WHERE updated_at_ms < "
-            "$1::bigint RETURNING 1) "
-            "SELECT (SELECT count(*) FROM claims) + (SELECT count(*) FROM budgets)",
+            "$1::bigint RETURNING 1), leases AS (DELETE FROM public.session_leases WHERE "
+            "expires_at_ms < $1::bigint RETURNING 1) "
+            "SELECT (SELECT count(*) FROM claims) + (SELECT count(*) FROM budgets) + "
+            "(SELECT count(*) FROM leases)",
             params, "pruning claims and budgets");
     if (!removed) return removed.error();
     return static_cast<std::uint64_t>(removed->int64(0, 0));

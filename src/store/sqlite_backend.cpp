@@ -160,6 +160,15 @@ class SqliteBackend final : public StoreBackend {
         return counters_.raise_shared_value(key, value);
     }
     Result<std::int64_t> shared_value(std::string_view key) override { return counters_.shared_value(key); }
+    Result<std::optional<std::int64_t>> take_lease(const LeaseTake& take) override {
+        return counters_.take_lease(take);
+    }
+    Result<void> release_lease(std::string_view key, std::int64_t slot, std::string_view holder) override {
+        return counters_.release_lease(key, slot, holder);
+    }
+    Result<std::uint64_t> renew_leases(std::string_view replica, Timestamp expires_at) override {
+        return counters_.renew_leases(replica, expires_at);
+    }
     Result<std::uint64_t> prune_shared_state(Timestamp cutoff) override {
         return counters_.prune(cutoff);
     }

@@ -12,7 +12,7 @@ namespace {
 
 // Migration N (1-based) takes the schema from version N-1 to N. Append only: a shipped migration
 // never changes, because databases in the field have already run it.
-constexpr std::array<std::string_view, 4> kMigrations = {
+constexpr std::array<std::string_view, 5> kMigrations = {
     // 1: deliveries, identified as issue 4 says by (event, payload.uri, envelope created_at).
     R"sql(
 CREATE TABLE webhook_deliveries (
@@ -83,6 +83,20 @@ CREATE TABLE shared_budgets (
     PRIMARY KEY (budget_key, window_index)
 ) WITHOUT ROWID;
 CREATE INDEX shared_budgets_by_time ON shared_budgets (updated_at_ms);
+)sql",
+    // 5: places held for as long as their process renews them (issue 22: a client address's open
+    // relay sessions, counted across replicas). The replica index serves the renewal.
+    R"sql(
+CREATE TABLE session_leases (
+    lease_key TEXT NOT NULL,
+    slot INTEGER NOT NULL,
+    holder TEXT NOT NULL,
+    replica TEXT NOT NULL,
+    expires_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (lease_key, slot)
+) WITHOUT ROWID;
+CREATE INDEX session_leases_by_replica ON session_leases (replica);
+CREATE INDEX session_leases_by_expiry ON session_leases (expires_at_ms);
 )sql",
 };
 

@@ -182,6 +182,64 @@ Result<std::int64_t> SqliteSharedCounters::shared_value(std::string_view key) {
     return budget_used(connection, key, kSharedValueWindow);
 }
 
+Result<std::optional<std::int64_t>> SqliteSharedCounters::take_lease(const LeaseTake& take) {
+    std::lock_guard lock(mutex_);
+    return in_transaction<std::optional<std::int64_t>>(
+        "taking a lease", [&take](SqliteConnection& db) -> Result<std::optional<std::int64_t>> {
+            // The first place that is free: never taken, or its lease ran out.
+            for (std::int64_t slot = 0; slot < take.places; ++slot) {
+                auto upsert = db.prepare(
+                    "INSERT INTO session_leases (lease_key, slot, holder, replica, expires_at_ms) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5) "
+                    "ON CONFLICT (lease_key, slot) DO UPDATE SET holder = excluded.holder, "
+                    "replica = excluded.replica, expires_at_ms = excluded.expires_at_ms "
+                    "WHERE expires_at_ms <= ?6 RETURNING slot");
+                if (!upsert) return upsert.error();
+                upsert->bind(1, take.key);
+                upsert->bind(2, slot);
+                upsert->bind(3, take.holder);
+                upsert->bind(4, take.replica);
+                upsert->bind(5, std::int64_t{take.expires_at.time_since_epoch().count()});
+                upsert->bind(6, std::int64_t{take.now.time_since_epoch().count()});
+                int rc = upsert->step();
+                if (rc == SQLITE_ROW) {
+                    rc = upsert->step();  // run the statement to completion before COMMIT
+                    if (rc != SQLITE_DONE) return db.error(rc, "taking a lease");
+                    return std::optional<std::int64_t>(slot);
+                }
+                if (rc != SQLITE_DONE) return db.error(rc, "taking a lease");
+            }
+            return std::optional<std::int64_t>();
+        });
+}
+
+Result<void> SqliteSharedCounters::release_lease(std::string_view key, std::int64_t slot, std::string_view holder) {
+    std::lock_guard lock(mutex_);
+    auto released = in_transaction<bool>("releasing a lease", [&](SqliteConnection& db) -> Result<bool> {
+        auto remove = db.prepare("DELETE FROM session_leases WHERE lease_key = ?1 AND slot = ?2 AND holder = ?3");
+        if (!remove) return remove.error();
+        remove->bind(1, key);
+        remove->bind(2, slot);
+        remove->bind(3, holder);
+        if (const int rc = remove->step(); rc != SQLITE_DONE) return db.error(rc, "releasing a lease");
+        return true;
+    });
+    if (!released) return released.error();
+    return {};
+}
+
+Result<std::uint64_t> SqliteSharedCounters::renew_leases(std::string_view replica, Timestamp expires_at) {
+    std::lock_guard lock(mutex_);
+    return in_transaction<std::uint64_t>("renewing leases", [&](SqliteConnection& db) -> Result<std::uint64_t> {
+        auto update = db.prepare("UPDATE session_leases SET expires_at_ms = ?2 WHERE replica = ?1");
+        if (!update) return update.error();
+        update->bind(1, replica);
+        update->bind(2, std::int64_t{expires_at.time_since_epoch().count()});
+        if (const int rc = update->step(); rc != SQLITE_DONE) return db.error(rc, "renewing leases");
+        return static_cast<std::uint64_t>(db.changes());
+    });
+}
+
 Result<std::uint64_t> SqliteSharedCounters::prune(Timestamp cutoff) {
     std::lock_guard lock(mutex_);
     return in_transaction<std::uint64_t>(
@@ -189,7 +247,8 @@ Result<std::uint64_t> SqliteSharedCounters::prune(Timestamp cutoff) {
             std::uint64_t removed = 0;
             for (const std::string_view sql :
                  {std::string_view("DELETE FROM once_claims WHERE claimed_at_ms < ?1"),
-                  std::string_view("DELETE FROM shared_budgets WHERE updated_at_ms < ?1")}) {
+                  std::string_view("DELETE FROM shared_budgets WHERE updated_at_ms < ?1"),
+                  std::string_view("DELETE FROM session_leases WHERE expires_at_ms < ?1")}) {
                 auto remove = db.prepare(sql);
                 if (!remove) return remove.error();
                 remove->bind(1, std::int64_t{cutoff.time_since_epoch().count()});

@@ -27,6 +27,9 @@ class SqliteSharedCounters {
                                           std::int64_t amount);
     Result<std::int64_t> raise_shared_value(std::string_view key, std::int64_t value);
     Result<std::int64_t> shared_value(std::string_view key);
+    Result<std::optional<std::int64_t>> take_lease(const LeaseTake& take);
+    Result<void> release_lease(std::string_view key, std::int64_t slot, std::string_view holder);
+    Result<std::uint64_t> renew_leases(std::string_view replica, Timestamp expires_at);
     Result<std::uint64_t> prune(Timestamp cutoff);
 
   private:

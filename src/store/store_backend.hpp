@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <memory>
 #include <span>
 #include <string>
@@ -67,6 +68,12 @@ class StoreBackend {
     // without taking a write lock.
     virtual Result<std::int64_t> raise_shared_value(std::string_view key, std::int64_t value) = 0;
     virtual Result<std::int64_t> shared_value(std::string_view key) = 0;
+    // Leases on places (shared_counters.hpp): the place taken, nullopt when every one is held;
+    // giving one back (only `holder`'s); and extending every lease of `replica` to `expires_at`,
+    // with how many there are.
+    virtual Result<std::optional<std::int64_t>> take_lease(const LeaseTake& take) = 0;
+    virtual Result<void> release_lease(std::string_view key, std::int64_t slot, std::string_view holder) = 0;
+    virtual Result<std::uint64_t> renew_leases(std::string_view replica, Timestamp expires_at) = 0;
     virtual Result<std::uint64_t> prune_shared_state(Timestamp cutoff) = 0;
     // Where the data is, for the log: a file path, or host:port/database (never a password).
     virtual std::string location() const = 0;

@@ -268,6 +268,20 @@ asio::awaitable<Result<std::int64_t>> shared_value_on_pool(StoreBackend& backend
     co_return backend.shared_value(key);
 }
 
+asio::awaitable<Result<std::optional<std::int64_t>>> take_lease_on_pool(StoreBackend& backend, LeaseTake take) {
+    co_return backend.take_lease(take);
+}
+
+asio::awaitable<Result<void>> release_lease_on_pool(StoreBackend& backend, std::string key, std::int64_t slot,
+                                                    std::string holder) {
+    co_return backend.release_lease(key, slot, holder);
+}
+
+asio::awaitable<Result<std::uint64_t>> renew_leases_on_pool(StoreBackend& backend, std::string replica,
+                                                            Timestamp expires_at) {
+    co_return backend.renew_leases(replica, expires_at);
+}
+
 Error negative_budget_amount() {
     return Error::make(ErrorKind::invalid_argument, "invalid_budget_amount",
                        "a budget amount must not be negative");
@@ -307,6 +321,23 @@ asio::awaitable<Result<std::int64_t>> WebhookStore::raise_shared_value(std::stri
 asio::awaitable<Result<std::int64_t>> WebhookStore::shared_value(std::string key) {
     co_return co_await asio::co_spawn(impl_->read_pool.get_executor(),
                                       shared_value_on_pool(*impl_->backend, std::move(key)), asio::use_awaitable);
+}
+
+asio::awaitable<Result<std::optional<std::int64_t>>> WebhookStore::take_lease(LeaseTake take) {
+    co_return co_await asio::co_spawn(impl_->read_pool.get_executor(),
+                                      take_lease_on_pool(*impl_->backend, std::move(take)), asio::use_awaitable);
+}
+
+asio::awaitable<Result<void>> WebhookStore::release_lease(std::string key, std::int64_t slot, std::string holder) {
+    co_return co_await asio::co_spawn(
+        impl_->read_pool.get_executor(),
+        release_lease_on_pool(*impl_->backend, std::move(key), slot, std::move(holder)), asio::use_awaitable);
+}
+
+asio::awaitable<Result<std::uint64_t>> WebhookStore::renew_leases(std::string replica, Timestamp expires_at) {
+    co_return co_await asio::co_spawn(impl_->read_pool.get_executor(),
+                                      renew_leases_on_pool(*impl_->backend, std::move(replica), expires_at),
+                                      asio::use_awaitable);
 }
 
 DeliveryFeed& WebhookStore::feed() noexcept { return impl_->feed; }

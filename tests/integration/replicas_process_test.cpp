@@ -342,6 +342,41 @@ TEST_F(ReplicasProcess, ARateLimitPauseOneReplicaLearntHoldsTheOther) {
     EXPECT_EQ(calendly->request_count("/event_type_available_times"), sent) << "nothing was sent to Calendly";
 }
 
+TEST_F(ReplicasProcess, AnAddressesOpenSessionsAreCountedAcrossReplicas) {
+    test::RunningFakeCalendly calendly;
+    const std::map<std::string, std::string> environment{
+        {"CALENDLY_API_KEY", calendly->access_token()},
+        {"CALENDLY_API_BASE_URL", calendly->base_url()},
+        {"CALENDLY_WEBHOOK_SECRET", std::string(kSigningKey)},
+        {"DATABASE_URL", database_url},
+        {"REALTIME_MAX_SESSIONS_PER_ADDRESS", "1"}};
+    Replica a(dir, environment);
+    Replica b(dir, environment);
+    ASSERT_TRUE(a.ready()) << a.process->drain_stderr();
+    ASSERT_TRUE(b.ready()) << b.process->drain_stderr();
+    const auto upgrade_on = [](std::uint16_t port) {
+        return test::http_request(port, "GET", "/api/realtime",
+                                  {{"Upgrade", "websocket"},
+                                   {"Connection", "Upgrade"},
+                                   {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="},
+                                   {"Sec-WebSocket-Version", "13"},
+                                   {"Origin", "http://127.0.0.1"}});  // the Host the client sends
+    };
+
+    net::WebSocket on_a = open_conversation(a.port);
+    ASSERT_FALSE(ask(on_a, "What meeting types are there?").empty());
+    // The address's one place is held on replica A: replica B, which has no session of its own
+    // from it, refuses.
+    const auto refused = upgrade_on(b.port);
+    EXPECT_EQ(refused.result_int(), 429u) << refused.body();
+    EXPECT_EQ(error_code_of(refused), "too_many_sessions");
+    EXPECT_FALSE(refused["Retry-After"].empty());
+
+    // Once A's session ends its place is given back, and B takes it.
+    io.run(on_a.close(net::close_code::normal, "bye"));
+    EXPECT_TRUE(test::wait_until([&] { return upgrade_on(b.port).result_int() == 101u; }, 10s));
+}
+
 TEST_F(ReplicasProcess, OnSqliteTheDaysCapsOutliveARestart) {
     test::RunningFakeCalendly calendly;
     const std::map<std::string, std::string> environment{

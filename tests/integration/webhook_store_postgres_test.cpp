@@ -52,7 +52,7 @@ TEST(WebhookStorePostgres, ReplicasStartingTogetherMigrateTheSchemaOnce) {
     }
 
     const std::string database = url.substr(url.rfind('/') + 1);
-    EXPECT_EQ(test::test_postgres().psql(database, "SELECT version FROM calrt_schema_version"), "3\n");
+    EXPECT_EQ(test::test_postgres().psql(database, "SELECT version FROM calrt_schema_version"), "4\n");
     ASSERT_TRUE(replicas[0]->store_blocking(test::webhook_delivery("invitee.created", 1)));
     EXPECT_EQ(replicas[3]->count_blocking().value(), 1u);
 }

@@ -4,6 +4,7 @@
 // what has expired.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <future>
 #include <string>
 #include <vector>
@@ -304,6 +305,85 @@ TEST_P(SharedValues, AValueIsNotABudgetWindow) {
     // A budget of the same key counts in its own windows, from 0.
     EXPECT_EQ(take(*store, {"shared", 20'000, 1, 5}).used, 1);
     EXPECT_EQ(read(*store, "shared"), 7);
+}
+
+}  // namespace
+}  // namespace calrt::store
+
+namespace calrt::store {
+namespace {
+
+// 2027-01-15T10:00:00Z, and leases of 30 s from then.
+const Timestamp kLeaseNow = Timestamp(std::chrono::sys_days(std::chrono::year(2027) / 1 / 15)) + 10h;
+
+class SessionLeases : public SharedCounters {
+  protected:
+    std::optional<std::int64_t> lease(WebhookStore& store, std::string holder, std::string replica,
+                                      Timestamp now = kLeaseNow, std::int64_t places = 2) {
+        LeaseTake take;
+        take.key = "relay:address:198.51.100.7";
+        take.holder = std::move(holder);
+        take.replica = std::move(replica);
+        take.places = places;
+        take.now = now;
+        take.expires_at = now + 30s;
+        const auto taken = io_.run(store.take_lease(std::move(take)));
+        EXPECT_TRUE(taken) << taken.error().message;
+        return taken ? *taken : std::nullopt;
+    }
+};
+
+CALRT_FOR_BOTH_STORE_BACKENDS(SessionLeases);
+
+TEST_P(SessionLeases, TwoReplicasShareThePlacesAndAReleasedPlaceIsFreeAgain) {
+    auto first = open();
+    auto second = open();
+    ASSERT_TRUE(first && second);
+    EXPECT_EQ(lease(*first, "a:1", "a"), 0);
+    EXPECT_EQ(lease(*second, "b:1", "b"), 1);
+    EXPECT_EQ(lease(*first, "a:2", "a"), std::nullopt) << "both places are held";
+    EXPECT_TRUE(io_.run(second->release_lease("relay:address:198.51.100.7", 1, "b:1")));
+    EXPECT_EQ(lease(*first, "a:2", "a"), 1);
+    // Only the holder gives a place back.
+    EXPECT_TRUE(io_.run(second->release_lease("relay:address:198.51.100.7", 1, "b:1")));
+    EXPECT_EQ(lease(*second, "b:2", "b"), std::nullopt);
+}
+
+TEST_P(SessionLeases, ConcurrentTakesFromTwoReplicasNeverHoldMoreThanThePlaces) {
+    auto first = open();
+    auto second = open();
+    ASSERT_TRUE(first && second);
+    std::vector<std::future<Result<std::optional<std::int64_t>>>> taken;
+    for (int i = 0; i < 10; ++i) {
+        for (auto* store : {first.get(), second.get()}) {
+            LeaseTake take{"relay:address:198.51.100.7", "h:" + std::to_string(taken.size()), "r", 3, kLeaseNow,
+                           kLeaseNow + 30s};
+            taken.push_back(io_.spawn(store->take_lease(std::move(take))));
+        }
+    }
+    std::vector<std::int64_t> places;
+    for (auto& pending : taken) {
+        const auto place = pending.get();
+        ASSERT_TRUE(place) << place.error().message;
+        if (*place) places.push_back(**place);
+    }
+    std::sort(places.begin(), places.end());
+    EXPECT_EQ(places, (std::vector<std::int64_t>{0, 1, 2}));
+}
+
+TEST_P(SessionLeases, ALeaseNotRenewedRunsOutAndARenewedOneDoesNot) {
+    auto store = open();
+    ASSERT_TRUE(store);
+    EXPECT_EQ(lease(*store, "dead:1", "dead"), 0);
+    EXPECT_EQ(lease(*store, "live:1", "live"), 1);
+    // 20 s on, the live replica renews for 30 s more; the dead one does not.
+    const auto renewed = io_.run(store->renew_leases("live", kLeaseNow + 20s + 30s));
+    ASSERT_TRUE(renewed) << renewed.error().message;
+    EXPECT_EQ(*renewed, 1u);
+    EXPECT_EQ(lease(*store, "new:1", "new", kLeaseNow + 20s), std::nullopt) << "both still held";
+    // 31 s on: the dead replica's lease ran out and its place is taken again; the renewed one holds.
+    EXPECT_EQ(lease(*store, "new:1", "new", kLeaseNow + 31s), 0);
+    EXPECT_EQ(lease(*store, "new:2", "new", kLeaseNow + 31s), std::nullopt);
 }
 
 }  // namespace

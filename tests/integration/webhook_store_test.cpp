@@ -104,7 +104,7 @@ TEST(WebhookStoreSqlite, DatabaseUsesWalAndRecordsItsSchemaVersion) {
     sqlite3_close(db);
 
     EXPECT_EQ(journal_mode, "wal");
-    EXPECT_EQ(version, 4);
+    EXPECT_EQ(version, 5);
 }
 
 TEST_P(WebhookStoreBackends, RedeliveryIsADuplicateOfTheOriginalRow) {

@@ -39,6 +39,9 @@
 namespace calrt::tools {
 class BookingCaps;
 }
+namespace calrt::store {
+class WebhookStore;
+}
 
 namespace calrt::server {
 
@@ -61,6 +64,9 @@ struct RelayContext {
     tools::BookingCaps* booking_caps = nullptr;
     // Invitee self-service: the verification and booking-management tools (null: SELF_SERVICE off).
     SelfServiceContext* self_service = nullptr;
+    // Where the open sessions per address and per network are counted across replicas (the
+    // webhook store; shared_session_places.hpp). Null: this process counts them alone.
+    store::WebhookStore* session_places = nullptr;
 };
 
 // Registers the upgrade handler on /api/realtime. Metrics: calrt_realtime_sessions_active,

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 
+#include "calrt/core/time.hpp"
+
 namespace calrt::store {
 
 // Claims and budget windows untouched for this long are deleted, when the store opens and then
@@ -30,6 +32,18 @@ struct BudgetTake {
 // The window index of values that only grow (WebhookStore::raise_shared_value), kept in the
 // budgets' table: a budget's windows are hour or day numbers, never negative.
 inline constexpr std::int64_t kSharedValueWindow = -1;
+
+// One of `places` places under `key` (the relay sessions one client address has open, say), held
+// by `holder` for `replica` until `expires_at`, unless that replica renews its leases before
+// then. A place whose lease ran out, because its replica stopped renewing (it died), is free again.
+struct LeaseTake {
+    std::string key{};
+    std::string holder{};   // unique to what holds the place (a session)
+    std::string replica{};  // the process that renews the lease
+    std::int64_t places = 0;
+    Timestamp now{};
+    Timestamp expires_at{};
+};
 
 struct BudgetTaken {
     bool allowed = false;

@@ -137,6 +137,13 @@ class WebhookStore {
     boost::asio::awaitable<Result<std::int64_t>> raise_shared_value(std::string key, std::int64_t value);
     // `key`'s value, 0 when it has none; a read, without a write lock.
     boost::asio::awaitable<Result<std::int64_t>> shared_value(std::string key);
+    // A place under take.key (shared_counters.hpp, LeaseTake): the place's number, or nullopt
+    // when all take.places are held by leases that have not run out.
+    boost::asio::awaitable<Result<std::optional<std::int64_t>>> take_lease(LeaseTake take);
+    // Gives the place back, if `holder` still holds it.
+    boost::asio::awaitable<Result<void>> release_lease(std::string key, std::int64_t slot, std::string holder);
+    // Every lease `replica` holds now runs until `expires_at`; how many it holds.
+    boost::asio::awaitable<Result<std::uint64_t>> renew_leases(std::string replica, Timestamp expires_at);
 
     // Publishes each newly committed delivery (never duplicates) after its commit; on PostgreSQL,
     // every replica's, as the database announces them.
