@@ -55,7 +55,8 @@ struct Replica {
             std::vector<std::string> args = {})
         : port(test::free_port()) {
         environment["PORT"] = std::to_string(port);
-        environment.try_emplace("DATA_DIR", (dir.path() / ("data-" + std::to_string(port))).string());
+        environment.try_emplace("DATA_DIR",
+                                (dir.path() / ("data-" + std::to_string(port))).string());
         environment["WEB_ROOT"] = std::string(CALRT_SOURCE_DIR) + "/web";
         environment["LOG_LEVEL"] = "warn";
         process = std::make_unique<test::ChildProcess>(CALRT_BINARY, args, environment,
@@ -79,12 +80,15 @@ test::HttpResponse post_delivery(std::uint16_t port, const std::string& body) {
 
 // The REST API's book and create-link on one replica, as a public (unauthenticated) client.
 test::HttpResponse post_action(std::uint16_t port, const json& body) {
-    return test::http_request(port, "POST", "/api/calendly", {{"Content-Type", "application/json"}}, body.dump());
+    return test::http_request(port, "POST", "/api/calendly", {{"Content-Type", "application/json"}},
+                              body.dump());
 }
 
-json booking(const std::string& event_type_uuid, const std::string& start, const std::string& email) {
-    return {{"action", "book"},   {"event_type", event_type_uuid}, {"start_time", start},
-            {"name", "Ada Lovelace"}, {"email", email},            {"timezone", "Europe/London"}};
+json booking(const std::string& event_type_uuid, const std::string& start,
+             const std::string& email) {
+    return {{"action", "book"},    {"event_type", event_type_uuid},
+            {"start_time", start}, {"name", "Ada Lovelace"},
+            {"email", email},      {"timezone", "Europe/London"}};
 }
 
 std::string error_code_of(const test::HttpResponse& response) {
@@ -92,17 +96,21 @@ std::string error_code_of(const test::HttpResponse& response) {
     return body.is_object() && body.contains("error") ? body["error"].value("code", "") : "";
 }
 
-// Open starts of the type over the next week, as GET action=availability lists them.
-std::vector<std::string> open_starts(std::uint16_t port, const std::string& event_type_uuid) {
+// GET action=availability of the type from tomorrow for `days` days.
+std::string availability_target(const std::string& event_type_uuid, int days) {
     const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
     const auto day_text = [](std::chrono::sys_days day) {
-        return format_rfc3339(Timestamp(std::chrono::duration_cast<std::chrono::milliseconds>(day.time_since_epoch())));
+        return format_rfc3339(Timestamp(
+            std::chrono::duration_cast<std::chrono::milliseconds>(day.time_since_epoch())));
     };
-    const auto answer =
-        test::http_request(port, "GET",
-                           "/api/calendly?action=availability&event_type=" + event_type_uuid + "&start_time=" +
-                               day_text(today + std::chrono::days(1)) + "&end_time=" +
-                               day_text(today + std::chrono::days(7)));
+    return "/api/calendly?action=availability&event_type=" + event_type_uuid +
+           "&start_time=" + day_text(today + std::chrono::days(1)) +
+           "&end_time=" + day_text(today + std::chrono::days(1 + days));
+}
+
+// Open starts of the type over the next week, as GET action=availability lists them.
+std::vector<std::string> open_starts(std::uint16_t port, const std::string& event_type_uuid) {
+    const auto answer = test::http_request(port, "GET", availability_target(event_type_uuid, 6));
     std::vector<std::string> starts;
     const json body = json::parse(answer.body(), nullptr, false);
     if (answer.result_int() != 200 || !body.contains("available_times")) {
@@ -139,6 +147,15 @@ class ReplicasProcess : public ::testing::Test {
         return std::move(*connected);
     }
 
+    // A replica's environment against `calendly`, with `more` settings.
+    static std::map<std::string, std::string> calendly_environment(
+        test::RunningFakeCalendly& calendly, std::map<std::string, std::string> more) {
+        more.emplace("CALENDLY_API_KEY", calendly->access_token());
+        more.emplace("CALENDLY_API_BASE_URL", calendly->base_url());
+        more.emplace("CALENDLY_WEBHOOK_SECRET", std::string(kSigningKey));
+        return more;
+    }
+
     test::IoThreads io;
     test::EventLog log;
     test::TempDir dir;
@@ -157,9 +174,9 @@ TEST_F(ReplicasProcess, DeliveryToReplicaAIsConfirmedLiveOnReplicaBAndIsADuplica
     ASSERT_TRUE(a.ready()) << a.process->drain_stderr();
     ASSERT_TRUE(b.ready()) << b.process->drain_stderr();
     // Calendly knows one webhook URL; here it is replica A's.
-    calendly->subscribe_webhooks("http://127.0.0.1:" + std::to_string(a.port) +
-                                     "/api/calendly/webhook",
-                                 std::string(kSigningKey));
+    calendly->subscribe_webhooks(
+        "http://127.0.0.1:" + std::to_string(a.port) + "/api/calendly/webhook",
+        std::string(kSigningKey));
 
     net::WebSocket browser = open_conversation(b.port);
     ask(browser, "What meeting types are there?");
@@ -192,7 +209,8 @@ TEST_F(ReplicasProcess, DeliveryToReplicaAIsConfirmedLiveOnReplicaBAndIsADuplica
     // Calendly's retry of the same delivery, reaching the other replica.
     const auto redelivered = post_delivery(b.port, deliveries[0].body);
     EXPECT_EQ(redelivered.result_int(), 200);
-    EXPECT_EQ(json::parse(redelivered.body()).value("duplicate", false), true) << redelivered.body();
+    EXPECT_EQ(json::parse(redelivered.body()).value("duplicate", false), true)
+        << redelivered.body();
 }
 
 TEST_F(ReplicasProcess, BehindNginxNoAcknowledgedDeliveryIsLostWhenAReplicaIsKilled) {
@@ -218,9 +236,10 @@ TEST_F(ReplicasProcess, BehindNginxNoAcknowledgedDeliveryIsLostWhenAReplicaIsKil
             for (int i = 0; !stop; ++i) {
                 const std::string uri = test::invitee_uri(t * 1'000'000 + i);
                 try {
-                    const auto response = post_delivery(
-                        nginx.port(), test::webhook_envelope("invitee.created", uri));
-                    if (response.result_int() != 200) continue;  // not acknowledged: Calendly retries
+                    const auto response =
+                        post_delivery(nginx.port(), test::webhook_envelope("invitee.created", uri));
+                    if (response.result_int() != 200)
+                        continue;  // not acknowledged: Calendly retries
                     std::lock_guard lock(mutex);
                     acknowledged.insert(uri);
                 } catch (const std::exception&) {
@@ -266,14 +285,10 @@ namespace {
 
 TEST_F(ReplicasProcess, DailyBookingAndLinkCapsAreSharedByTheReplicas) {
     test::RunningFakeCalendly calendly;
-    const std::map<std::string, std::string> environment{
-        {"CALENDLY_API_KEY", calendly->access_token()},
-        {"CALENDLY_API_BASE_URL", calendly->base_url()},
-        {"CALENDLY_WEBHOOK_SECRET", std::string(kSigningKey)},
-        {"DATABASE_URL", database_url},
-        {"DAILY_BOOKING_LIMIT", "2"},
-        {"DAILY_BOOKINGS_PER_EMAIL", "1"},
-        {"DAILY_LINK_LIMIT", "1"}};
+    const auto environment = calendly_environment(calendly, {{"DATABASE_URL", database_url},
+                                                             {"DAILY_BOOKING_LIMIT", "2"},
+                                                             {"DAILY_BOOKINGS_PER_EMAIL", "1"},
+                                                             {"DAILY_LINK_LIMIT", "1"}});
     Replica a(dir, environment);
     Replica b(dir, environment);
     ASSERT_TRUE(a.ready()) << a.process->drain_stderr();
@@ -297,7 +312,8 @@ TEST_F(ReplicasProcess, DailyBookingAndLinkCapsAreSharedByTheReplicas) {
     EXPECT_FALSE(carol["Retry-After"].empty());
     EXPECT_EQ(calendly->bookings().size(), 2u);
 
-    const json link{{"action", "create-link"}, {"name", "Ada Lovelace"}, {"email", "ada@example.com"}};
+    const json link{
+        {"action", "create-link"}, {"name", "Ada Lovelace"}, {"email", "ada@example.com"}};
     const auto first_link = post_action(b.port, link);
     ASSERT_EQ(first_link.result_int(), 200u) << first_link.body();
     EXPECT_FALSE(json::parse(first_link.body()).value("fallback", true));
@@ -310,25 +326,16 @@ TEST_F(ReplicasProcess, DailyBookingAndLinkCapsAreSharedByTheReplicas) {
 
 TEST_F(ReplicasProcess, ARateLimitPauseOneReplicaLearntHoldsTheOther) {
     test::RunningFakeCalendly calendly;
-    const std::map<std::string, std::string> environment{
-        {"CALENDLY_API_KEY", calendly->access_token()},
-        {"CALENDLY_API_BASE_URL", calendly->base_url()},
-        {"CALENDLY_WEBHOOK_SECRET", std::string(kSigningKey)},
-        {"DATABASE_URL", database_url}};
+    const auto environment = calendly_environment(calendly, {{"DATABASE_URL", database_url}});
     Replica a(dir, environment);
     Replica b(dir, environment);
     ASSERT_TRUE(a.ready()) << a.process->drain_stderr();
     ASSERT_TRUE(b.ready()) << b.process->drain_stderr();
     const std::string type = *calendly::uuid_from_uri(calendly->active_event_type_uris().front());
-    const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-    const auto day_text = [](std::chrono::sys_days day) {
-        return format_rfc3339(Timestamp(std::chrono::duration_cast<std::chrono::milliseconds>(day.time_since_epoch())));
-    };
-    const std::string availability = "/api/calendly?action=availability&event_type=" + type + "&start_time=" +
-                                     day_text(today + std::chrono::days(1)) +
-                                     "&end_time=" + day_text(today + std::chrono::days(3));
+    const std::string availability = availability_target(type, 2);
 
-    calendly->inject("/event_type_available_times", testing::FaultPlan::rate_limited(std::chrono::hours(1)));
+    calendly->inject("/event_type_available_times",
+                     testing::FaultPlan::rate_limited(std::chrono::hours(1)));
     const auto on_a = test::http_request(a.port, "GET", availability);
     EXPECT_EQ(on_a.result_int(), 429u) << on_a.body();
     const auto sent = calendly->request_count("/event_type_available_times");
@@ -339,17 +346,14 @@ TEST_F(ReplicasProcess, ARateLimitPauseOneReplicaLearntHoldsTheOther) {
     EXPECT_EQ(on_b.result_int(), 429u) << on_b.body();
     EXPECT_EQ(error_code_of(on_b), error_code_of(on_a));
     EXPECT_FALSE(on_b["Retry-After"].empty());
-    EXPECT_EQ(calendly->request_count("/event_type_available_times"), sent) << "nothing was sent to Calendly";
+    EXPECT_EQ(calendly->request_count("/event_type_available_times"), sent)
+        << "nothing was sent to Calendly";
 }
 
 TEST_F(ReplicasProcess, AnAddressesOpenSessionsAreCountedAcrossReplicas) {
     test::RunningFakeCalendly calendly;
-    const std::map<std::string, std::string> environment{
-        {"CALENDLY_API_KEY", calendly->access_token()},
-        {"CALENDLY_API_BASE_URL", calendly->base_url()},
-        {"CALENDLY_WEBHOOK_SECRET", std::string(kSigningKey)},
-        {"DATABASE_URL", database_url},
-        {"REALTIME_MAX_SESSIONS_PER_ADDRESS", "1"}};
+    const auto environment = calendly_environment(
+        calendly, {{"DATABASE_URL", database_url}, {"REALTIME_MAX_SESSIONS_PER_ADDRESS", "1"}});
     Replica a(dir, environment);
     Replica b(dir, environment);
     ASSERT_TRUE(a.ready()) << a.process->drain_stderr();
@@ -379,12 +383,9 @@ TEST_F(ReplicasProcess, AnAddressesOpenSessionsAreCountedAcrossReplicas) {
 
 TEST_F(ReplicasProcess, OnSqliteTheDaysCapsOutliveARestart) {
     test::RunningFakeCalendly calendly;
-    const std::map<std::string, std::string> environment{
-        {"CALENDLY_API_KEY", calendly->access_token()},
-        {"CALENDLY_API_BASE_URL", calendly->base_url()},
-        {"CALENDLY_WEBHOOK_SECRET", std::string(kSigningKey)},
-        {"DATA_DIR", (dir.path() / "data").string()},
-        {"DAILY_BOOKINGS_PER_EMAIL", "1"}};
+    const auto environment = calendly_environment(
+        calendly,
+        {{"DATA_DIR", (dir.path() / "data").string()}, {"DAILY_BOOKINGS_PER_EMAIL", "1"}});
     const std::string type = *calendly::uuid_from_uri(calendly->active_event_type_uris().front());
     std::vector<std::string> starts;
     {
