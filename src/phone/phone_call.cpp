@@ -1,5 +1,6 @@
 #include "calrt/phone/phone_call.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -211,7 +212,6 @@ asio::awaitable<void> PhoneCall::run_on_strand(std::shared_ptr<PhoneCall> self) 
     self->booking_feed_.reset();
     if (self->context_.charge_call_time) co_await self->charge_time_since_last();
     self->context_.lines.release(self->call_.call_id);
-    self->context_.active.remove(self->call_.call_id);
 
     const auto took = std::chrono::duration<double>(self->context_.assistant.clock.now() - self->started_);
     self->context_.assistant.metrics
@@ -481,12 +481,8 @@ namespace calrt::phone {
 
 void ActiveCalls::add(const std::shared_ptr<PhoneCall>& call) {
     const std::lock_guard lock(mutex_);
+    std::erase_if(calls_, [](const auto& entry) { return entry.second.expired(); });
     calls_[call->call_id()] = call;
-}
-
-void ActiveCalls::remove(const std::string& call_id) {
-    const std::lock_guard lock(mutex_);
-    calls_.erase(call_id);
 }
 
 void ActiveCalls::end_all() {
@@ -502,7 +498,8 @@ void ActiveCalls::end_all() {
 
 std::size_t ActiveCalls::size() const {
     const std::lock_guard lock(mutex_);
-    return calls_.size();
+    return static_cast<std::size_t>(
+        std::count_if(calls_.begin(), calls_.end(), [](const auto& entry) { return !entry.second.expired(); }));
 }
 
 }  // namespace calrt::phone

@@ -179,6 +179,9 @@ TEST_F(PhoneCallTest, CallerWhoAsksForAHumanIsTransferredToTheHandoffUri) {
     fake_realtime.on_user_text("human",
                                FakeTurn::calling({FakeToolCall{"transfer_to_human", {{"reason", "wants a person"}}}}));
     const auto call_id = place_call();
+    // The caller lets the greeting finish (speaking over it would cut it off, and it would not
+    // count as said).
+    ASSERT_TRUE(test::wait_until([&] { return !fake_realtime.assistant_said(call_id).empty(); }));
     fake_realtime.caller_says(call_id, "Can I talk to a human?");
     ASSERT_TRUE(reaches(call_id, FakeCallState::referred));
     const auto refers = fake_realtime.calls().requests(call_id, "refer");

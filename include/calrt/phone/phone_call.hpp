@@ -63,11 +63,12 @@ struct PhoneCallSettings {
 
 class PhoneCall;
 
-// The calls in progress, so that shutdown can hang them up. Thread-safe.
+// The calls in progress, so that shutdown can hang them up. A call counts until its PhoneCall is
+// gone, which is after everything it does with the PhoneCallContext: what waits for size() to reach 0
+// may then destroy the context. Thread-safe.
 class ActiveCalls {
   public:
     void add(const std::shared_ptr<PhoneCall>& call);
-    void remove(const std::string& call_id);
     void end_all();
     std::size_t size() const;
 
