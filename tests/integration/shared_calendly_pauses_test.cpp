@@ -39,7 +39,7 @@ class SharedCalendlyPausesTest : public test::StoreBackendTest {
         options.http.request_timeout = 2s;
         options.retry.base_delay = 1ms;
         options.retry.max_backoff = 5ms;
-        options.retry.deadline = 2s;
+        options.retry.deadline = 5s;  // room to wait out a one-second reset, however slow the machine
         options.shared_pauses = std::make_shared<SharedCalendlyPauses>(*made.store);
         made.client = std::make_unique<calendly::CalendlyClient>(fake_.io.get_executor(), std::move(options),
                                                                   metrics_, clock_);
