@@ -11,24 +11,25 @@
 
 #include "calrt/core/time.hpp"
 #include "calrt/store/shared_counters.hpp"
+#include "store_backend.hpp"
 #include "postgres_connection.hpp"
 
 namespace calrt::store {
 
-class PostgresSharedCounters {
+class PostgresSharedCounters final : public SharedStateBackend {
   public:
     explicit PostgresSharedCounters(PostgresSettings settings);
 
-    Result<bool> claim_once(std::string_view key);
-    Result<BudgetTaken> take_budget(const BudgetTake& take);
+    Result<bool> claim_once(std::string_view key) override;
+    Result<BudgetTaken> take_budget(const BudgetTake& take) override;
     Result<std::int64_t> give_back_budget(std::string_view key, std::int64_t window,
-                                          std::int64_t amount);
-    Result<std::int64_t> raise_shared_value(std::string_view key, std::int64_t value);
-    Result<std::int64_t> shared_value(std::string_view key);
-    Result<std::optional<std::int64_t>> take_lease(const LeaseTake& take);
-    Result<void> release_lease(std::string_view key, std::int64_t slot, std::string_view holder);
-    Result<std::uint64_t> renew_leases(std::string_view replica, Timestamp expires_at);
-    Result<std::uint64_t> prune(Timestamp cutoff);
+                                          std::int64_t amount) override;
+    Result<std::int64_t> raise_shared_value(std::string_view key, std::int64_t value) override;
+    Result<std::int64_t> shared_value(std::string_view key) override;
+    Result<std::optional<std::int64_t>> take_lease(const LeaseTake& take) override;
+    Result<void> release_lease(std::string_view key, std::int64_t slot, std::string_view holder) override;
+    Result<std::uint64_t> renew_leases(std::string_view replica, Timestamp expires_at) override;
+    Result<std::uint64_t> prune(Timestamp cutoff) override;
 
   private:
     // Runs `sql` (mutex_ held) on the connection, or on a new one when there is none. A statement

@@ -148,30 +148,7 @@ class SqliteBackend final : public StoreBackend {
     }
     Result<ChangePage> list_changes(const ChangeQuery& query) override { return changes_.list(query); }
     Result<std::uint64_t> prune_changes(Timestamp cutoff) override { return changes_.prune(cutoff); }
-    Result<bool> claim_once(std::string_view key) override { return counters_.claim_once(key); }
-    Result<BudgetTaken> take_budget(const BudgetTake& take) override {
-        return counters_.take_budget(take);
-    }
-    Result<std::int64_t> give_back_budget(std::string_view key, std::int64_t window,
-                                          std::int64_t amount) override {
-        return counters_.give_back_budget(key, window, amount);
-    }
-    Result<std::int64_t> raise_shared_value(std::string_view key, std::int64_t value) override {
-        return counters_.raise_shared_value(key, value);
-    }
-    Result<std::int64_t> shared_value(std::string_view key) override { return counters_.shared_value(key); }
-    Result<std::optional<std::int64_t>> take_lease(const LeaseTake& take) override {
-        return counters_.take_lease(take);
-    }
-    Result<void> release_lease(std::string_view key, std::int64_t slot, std::string_view holder) override {
-        return counters_.release_lease(key, slot, holder);
-    }
-    Result<std::uint64_t> renew_leases(std::string_view replica, Timestamp expires_at) override {
-        return counters_.renew_leases(replica, expires_at);
-    }
-    Result<std::uint64_t> prune_shared_state(Timestamp cutoff) override {
-        return counters_.prune(cutoff);
-    }
+    SharedStateBackend& shared_state() override { return counters_; }
     std::string location() const override { return file_.string(); }
     std::filesystem::path database_file() const override { return file_; }
 

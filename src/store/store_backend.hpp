@@ -44,6 +44,30 @@ inline Error schema_too_new(int found, int latest, std::string_view remedy) {
                            std::string(remedy));
 }
 
+// What every replica on the database must agree on (shared_counters.hpp), each operation
+// committed before it returns. Blocks the calling thread: WebhookStore calls it on its read pool.
+class SharedStateBackend {
+  public:
+    virtual ~SharedStateBackend() = default;
+    // True the first time `key` is claimed.
+    virtual Result<bool> claim_once(std::string_view key) = 0;
+    virtual Result<BudgetTaken> take_budget(const BudgetTake& take) = 0;
+    virtual Result<std::int64_t> give_back_budget(std::string_view key, std::int64_t window,
+                                                  std::int64_t amount) = 0;
+    // A value that only grows: raise_shared_value keeps the larger of the stored and the given
+    // value and returns it; shared_value reads it (0 when there is none) without a write lock.
+    virtual Result<std::int64_t> raise_shared_value(std::string_view key, std::int64_t value) = 0;
+    virtual Result<std::int64_t> shared_value(std::string_view key) = 0;
+    // Leases on places: the place taken, nullopt when every one is held; giving one back (only
+    // `holder`'s); and extending every lease of `replica` to `expires_at`, with how many there are.
+    virtual Result<std::optional<std::int64_t>> take_lease(const LeaseTake& take) = 0;
+    virtual Result<void> release_lease(std::string_view key, std::int64_t slot, std::string_view holder) = 0;
+    virtual Result<std::uint64_t> renew_leases(std::string_view replica, Timestamp expires_at) = 0;
+    // Deletes claims made, windows and values last changed, and leases run out before `cutoff`;
+    // how many rows went.
+    virtual Result<std::uint64_t> prune(Timestamp cutoff) = 0;
+};
+
 class StoreBackend {
   public:
     virtual ~StoreBackend() = default;
@@ -56,25 +80,8 @@ class StoreBackend {
     virtual Result<std::int64_t> record_change(const SelfServiceChangeRecord& change) = 0;
     virtual Result<ChangePage> list_changes(const ChangeQuery& query) = 0;
     virtual Result<std::uint64_t> prune_changes(Timestamp cutoff) = 0;
-    // Once-claims and budget windows (shared_counters.hpp), each committed before it returns;
-    // prune_shared_state deletes claims made and windows last changed before `cutoff`, and says
-    // how many rows went.
-    virtual Result<bool> claim_once(std::string_view key) = 0;
-    virtual Result<BudgetTaken> take_budget(const BudgetTake& take) = 0;
-    virtual Result<std::int64_t> give_back_budget(std::string_view key, std::int64_t window,
-                                                  std::int64_t amount) = 0;
-    // A value that only grows (shared_counters.hpp): raise_shared_value keeps the larger of the
-    // stored and the given value and returns it; shared_value reads it (0 when there is none)
-    // without taking a write lock.
-    virtual Result<std::int64_t> raise_shared_value(std::string_view key, std::int64_t value) = 0;
-    virtual Result<std::int64_t> shared_value(std::string_view key) = 0;
-    // Leases on places (shared_counters.hpp): the place taken, nullopt when every one is held;
-    // giving one back (only `holder`'s); and extending every lease of `replica` to `expires_at`,
-    // with how many there are.
-    virtual Result<std::optional<std::int64_t>> take_lease(const LeaseTake& take) = 0;
-    virtual Result<void> release_lease(std::string_view key, std::int64_t slot, std::string_view holder) = 0;
-    virtual Result<std::uint64_t> renew_leases(std::string_view replica, Timestamp expires_at) = 0;
-    virtual Result<std::uint64_t> prune_shared_state(Timestamp cutoff) = 0;
+    // Claims, budgets, values and leases (shared_counters.hpp).
+    virtual SharedStateBackend& shared_state() = 0;
     // Where the data is, for the log: a file path, or host:port/database (never a password).
     virtual std::string location() const = 0;
     virtual std::filesystem::path database_file() const { return {}; }

@@ -108,7 +108,7 @@ void prune_expired_changes(WebhookStore::Impl& impl) {
 // Deletes once-claims and budget windows past kSharedStateRetention, which nobody asks about
 // again: without it the tables would grow by a row per phone call for ever.
 void prune_expired_shared_state(WebhookStore::Impl& impl) {
-    auto removed = impl.backend->prune_shared_state(now_ms() - kSharedStateRetention);
+    auto removed = impl.backend->shared_state().prune(now_ms() - kSharedStateRetention);
     if (!removed) {
         log::warn("webhook store: deleting expired claims and budgets failed; trying again later",
                   {{"code", removed.error().code}, {"message", removed.error().message}});
@@ -245,41 +245,41 @@ namespace {
 
 // Named coroutines, not lambdas: GCC 12 destroys a coroutine lambda's by-value captures twice.
 asio::awaitable<Result<bool>> claim_once_on_pool(StoreBackend& backend, std::string key) {
-    co_return backend.claim_once(key);
+    co_return backend.shared_state().claim_once(key);
 }
 
 asio::awaitable<Result<BudgetTaken>> take_budget_on_pool(StoreBackend& backend, BudgetTake take) {
-    co_return backend.take_budget(take);
+    co_return backend.shared_state().take_budget(take);
 }
 
 asio::awaitable<Result<std::int64_t>> give_back_budget_on_pool(StoreBackend& backend,
                                                                std::string key,
                                                                std::int64_t window,
                                                                std::int64_t amount) {
-    co_return backend.give_back_budget(key, window, amount);
+    co_return backend.shared_state().give_back_budget(key, window, amount);
 }
 
 asio::awaitable<Result<std::int64_t>> raise_shared_value_on_pool(StoreBackend& backend, std::string key,
                                                                  std::int64_t value) {
-    co_return backend.raise_shared_value(key, value);
+    co_return backend.shared_state().raise_shared_value(key, value);
 }
 
 asio::awaitable<Result<std::int64_t>> shared_value_on_pool(StoreBackend& backend, std::string key) {
-    co_return backend.shared_value(key);
+    co_return backend.shared_state().shared_value(key);
 }
 
 asio::awaitable<Result<std::optional<std::int64_t>>> take_lease_on_pool(StoreBackend& backend, LeaseTake take) {
-    co_return backend.take_lease(take);
+    co_return backend.shared_state().take_lease(take);
 }
 
 asio::awaitable<Result<void>> release_lease_on_pool(StoreBackend& backend, std::string key, std::int64_t slot,
                                                     std::string holder) {
-    co_return backend.release_lease(key, slot, holder);
+    co_return backend.shared_state().release_lease(key, slot, holder);
 }
 
 asio::awaitable<Result<std::uint64_t>> renew_leases_on_pool(StoreBackend& backend, std::string replica,
                                                             Timestamp expires_at) {
-    co_return backend.renew_leases(replica, expires_at);
+    co_return backend.shared_state().renew_leases(replica, expires_at);
 }
 
 Error negative_budget_amount() {
