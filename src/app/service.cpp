@@ -160,8 +160,9 @@ int run_service(const Config& config) {
         sandbox_calendly = start_sandbox_calendly(io, webhook_secret);
         use_sandbox_calendly(calendly_config, sandbox_calendly);
         webhook_secret = sandbox_calendly.webhook_secret;
-    } else {
+    } else if (!config.database_url.empty()) {
         // The host's quota is one for every replica: a pause one of them learns holds them all.
+        // One process (SQLite) has every pause in memory already, and no read per request to pay.
         calendly_config.shared_pauses = std::make_shared<tools::SharedCalendlyPauses>(*webhook_store);
     }
     readiness.set("calendly", false, "checking");

@@ -63,8 +63,6 @@ class BookingCaps {
     boost::asio::awaitable<Result<void>> take_link();
     boost::asio::awaitable<void> give_back_link();
 
-    const BookingCapLimits& limits() const noexcept { return limits_; }
-
   private:
     // One cap in one window: the store's count, or this process's when there is no store or it
     // failed. True when taken; `cap` nullopt: not capped.
