@@ -1,4 +1,5 @@
 #include "testing/fake_calendly/api_route.hpp"
+#include "testing/fake_calendly/organization_access.hpp"
 #include "testing/fake_calendly/request_params.hpp"
 #include "testing/fake_calendly/routes.hpp"
 
@@ -17,10 +18,10 @@ CalendlyResult<server::Response> available_times(FakeState& fake, const server::
     const auto range = availability_range(fake, request, true, fake.options.max_availability_range);
     if (!range) return range.error();
 
-    const HostUser host = fake.store.host();
+    const HostUser owner = fake.store.owner_of(*type);
     nlohmann::json collection = nlohmann::json::array();
     for (const auto start : fake.store.open_slots(*type, range->start, range->end, fake.now())) {
-        collection.push_back(fake.resources().available_time(*type, host, start, fake.store.places_left(*type, start)));
+        collection.push_back(fake.resources().available_time(*type, owner, start, fake.store.places_left(*type, start)));
     }
     return calendly_json_response(200, {{"collection", std::move(collection)}});
 }
@@ -28,15 +29,14 @@ CalendlyResult<server::Response> available_times(FakeState& fake, const server::
 CalendlyResult<server::Response> busy_times(FakeState& fake, const server::Request& request) {
     const auto user = request.query_param("user");
     if (!user || user->empty()) return invalid_parameter("user", "is required");
-    const HostUser host = fake.store.host();
-    if (*user != fake.resources().uris().user(host.uuid)) {
-        return permission_denied("This user is not in your organization");
-    }
+    // Any member's, for an owner or admin token; a "user" token's own only.
+    const auto member = visible_member(fake, *user);
+    if (!member) return member.error();
     const auto range = availability_range(fake, request, false, fake.options.max_busy_times_range);
     if (!range) return range.error();
 
     nlohmann::json collection = nlohmann::json::array();
-    for (const auto& event : fake.store.busy_events(range->start, range->end)) {
+    for (const auto& event : fake.store.busy_events(member->user.uuid, range->start, range->end)) {
         collection.push_back(fake.resources().busy_time(event));
     }
     return calendly_json_response(200, {{"collection", std::move(collection)}});

@@ -78,9 +78,15 @@ std::optional<PageTarget> target_of(const FakeState& fake, const server::Request
         if (!type) return std::nullopt;
         return PageTarget{std::move(*type), std::string(*link_id)};
     }
+    // The host's own pages ({base}/alex-rivera/{slug}), or a team's ({base}/team/{team}/{slug}).
     const auto slug = request.path_param("slug");
+    const auto team = request.path_param("team");
+    const std::string host_uuid = fake.store.host().uuid;
     for (auto& type : fake.store.event_types()) {
-        if (slug == type.slug && type.active) return PageTarget{std::move(type), std::nullopt};
+        const bool on_this_page =
+            team ? type.is_team_type() && type.team_slug == *team : type.owner_uuid == host_uuid;
+        if (on_this_page && slug == type.slug && type.active)
+            return PageTarget{std::move(type), std::nullopt};
     }
     return std::nullopt;
 }
@@ -92,7 +98,8 @@ BookingPageView view_of(const FakeState& fake, const server::Request& request,
     if (slots.size() > kMaxSlotsShown) slots.resize(kMaxSlotsShown);
     BookingPageView view;
     view.form_action = request.path;
-    view.host_name = fake.store.host().name;
+    view.host_name = target.event_type.is_team_type() ? target.event_type.team_name
+                                                      : fake.store.owner_of(target.event_type).name;
     view.event_type = target.event_type;
     view.open_slots = std::move(slots);
     if (const auto start = request.path_param("start")) view.selected = parse_rfc3339(*start);
@@ -168,6 +175,12 @@ void add_booking_page_routes(server::Router& router, const std::shared_ptr<FakeS
     router.post(host_pages, page_route(state, book_from_page), form);
     router.get(host_pages + "/{start}", page_route(state, show_page));
     router.post(host_pages + "/{start}", page_route(state, book_from_page), form);
+    // Team types' pages (their scheduling_url).
+    const std::string team_pages = "/team/{team}/{slug}";
+    router.get(team_pages, page_route(state, show_page));
+    router.post(team_pages, page_route(state, book_from_page), form);
+    router.get(team_pages + "/{start}", page_route(state, show_page));
+    router.post(team_pages + "/{start}", page_route(state, book_from_page), form);
 }
 
 }  // namespace calrt::testing::fake

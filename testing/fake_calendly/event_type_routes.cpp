@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "testing/fake_calendly/api_route.hpp"
+#include "testing/fake_calendly/organization_access.hpp"
 #include "testing/fake_calendly/pagination.hpp"
 #include "testing/fake_calendly/request_params.hpp"
 #include "testing/fake_calendly/routes.hpp"
@@ -17,8 +18,17 @@ CalendlyResult<std::optional<bool>> boolean_filter(const server::Request& reques
     return invalid_parameter(std::string(name), "must be true or false");
 }
 
+// A member's event types: its personal ones and the team types it hosts (Calendly: "personal,
+// team, and organization event types associated with the user's URI").
+bool belongs_to(const EventTypeRecord& type, const std::string& user_uuid) {
+    if (!type.is_team_type()) return type.owner_uuid == user_uuid;
+    return std::find(type.host_uuids.begin(), type.host_uuids.end(), user_uuid) !=
+           type.host_uuids.end();
+}
+
 CalendlyResult<server::Response> list_event_types(FakeState& fake, const server::Request& request) {
-    if (auto scope = check_owner_scope(fake, request); !scope) return scope.error();
+    const auto scope = list_scope(fake, request);
+    if (!scope) return scope.error();
     const auto active = boolean_filter(request, "active");
     if (!active) return active.error();
     const auto admin_managed = boolean_filter(request, "admin_managed");
@@ -29,19 +39,21 @@ CalendlyResult<server::Response> list_event_types(FakeState& fake, const server:
     if (!page) return page.error();
 
     auto types = fake.store.event_types();
-    // Calendly's default order is name:asc.
-    std::sort(types.begin(), types.end(), [desc = *descending](const auto& a, const auto& b) {
-        return desc ? b.name < a.name : a.name < b.name;
+    std::erase_if(types, [&](const EventTypeRecord& type) {
+        if (scope->member && !belongs_to(type, scope->member->user.uuid)) return true;
+        if (*active && type.active != **active) return true;
+        return *admin_managed && **admin_managed;  // no type of the fake is admin managed
     });
-    const HostUser host = fake.store.host();
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& type : types) {
-        if (*active && type.active != **active) continue;
-        if (*admin_managed && **admin_managed) continue;  // the host manages all of its own types
-        items.push_back(fake.resources().event_type(type, host));
-    }
-    return calendly_json_response(200,
-                                  paginate(items, *page, fake.resources().uris().base(), request));
+    // Calendly's default order is name:asc; the UUID breaks ties (every member has a "30 Minute
+    // Meeting"), so that pages do not overlap.
+    std::sort(types.begin(), types.end(), [desc = *descending](const auto& a, const auto& b) {
+        if (a.name != b.name) return desc ? b.name < a.name : a.name < b.name;
+        return a.uuid < b.uuid;
+    });
+    return calendly_json_response(
+        200, paginate(
+                 types.size(), [&](std::size_t i) { return fake.event_type_json(types[i]); },
+                 *page, fake.resources().uris().base(), request));
 }
 
 }  // namespace
@@ -54,8 +66,7 @@ void add_event_type_routes(server::Router& router, const std::shared_ptr<FakeSta
                api_route(state, [](FakeState& fake, server::Request& request) {
                    const auto type = fake.store.event_type(request.path_param("uuid").value_or(""));
                    if (!type) return calendly_error_response(resource_not_found());
-                   return calendly_json_response(
-                       200, {{"resource", fake.resources().event_type(*type, fake.store.host())}});
+                   return calendly_json_response(200, {{"resource", fake.event_type_json(*type)}});
                }));
 }
 

@@ -10,6 +10,7 @@
 #include "testing/fake_calendly/api_route.hpp"
 #include "testing/fake_calendly/connection_relay.hpp"
 #include "testing/fake_calendly/fake_state.hpp"
+#include "testing/fake_calendly/organization_seed.hpp"
 #include "testing/fake_calendly/routes.hpp"
 
 namespace calrt::testing {
@@ -20,6 +21,7 @@ struct FakeCalendly::Impl {
           state(std::make_shared<fake::FakeState>(std::move(options), io.get_executor())) {
         fake::add_user_routes(router, state);
         fake::add_event_type_routes(router, state);
+        fake::add_organization_routes(router, state);
         fake::add_availability_routes(router, state);
         fake::add_scheduled_event_routes(router, state);
         fake::add_scheduling_routes(router, state);
@@ -43,6 +45,18 @@ struct FakeCalendly::Impl {
         return *state;
     }
     const fake::ResourceUris& uris() const { return opened().resources().uris(); }
+    fake::FakeState& opened_state() {
+        opened();
+        return *state;
+    }
+    // The UUID of a current member's user URI.
+    std::string member_uuid(std::string_view user_uri) const {
+        const auto uuid = uris().uuid_in(user_uri, "users");
+        if (!uuid || !opened().store.member(*uuid)) {
+            throw std::invalid_argument("FakeCalendly: not a member: " + std::string(user_uri));
+        }
+        return *uuid;
+    }
 
     boost::asio::io_context& io;
     std::shared_ptr<fake::FakeState> state;
@@ -146,7 +160,7 @@ std::string FakeCalendly::scheduling_url_of(std::string_view event_type_uri) con
     const auto& state = impl_->opened();
     const auto uuid = impl_->uris().uuid_in(event_type_uri, "event_types");
     const auto type = uuid ? state.store.event_type(*uuid) : std::nullopt;
-    return type ? state.resources().event_type_scheduling_url(*type, state.store.host())
+    return type ? state.resources().event_type_scheduling_url(*type, state.store.owner_of(*type))
                 : std::string();
 }
 
@@ -167,6 +181,84 @@ std::string FakeCalendly::add_event_type(std::string name, std::string slug, int
     type.created_at = type.updated_at = impl_->state->now();
     impl_->state->store.add_event_type(type);
     return impl_->uris().event_type(type.uuid);
+}
+
+std::vector<std::string> FakeCalendly::member_uris() const {
+    std::vector<std::string> uris;
+    for (const auto& member : impl_->opened().store.members())
+        uris.push_back(impl_->uris().user(member.user.uuid));
+    return uris;
+}
+
+std::string FakeCalendly::member_uri(std::string_view slug) const {
+    const auto member = impl_->opened().store.member_by_slug(slug);
+    return member ? impl_->uris().user(member->user.uuid) : std::string();
+}
+
+std::string FakeCalendly::team_event_type_uri(std::string_view slug) const {
+    for (const auto& type : impl_->opened().store.event_types()) {
+        if (type.is_team_type() && type.slug == slug) return impl_->uris().event_type(type.uuid);
+    }
+    return {};
+}
+
+std::string FakeCalendly::add_member(std::string name, std::string slug, std::string role) {
+    if (role != "owner" && role != "admin" && role != "user")
+        throw std::invalid_argument("FakeCalendly: a role is owner, admin or user, not " + role);
+    auto& state = impl_->opened_state();
+    const auto now = state.now();
+    auto member = fake::new_member(state.store.ids(), std::move(name), std::move(slug),
+                                   "America/New_York", std::move(role), now);
+    const auto meeting = fake::thirty_minute_meeting(state.store.ids(), member.user.uuid, now);
+    const std::string uri = impl_->uris().user(member.user.uuid);
+    state.store.add_member(std::move(member));
+    state.store.add_event_type(meeting);
+    state.publish_event_type_event("event_type.created", meeting);
+    return uri;
+}
+
+void FakeCalendly::remove_member(std::string_view user_uri) {
+    auto& state = impl_->opened_state();
+    const auto removal = state.store.remove_member(impl_->member_uuid(user_uri), state.now());
+    if (!removal) throw std::invalid_argument("FakeCalendly: not a member: " + std::string(user_uri));
+    for (const auto& type : removal->deleted_types)
+        state.publish_event_type_event("event_type.deleted", type);
+    for (const auto& type : removal->updated_types)
+        state.publish_event_type_event("event_type.updated", type);
+}
+
+std::string FakeCalendly::add_team_event_type(std::string name, std::string slug, int minutes,
+                                              std::string pooling_type,
+                                              std::vector<std::string> host_user_uris,
+                                              std::string team_name) {
+    if (pooling_type != "round_robin" && pooling_type != "collective") {
+        throw std::invalid_argument("FakeCalendly: a team type is round_robin or collective, not " +
+                                    pooling_type);
+    }
+    auto& state = impl_->opened_state();
+    std::vector<std::string> hosts;
+    for (const auto& uri : host_user_uris) hosts.push_back(impl_->member_uuid(uri));
+    std::string team_uuid;
+    for (const auto& type : state.store.event_types()) {
+        if (type.is_team_type() && type.team_name == team_name) team_uuid = type.team_uuid;
+    }
+    if (team_uuid.empty()) team_uuid = state.store.ids().uuid();
+    auto type = fake::team_event_type(state.store.ids(), std::move(name), std::move(slug), minutes,
+                                      std::move(pooling_type), std::move(hosts),
+                                      std::move(team_uuid), std::move(team_name),
+                                      "Added by a test.", state.now());
+    state.store.add_event_type(type);
+    state.publish_event_type_event("event_type.created", type);
+    return impl_->uris().event_type(type.uuid);
+}
+
+void FakeCalendly::rename_event_type(std::string_view uri, std::string name) {
+    auto& state = impl_->opened_state();
+    const auto uuid = impl_->uris().uuid_in(uri, "event_types");
+    const auto renamed =
+        uuid ? state.store.rename_event_type(*uuid, std::move(name), state.now()) : std::nullopt;
+    if (!renamed) throw std::invalid_argument("FakeCalendly: no event type " + std::string(uri));
+    state.publish_event_type_event("event_type.updated", *renamed);
 }
 
 std::vector<FakeBooking> FakeCalendly::bookings() const {

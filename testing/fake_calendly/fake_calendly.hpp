@@ -58,7 +58,7 @@ class FakeCalendly {
     std::size_t max_concurrent_requests() const;
     void reset_counts();
 
-    // The seeded host and its data (after start()).
+    // The seeded host (the token's user) and its data (after start()).
     std::string user_uri() const;
     std::string organization_uri() const;
     std::string access_token() const;
@@ -76,6 +76,35 @@ class FakeCalendly {
     // With `invitees_limit` over 1, a group type: that many invitees book the same meeting.
     std::string add_event_type(std::string name, std::string slug, int minutes, bool secret,
                                int invitees_limit = 1);
+
+    // The organization (after start()). By default its only member is the token's user
+    // (user_uri()), with FakeCalendlyOptions::token_role ("owner"); options.sandbox_team and
+    // options.generated_members seed more. Members, their types and team types change here as an
+    // admin would change them in Calendly's web app, and the changes to event types are delivered
+    // as event_type.created/updated/deleted webhooks (created_by: user_uri()).
+    //
+    // Current members' user URIs, in membership order (created_at, then membership UUID).
+    std::vector<std::string> member_uris() const;
+    // A current member's user URI by slug ("dana-whitfield"); empty if none.
+    std::string member_uri(std::string_view slug) const;
+    // A team event type's URI by slug ("sales-demo"); empty if none.
+    std::string team_event_type_uri(std::string_view slug) const;
+    // A new member (role "owner", "admin" or "user", else std::invalid_argument) with a personal
+    // active "30 Minute Meeting" (event_type.created); returns its user URI.
+    std::string add_member(std::string name, std::string slug, std::string role);
+    // Ends a membership: the member leaves the organization's lists, its personal types are
+    // deleted (event_type.deleted) and it stops hosting team types (event_type.updated). Its past
+    // meetings still name it. std::invalid_argument when `user_uri` is not a current member.
+    void remove_member(std::string_view user_uri);
+    // A new active team type (pooling_type "round_robin" or "collective") of team `team_name`,
+    // hosted by current members (else std::invalid_argument); delivers event_type.created and
+    // returns its URI. A team name used before names the same team.
+    std::string add_team_event_type(std::string name, std::string slug, int minutes,
+                                    std::string pooling_type,
+                                    std::vector<std::string> host_user_uris,
+                                    std::string team_name);
+    // Renames any event type and delivers event_type.updated; std::invalid_argument when unknown.
+    void rename_event_type(std::string_view uri, std::string name);
 
     // After start(): deliver invitee.created/invitee.canceled to `url`, signed with `signing_key`
     // (what FakeCalendlyOptions::webhook_url does, for a service that learns its port later).

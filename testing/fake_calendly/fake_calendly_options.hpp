@@ -1,6 +1,6 @@
 #pragma once
-// How a FakeCalendly behaves: its credential, page size limit, the webhook it delivers to, and the
-// host's availability.
+// How a FakeCalendly behaves: its credential, page size limit, the webhook it delivers to, the
+// host's availability and the organization around it.
 
 #include <chrono>
 #include <cstddef>
@@ -57,6 +57,23 @@ struct FakeCalendlyOptions {
     // Also seed active event types with each location kind and with required questions
     // (varied_event_types.hpp), as the sandbox does. Off by default: tests count on five.
     bool varied_event_types = false;
+
+    // The organization. By default it has one member, the token's user, who owns it (a solo
+    // Calendly user owns its own organization).
+    // The token user's role: "owner", "admin" or "user". A "user" token is refused the
+    // organization-wide lists and other members' data, as Calendly refuses a plain member's token.
+    std::string token_role = "owner";
+    // Seed a small team after everything else (so the identifiers above do not change), for the
+    // sandbox and tests (organization_seed.hpp): three more members, a round robin "Sales demo"
+    // and a collective "Panel interview".
+    bool sandbox_team = false;
+    // A large organization, for a benchmark: members "Member 0001"... (slugs member-0001...) with
+    // that many personal types each and, with round_robin_hosts over 0, a round robin "Sales demo"
+    // (slug sales-demo) hosted by the first round_robin_hosts of them.
+    std::size_t generated_members = 0;
+    std::size_t event_types_per_generated_member = 0;
+    std::size_t round_robin_hosts = 0;
+
     // The fake's clock, for tests that pin "now"; the system clock when empty.
     std::function<std::chrono::system_clock::time_point()> clock;
 };

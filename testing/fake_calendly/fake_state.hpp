@@ -1,5 +1,5 @@
 #pragma once
-// Everything the fake's handlers share: options, the host's calendar, webhook subscriptions and
+// Everything the fake's handlers share: options, the organization's calendar, webhook subscriptions and
 // delivery, faults and traffic. Handlers hold it by shared_ptr so that a request in flight (a hang,
 // say) keeps it alive.
 
@@ -31,9 +31,18 @@ struct FakeState {
     bool is_open() const { return ready.load(std::memory_order_acquire); }
     const ResourceJson& resources() const { return *json; }
 
-    // Sends `event` ("invitee.created", "invitee.canceled") to every subscription that wants it.
+    // A resource in Calendly's format, with the members it names looked up.
+    nlohmann::json event_type_json(const EventTypeRecord& type) const;
+    nlohmann::json scheduled_event_json(const ScheduledEventRecord& event) const;
+
+    // Sends `event` ("invitee.created", "invitee.canceled") to every subscription that wants it:
+    // organization scope for any member's meetings, user scope for the meetings its user hosts.
     void publish_invitee_event(const std::string& event, const ScheduledEventRecord& scheduled,
                                const InviteeRecord& invitee);
+    // Sends `event` ("event_type.created", ".updated", ".deleted") with the type's resource as
+    // its payload (Calendly does not document that payload; consumers treat it as a signal), to
+    // organization subscriptions and to user subscriptions of the type's owner or hosts.
+    void publish_event_type_event(const std::string& event, const EventTypeRecord& type);
 
     const FakeCalendlyOptions options;
     CalendarStore store;

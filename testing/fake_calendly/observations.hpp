@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace calrt::testing {
 
@@ -28,6 +29,9 @@ struct FakeBooking {
     // Bookings and cancellations share one count (from 1), so a test can tell which came first.
     std::size_t sequence = 0;
     std::string text_reminder_number{};  // invitee.text_reminder_number as sent; empty: none
+    // The user URIs of the hosts the meeting was assigned: the type's owner, a round robin's one
+    // host, or every host of a collective.
+    std::vector<std::string> host_uris{};
 };
 
 struct FakeCancellation {
@@ -38,7 +42,7 @@ struct FakeCancellation {
 };
 
 struct WebhookDeliveryRecord {
-    std::string event;  // "invitee.created" or "invitee.canceled"
+    std::string event;  // "invitee.created", "invitee.canceled", "event_type.updated", ...
     std::string url;
     std::string body;       // the exact bytes sent
     std::string signature;  // the Calendly-Webhook-Signature header; empty without a signing key

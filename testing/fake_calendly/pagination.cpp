@@ -69,11 +69,17 @@ CalendlyResult<PageRequest> parse_page_request(const server::Request& request,
 
 nlohmann::json paginate(const nlohmann::json& items, const PageRequest& page,
                         const std::string& base_url, const server::Request& request) {
-    const std::size_t total = items.size();
+    return paginate(
+        items.size(), [&items](std::size_t i) { return items[i]; }, page, base_url, request);
+}
+
+nlohmann::json paginate(std::size_t total, const std::function<nlohmann::json(std::size_t)>& item,
+                        const PageRequest& page, const std::string& base_url,
+                        const server::Request& request) {
     const std::size_t first = std::min(page.offset, total);
     const std::size_t last = std::min(first + page.count, total);
     nlohmann::json collection = nlohmann::json::array();
-    for (std::size_t i = first; i < last; ++i) collection.push_back(items[i]);
+    for (std::size_t i = first; i < last; ++i) collection.push_back(item(i));
 
     nlohmann::json pagination = {{"count", collection.size()},
                                  {"next_page", nullptr},

@@ -5,6 +5,7 @@
 // full URL of the next page (null on the last one).
 
 #include <cstddef>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -24,6 +25,12 @@ CalendlyResult<PageRequest> parse_page_request(const server::Request& request,
 // One page of `items` as a Calendly list body; links repeat the request's other query parameters.
 nlohmann::json paginate(const nlohmann::json& items, const PageRequest& page,
                         const std::string& base_url, const server::Request& request);
+
+// The same for `total` items of which only the page's are rendered, by `item(index)`: an
+// organization's thousands of event types need not all be rendered for each page.
+nlohmann::json paginate(std::size_t total, const std::function<nlohmann::json(std::size_t)>& item,
+                        const PageRequest& page, const std::string& base_url,
+                        const server::Request& request);
 
 // Rewrites a list body (paginate()'s) so that paging does not progress: its next page is the page
 // `request` asked for (the first page when it named none); with `empty`, the page has no items.

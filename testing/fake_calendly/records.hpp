@@ -21,6 +21,19 @@ struct HostUser {
     TimePoint updated_at;
 };
 
+// A user's place in the organization: Calendly's OrganizationMembership (role "owner", "admin" or
+// "user"). The token's user is one; a solo Calendly user owns its own organization.
+struct MemberRecord {
+    HostUser user{};
+    std::string role{};
+    std::string membership_uuid{};
+    TimePoint membership_created_at{};
+    TimePoint membership_updated_at{};
+    // A removed member is kept so that the meetings it hosted still name it; it is no longer in
+    // the organization's lists and GET /users/{uuid} no longer finds it.
+    bool removed = false;
+};
+
 struct EventTypeRecord {
     std::string uuid;
     std::string name;
@@ -40,6 +53,20 @@ struct EventTypeRecord {
     nlohmann::json custom_questions = nlohmann::json::array();
     TimePoint created_at;
     TimePoint updated_at;
+    // A personal type: the member whose it is (the store makes it the token's user when left
+    // empty on a type without pooling). Empty for a team type.
+    std::string owner_uuid{};
+    // Empty: not pooled (Calendly's null); "round_robin": one free host is assigned per booking;
+    // "collective": every host must be free and attends.
+    std::string pooling_type{};
+    std::vector<std::string> host_uuids{};  // a team type's hosts, in the team's order
+    // A team type's team: its profile is {type:"Team", name, owner:<base>/teams/<team_uuid>} and
+    // its page <base>/team/<team_slug>/<slug>.
+    std::string team_uuid{};
+    std::string team_name{};
+    std::string team_slug{};
+
+    bool is_team_type() const { return !pooling_type.empty(); }
 };
 
 struct CancellationRecord {
@@ -80,6 +107,9 @@ struct ScheduledEventRecord {
     int invitees_limit = 1;  // the type's, when it was booked
     TimePoint created_at;
     TimePoint updated_at;
+    // The members hosting it (event_memberships): the type's owner, a round robin's assigned host
+    // or every host of a collective. The store makes it the token's user when left empty.
+    std::vector<std::string> host_uuids{};
 
     std::size_t active_invitees() const {
         std::size_t active = 0;

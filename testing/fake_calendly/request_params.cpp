@@ -36,23 +36,6 @@ CalendlyResult<TimeRange> availability_range(const FakeState& state, const serve
     return TimeRange{*start, *end};
 }
 
-CalendlyResult<void> check_owner_scope(const FakeState& state, const server::Request& request) {
-    const auto user = request.query_param("user");
-    const auto organization = request.query_param("organization");
-    if (!user && !organization) {
-        return invalid_argument({{"user", "user or organization is required"},
-                                 {"organization", "user or organization is required"}});
-    }
-    const HostUser host = state.store.host();
-    const auto& uris = state.resources().uris();
-    if (user && *user != uris.user(host.uuid))
-        return permission_denied("This user is not in your organization");
-    if (organization && *organization != uris.organization(host.organization_uuid)) {
-        return permission_denied("You do not have permission to access this resource.");
-    }
-    return {};
-}
-
 CalendlyResult<bool> sort_descending(const server::Request& request, std::string_view field,
                                      bool default_descending) {
     const auto sort = request.query_param("sort");

@@ -27,10 +27,6 @@ CalendlyResult<std::optional<TimePoint>> optional_time(const server::Request& re
 CalendlyResult<TimeRange> availability_range(const FakeState& state, const server::Request& request,
                                              bool future_only, std::chrono::hours limit);
 
-// The `user` or `organization` query parameter lists require, naming this fake's host or its
-// organization (another user is "not in your organization").
-CalendlyResult<void> check_owner_scope(const FakeState& state, const server::Request& request);
-
 // "field:asc" / "field:desc" / "field" for the one field a list sorts by; true when descending.
 CalendlyResult<bool> sort_descending(const server::Request& request, std::string_view field,
                                      bool default_descending = false);

@@ -27,6 +27,37 @@ json event_location(const ScheduledEventRecord& event) {
     return location;
 }
 
+// Calendly's kind_description: "Round Robin" and "Collective" for pooled (team) types.
+const char* kind_description(const EventTypeRecord& type) {
+    if (type.pooling_type == "round_robin") return "Round Robin";
+    if (type.pooling_type == "collective") return "Collective";
+    return type.invitees_limit > 1 ? "Group" : "One-on-One";
+}
+
+// The public profile: a personal type's owner, or a team type's team ({type:"Team", name, owner:
+// the team's URI}; Calendly's Profile.type is "User" or "Team").
+json profile(const ResourceUris& uris, const EventTypeRecord& type, const HostUser& owner) {
+    if (type.is_team_type()) {
+        return {{"type", "Team"}, {"name", type.team_name}, {"owner", uris.team(type.team_uuid)}};
+    }
+    return {{"type", "User"}, {"name", owner.name}, {"owner", uris.user(owner.uuid)}};
+}
+
+// A UUID-shaped id for the pair (a, b), the same on every call, so that an event type membership
+// has a stable URI without the store keeping one per (type, host): the hex digits of both added
+// digit by digit.
+std::string pair_uuid(std::string_view a, std::string_view b) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    const auto value = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+    std::string out(a);
+    for (std::size_t i = 0; i < out.size() && i < b.size(); ++i) {
+        // Dashes, and the version (14) and variant (19) digits, stay a's.
+        if (out[i] == '-' || b[i] == '-' || i == 14 || i == 19) continue;
+        out[i] = kDigits[(value(out[i]) + value(b[i])) % 16];
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string html_escape(std::string_view text) {
@@ -61,8 +92,9 @@ std::string ResourceJson::user_scheduling_url(const HostUser& host) const {
 }
 
 std::string ResourceJson::event_type_scheduling_url(const EventTypeRecord& type,
-                                                    const HostUser& host) const {
-    return user_scheduling_url(host) + "/" + type.slug;
+                                                    const HostUser& owner) const {
+    if (type.is_team_type()) return uris_.base() + "/team/" + type.team_slug + "/" + type.slug;
+    return user_scheduling_url(owner) + "/" + type.slug;
 }
 
 json ResourceJson::user(const HostUser& host) const {
@@ -81,19 +113,19 @@ json ResourceJson::user(const HostUser& host) const {
             {"resource_type", "User"}};
 }
 
-json ResourceJson::event_type(const EventTypeRecord& type, const HostUser& host) const {
+json ResourceJson::event_type(const EventTypeRecord& type, const HostUser& owner) const {
     return {{"uri", uris_.event_type(type.uuid)},
             {"name", type.name},
             {"active", type.active},
             {"booking_method", "instant"},
             {"slug", type.slug},
-            {"scheduling_url", event_type_scheduling_url(type, host)},
+            {"scheduling_url", event_type_scheduling_url(type, owner)},
             {"duration", type.duration_minutes},
             {"duration_options", nullptr},
             {"kind", type.invitees_limit > 1 ? "group" : "solo"},
-            {"pooling_type", nullptr},
+            {"pooling_type", null_or(type.pooling_type)},
             {"type", "StandardEventType"},
-            {"kind_description", type.invitees_limit > 1 ? "Group" : "One-on-One"},
+            {"kind_description", kind_description(type)},
             {"color", type.color},
             // developer.calendly.com/release-notes/2026/11/13 (Calendly's defaults) and 2025/4/25.
             {"start_time_increment", 30},
@@ -105,7 +137,7 @@ json ResourceJson::event_type(const EventTypeRecord& type, const HostUser& host)
             {"internal_note", nullptr},
             {"description_plain", type.description},
             {"description_html", "<p>" + html_escape(type.description) + "</p>"},
-            {"profile", {{"type", "User"}, {"name", host.name}, {"owner", uris_.user(host.uuid)}}},
+            {"profile", profile(uris_, type, owner)},
             {"secret", type.secret},
             {"deleted_at", nullptr},
             {"admin_managed", false},
@@ -122,8 +154,14 @@ json ResourceJson::cancellation(const CancellationRecord& cancellation) const {
             {"created_at", format_calendly_time(cancellation.created_at)}};
 }
 
-json ResourceJson::scheduled_event(const ScheduledEventRecord& event, const HostUser& host) const {
+json ResourceJson::scheduled_event(const ScheduledEventRecord& event,
+                                   const std::vector<HostUser>& hosts) const {
     const std::size_t active = event.active_invitees();
+    json memberships = json::array();
+    for (const auto& host : hosts) {
+        memberships.push_back(
+            {{"user", uris_.user(host.uuid)}, {"user_email", host.email}, {"user_name", host.name}});
+    }
     json out = {
         {"uri", uris_.scheduled_event(event.uuid)},
         {"name", event.name},
@@ -137,9 +175,7 @@ json ResourceJson::scheduled_event(const ScheduledEventRecord& event, const Host
         {"invitees_counter", {{"total", event.invitees.size()}, {"active", active}, {"limit", event.invitees_limit}}},
         {"created_at", format_calendly_time(event.created_at)},
         {"updated_at", format_calendly_time(event.updated_at)},
-        {"event_memberships", json::array({{{"user", uris_.user(host.uuid)},
-                                            {"user_email", host.email},
-                                            {"user_name", host.name}}})},
+        {"event_memberships", std::move(memberships)},
         {"event_guests", json::array()},
         {"calendar_event", nullptr}};
     if (event.cancellation) out["cancellation"] = cancellation(*event.cancellation);
@@ -192,14 +228,14 @@ json ResourceJson::webhook_subscription(const WebhookSubscriptionRecord& subscri
             {"creator", uris_.user(host.uuid)}};
 }
 
-json ResourceJson::available_time(const EventTypeRecord& type, const HostUser& host, TimePoint start,
+json ResourceJson::available_time(const EventTypeRecord& type, const HostUser& owner, TimePoint start,
                                   std::size_t invitees_remaining) const {
     // Calendly's example: .../discovery-call/2020-01-02T20:00:00Z?month=2020-01&date=2020-01-02
     const std::string date = format_date(start);
     return {{"status", "available"},
             {"invitees_remaining", invitees_remaining},
             {"start_time", format_calendly_time(start)},
-            {"scheduling_url", event_type_scheduling_url(type, host) + "/" +
+            {"scheduling_url", event_type_scheduling_url(type, owner) + "/" +
                                    format_compact_time(start) + "?month=" + date.substr(0, 7) +
                                    "&date=" + date}};
 }
@@ -215,10 +251,47 @@ json ResourceJson::busy_time(const ScheduledEventRecord& event) const {
 
 json ResourceJson::invitee_webhook_payload(const ScheduledEventRecord& event,
                                            const InviteeRecord& invitee,
-                                           const HostUser& host) const {
+                                           const std::vector<HostUser>& hosts) const {
     json payload = this->invitee(event, invitee);
-    payload["scheduled_event"] = scheduled_event(event, host);
+    payload["scheduled_event"] = scheduled_event(event, hosts);
     return payload;
+}
+
+json ResourceJson::organization_membership(const MemberRecord& member) const {
+    const HostUser& user = member.user;
+    return {{"uri", uris_.organization_membership(member.membership_uuid)},
+            {"role", member.role},
+            {"user",
+             {{"uri", uris_.user(user.uuid)},
+              {"name", user.name},
+              {"slug", user.slug},
+              {"email", user.email},
+              {"scheduling_url", user_scheduling_url(user)},
+              {"timezone", user.timezone},
+              {"avatar_url", nullptr},
+              {"locale", "en"},
+              {"time_notation", "12h"},
+              {"created_at", format_calendly_time(user.created_at)},
+              {"updated_at", format_calendly_time(user.updated_at)}}},
+            {"organization", uris_.organization(user.organization_uuid)},
+            {"created_at", format_calendly_time(member.membership_created_at)},
+            {"updated_at", format_calendly_time(member.membership_updated_at)}};
+}
+
+json ResourceJson::event_type_membership(const EventTypeRecord& type, const json& type_json,
+                                         const HostUser& member) const {
+    return {{"uri", uris_.event_type_membership(pair_uuid(type.uuid, member.uuid))},
+            {"event_type", type_json},
+            {"member",
+             {{"uri", uris_.user(member.uuid)},
+              {"name", member.name},
+              {"slug", member.slug},
+              {"email", member.email},
+              {"scheduling_url", user_scheduling_url(member)},
+              {"timezone", member.timezone},
+              {"avatar_url", nullptr}}},
+            {"created_at", format_calendly_time(type.created_at)},
+            {"updated_at", format_calendly_time(type.updated_at)}};
 }
 
 }  // namespace calrt::testing::fake

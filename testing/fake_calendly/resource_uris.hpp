@@ -29,6 +29,13 @@ class ResourceUris {
     std::string webhook_subscription(std::string_view uuid) const {
         return base_ + "/webhook_subscriptions/" + std::string(uuid);
     }
+    std::string team(std::string_view uuid) const { return base_ + "/teams/" + std::string(uuid); }
+    std::string organization_membership(std::string_view uuid) const {
+        return base_ + "/organization_memberships/" + std::string(uuid);
+    }
+    std::string event_type_membership(std::string_view uuid) const {
+        return base_ + "/event_type_memberships/" + std::string(uuid);
+    }
     std::string booking_link(std::string_view link_id, std::string_view event_type_slug) const {
         return base_ + "/d/" + std::string(link_id) + "/" + std::string(event_type_slug);
     }

@@ -12,6 +12,8 @@ namespace calrt::testing::fake {
 void add_user_routes(server::Router& router, const std::shared_ptr<FakeState>& state);
 // GET /event_types, GET /event_types/{uuid}
 void add_event_type_routes(server::Router& router, const std::shared_ptr<FakeState>& state);
+// GET /organization_memberships, GET /organization_memberships/{uuid}, GET /event_type_memberships
+void add_organization_routes(server::Router& router, const std::shared_ptr<FakeState>& state);
 // GET /event_type_available_times, GET /user_busy_times
 void add_availability_routes(server::Router& router, const std::shared_ptr<FakeState>& state);
 // GET /scheduled_events, GET /scheduled_events/{uuid}, GET .../invitees, GET .../invitees/{uuid},

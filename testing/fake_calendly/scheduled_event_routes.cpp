@@ -2,6 +2,7 @@
 #include <cctype>
 
 #include "testing/fake_calendly/api_route.hpp"
+#include "testing/fake_calendly/organization_access.hpp"
 #include "testing/fake_calendly/pagination.hpp"
 #include "testing/fake_calendly/request_params.hpp"
 #include "testing/fake_calendly/routes.hpp"
@@ -20,7 +21,8 @@ CalendlyResult<std::optional<std::string>> status_filter(const server::Request& 
 }
 
 CalendlyResult<server::Response> list_events(FakeState& fake, const server::Request& request) {
-    if (auto scope = check_owner_scope(fake, request); !scope) return scope.error();
+    const auto scope = list_scope(fake, request);
+    if (!scope) return scope.error();
     const auto status = status_filter(request);
     if (!status) return status.error();
     const auto min_start = optional_time(request, "min_start_time");
@@ -35,6 +37,10 @@ CalendlyResult<server::Response> list_events(FakeState& fake, const server::Requ
 
     auto events = fake.store.scheduled_events();
     std::erase_if(events, [&](const ScheduledEventRecord& event) {
+        // One member's: the meetings it hosts.
+        if (scope->member && std::find(event.host_uuids.begin(), event.host_uuids.end(),
+                                       scope->member->user.uuid) == event.host_uuids.end())
+            return true;
         if (*status && event.status != **status) return true;
         if (*min_start && event.start < **min_start) return true;
         if (*max_start && event.start >= **max_start) return true;
@@ -48,11 +54,10 @@ CalendlyResult<server::Response> list_events(FakeState& fake, const server::Requ
     std::sort(events.begin(), events.end(), [desc = *descending](const auto& a, const auto& b) {
         return desc ? b.start < a.start : a.start < b.start;
     });
-    const HostUser host = fake.store.host();
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& event : events) items.push_back(fake.resources().scheduled_event(event, host));
-    return calendly_json_response(200,
-                                  paginate(items, *page, fake.resources().uris().base(), request));
+    return calendly_json_response(
+        200, paginate(
+                 events.size(), [&](std::size_t i) { return fake.scheduled_event_json(events[i]); },
+                 *page, fake.resources().uris().base(), request));
 }
 
 CalendlyResult<server::Response> list_invitees(FakeState& fake, const server::Request& request) {
@@ -127,7 +132,7 @@ void add_scheduled_event_routes(server::Router& router, const std::shared_ptr<Fa
             const auto event = fake.store.scheduled_event(request.path_param("uuid").value_or(""));
             if (!event) return calendly_error_response(resource_not_found());
             return calendly_json_response(
-                200, {{"resource", fake.resources().scheduled_event(*event, fake.store.host())}});
+                200, {{"resource", fake.scheduled_event_json(*event)}});
         }));
     router.get("/scheduled_events/{uuid}/invitees",
                api_route(state, [](FakeState& fake, server::Request& request) {

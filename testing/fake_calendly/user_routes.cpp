@@ -8,11 +8,12 @@ void add_user_routes(server::Router& router, const std::shared_ptr<FakeState>& s
                    return calendly_json_response(
                        200, {{"resource", fake.resources().user(fake.store.host())}});
                }));
+    // Any member of the organization (Calendly's "Get user" takes any user's UUID).
     router.get("/users/{uuid}", api_route(state, [](FakeState& fake, server::Request& request) {
-                   const HostUser host = fake.store.host();
-                   if (request.path_param("uuid") != host.uuid)
-                       return calendly_error_response(resource_not_found());
-                   return calendly_json_response(200, {{"resource", fake.resources().user(host)}});
+                   const auto member = fake.store.member(request.path_param("uuid").value_or(""));
+                   if (!member) return calendly_error_response(resource_not_found());
+                   return calendly_json_response(
+                       200, {{"resource", fake.resources().user(member->user)}});
                }));
 }
 

@@ -2,6 +2,7 @@
 #include <boost/url/parse.hpp>
 
 #include "testing/fake_calendly/api_route.hpp"
+#include "testing/fake_calendly/organization_access.hpp"
 #include "testing/fake_calendly/pagination.hpp"
 #include "testing/fake_calendly/request_params.hpp"
 #include "testing/fake_calendly/routes.hpp"
@@ -11,9 +12,23 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kEvents[] = {"invitee.created", "invitee.canceled",
+// event_type.*: developer.calendly.com/release-notes/2026/10/23 ("The API already accepts and
+// returns these events").
+constexpr std::string_view kEvents[] = {"invitee.created",        "invitee.canceled",
                                         "invitee_no_show.created", "invitee_no_show.deleted",
-                                        "routing_form_submission.created"};
+                                        "routing_form_submission.created", "event_type.created",
+                                        "event_type.updated",     "event_type.deleted"};
+
+// The member a user-scope subscription is for: the token's own user, or (for an owner or admin
+// token) any member.
+CalendlyResult<MemberRecord> subscription_user(const FakeState& fake, std::string_view user_uri,
+                                               const char* refusal) {
+    const auto uuid = fake.resources().uris().uuid_in(user_uri, "users");
+    auto member = uuid ? fake.store.member(*uuid) : std::nullopt;
+    if (!member || (!token_is_admin(fake) && member->user.uuid != fake.store.host().uuid))
+        return permission_denied(refusal);
+    return std::move(*member);
+}
 
 bool is_http_url(std::string_view text) {
     const auto url = boost::urls::parse_absolute_uri(text);
@@ -69,15 +84,23 @@ CalendlyResult<server::Response> create_subscription(FakeState& fake,
     if (**organization != uris.organization(host.organization_uuid)) {
         return permission_denied("You do not have permission to access this resource.");
     }
-    if (*user && **user != uris.user(host.uuid))
-        return permission_denied("You do not have permission");
+    // Calendly: only an owner or admin token subscribes to the whole organization.
+    if (**scope == "organization") {
+        if (auto admin = require_admin_token(fake); !admin) return admin.error();
+    }
+    std::string user_uuid;
+    if (*user) {
+        const auto member = subscription_user(fake, **user, "You do not have permission");
+        if (!member) return member.error();
+        user_uuid = member->user.uuid;
+    }
 
     WebhookSubscriptionRecord subscription;
     subscription.uuid = fake.store.ids().uuid();
     subscription.callback_url = **url;
     subscription.events = std::move(events);
     subscription.scope = **scope;
-    subscription.user_uuid = **scope == "user" ? host.uuid : std::string();
+    subscription.user_uuid = **scope == "user" ? user_uuid : std::string();
     subscription.signing_key = signing_key->value_or("");
     subscription.created_at = subscription.updated_at = fake.now();
     auto added = fake.subscriptions.add(std::move(subscription));
@@ -102,14 +125,24 @@ CalendlyResult<server::Response> list_subscriptions(FakeState& fake,
     if (*organization != uris.organization(host.organization_uuid)) {
         return permission_denied("You do not have permission");
     }
-    if (user && *user != uris.user(host.uuid)) return permission_denied("Unauthorized");
+    if (*scope == "organization") {
+        if (auto admin = require_admin_token(fake); !admin) return admin.error();
+    }
+    std::string user_uuid;
+    if (user) {
+        const auto member = subscription_user(fake, *user, "Unauthorized");
+        if (!member) return member.error();
+        user_uuid = member->user.uuid;
+    }
     const auto descending = sort_descending(request, "created_at");
     if (!descending) return descending.error();
     const auto page = parse_page_request(request, fake.options.max_page_size);
     if (!page) return page.error();
 
     auto subscriptions = fake.subscriptions.all();
-    std::erase_if(subscriptions, [&](const auto& s) { return s.scope != *scope; });
+    std::erase_if(subscriptions, [&](const auto& s) {
+        return s.scope != *scope || (*scope == "user" && s.user_uuid != user_uuid);
+    });
     std::stable_sort(subscriptions.begin(), subscriptions.end(),
                      [desc = *descending](const auto& a, const auto& b) {
                          return desc ? b.created_at < a.created_at : a.created_at < b.created_at;
