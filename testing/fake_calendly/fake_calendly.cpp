@@ -138,8 +138,12 @@ std::string FakeCalendly::inactive_event_type_uri() const {
 }
 
 std::string FakeCalendly::event_type_uri(std::string_view slug) const {
-    for (const auto& type : impl_->opened().store.event_types()) {
-        if (type.slug == slug) return impl_->uris().event_type(type.uuid);
+    // The host's own: other members have a "30min" too.
+    const auto& state = impl_->opened();
+    const std::string host_uuid = state.seeded.host_uuid;
+    for (const auto& type : state.store.event_types()) {
+        if (type.slug == slug && !type.is_team_type() && type.owner_uuid == host_uuid)
+            return impl_->uris().event_type(type.uuid);
     }
     return {};
 }

@@ -2,7 +2,9 @@
 // A fake Calendly API v2 server for tests and the --sandbox mode: the project's own HTTP server on
 // 127.0.0.1 (ephemeral port) answering Calendly's endpoints in Calendly's wire format (resources,
 // list pagination, error bodies, X-RateLimit-* headers, Bearer auth), over a seeded host whose
-// resource URIs point back at the fake. Bookings (POST /invitees or a single-use link's page) and
+// resource URIs point back at the fake. The host is the token's user and a member of an
+// organization: by default its only member and owner; the options and the organization methods
+// below add members with roles and team event types (round robin, collective). Bookings (POST /invitees or a single-use link's page) and
 // cancellations deliver signed invitee.created/invitee.canceled webhooks to the subscriptions.
 //
 // Tests drive faults (the next N requests to a path answer 429/5xx/4xx, hang, answer late, drop the
@@ -64,8 +66,8 @@ class FakeCalendly {
     std::string access_token() const;
     std::vector<std::string> active_event_type_uris() const;  // 5, in Calendly's default name order
     std::string inactive_event_type_uri() const;
-    std::string event_type_uri(
-        std::string_view slug) const;  // "15min", "30min", ...; empty if none
+    // The host's own type by slug ("15min", "30min", ...); empty if none.
+    std::string event_type_uri(std::string_view slug) const;
     std::string past_event_uri() const;
     std::string upcoming_event_uri() const;  // active; its slot is not available
     std::string canceled_event_uri() const;  // upcoming, canceled

@@ -25,10 +25,11 @@ CalendlyResult<server::Response> list_memberships(FakeState& fake, const server:
         return email && !server::iequals(member.user.email, *email);
     });
     return calendly_json_response(
-        200, paginate(
-                 members.size(),
-                 [&](std::size_t i) { return fake.resources().organization_membership(members[i]); },
-                 *page, fake.resources().uris().base(), request));
+        200,
+        paginate(
+            members.size(),
+            [&](std::size_t i) { return fake.resources().organization_membership(members[i]); },
+            *page, fake.resources().uris().base(), request));
 }
 
 CalendlyResult<server::Response> get_membership(FakeState& fake, const server::Request& request) {
@@ -61,13 +62,13 @@ CalendlyResult<server::Response> list_event_type_hosts(FakeState& fake,
         if (auto member = fake.store.member(host_uuid)) hosts.push_back(std::move(member->user));
     }
     const nlohmann::json type_json = fake.event_type_json(*type);
-    return calendly_json_response(
-        200, paginate(
-                 hosts.size(),
-                 [&](std::size_t i) {
-                     return fake.resources().event_type_membership(*type, type_json, hosts[i]);
-                 },
-                 *page, fake.resources().uris().base(), request));
+    return calendly_json_response(200, paginate(
+                                           hosts.size(),
+                                           [&](std::size_t i) {
+                                               return fake.resources().event_type_membership(
+                                                   *type, type_json, hosts[i]);
+                                           },
+                                           *page, fake.resources().uris().base(), request));
 }
 
 }  // namespace

@@ -53,16 +53,14 @@ void seed_sandbox_team(CalendarStore& store, ResourceIds& ids, const HostUser& h
     const TimePoint created = fixed_date(2023, 3, 1, 10);
 
     // Many round robin types have no location specification: Calendly renders `locations` null.
-    auto sales_demo = team_event_type(ids, "Sales demo", "sales-demo", 30, "round_robin",
-                                      {dana, priya, marcus}, ids.uuid(), "Sales",
-                                      "A 30-minute product demo with someone from our sales team.",
-                                      created);
+    auto sales_demo = team_event_type(
+        ids, "Sales demo", "sales-demo", 30, "round_robin", {dana, priya, marcus}, ids.uuid(),
+        "Sales", "A 30-minute product demo with someone from our sales team.", created);
     sales_demo.locations = nullptr;
     store.add_event_type(std::move(sales_demo));
-    store.add_event_type(team_event_type(ids, "Panel interview", "panel-interview", 45,
-                                         "collective", {host.uuid, dana, priya}, ids.uuid(),
-                                         "Recruiting",
-                                         "A 45-minute interview with our hiring panel.", created));
+    store.add_event_type(team_event_type(
+        ids, "Panel interview", "panel-interview", 45, "collective", {host.uuid, dana, priya},
+        ids.uuid(), "Recruiting", "A 45-minute interview with our hiring panel.", created));
 }
 
 void seed_generated_members(CalendarStore& store, ResourceIds& ids,

@@ -1,6 +1,7 @@
-// The fake Calendly as an organization, over real sockets: members and roles, what a "user" token is
-// refused, personal and team event types and their hosts, round robin and collective availability
-// and booking, removing a member, event_type.* webhooks, and a generated organization of 500.
+// The fake Calendly as an organization, over real sockets: members and roles, what a "user" token
+// is refused, personal and team event types and their hosts, round robin and collective
+// availability and booking, removing a member, event_type.* webhooks, and a generated organization
+// of 500.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -62,13 +63,13 @@ struct WebhookReceiver {
     };
 
     WebhookReceiver() {
-        server.router.post("/hooks", server::sync_handler([this](server::Request& request) {
-                               std::lock_guard lock(mutex);
-                               deliveries.push_back(
-                                   {request.body,
-                                    std::string(request.header("Calendly-Webhook-Signature"))});
-                               return server::json_response(200, {{"received", true}});
-                           }));
+        server.router.post(
+            "/hooks", server::sync_handler([this](server::Request& request) {
+                std::lock_guard lock(mutex);
+                deliveries.push_back(
+                    {request.body, std::string(request.header("Calendly-Webhook-Signature"))});
+                return server::json_response(200, {{"received", true}});
+            }));
         server.start();
     }
     std::string url() const {
@@ -146,9 +147,10 @@ class FakeCalendlyOrganizationTest : public ::testing::Test {
     // POST /invitees; `location_kind` empty for a type without locations (the round robin).
     test::HttpResponse book(const std::string& event_type, const std::string& start,
                             const std::string& location_kind, const std::string& email) {
-        json request = {{"event_type", event_type},
-                        {"start_time", start},
-                        {"invitee", {{"name", "Ada Lovelace"}, {"email", email}, {"timezone", "UTC"}}}};
+        json request = {
+            {"event_type", event_type},
+            {"start_time", start},
+            {"invitee", {{"name", "Ada Lovelace"}, {"email", email}, {"timezone", "UTC"}}}};
         if (!location_kind.empty()) request["location"] = {{"kind", location_kind}};
         return fake.call("POST", "/invitees", request.dump());
     }
@@ -189,9 +191,12 @@ TEST_F(FakeCalendlyDefaultOrganizationTest, HasTheTokenUserAsItsOnlyMemberAndOwn
     EXPECT_TRUE(membership["user"]["avatar_url"].is_null());
     EXPECT_EQ(membership["user"]["locale"], "en");
     EXPECT_EQ(membership["user"]["time_notation"], "12h");
-    for (const char* field : {"slug", "email", "scheduling_url", "timezone", "created_at", "updated_at"})
+    for (const char* field :
+         {"slug", "email", "scheduling_url", "timezone", "created_at", "updated_at"})
         EXPECT_TRUE(membership["user"][field].is_string()) << field;
-    EXPECT_EQ(membership["uri"].get<std::string>().rfind(fake->base_url() + "/organization_memberships/", 0), 0u);
+    EXPECT_EQ(membership["uri"].get<std::string>().rfind(
+                  fake->base_url() + "/organization_memberships/", 0),
+              0u);
     // The URI can be followed.
     EXPECT_EQ(body_of(fake.get(membership["uri"].get<std::string>()))["resource"], membership);
     EXPECT_TRUE(body["pagination"]["next_page"].is_null());
@@ -209,10 +214,11 @@ TEST_F(FakeCalendlyDefaultOrganizationTest, MembershipsNeedAnOrganizationOrAUser
 
 TEST_F(FakeCalendlyOrganizationTest, SandboxTeamListsFourMembersAcrossPagesAtCountTwo) {
     std::size_t pages = 0;
-    const auto members = all_items(
-        fake,
-        with_query("/organization_memberships", {{"organization", fake->organization_uri()}, {"count", "2"}}),
-        &pages);
+    const auto members =
+        all_items(fake,
+                  with_query("/organization_memberships",
+                             {{"organization", fake->organization_uri()}, {"count", "2"}}),
+                  &pages);
     EXPECT_EQ(pages, 2u);
     std::vector<std::string> slugs;
     std::vector<std::string> roles;
@@ -231,9 +237,9 @@ TEST_F(FakeCalendlyOrganizationTest, SandboxTeamListsFourMembersAcrossPagesAtCou
 }
 
 TEST_F(FakeCalendlyOrganizationTest, MembershipsFilterByUserAndByEmail) {
-    const auto by_user = body_of(fake.get(with_query(
-        "/organization_memberships",
-        {{"organization", fake->organization_uri()}, {"user", member("marcus-bell")}})));
+    const auto by_user = body_of(fake.get(
+        with_query("/organization_memberships",
+                   {{"organization", fake->organization_uri()}, {"user", member("marcus-bell")}})));
     ASSERT_EQ(by_user["collection"].size(), 1u);
     EXPECT_EQ(by_user["collection"][0]["role"], "admin");
     const auto by_email = body_of(fake.get(with_query(
@@ -274,8 +280,9 @@ TEST_F(FakeCalendlyUserTokenTest, IsRefusedOrganizationWideLists) {
 
 TEST_F(FakeCalendlyUserTokenTest, GetsItsOwnMembershipTypesMeetingsAndBusyTimes) {
     const std::string self = fake->user_uri();
-    const auto membership = body_of(fake.get(with_query(
-        "/organization_memberships", {{"organization", fake->organization_uri()}, {"user", self}})));
+    const auto membership =
+        body_of(fake.get(with_query("/organization_memberships",
+                                    {{"organization", fake->organization_uri()}, {"user", self}})));
     ASSERT_EQ(membership["collection"].size(), 1u);
     EXPECT_EQ(membership["collection"][0]["role"], "user");
     EXPECT_EQ(fake.get(with_query("/event_types", {{"user", self}})).result_int(), 200u);
@@ -297,9 +304,9 @@ TEST_F(FakeCalendlyUserTokenTest, GetsItsOwnMembershipTypesMeetingsAndBusyTimes)
 TEST_F(FakeCalendlyUserTokenTest, IsRefusedAnotherMembersDataAndAStrangers) {
     const auto now = Clock::now();
     const auto busy_times = [&](const std::string& user) {
-        return fake.get(with_query("/user_busy_times", {{"user", user},
-                                                        {"start_time", iso(now)},
-                                                        {"end_time", iso(now + 24h)}}));
+        return fake.get(
+            with_query("/user_busy_times",
+                       {{"user", user}, {"start_time", iso(now)}, {"end_time", iso(now + 24h)}}));
     };
     expect_permission_denied(busy_times(member("dana-whitfield")), kNoPermission);
     expect_permission_denied(busy_times(fake->base_url() + "/users/not-a-member"),
@@ -327,7 +334,8 @@ TEST_F(FakeCalendlyOrganizationTest, AdminTokenReadsAnyMembersBusyTimes) {
 
 TEST_F(FakeCalendlyOrganizationTest, OrganizationEventTypesIncludePersonalAndTeamTypes) {
     const auto types = all_items(
-        fake, with_query("/event_types", {{"organization", fake->organization_uri()}, {"count", "100"}}));
+        fake,
+        with_query("/event_types", {{"organization", fake->organization_uri()}, {"count", "100"}}));
     std::map<std::string, json> by_uri;
     std::size_t thirty_minute_meetings = 0;
     for (const auto& type : types) {
@@ -343,10 +351,12 @@ TEST_F(FakeCalendlyOrganizationTest, OrganizationEventTypesIncludePersonalAndTea
     EXPECT_EQ(sales["kind_description"], "Round Robin");
     EXPECT_EQ(sales["duration"], 30);
     EXPECT_TRUE(sales["locations"].is_null());
-    EXPECT_EQ(sales["description_plain"], "A 30-minute product demo with someone from our sales team.");
+    EXPECT_EQ(sales["description_plain"],
+              "A 30-minute product demo with someone from our sales team.");
     EXPECT_EQ(sales["profile"]["type"], "Team");
     EXPECT_EQ(sales["profile"]["name"], "Sales");
-    EXPECT_EQ(sales["profile"]["owner"].get<std::string>().rfind(fake->base_url() + "/teams/", 0), 0u);
+    EXPECT_EQ(sales["profile"]["owner"].get<std::string>().rfind(fake->base_url() + "/teams/", 0),
+              0u);
     EXPECT_EQ(sales["scheduling_url"], fake->base_url() + "/team/sales/sales-demo");
     EXPECT_EQ(sales["admin_managed"], false);
 
@@ -360,8 +370,9 @@ TEST_F(FakeCalendlyOrganizationTest, OrganizationEventTypesIncludePersonalAndTea
 
     const auto dana_type = by_uri.at(personal_type(member("dana-whitfield"), "30min"));
     EXPECT_TRUE(dana_type["pooling_type"].is_null());
-    EXPECT_EQ(dana_type["profile"],
-              (json{{"type", "User"}, {"name", "Dana Whitfield"}, {"owner", member("dana-whitfield")}}));
+    EXPECT_EQ(
+        dana_type["profile"],
+        (json{{"type", "User"}, {"name", "Dana Whitfield"}, {"owner", member("dana-whitfield")}}));
     EXPECT_EQ(dana_type["scheduling_url"], fake->base_url() + "/dana-whitfield/30min");
 }
 
@@ -373,7 +384,8 @@ TEST_F(FakeCalendlyOrganizationTest, MemberEventTypesAreItsOwnAndTheTeamTypesItH
     EXPECT_EQ(names, (std::set<std::string>{"30 Minute Meeting", "Panel interview", "Sales demo"}));
 
     std::set<std::string> alex;
-    for (const auto& type : all_items(fake, with_query("/event_types", {{"user", fake->user_uri()}})))
+    for (const auto& type :
+         all_items(fake, with_query("/event_types", {{"user", fake->user_uri()}})))
         alex.insert(type["name"]);
     EXPECT_TRUE(alex.contains("Panel interview"));
     EXPECT_FALSE(alex.contains("Sales demo"));
@@ -393,10 +405,13 @@ TEST_F(FakeCalendlyOrganizationTest, EventTypeMembershipsListTheHostsWithPaginat
         EXPECT_TRUE(host["member"]["avatar_url"].is_null());
         for (const char* field : {"name", "slug", "email", "scheduling_url", "timezone"})
             EXPECT_TRUE(host["member"][field].is_string()) << field;
-        EXPECT_EQ(host["uri"].get<std::string>().rfind(fake->base_url() + "/event_type_memberships/", 0), 0u);
+        EXPECT_EQ(
+            host["uri"].get<std::string>().rfind(fake->base_url() + "/event_type_memberships/", 0),
+            0u);
     }
-    EXPECT_EQ(members, (std::vector<std::string>{member("dana-whitfield"), member("priya-natarajan"),
-                                                 member("marcus-bell")}));
+    EXPECT_EQ(members,
+              (std::vector<std::string>{member("dana-whitfield"), member("priya-natarajan"),
+                                        member("marcus-bell")}));
     EXPECT_NE(hosts[0]["uri"], hosts[1]["uri"]);
 
     // A personal type's one host is its owner.
@@ -438,7 +453,8 @@ TEST_F(FakeCalendlyOrganizationTest, RoundRobinAssignsTheHostsInTurn) {
     ASSERT_GE(starts.size(), 3u);
     std::set<std::string> hosts;
     for (std::size_t i = 0; i < 3; ++i) {
-        const auto response = book(sales_demo(), starts[i], "", "guest" + std::to_string(i) + "@example.com");
+        const auto response =
+            book(sales_demo(), starts[i], "", "guest" + std::to_string(i) + "@example.com");
         ASSERT_EQ(response.result_int(), 201u) << response.body();
         const auto assigned = hosts_of_booking(response);
         ASSERT_EQ(assigned.size(), 1u);
@@ -452,7 +468,8 @@ TEST_F(FakeCalendlyOrganizationTest, RoundRobinBooksEachFreeHostOnceAtTheSameSta
     const std::string start = open_starts(sales_demo()).at(0);
     std::set<std::string> hosts;
     for (int i = 0; i < 3; ++i) {
-        const auto response = book(sales_demo(), start, "", "guest" + std::to_string(i) + "@example.com");
+        const auto response =
+            book(sales_demo(), start, "", "guest" + std::to_string(i) + "@example.com");
         ASSERT_EQ(response.result_int(), 201u) << response.body();
         hosts.insert(hosts_of_booking(response).at(0));
     }
@@ -464,10 +481,12 @@ TEST_F(FakeCalendlyOrganizationTest, RoundRobinBooksEachFreeHostOnceAtTheSameSta
 }
 
 TEST_F(FakeCalendlyOrganizationTest, TeamBookingNamesItsAssignedHostInEventMemberships) {
-    const auto response = book(sales_demo(), open_starts(sales_demo()).at(0), "", "ada@example.com");
+    const auto response =
+        book(sales_demo(), open_starts(sales_demo()).at(0), "", "ada@example.com");
     ASSERT_EQ(response.result_int(), 201u) << response.body();
     const std::string host = hosts_of_booking(response).at(0);
-    const auto event = body_of(fake.get(body_of(response)["resource"]["event"].get<std::string>()))["resource"];
+    const auto event =
+        body_of(fake.get(body_of(response)["resource"]["event"].get<std::string>()))["resource"];
     ASSERT_EQ(event["event_memberships"].size(), 1u);
     EXPECT_EQ(event["event_memberships"][0]["user"], host);
     const auto user = body_of(fake.get(host))["resource"];
@@ -491,13 +510,55 @@ TEST_F(FakeCalendlyOrganizationTest, CollectiveNeedsEveryHostFreeAndBooksThemAll
     EXPECT_TRUE(is_open(personal_type(member("priya-natarajan"), "30min"), taken));
 
     const std::string start = open_starts(panel_interview()).at(0);
-    const auto response = book(panel_interview(), start, "google_conference", "candidate@example.com");
+    const auto response =
+        book(panel_interview(), start, "google_conference", "candidate@example.com");
     ASSERT_EQ(response.result_int(), 201u) << response.body();
     EXPECT_EQ(hosts_of_booking(response),
               (std::vector<std::string>{fake->user_uri(), member("dana-whitfield"),
                                         member("priya-natarajan")}));
-    const auto event = body_of(fake.get(body_of(response)["resource"]["event"].get<std::string>()))["resource"];
+    const auto event =
+        body_of(fake.get(body_of(response)["resource"]["event"].get<std::string>()))["resource"];
     EXPECT_EQ(event["event_memberships"].size(), 3u);
+}
+
+TEST_F(FakeCalendlyOrganizationTest, TeamSchedulingUrlOpensABookingPageThatAssignsAHost) {
+    const std::string scheduling_url =
+        body_of(fake.get(sales_demo()))["resource"]["scheduling_url"];
+    const auto page = fake.get(scheduling_url);
+    ASSERT_EQ(page.result_int(), 200u) << page.body();
+    EXPECT_NE(page.body().find("Sales demo"), std::string::npos);
+    EXPECT_NE(page.body().find("with Sales"), std::string::npos);
+
+    const std::string slot =
+        fake::format_compact_time(fake::parse_rfc3339(open_starts(sales_demo()).at(0)).value());
+    const auto booked = test::http_request(
+        fake->port(), "POST", fake.target_of(scheduling_url),
+        {{"Content-Type", "application/x-www-form-urlencoded"}},
+        "name=Ada+Lovelace&email=ada%40example.com&timezone=UTC&start_time=" + slot);
+    ASSERT_EQ(booked.result_int(), 200u) << booked.body();
+    const auto bookings = fake->bookings();
+    ASSERT_EQ(bookings.size(), 1u);
+    EXPECT_EQ(bookings[0].source, "booking_page");
+    EXPECT_EQ(bookings[0].host_uris, std::vector<std::string>{member("dana-whitfield")});
+}
+
+TEST_F(FakeCalendlyOrganizationTest, SingleUseLinkOfARoundRobinAssignsAHost) {
+    const json request = {
+        {"max_event_count", 1}, {"owner", sales_demo()}, {"owner_type", "EventType"}};
+    const auto created = fake.call("POST", "/scheduling_links", request.dump());
+    ASSERT_EQ(created.result_int(), 201u) << created.body();
+    const std::string booking_url = body_of(created)["resource"]["booking_url"];
+    const std::string slot =
+        fake::format_compact_time(fake::parse_rfc3339(open_starts(sales_demo()).at(0)).value());
+    const auto booked = test::http_request(
+        fake->port(), "POST", fake.target_of(booking_url),
+        {{"Content-Type", "application/x-www-form-urlencoded"}},
+        "name=Ada+Lovelace&email=ada%40example.com&timezone=UTC&start_time=" + slot);
+    ASSERT_EQ(booked.result_int(), 200u) << booked.body();
+    const auto bookings = fake->bookings();
+    ASSERT_EQ(bookings.size(), 1u);
+    EXPECT_EQ(bookings[0].source, "scheduling_link");
+    EXPECT_EQ(bookings[0].host_uris.size(), 1u);
 }
 
 TEST_F(FakeCalendlyOrganizationTest, OrganizationScheduledEventsListEveryMembersMeetings) {
@@ -515,11 +576,12 @@ TEST_F(FakeCalendlyOrganizationTest, OrganizationScheduledEventsListEveryMembers
     EXPECT_NE(std::find(organization.begin(), organization.end(), event), organization.end());
     EXPECT_NE(std::find(organization.begin(), organization.end(), fake->upcoming_event_uri()),
               organization.end());
-    const auto alex = uris_of(all_items(fake, with_query("/scheduled_events", {{"user", fake->user_uri()}})));
+    const auto alex =
+        uris_of(all_items(fake, with_query("/scheduled_events", {{"user", fake->user_uri()}})));
     EXPECT_EQ(std::find(alex.begin(), alex.end(), event), alex.end());
-    const auto priya = uris_of(all_items(
-        fake, with_query("/scheduled_events",
-                         {{"organization", fake->organization_uri()}, {"user", member("priya-natarajan")}})));
+    const auto priya = uris_of(
+        all_items(fake, with_query("/scheduled_events", {{"organization", fake->organization_uri()},
+                                                         {"user", member("priya-natarajan")}})));
     EXPECT_EQ(priya, std::vector<std::string>{event});
 }
 
@@ -539,8 +601,8 @@ TEST_F(FakeCalendlyOrganizationTest, RemovedMemberLeavesTheMembersAndTheTeamHost
          all_items(fake, with_query("/event_type_memberships", {{"event_type", sales_demo()}})))
         hosts.push_back(host["member"]["uri"]);
     EXPECT_EQ(hosts, (std::vector<std::string>{member("dana-whitfield"), member("marcus-bell")}));
-    for (const auto& type : all_items(fake, with_query("/event_types",
-                                                       {{"organization", fake->organization_uri()}})))
+    for (const auto& type :
+         all_items(fake, with_query("/event_types", {{"organization", fake->organization_uri()}})))
         EXPECT_NE(type["uri"], priya_type);
     EXPECT_EQ(fake.get(priya).result_int(), 404u);
     expect_permission_denied(fake.get(with_query("/event_types", {{"user", priya}})),
@@ -598,7 +660,8 @@ TEST_F(FakeCalendlyOrganizationTest, TeamTypeChangesDeliverSignedEventTypeWebhoo
 TEST_F(FakeCalendlyOrganizationTest, UserScopeSubscriptionHearsOnlyTheMeetingsItsUserHosts) {
     WebhookReceiver dana_receiver;
     WebhookReceiver organization_receiver;
-    const auto subscribe = [&](const std::string& url, const std::string& scope, const std::string& user) {
+    const auto subscribe = [&](const std::string& url, const std::string& scope,
+                               const std::string& user) {
         json subscription = {{"url", url},
                              {"events", {"invitee.created"}},
                              {"organization", fake->organization_uri()},
@@ -641,7 +704,8 @@ TEST_F(FakeCalendlyGeneratedOrganizationTest, ListsFiveThousandEventTypesOverFif
     std::size_t pages = 0;
     const auto started = std::chrono::steady_clock::now();
     const auto types = all_items(
-        fake, with_query("/event_types", {{"organization", fake->organization_uri()}, {"count", "100"}}),
+        fake,
+        with_query("/event_types", {{"organization", fake->organization_uri()}, {"count", "100"}}),
         &pages);
     const auto took = std::chrono::steady_clock::now() - started;
     EXPECT_EQ(types.size(), 5000u + 6u + 1u);  // the members', Alex's six, the round robin
@@ -654,8 +718,9 @@ TEST_F(FakeCalendlyGeneratedOrganizationTest, ListsFiveThousandEventTypesOverFif
 
     EXPECT_EQ(fake->member_uris().size(), 501u);
     EXPECT_EQ(fake->member_uri("member-0001"), fake->member_uris()[1]);
-    const auto hosts =
-        all_items(fake, with_query("/event_type_memberships", {{"event_type", sales_demo()}, {"count", "100"}}));
+    const auto hosts = all_items(
+        fake,
+        with_query("/event_type_memberships", {{"event_type", sales_demo()}, {"count", "100"}}));
     EXPECT_EQ(hosts.size(), 20u);
     EXPECT_FALSE(open_starts(sales_demo()).empty());
 }
