@@ -4,7 +4,8 @@ import { ChatView } from './chat_view.js';
 import { ManageBooking } from './manage_booking.js';
 import { Conversation } from './conversation.js';
 import { Microphone } from './microphone.js';
-import { RelayConnection, relayUrl } from './relay_connection.js';
+import { RelayConnection, pageScope, relayUrl } from './relay_connection.js';
+import { showDirectory } from './directory.js';
 import { chosenTimeZone, fillTimeZoneSelect, rememberTimeZone } from './time_zone.js';
 import { ToolResults } from './tool_results.js';
 
@@ -25,6 +26,8 @@ const page = {
 };
 
 const view = new ChatView(page.messages);
+// Organization mode: who can be booked here (nothing shows for a single host).
+showDirectory(document.getElementById('directory'), pageScope(window.location));
 let timeZone = chosenTimeZone();
 // Set when the service refused the session with the zone and the page tried once without it.
 let zoneRefused = false;

@@ -17,12 +17,28 @@ const CLOSE_MESSAGES = {
     1011: 'the assistant is unavailable',
 };
 
+// The host or team the page is for (organization mode): /hosts/<slug>, or ?host= / ?team= on the
+// page's URL. The service checks it and refuses an unknown one.
+export function pageScope(location) {
+    const scope = {};
+    const match = /^\/hosts\/([^/]+)\/?$/.exec(location.pathname);
+    const params = new URLSearchParams(location.search);
+    const host = match ? decodeURIComponent(match[1]) : params.get('host');
+    const team = params.get('team');
+    if (host) scope.host = host;
+    if (team) scope.team = team;
+    return scope;
+}
+
 // `timeZone`: the person's IANA zone, for the assistant's instructions (docs/api.md); the service
-// refuses one it does not know.
+// refuses one it does not know. The page's scope (pageScope) goes along.
 export function relayUrl(location, timeZone) {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const query = timeZone ? `?tz=${encodeURIComponent(timeZone)}` : '';
-    return `${scheme}//${location.host}/api/realtime${query}`;
+    const params = new URLSearchParams();
+    if (timeZone) params.set('tz', timeZone);
+    for (const [name, value] of Object.entries(pageScope(location))) params.set(name, value);
+    const query = params.toString();
+    return `${scheme}//${location.host}/api/realtime${query ? `?${query}` : ''}`;
 }
 
 export class RelayConnection extends EventTarget {

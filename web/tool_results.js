@@ -68,7 +68,7 @@ export class ToolResults {
         const drawn = invitee && this.entries.find((shown) => shown.event.result?.invitee === invitee);
         if (drawn) {
             const earlier = drawn.event.result;
-            drawn.event.result = { ...event.result, location: earlier.location ?? event.result.location, end_time: earlier.end_time ?? event.result.end_time };
+            drawn.event.result = { ...event.result, location: earlier.location ?? event.result.location, end_time: earlier.end_time ?? event.result.end_time, hosts: event.result.hosts ?? earlier.hosts };
             this.draw(drawn);
             return;
         }
@@ -92,10 +92,11 @@ export class ToolResults {
             invitee: event.invitee,
             cancel_url: event.cancel_url,
             reschedule_url: event.reschedule_url,
+            hosts: event.hosts,
         };
         if (!drawn) return this.add({ type: 'calrt.tool_result', name: 'book_meeting', result: booking });
         const earlier = drawn.event.result;
-        drawn.event.result = { ...earlier, location: event.location ?? earlier.location, end_time: event.end_time ?? earlier.end_time };
+        drawn.event.result = { ...earlier, location: event.location ?? earlier.location, end_time: event.end_time ?? earlier.end_time, hosts: earlier.hosts ?? event.hosts };
         this.draw(drawn);
     }
 
@@ -319,6 +320,9 @@ export class ToolResults {
             element('dt', {}, 'Time zone'),
             element('dd', {}, zone.replace(/_/g, ' ')),
         );
+        // Organization mode: who Calendly assigned (a round robin's host, a collective's panel).
+        const hosts = Array.isArray(result.hosts) ? result.hosts.map(String).filter(Boolean) : [];
+        if (hosts.length > 0) details.append(element('dt', {}, 'With'), element('dd', { className: 'hosts' }, hosts.join(', ')));
         const where = result.location?.join_url ?? result.location?.location ?? null;
         if (where) {
             details.append(element('dt', {}, 'Where'));

@@ -21,7 +21,7 @@ struct CommandLine {
 };
 
 // Command options that are not settings, each taking a value.
-inline constexpr std::string_view kCommandOptions[] = {"--url", "--events", "--from"};
+inline constexpr std::string_view kCommandOptions[] = {"--url", "--events", "--from", "--scope"};
 
 Result<CommandLine> parse_command_line(int argc, const char* const* argv);
 

@@ -22,9 +22,15 @@ boost::asio::awaitable<std::vector<calendly::EventType>> check_event_types(Docto
 // Open times can be read for `type` (GET /event_type_available_times over the next day).
 boost::asio::awaitable<void> check_availability(DoctorContext& context, const calendly::EventType& type);
 
+// One host or the organization, as the service decides it (CALENDLY_SCOPE, or the token's role
+// and the organization's size): true for organization mode.
+boost::asio::awaitable<bool> check_scope(DoctorContext& context, const calendly::User& user);
+
 // A webhook subscription delivers invitee.created and invitee.canceled to
-// PUBLIC_BASE_URL/api/calendly/webhook and is active.
+// PUBLIC_BASE_URL/api/calendly/webhook and is active; in organization mode an organization-scope
+// one (a user-scope subscription sees the token user's bookings only).
 boost::asio::awaitable<void> check_webhook_subscription(DoctorContext& context, const std::string& host_uri,
-                                                        const std::string& organization_uri);
+                                                        const std::string& organization_uri,
+                                                        bool organization_mode = false);
 
 }  // namespace calrt::app

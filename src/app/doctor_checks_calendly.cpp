@@ -68,6 +68,7 @@ asio::awaitable<void> check_calendly(DoctorContext& context) {
                                          ", not the token's own user: the service offers that user's meeting types.");
     }
     report.ok("calendly.organization", user->current_organization + ".");
+    const bool organization_mode = co_await check_scope(context, *user);
 
     const auto offered = co_await check_event_types(context, host_uri);
     if (!offered.empty()) co_await check_availability(context, offered.front());
@@ -85,7 +86,7 @@ asio::awaitable<void> check_calendly(DoctorContext& context) {
                 "booking or a link would tell.",
                 "make sure the token was created with them (docs/operations.md lists every scope the service uses).");
 
-    co_await check_webhook_subscription(context, host_uri, user->current_organization);
+    co_await check_webhook_subscription(context, host_uri, user->current_organization, organization_mode);
 }
 
 }  // namespace calrt::app

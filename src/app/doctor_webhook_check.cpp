@@ -22,8 +22,8 @@ std::string webhook_url(std::string base) {
     return base + std::string(kWebhookPath);
 }
 
-std::string register_command(const std::string& url) {
-    return "calendly-realtime webhooks register --url " + url +
+std::string register_command(const std::string& url, const std::string& scope = "user") {
+    return "calendly-realtime webhooks register --url " + url + (scope == "user" ? "" : " --scope " + scope) +
            " (with CALENDLY_WEBHOOK_SECRET set: Calendly signs deliveries with it)";
 }
 
@@ -75,7 +75,7 @@ std::vector<std::string> missing_events(const calendly::WebhookSubscription& sub
 }  // namespace
 
 asio::awaitable<void> check_webhook_subscription(DoctorContext& context, const std::string& host_uri,
-                                                 const std::string& organization_uri) {
+                                                 const std::string& organization_uri, bool organization_mode) {
     auto& report = context.report;
     const auto& public_base_url = context.config.deployment.public_base_url;
     // Without a signing key the webhook route answers 503 anyway: the host has not set webhooks up,
@@ -115,9 +115,18 @@ asio::awaitable<void> check_webhook_subscription(DoctorContext& context, const s
     const calendly::WebhookSubscription* best = nullptr;
     for (const auto& subscription : listed.subscriptions) {
         if (subscription.callback_url != url) continue;
+        // Every member's bookings reach an organization-scope subscription only.
+        if (organization_mode && subscription.scope != organization_scope) continue;
         const bool complete = subscription.state == "active" && missing_events(subscription).empty();
         if (!best || complete) best = &subscription;
         if (complete) break;
+    }
+    if (!best && organization_mode) {
+        report.fail("calendly.webhook",
+                    "no organization-scope webhook subscription delivers to " + url +
+                        ": the organization's bookings are not confirmed live and cancellations are not seen.",
+                    "run " + register_command(url, organization_scope) + ".");
+        co_return;
     }
     if (!best) {
         const std::string found = "no webhook subscription delivers to " + url + " (" +

@@ -7,7 +7,8 @@
 
 namespace calrt::app {
 
-SandboxCalendly start_sandbox_calendly(boost::asio::io_context& io, const Secret& configured_secret) {
+SandboxCalendly start_sandbox_calendly(boost::asio::io_context& io, const Secret& configured_secret,
+                                       bool organization) {
     SandboxCalendly sandbox;
     sandbox.webhook_secret = configured_secret;
     if (sandbox.webhook_secret.empty()) {
@@ -17,6 +18,8 @@ SandboxCalendly start_sandbox_calendly(boost::asio::io_context& io, const Secret
     // Event types with each location kind and required questions, as real hosts have them.
     calrt::testing::FakeCalendlyOptions fake_options;
     fake_options.varied_event_types = true;
+    // Three more hosts, a round robin "Sales demo" and a collective "Panel interview".
+    fake_options.sandbox_team = organization;
     sandbox.fake = std::make_unique<calrt::testing::FakeCalendly>(io, std::move(fake_options));
     sandbox.fake->start();
     return sandbox;

@@ -21,7 +21,9 @@ struct SandboxCalendly {
 };
 
 // Starts the fake; generates a webhook signing key when `configured_secret` is empty.
-SandboxCalendly start_sandbox_calendly(boost::asio::io_context& io, const Secret& configured_secret);
+// `organization`: SANDBOX_ORGANIZATION, the fake serves an organization of several hosts.
+SandboxCalendly start_sandbox_calendly(boost::asio::io_context& io, const Secret& configured_secret,
+                                       bool organization = false);
 
 // Points the Calendly client at the fake (its URL and token; the user is the fake's host).
 void use_sandbox_calendly(calendly::CalendlyClientOptions& options, const SandboxCalendly& sandbox);

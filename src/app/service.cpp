@@ -3,6 +3,7 @@
 #include "booking_cap_limits.hpp"
 #include "calendly_options.hpp"
 #include "calrt/calendly/calendly_client.hpp"
+#include "calrt/calendly/organization_directory.hpp"
 #include "calrt/core/config_loader.hpp"
 #include "calrt/core/logging.hpp"
 #include "calrt/core/metrics.hpp"
@@ -17,10 +18,12 @@
 #include "calrt/server/router.hpp"
 #include "calrt/server/self_service_audit_routes.hpp"
 #include "calrt/server/static_files.hpp"
+#include "calrt/server/host_pages.hpp"
 #include "calrt/server/webhook_routes.hpp"
 #include "calrt/store/webhook_store.hpp"
 #include "calrt/tools/shared_calendly_pauses.hpp"
 #include "assistant_upstream.hpp"
+#include "calendly_scope.hpp"
 #include "sandbox.hpp"
 #include "phone_setup.hpp"
 #include "self_service_setup.hpp"
@@ -157,7 +160,7 @@ int run_service(const Config& config) {
     Secret webhook_secret = config.calendly.webhook_secret;
     SandboxCalendly sandbox_calendly;
     if (sandbox) {
-        sandbox_calendly = start_sandbox_calendly(io, webhook_secret);
+        sandbox_calendly = start_sandbox_calendly(io, webhook_secret, config.calendly.sandbox_organization);
         use_sandbox_calendly(calendly_config, sandbox_calendly);
         webhook_secret = sandbox_calendly.webhook_secret;
     } else if (!config.database_url.empty()) {
@@ -176,6 +179,17 @@ int run_service(const Config& config) {
         }
         return Readiness::Check{true, "direct booking through Calendly's API"};
     });
+    // One host, or every member of the organization (an admin's token): decided before anything
+    // is served, so that no page or conversation sees the other.
+    const CalendlyScope scope = decide_calendly_scope_now(io, calendly_client, config.calendly.scope);
+    std::shared_ptr<calendly::OrganizationDirectory> directory;
+    if (scope.organization) {
+        directory = std::make_shared<calendly::OrganizationDirectory>(
+            calendly_client, io.get_executor(),
+            calendly::OrganizationDirectoryOptions{config.calendly.directory_refresh, 4}, metrics);
+        directory->reload_soon();  // read now, so that the first page does not wait for it
+    }
+    log::info("calendly scope", {{"scope", scope.organization ? "organization" : "user"}, {"why", scope.why}});
     server::RateLimiter public_post_limit(config.rate_limits.public_post_per_minute,
                                           config.rate_limits.public_post_burst);
     server::RateLimiter public_read_limit(config.rate_limits.public_read_per_minute,
@@ -191,9 +205,17 @@ int run_service(const Config& config) {
                                                  public_post_limit, time_zones, clock, {}, &public_read_limit,
                                                  &booking_caps,
                                                  config.self_service.booking_requires_verified_email};
+    calendly_routes.directory = directory.get();
     server::add_calendly_routes(router, calendly_routes);
     server::WebhookRouteContext webhook_routes{*webhook_store, webhook_secret, config.admin_token, clock, metrics,
                                                config.server.limits.max_webhook_body_bytes};
+    if (directory) {
+        // Calendly announces changes to event types (not to memberships: those wait for the
+        // scheduled read).
+        webhook_routes.on_stored = [&directory](std::string_view event) {
+            if (event.starts_with("event_type.")) directory->reload_soon();
+        };
+    }
     server::add_webhook_routes(router, webhook_routes);
     server::SelfServiceAuditRouteContext audit_routes{*webhook_store, config.admin_token};
     server::add_self_service_audit_routes(router, audit_routes);
@@ -202,6 +224,7 @@ int run_service(const Config& config) {
         log::warn("no static files found; GET / will answer 404", {{"web_root", config.server.web_root}});
     }
     router.fallback_get(server::sync_handler([&web_files](server::Request& r) { return web_files.serve(r); }));
+    if (directory) server::add_host_page_routes(router, web_files, *directory);
 
     AssistantUpstream assistant = assistant_upstream(io, config);
     // REALTIME_DAILY_MINUTES_PER_ADDRESS bounds what one address costs the host at OpenAI; the
@@ -215,6 +238,7 @@ int run_service(const Config& config) {
                                time_zones,          clock,             metrics,         &webhook_store->feed(),
                                browser_websocket,   &booking_caps};
     relay.self_service = self_service ? &self_service->context : nullptr;
+    relay.directory = directory;
     // Open sessions per address across replicas: with one process (SQLite) its own count is the
     // whole count.
     if (!config.database_url.empty()) relay.session_places = webhook_store.get();

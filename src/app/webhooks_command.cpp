@@ -18,8 +18,20 @@ namespace {
 
 constexpr std::string_view kUsage =
     "usage: calendly-realtime webhooks register --url URL [--events invitee.created,invitee.canceled]\n"
-    "       calendly-realtime webhooks list\n"
-    "       calendly-realtime webhooks delete SUBSCRIPTION_URI\n";
+    "                                           [--scope user|organization]\n"
+    "       calendly-realtime webhooks list [--scope user|organization]\n"
+    "       calendly-realtime webhooks delete SUBSCRIPTION_URI\n"
+    "--scope organization (an owner's or admin's token) covers every member's bookings, and by default\n"
+    "also event_type.created/updated/deleted, on which the service reads its directory again.\n";
+
+// --scope: "user" (the default) or "organization"; nullopt (and a message) for anything else.
+std::optional<std::string> scope_option(const std::map<std::string, std::string, std::less<>>& options) {
+    const auto scope = options.find("--scope");
+    if (scope == options.end()) return std::string("user");
+    if (scope->second == "user" || scope->second == "organization") return scope->second;
+    std::cerr << "calendly-realtime: --scope is user or organization, not '" << scope->second << "'\n";
+    return std::nullopt;
+}
 
 std::vector<std::string> split_events(std::string_view text) {
     std::vector<std::string> events;
@@ -79,11 +91,20 @@ int run_webhooks_command(const Config& config, const std::vector<std::string>& w
             std::cerr << "calendly-realtime: webhooks register needs --url\n" << kUsage;
             return 2;
         }
+        const auto scope = scope_option(options);
+        if (!scope) return 2;
         calendly::WebhookSubscriptionRequest request;
         request.callback_url = url->second;
+        request.scope = *scope;
         const auto events = options.find("--events");
-        request.events = events == options.end() ? std::vector<std::string>{"invitee.created", "invitee.canceled"}
-                                                 : split_events(events->second);
+        if (events != options.end()) {
+            request.events = split_events(events->second);
+        } else if (request.scope == "organization") {
+            request.events = {"invitee.created", "invitee.canceled", "event_type.created", "event_type.updated",
+                              "event_type.deleted"};
+        } else {
+            request.events = {"invitee.created", "invitee.canceled"};
+        }
         for (const auto& event : request.events) {
             if (!store::is_known_webhook_event(event)) {
                 std::cerr << "calendly-realtime: unknown webhook event '" << event << "'\n";
@@ -104,9 +125,11 @@ int run_webhooks_command(const Config& config, const std::vector<std::string>& w
         });
     }
     if (verb == "list") {
+        const auto scope = scope_option(options);
+        if (!scope) return 2;
         return run([&](asio::io_context& io) -> asio::awaitable<int> {
             calendly::CalendlyClient client(io.get_executor(), calendly_options(config.calendly), metrics, clock);
-            auto list = co_await client.webhook_subscriptions();
+            auto list = co_await client.webhook_subscriptions(*scope);
             if (!list) co_return fail(list.error());
             for (const auto& subscription : *list) print(subscription);
             co_return 0;

@@ -61,15 +61,6 @@ asio::awaitable<Result<std::vector<EventType>>> CalendlyClient::event_types() {
     co_return **shared;
 }
 
-asio::awaitable<Result<std::vector<EventType>>> CalendlyClient::organization_event_types() {
-    auto user = co_await impl_->load_user();
-    if (!user) co_return user.error();
-    QueryParams query;
-    query.emplace_back("organization", user->current_organization);
-    query.emplace_back("active", "true");
-    co_return co_await impl_->list_items<EventType>(kEventTypesPath, std::move(query), kEventTypesEndpoint);
-}
-
 asio::awaitable<Result<EventType>> CalendlyClient::event_type(std::string_view uuid) {
     if (!is_calendly_uuid(uuid)) co_return invalid_uuid("event type", uuid);
     co_return co_await impl_->get_resource<EventType>("/event_types/" + std::string(uuid), "GET /event_types/{uuid}");

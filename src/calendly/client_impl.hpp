@@ -81,7 +81,9 @@ struct CalendlyClient::Impl {
     // upstream that does that would otherwise keep us paging forever (review L5).
     template <class Model>
     asio::awaitable<Result<GatheredList<Model>>> list_all(std::string_view path, QueryParams query,
-                                                          std::string_view endpoint) {
+                                                          std::string_view endpoint,
+                                                          std::optional<std::size_t> item_cap = std::nullopt) {
+        const std::size_t max_items = item_cap.value_or(options.max_list_items);
         const auto deadline = std::chrono::steady_clock::now() + options.list_deadline;
         query.emplace_back("count", std::to_string(options.page_size));
         GatheredList<Model> list;
@@ -91,7 +93,7 @@ struct CalendlyClient::Impl {
             log::warn("calendly list truncated", {{"endpoint", endpoint},
                                                   {"why", to_string(why)},
                                                   {"items", list.items.size()},
-                                                  {"cap", options.max_list_items}});
+                                                  {"cap", max_items}});
             list.truncation = why;
         };
         for (;;) {
@@ -115,7 +117,7 @@ struct CalendlyClient::Impl {
             auto page = parse_page<Model>(*body);
             if (!page) co_return page.error();
             for (auto& item : page->collection) {
-                if (list.items.size() >= options.max_list_items) {
+                if (list.items.size() >= max_items) {
                     truncate(ListTruncation::item_cap);
                     co_return list;
                 }

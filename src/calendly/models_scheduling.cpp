@@ -45,7 +45,9 @@ Result<EventType> EventType::parse(const nlohmann::json& object, std::string pat
             ModelReader profile_in(*profile, "profile", ignored);
             event_type.profile_owner = profile_in.optional_string("owner");
             event_type.profile_name = profile_in.optional_string("name");
+            event_type.profile_type = profile_in.optional_string("type");
         }
+        event_type.admin_managed = in.optional_bool("admin_managed").value_or(false);
         event_type.deleted_at = in.optional_time("deleted_at");
         in.each_object("custom_questions", [&](ModelReader& question_in) {
             CustomQuestion question;
@@ -75,6 +77,68 @@ Result<EventType> EventType::parse(const nlohmann::json& object, std::string pat
         event_type.locale = in.optional_string("locale");
         event_type.raw = in.json();
         return event_type;
+    });
+}
+
+Result<Member> Member::parse(const nlohmann::json& object, std::string path) {
+    return read_model<Member>(object, std::move(path), [](ModelReader& in) {
+        Member member;
+        member.uri = in.required_string("uri");
+        member.name = in.optional_string("name").value_or("");
+        member.slug = in.optional_string("slug").value_or("");
+        member.email = in.optional_string("email");
+        member.scheduling_url = in.optional_string("scheduling_url").value_or("");
+        member.timezone = in.optional_string("timezone");
+        member.avatar_url = in.optional_string("avatar_url");
+        return member;
+    });
+}
+
+Result<OrganizationMembership> OrganizationMembership::parse(const nlohmann::json& object,
+                                                             std::string path) {
+    const bool has_user = object.is_object() && object.contains("user") && object["user"].is_object();
+    auto user = has_user ? Member::parse(object["user"], path + ".user") : Result<Member>(Member{});
+    if (!user) return user.error();
+    return read_model<OrganizationMembership>(object, std::move(path), [&user](ModelReader& in) {
+        OrganizationMembership membership;
+        membership.uri = in.required_string("uri");
+        membership.role = in.optional_string("role").value_or("");
+        membership.organization = in.optional_string("organization").value_or("");
+        in.required_object("user");  // reports a missing one
+        membership.user = std::move(*user);
+        membership.raw = in.json();
+        return membership;
+    });
+}
+
+Result<EventTypeHost> EventTypeHost::parse(const nlohmann::json& object, std::string path) {
+    auto member_path = path + ".member";
+    const nlohmann::json* embedded = nullptr;
+    if (object.is_object()) {
+        if (const auto it = object.find("member"); it != object.end() && it->is_object()) {
+            embedded = &*it;
+        } else if (const auto user = object.find("user"); user != object.end() && user->is_object()) {
+            embedded = &*user;
+            member_path = path + ".user";
+        }
+    }
+    std::optional<Member> member;
+    if (embedded != nullptr) {
+        auto parsed = Member::parse(*embedded, member_path);
+        if (!parsed) return parsed.error();
+        member = std::move(*parsed);
+    }
+    return read_model<EventTypeHost>(object, std::move(path), [&member](ModelReader& in) {
+        EventTypeHost host;
+        host.uri = in.optional_string("uri").value_or("");
+        if (member) {
+            host.user_uri = member->uri;
+        } else {
+            host.user_uri = in.required_string("user");
+        }
+        host.member = std::move(member);
+        host.raw = in.json();
+        return host;
     });
 }
 

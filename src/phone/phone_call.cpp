@@ -267,8 +267,9 @@ void PhoneCall::subscribe_to_bookings() {
         store::SubscriberOptions{.event = "invitee.created"});
 }
 
-void PhoneCall::confirm(const server::BookingConfirmation& booking) {
+void PhoneCall::confirm(server::BookingConfirmation booking) {
     if (!upstream_ || ended_) return;
+    if (!tool_context_->team) booking.hosts.clear();
     // Once the conversation is idle: the model answers book_meeting's result first.
     std::vector<json> confirmation;
     confirmation.push_back(server::confirmation_item(booking));

@@ -45,4 +45,13 @@ std::string self_service_instructions() {
            "they prefer, give them their own cancel or reschedule link instead.";
 }
 
+std::string team_instructions() {
+    return " Several people host meetings here. get_available_meeting_types names who hosts each type "
+           "(`hosts`): a person asking for someone by name gets that person's types; a person asking for "
+           "a purpose (a sales demo, an interview) gets the type whose name or description fits. A "
+           "round robin type (`pooling` round_robin) is with whichever of its hosts is free, and Calendly "
+           "picks who; a collective one (`pooling` collective) is with all of its hosts together. When "
+           "book_meeting answers with `hosts`, tell the person who they will meet.";
+}
+
 }  // namespace calrt::realtime

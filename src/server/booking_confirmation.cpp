@@ -66,6 +66,13 @@ std::optional<BookingConfirmation> booking_confirmation(std::string_view raw_bod
             if (where.contains(key) && where[key].is_string()) booking.location[key] = where[key];
         }
     }
+    const auto memberships = json::json_pointer("/payload/scheduled_event/event_memberships");
+    if (envelope.contains(memberships) && envelope.at(memberships).is_array()) {
+        for (const auto& membership : envelope.at(memberships)) {
+            if (membership.is_object() && membership.contains("user_name") && membership["user_name"].is_string())
+                booking.hosts.push_back(membership["user_name"].get<std::string>());
+        }
+    }
     booking.start_time =
         local_start(string_at(envelope, json::json_pointer("/payload/scheduled_event/start_time")),
                     booking.timezone, time_zones);
@@ -83,6 +90,10 @@ bool matches(const BookingConfirmation& booking, const tools::ExpectedBooking& e
 json confirmation_item(const BookingConfirmation& booking) {
     std::string text = "Calendly has just confirmed the booking";
     if (!booking.event_name.empty()) text += " of \"" + booking.event_name + "\"";
+    for (std::size_t i = 0; i < booking.hosts.size(); ++i) {
+        text += i == 0 ? " with " : (i + 1 == booking.hosts.size() ? " and " : ", ");
+        text += booking.hosts[i];
+    }
     if (!booking.start_time.empty()) text += " starting " + booking.start_time;
     if (!booking.timezone.empty()) text += " (" + booking.timezone + ")";
     text += " for " + booking.email +
@@ -96,7 +107,7 @@ json confirmation_item(const BookingConfirmation& booking) {
 
 json booking_confirmed_event(const BookingConfirmation& booking) {
     const auto text_or_null = [](const std::string& text) { return text.empty() ? json() : json(text); };
-    return {{"type", "calrt.booking_confirmed"},
+    json event{{"type", "calrt.booking_confirmed"},
             {"invitee", text_or_null(booking.invitee_uri)},
             {"event_name", text_or_null(booking.event_name)},
             {"start_time", text_or_null(booking.start_utc)},
@@ -105,6 +116,8 @@ json booking_confirmed_event(const BookingConfirmation& booking) {
             {"location", booking.location},
             {"cancel_url", text_or_null(booking.cancel_url)},
             {"reschedule_url", text_or_null(booking.reschedule_url)}};
+    if (!booking.hosts.empty()) event["hosts"] = booking.hosts;  // organization mode
+    return event;
 }
 
 }  // namespace calrt::server

@@ -2,6 +2,7 @@
 #include "calendly_action_requests.hpp"
 #include "calendly_actions.hpp"
 #include "calrt/calendly/offered_event_types.hpp"
+#include "calrt/calendly/organization_directory.hpp"
 #include "calrt/server/responses.hpp"
 
 #include <nlohmann/json.hpp>
@@ -40,11 +41,19 @@ std::shared_ptr<const std::string> RenderedEventTypes::body_for(
 
 asio::awaitable<Result<calendly::EventType>> offered_event_type(CalendlyRouteContext& context,
                                                                 const std::string& uuid) {
+    const char* const hint = "; list them with ?action=event-types";
+    if (context.directory != nullptr) {
+        auto directory = co_await context.directory->current();
+        if (!directory) co_return directory.error();
+        if (const auto* type = calendly::find_offered_event_type((*directory)->event_types, uuid)) co_return *type;
+        co_return Error::make(ErrorKind::not_found, "event_type_not_found",
+                              "the organization offers no event type with the id '" + uuid + "'" + hint);
+    }
     auto types = co_await context.calendly.shared_event_types();
     if (!types) co_return types.error();
     if (const auto* type = calendly::find_offered_event_type(**types, uuid)) co_return *type;
     co_return Error::make(ErrorKind::not_found, "event_type_not_found",
-                          "the host offers no event type with the id '" + uuid + "'; list them with ?action=event-types");
+                          "the host offers no event type with the id '" + uuid + "'" + hint);
 }
 
 asio::awaitable<Result<calendly::EventType>> first_offered_event_type(CalendlyRouteContext& context) {
@@ -57,6 +66,13 @@ asio::awaitable<Result<calendly::EventType>> first_offered_event_type(CalendlyRo
 }
 
 asio::awaitable<Response> event_types_action(const ActionParams& params, CalendlyRouteContext& context) {
+    const auto host = params.get("host");
+    const auto team = params.get("team");
+    if (host || team) {
+        auto scoped = co_await scoped_event_types(context, host, team);
+        if (!scoped) co_return error_response(scoped.error());
+        co_return json_response(200, {{"event_types", raw_list(*scoped)}});
+    }
     // The usual case, a fresh cache, without waiting on the client's layers.
     auto types = context.calendly.fresh_event_types();
     if (!types) {

@@ -13,7 +13,8 @@ namespace asio = boost::asio;
 
 std::span<const CalendlyAction> calendly_actions() {
     static const std::vector<CalendlyAction> kActions{
-        {"event-types", "GET", ActionAccess::open, {}, event_types_action},
+        {"event-types", "GET", ActionAccess::open, {"host", "team"}, event_types_action},
+        {"hosts", "GET", ActionAccess::open, {}, hosts_action},
         {"event-info", "GET", ActionAccess::open, {"uuid", "uri"}, event_info_action},
         {"availability", "GET", ActionAccess::open, {"event_type", "start_time", "end_time", "timezone"},
          availability_action},

@@ -1,5 +1,7 @@
 #include "calrt/server/realtime_relay.hpp"
 
+#include "relay_scope.hpp"
+
 #include "calrt/core/ip_network.hpp"
 #include "calrt/core/text.hpp"
 #include "calrt/server/client_address.hpp"
@@ -210,6 +212,18 @@ asio::awaitable<void> serve(std::shared_ptr<RelayShared> shared,
         co_return;
     }
     std::string person_zone = *zone ? (*zone)->name() : std::string();
+    std::shared_ptr<const tools::TeamScope> team;
+    if (shared->context.directory) {
+        auto scope = co_await relay_scope(shared->context.directory, connection->request.target());
+        if (!scope) {
+            const auto status = scope.error().kind == ErrorKind::not_found ? http::status::not_found
+                                                                           : http::status::service_unavailable;
+            const Refusal unknown{status, scope.error().code, scope.error().message};
+            co_await refuse_counted(*shared, *connection, unknown);
+            co_return;
+        }
+        team = std::move(*scope);
+    }
     if (auto refusal = daily_minutes_refusal(*shared, *connection)) {
         co_await refuse_counted(*shared, *connection, *refusal);
         co_return;
@@ -271,7 +285,7 @@ asio::awaitable<void> serve(std::shared_ptr<RelayShared> shared,
     }
     auto session = std::make_shared<RelaySession>(*shared, executor, std::move(*browser),
                                                   connection->request_id, std::move(person_zone),
-                                                  client_key(*connection));
+                                                  client_key(*connection), std::move(team));
     struct Registered {
         RelayShared& shared;
         std::uint64_t id;

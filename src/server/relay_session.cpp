@@ -102,11 +102,22 @@ asio::awaitable<void> record_in_audit_log(store::WebhookStore& audit_log, Metric
                                                                       {"message", recorded.error().message}});
 }
 
+// Who the person books with, for the instructions: the page's host, or the organization's team.
+std::string team_name(const tools::TeamScope& scope) {
+    if (!scope.host_slug.empty()) {
+        if (const auto directory = scope.directory->cached()) {
+            if (const auto* host = directory->host_by_slug(scope.host_slug)) return host->name;
+        }
+    }
+    return "someone on the team";
+}
+
 }  // namespace
 
 RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
                            net::WebSocket browser, std::string request_id,
-                           std::string person_time_zone, std::string client_address)
+                           std::string person_time_zone, std::string client_address,
+                           std::shared_ptr<const tools::TeamScope> team)
     : shared_(shared),
       executor_(executor),
       browser_(std::move(browser)),
@@ -124,6 +135,7 @@ RelaySession::RelaySession(RelayShared& shared, asio::any_io_executor executor,
       minutes_charged_until_(shared.context.clock.now()),
       budget_(shared.context.limits, SessionBudget::Clock::now()) {
     tool_context_->slots_seen_open = std::make_shared<tools::SlotsSeenOpen>();
+    tool_context_->team = std::move(team);
     tools::register_calendly_tools(tools_, tool_context_);
     if (auto* self_service = shared.context.self_service) {
         codes_ = &self_service->codes;
@@ -244,7 +256,9 @@ void RelaySession::settle_booking(const tools::ExpectedBooking& booking, tools::
 asio::awaitable<bool> RelaySession::open_upstream() {
     realtime::RealtimeSessionOptions options = shared_.context.upstream;
     options.instructions = realtime::assistant_instructions(
-        shared_.host_name(executor_), shared_.context.clock.now(), person_time_zone_);
+        tool_context_->team ? team_name(*tool_context_->team) : shared_.host_name(executor_),
+        shared_.context.clock.now(), person_time_zone_);
+    if (tool_context_->team) options.instructions += realtime::team_instructions();
     if (self_service_context_) options.instructions += realtime::self_service_instructions();
     // Shutdown began before this session could be cancelled: do not start to connect. Both this
     // and end_for_shutdown() run on executor_, so a shutdown after this line finds opening_ set.
@@ -287,8 +301,9 @@ void RelaySession::on_booking(const store::StoredDelivery& delivery) {
     if (auto booking = conversation_bookings_.delivered(delivery, shared_.context.time_zones)) confirm(*booking);
 }
 
-void RelaySession::confirm(const BookingConfirmation& booking) {
+void RelaySession::confirm(BookingConfirmation booking) {
     if (!upstream_) return;
+    if (!tool_context_->team) booking.hosts.clear();
     // Not before the conversation is idle: the webhook often arrives while book_meeting is still
     // running, and the model should answer the tool's result first.
     std::vector<json> confirmation;

@@ -39,8 +39,10 @@ class RelaySession : public realtime::RealtimeObserver,
   public:
     // `person_time_zone`: the validated zone the page sent (relay_time_zone.hpp), or "".
     // `client_address`: the connection's address bucket, for book_meeting's per-address cap.
+    // `team`: organization mode, the scope the page asked for (relay_scope.hpp).
     RelaySession(RelayShared& shared, boost::asio::any_io_executor executor, net::WebSocket browser,
-                 std::string request_id, std::string person_time_zone, std::string client_address = {});
+                 std::string request_id, std::string person_time_zone, std::string client_address = {},
+                 std::shared_ptr<const tools::TeamScope> team = {});
     // A proven email ends with its conversation.
     ~RelaySession() override;
 
@@ -78,7 +80,7 @@ class RelaySession : public realtime::RealtimeObserver,
     void settle_booking(const tools::ExpectedBooking& booking, tools::BookingSettlement settlement);
     void on_booking(const store::StoredDelivery& delivery);
     // Tells the model and the page about a confirmed booking of this conversation.
-    void confirm(const BookingConfirmation& booking);
+    void confirm(BookingConfirmation booking);
 
     RelayShared& shared_;
     boost::asio::any_io_executor executor_;  // the connection's strand: all state below lives here

@@ -75,6 +75,7 @@ asio::awaitable<Response> receive_delivery(Request& request, WebhookRouteContext
         co_return error_response(stored.error());
     }
     count_delivery(context, known ? event : "unknown", stored->duplicate ? "duplicate" : "stored");
+    if (!stored->duplicate && context.on_stored) context.on_stored(event);
     log::info(known ? "webhook delivery" : "webhook delivery of an unknown event",
               {{"request_id", request.request_id},
                {"event", event},

@@ -7,6 +7,7 @@
 #include "calrt/calendly/booking_details_json.hpp"
 #include "calrt/calendly/booking_requirements.hpp"
 #include "calrt/calendly/calendly_error.hpp"
+#include "calrt/calendly/resource_uri.hpp"
 #include "calrt/core/input_validation.hpp"
 #include "calrt/core/logging.hpp"
 #include "calrt/tools/calendly_tools.hpp"
@@ -138,16 +139,22 @@ nlohmann::json optional_text(const std::optional<std::string>& text) {
     return text ? nlohmann::json(*text) : nlohmann::json();
 }
 
+// `hosts`: who the person will meet, as the scheduled event names them (organization mode).
 nlohmann::json booked_answer(const calendly::EventType& type, const BookingRequest& request,
-                             const calendly::Invitee& invitee) {
+                             const calendly::Invitee& invitee, const std::vector<std::string>& hosts) {
     const LocalTime local = request.zone.to_local(request.start_time);
-    std::string message = "Booked: the " + display_name(type) + " on " + spoken_date_time(local) +
+    std::string with;
+    for (std::size_t i = 0; i < hosts.size(); ++i) {
+        with += i == 0 ? " with " : (i + 1 == hosts.size() ? " and " : ", ");
+        with += hosts[i];
+    }
+    std::string message = "Booked: the " + display_name(type) + with + " on " + spoken_date_time(local) +
                           " (" + request.zone.name() +
                           "). Calendly is emailing a confirmation to " + invitee.email + ".";
     if (invitee.reschedule_url || invitee.cancel_url) {
         message += " They can reschedule or cancel with the links in that email.";
     }
-    return {{"booked", true},
+    nlohmann::json answer{{"booked", true},
             {"event_type", event_type_summary(type)},
             {"start_time", local.to_rfc3339()},
             {"timezone", request.zone.name()},
@@ -156,6 +163,28 @@ nlohmann::json booked_answer(const calendly::EventType& type, const BookingReque
             {"cancel_url", optional_text(invitee.cancel_url)},
             {"reschedule_url", optional_text(invitee.reschedule_url)},
             {"message", std::move(message)}};
+    if (!hosts.empty()) answer["hosts"] = hosts;
+    return answer;
+}
+
+// Who Calendly assigned: the scheduled event's event_memberships (a round robin picks one host,
+// a collective has them all). Their names only: the members' emails are not the person's to see.
+// One more call, made in organization mode only; when it fails the booking still stands.
+asio::awaitable<std::vector<std::string>> assigned_hosts(CalendlyToolContext& context,
+                                                         const calendly::Invitee& invitee) {
+    std::vector<std::string> names;
+    if (!context.team) co_return names;
+    const auto uuid = calendly::uuid_from_uri(invitee.event);
+    if (!uuid) co_return names;
+    auto event = co_await context.calendly.scheduled_event(*uuid);
+    if (!event) {
+        log::warn("the booked meeting's hosts could not be read", {{"event", invitee.event}, {"code", event.error().code}});
+        co_return names;
+    }
+    for (const auto& membership : event->event_memberships) {
+        if (membership.user_name && !membership.user_name->empty()) names.push_back(*membership.user_name);
+    }
+    co_return names;
 }
 
 // The type cannot be booked in a conversation, or the host's plan does not allow booking through
@@ -272,7 +301,7 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
         co_return error_result(email_not_verified(request->email));
     }
 
-    auto active = co_await context.calendly.event_types();
+    auto active = co_await offered_types(context);
     if (!active) {
         co_return calendly_failure_answer(context, tool, "book the meeting", active.error());
     }
@@ -376,7 +405,8 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
     expected.invitee_uri = invitee->uri;
     settle(BookingSettlement::booked);
     log::info("assistant booked a meeting", {{"event_type", type->uri}, {"event", invitee->event}});
-    co_return booked_answer(*type, *request, *invitee);
+    const auto hosts = co_await assigned_hosts(context, *invitee);
+    co_return booked_answer(*type, *request, *invitee, hosts);
 }
 
 }  // namespace calrt::tools

@@ -215,7 +215,7 @@ asio::awaitable<nlohmann::json> check_meeting_availability(CalendlyToolContext& 
     auto query = read_query(arguments, context.time_zones);
     if (!query) co_return error_result(query.error());
 
-    auto active = co_await context.calendly.event_types();
+    auto active = co_await offered_types(context);
     if (!active) {
         co_return calendly_failure_answer(context, tool, "check the calendar", active.error());
     }

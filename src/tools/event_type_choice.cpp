@@ -31,6 +31,11 @@ const calendly::EventType* find_event_type(const std::vector<calendly::EventType
         if (type.uri == wanted || (wanted_uuid && calendly::uuid_from_uri(type.uri) == wanted_uuid))
             return &type;
     }
+    // "30 Minute Meeting with Dana Whitfield" first: in an organization several hosts offer a
+    // type of the same name.
+    for (const auto& type : types) {
+        if (!type.host_names.empty() && equal_ignoring_case(labelled_name(type), wanted)) return &type;
+    }
     for (const auto& type : types) {
         if ((type.slug && equal_ignoring_case(*type.slug, wanted)) ||
             (type.name && equal_ignoring_case(*type.name, wanted))) {
@@ -40,6 +45,23 @@ const calendly::EventType* find_event_type(const std::vector<calendly::EventType
     return nullptr;
 }
 
+std::string hosts_text(const calendly::EventType& type) {
+    const auto& names = type.host_names;
+    if (names.empty()) return "";
+    const bool together = type.pooling_type == "collective";
+    std::string text;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (i > 0) text += i + 1 == names.size() ? (together ? " and " : " or ") : ", ";
+        text += names[i];
+    }
+    return text;
+}
+
+std::string labelled_name(const calendly::EventType& type) {
+    if (type.host_names.empty()) return display_name(type);
+    return display_name(type) + " with " + hosts_text(type);
+}
+
 std::string display_name(const calendly::EventType& type) {
     if (type.name && !type.name->empty()) return *type.name;
     if (type.slug && !type.slug->empty()) return *type.slug;
@@ -47,11 +69,17 @@ std::string display_name(const calendly::EventType& type) {
 }
 
 nlohmann::json event_type_summary(const calendly::EventType& type) {
-    return {{"name", display_name(type)},
-            {"duration_minutes", type.duration},
-            {"description", type.description_plain.value_or("")},
-            {"booking_url", type.scheduling_url},
-            {"uri", type.uri}};
+    nlohmann::json summary{{"name", display_name(type)},
+                           {"duration_minutes", type.duration},
+                           {"description", type.description_plain.value_or("")},
+                           {"booking_url", type.scheduling_url},
+                           {"uri", type.uri}};
+    if (!type.host_names.empty()) {
+        summary["hosts"] = type.host_names;
+        // round_robin: Calendly picks one free host; collective: every host attends.
+        if (type.pooling_type) summary["pooling"] = *type.pooling_type;
+    }
+    return summary;
 }
 
 nlohmann::json event_type_with_booking(const calendly::EventType& type) {
@@ -64,7 +92,7 @@ std::string list_event_types(const std::vector<calendly::EventType>& types) {
     std::string text;
     for (const auto& type : types) {
         if (!text.empty()) text += ", ";
-        text += display_name(type) + " (" + std::to_string(type.duration) + " min)";
+        text += labelled_name(type) + " (" + std::to_string(type.duration) + " min)";
     }
     return text;
 }

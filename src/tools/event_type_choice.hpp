@@ -16,15 +16,22 @@ namespace calrt::tools {
 // The types the assistant may offer: calendly::offered_event_types (active, not secret).
 using calendly::offered_event_types;
 
-// The type whose URI, UUID, slug or name (ASCII case-insensitive, surrounding spaces ignored)
-// equals `wanted`, or nullptr.
+// The type whose URI, UUID, labelled_name, slug or name (ASCII case-insensitive, surrounding
+// spaces ignored) equals `wanted`, or nullptr.
 const calendly::EventType* find_event_type(const std::vector<calendly::EventType>& types,
                                            std::string_view wanted);
 
 // The name people see: the type's name, else its slug, else "Meeting".
 std::string display_name(const calendly::EventType& type);
 
-// {"name", "duration_minutes", "description", "booking_url", "uri"}
+// Organization mode: who hosts it, "Dana Whitfield", "Dana, Priya or Marcus" (round robin: one of
+// them) or "Alex, Dana and Priya" (collective: all of them); empty outside organization mode.
+std::string hosts_text(const calendly::EventType& type);
+// display_name, with " with <hosts_text>" in organization mode.
+std::string labelled_name(const calendly::EventType& type);
+
+// {"name", "duration_minutes", "description", "booking_url", "uri"}, and in organization mode
+// "hosts" (names) and "pooling" ("round_robin", "collective") when Calendly pools the hosts.
 nlohmann::json event_type_summary(const calendly::EventType& type);
 
 // event_type_summary plus "booking": what booking it needs from the person

@@ -29,7 +29,7 @@ asio::awaitable<nlohmann::json> get_available_meeting_types(CalendlyToolContext&
         co_return tool_error("invalid_arguments",
                              "the arguments must be a JSON object (this tool takes none)");
     }
-    auto active = co_await context.calendly.event_types();
+    auto active = co_await offered_types(context);
     if (!active) {
         co_return calendly_failure_answer(context, "get_available_meeting_types",
                                           "load the meeting types", active.error());

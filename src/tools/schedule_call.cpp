@@ -108,7 +108,7 @@ asio::awaitable<nlohmann::json> schedule_call(CalendlyToolContext& context,
     request->prefill.tracking = context.link_tracking;
 
     // The person may name the type the way it reads; the link library takes only its id.
-    auto active = co_await context.calendly.event_types();
+    auto active = co_await offered_types(context);
     if (!active) {
         auto fallback = calendly::fallback_personalized_link(context.fallback_url, request->prefill,
                                                              std::nullopt, active.error());

@@ -66,10 +66,11 @@ TEST_F(CalendlyClientTest, EventTypesFollowPaginationToTheLastPage) {
 
 TEST_F(CalendlyClientTest, OrganizationScopeListsEventTypesAndScheduledEventsOfTheOrganization) {
     auto& c = client();
-    auto types = run(c.organization_event_types());
+    auto types = run(c.organization_event_types(fake->organization_uri()));
     ASSERT_TRUE(types) << types.error().message;
+    EXPECT_FALSE(types->truncated());
     std::vector<std::string> uris;
-    for (const auto& t : *types) uris.push_back(t.uri);
+    for (const auto& t : types->items) uris.push_back(t.uri);
     EXPECT_EQ(uris, fake->active_event_type_uris()) << "the seeded organization has one member, the host";
     ScheduledEventQuery query;
     query.organization_scope = true;

@@ -38,6 +38,9 @@ struct CalendlyClientOptions {
     net::HttpClientOptions http;
     RetryOptions retry;
     std::size_t max_list_items = 2'000;  // a runaway account cannot exhaust memory
+    // The same cap for the organization's members and event types (organization mode), which a
+    // large organization needs more of.
+    std::size_t max_directory_items = 20'000;
     std::size_t page_size = 100;         // Calendly's maximum `count`
     std::chrono::milliseconds cache_ttl{std::chrono::minutes(5)};
     std::size_t availability_concurrency = 4;  // windows queried at once
@@ -150,8 +153,18 @@ public:
     // lookup like shared_event_types(). For the cached reads, which then cost no coroutine per
     // layer of the client. Thread-safe.
     std::shared_ptr<const std::vector<EventType>> fresh_event_types();
-    // The active event types of the host's whole organization, all pages (not cached).
-    boost::asio::awaitable<Result<std::vector<EventType>>> organization_event_types();
+    // GET /event_types?organization=&active=true: the active event types of the organization
+    // (every member's personal types, team types and organization-managed ones), all pages up to
+    // max_directory_items (not cached). An owner's or admin's token only: Calendly answers anyone
+    // else 403.
+    boost::asio::awaitable<Result<GatheredList<EventType>>> organization_event_types(std::string organization_uri);
+    // GET /organization_memberships?organization=[&user=]: the organization's members with their
+    // roles, all pages up to max_directory_items; with `user`, that user's membership only (what
+    // any member may read).
+    boost::asio::awaitable<Result<GatheredList<OrganizationMembership>>> organization_memberships(
+        std::string organization_uri, std::optional<std::string> user = std::nullopt);
+    // GET /event_type_memberships?event_type=: the hosts of an event type, all pages.
+    boost::asio::awaitable<Result<std::vector<EventTypeHost>>> event_type_hosts(std::string event_type_uri);
     // GET /event_types/{uuid}.
     boost::asio::awaitable<Result<EventType>> event_type(std::string_view uuid);
     // GET /scheduled_events for the host, all pages up to the cap and the list deadline; the result

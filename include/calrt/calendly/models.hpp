@@ -75,13 +75,17 @@ struct EventType {
     std::string scheduling_url;
     std::int64_t duration = 0;  // minutes
     std::string kind;           // "solo" or "group"
-    std::optional<std::string> pooling_type;  // "round_robin", "collective", "multi_pool"; nullable
+    // "round_robin" (any host free), "collective" (every host free); null when not pooled. Others
+    // are carried.
+    std::optional<std::string> pooling_type;
     std::string type;          // "StandardEventType" or "AdhocEventType"
     bool secret = false;       // hidden from the scheduling page
     std::optional<std::string> description_plain;  // nullable
     std::optional<std::string> description_html;   // nullable
     std::optional<std::string> profile_owner;      // profile.owner URI; profile is nullable
     std::optional<std::string> profile_name;       // profile.name
+    std::optional<std::string> profile_type;       // profile.type: "User" or "Team"
+    bool admin_managed = false;                    // an organization-managed type
     std::optional<Timestamp> deleted_at;           // nullable
     std::vector<CustomQuestion> custom_questions;  // missing reads as none
     // Where the meeting happens. Empty when the type has no location specification (`locations`
@@ -92,8 +96,51 @@ struct EventType {
     std::optional<std::int64_t> after_buffer;           // minutes kept free after a meeting
     std::optional<std::string> locale;                  // the booking page's language, e.g. "en"
     nlohmann::json raw;
+    // Not Calendly's: the names of the people who host the type, as the organization's directory
+    // knows them (organization_directory.hpp); empty outside organization mode. The assistant
+    // tells "30 Minute Meeting" with Dana from the one with Priya by them.
+    std::vector<std::string> host_names{};
 
     static Result<EventType> parse(const nlohmann::json& object, std::string path = "resource");
+};
+
+// A user as GET /organization_memberships and GET /event_type_memberships embed them.
+struct Member {
+    std::string uri;
+    std::string name;
+    std::string slug;
+    std::optional<std::string> email;  // private: never in a public answer
+    std::string scheduling_url;
+    std::optional<std::string> timezone;
+    std::optional<std::string> avatar_url;  // nullable
+
+    static Result<Member> parse(const nlohmann::json& object, std::string path = "user");
+};
+
+// GET /organization_memberships: one member of an organization and their role.
+struct OrganizationMembership {
+    std::string uri;
+    std::string role;  // "user", "admin" or "owner"; others carried (and not treated as admin)
+    std::string organization;  // organization URI
+    Member user;
+    nlohmann::json raw;
+
+    bool is_admin() const { return role == "admin" || role == "owner"; }
+
+    static Result<OrganizationMembership> parse(const nlohmann::json& object,
+                                                std::string path = "resource");
+};
+
+// GET /event_type_memberships ("List Event Type Hosts"): one host of an event type. The item
+// schema is not in the reference's excerpt; the host is read from `member` (an embedded user),
+// else from `user` (a URI or an embedded user).
+struct EventTypeHost {
+    std::string uri;
+    std::string user_uri;
+    std::optional<Member> member;  // when the item embeds the user
+    nlohmann::json raw;
+
+    static Result<EventTypeHost> parse(const nlohmann::json& object, std::string path = "resource");
 };
 
 // GET /event_type_available_times: one bookable start.

@@ -72,6 +72,14 @@ struct CalendlyConfig {
     std::size_t max_concurrent_calls = 8;             // requests in flight to Calendly at once
     std::size_t reserved_write_calls = 2;             // of those, never taken by reads (review N3)
     std::chrono::milliseconds availability_cache_ttl{30'000};  // 0: no availability cache
+    // "user" (the token's user is the one host), "organization" (an admin's token: every member),
+    // or empty: organization when the token is an owner's or admin's of an organization with
+    // more than one member, else user.
+    std::string scope;
+    std::chrono::milliseconds directory_refresh{600'000};  // the organization's directory
+    // Sandbox mode only: the fake Calendly serves an organization (several hosts, a round robin
+    // and a collective type) instead of one host. `make run` sets it.
+    bool sandbox_organization = false;
 };
 
 struct RateLimitConfig {

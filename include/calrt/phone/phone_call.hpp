@@ -125,7 +125,7 @@ class PhoneCall : public realtime::RealtimeObserver, public std::enable_shared_f
     static boost::asio::awaitable<void> run_on_strand(std::shared_ptr<PhoneCall> self);
     boost::asio::awaitable<bool> attach();
     void subscribe_to_bookings();
-    void confirm(const server::BookingConfirmation& booking);
+    void confirm(server::BookingConfirmation booking);
     // Schedules `action` after the assistant's next response (its last words; with `last_words`,
     // a response asking for them is requested), or at once when `last_words` is empty and
     // `wait_for_response` is false. The first action wins. On strand_.

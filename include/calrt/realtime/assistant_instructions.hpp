@@ -20,4 +20,7 @@ std::string assistant_instructions(std::string_view host_name, Timestamp now,
 // email first, say nothing about bookings before that, and read every change back for a yes.
 std::string self_service_instructions();
 
+// Organization mode: several people host, some types are round robin or collective.
+std::string team_instructions();
+
 }  // namespace calrt::realtime

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "calrt/core/time.hpp"
@@ -30,6 +31,10 @@ struct BookingConfirmation {
     std::string cancel_url;      // payload.cancel_url
     std::string reschedule_url;  // payload.reschedule_url
     nlohmann::json location;     // {type, location, join_url} of payload.scheduled_event.location, or null
+    // Who the person meets: the user_name of each of payload.scheduled_event.event_memberships
+    // (a round robin's assigned host, a collective's every host), never their emails. Said and
+    // shown only in organization mode (the one host of a single-host deployment goes unsaid).
+    std::vector<std::string> hosts{};
 };
 
 // Nullopt when `raw_body` is not an invitee.created envelope with a payload email.

@@ -19,6 +19,10 @@ namespace calrt::tools {
 class BookingCaps;
 }
 
+namespace calrt::calendly {
+class OrganizationDirectory;  // organization_directory.hpp
+}
+
 namespace calrt::server {
 
 // The rendered event-types body, reused while Calendly's cached list is the same object: the most
@@ -51,6 +55,9 @@ struct CalendlyRouteContext {
     tools::BookingCaps* booking_caps = nullptr;
     // BOOKING_REQUIRES_VERIFIED_EMAIL: `book` only with the admin token (403 verified_email_required).
     bool booking_requires_verified_email = false;
+    // Organization mode (an admin's token): every host's offered types are public, and `host` and
+    // `team` narrow event-types. Null: the token's user is the one host.
+    calendly::OrganizationDirectory* directory = nullptr;
 };
 
 void add_calendly_routes(Router& router, CalendlyRouteContext& context);

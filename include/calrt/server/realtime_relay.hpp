@@ -43,6 +43,10 @@ namespace calrt::store {
 class WebhookStore;
 }
 
+namespace calrt::calendly {
+class OrganizationDirectory;  // organization_directory.hpp
+}
+
 namespace calrt::server {
 
 // Everything is borrowed and must outlive the HttpServer.
@@ -67,6 +71,9 @@ struct RelayContext {
     // Where the open sessions per address and per network are counted across replicas (the
     // webhook store; shared_session_places.hpp). Null: this process counts them alone.
     store::WebhookStore* session_places = nullptr;
+    // Organization mode: the organization's directory; each conversation offers the scope its page
+    // asked for (relay_scope.hpp). Null: the token's user is the one host.
+    std::shared_ptr<calendly::OrganizationDirectory> directory{};
 };
 
 // Registers the upgrade handler on /api/realtime. Metrics: calrt_realtime_sessions_active,

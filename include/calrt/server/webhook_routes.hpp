@@ -9,6 +9,8 @@
 #include "calrt/store/webhook_store.hpp"
 
 #include <chrono>
+#include <functional>
+#include <string_view>
 #include <cstddef>
 
 namespace calrt::server {
@@ -22,6 +24,10 @@ struct WebhookRouteContext {
     std::size_t max_body_bytes = 1024 * 1024;
     // Calendly's signatures older than this are replays (DESIGN.md: 180 s).
     std::chrono::seconds tolerance{180};
+    // Called with the event ("event_type.updated", ...) of each new delivery once it is stored:
+    // organization mode reads its directory again on event_type.* (OrganizationDirectory). May
+    // be empty.
+    std::function<void(std::string_view event)> on_stored{};
 };
 
 void add_webhook_routes(Router& router, WebhookRouteContext& context);

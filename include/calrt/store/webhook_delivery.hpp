@@ -28,12 +28,16 @@ struct WebhookDelivery {
 
 // The events Calendly documents for webhook subscriptions. Calendly adds events over time, so
 // others are stored too and only flagged.
-inline constexpr std::array<std::string_view, 5> kKnownWebhookEvents = {
+inline constexpr std::array<std::string_view, 8> kKnownWebhookEvents = {
     "invitee.created",
     "invitee.canceled",
     "invitee_no_show.created",
     "invitee_no_show.deleted",
     "routing_form_submission.created",
+    // developer.calendly.com/release-notes/2026/10/23: "the API already accepts and returns these".
+    "event_type.created",
+    "event_type.updated",
+    "event_type.deleted",
 };
 
 bool is_known_webhook_event(std::string_view event) noexcept;

@@ -21,6 +21,7 @@
 #include "calrt/core/time_zone.hpp"
 #include "calrt/tools/booking_caps.hpp"
 #include "calrt/tools/slots_seen_open.hpp"
+#include "calrt/tools/team_scope.hpp"
 #include "calrt/tools/tool_registry.hpp"
 
 namespace calrt::tools {
@@ -88,7 +89,14 @@ struct CalendlyToolContext {
     // `text_reminders_to_calling_number`, which the assistant sets only after the person said yes;
     // the number itself never comes from the model. Empty: not a phone call, or no number.
     std::string caller_number{};
+    // Organization mode: the organization's types this conversation offers (team_scope.hpp). Null:
+    // the token's user is the one host and their types are offered.
+    std::shared_ptr<const TeamScope> team{};
 };
+
+// The types the conversation offers: the scope's (organization mode), else the host's own; active
+// and not secret.
+boost::asio::awaitable<Result<std::vector<calendly::EventType>>> offered_types(CalendlyToolContext& context);
 
 // Adds the four tools; each handler keeps `context` alive while it runs.
 void register_calendly_tools(ToolRegistry& registry, std::shared_ptr<CalendlyToolContext> context);

@@ -1,0 +1,82 @@
+// The /api/calendly reads that know the organization: hosts, and event-types narrowed to one host
+// or one team. Public facts only (calendly::public_directory_json).
+#include "calendly_actions.hpp"
+#include "calrt/calendly/offered_event_types.hpp"
+#include "calrt/calendly/organization_directory.hpp"
+#include "calrt/server/responses.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace calrt::server {
+namespace asio = boost::asio;
+
+namespace {
+
+Error host_not_found(std::string_view slug) {
+    return Error::make(ErrorKind::not_found, "host_not_found",
+                       "no host is called '" + std::string(slug.substr(0, 100)) + "'; list them with ?action=hosts");
+}
+
+Error team_not_found(std::string_view slug) {
+    return Error::make(ErrorKind::not_found, "team_not_found",
+                       "no team is called '" + std::string(slug.substr(0, 100)) + "'; list them with ?action=hosts");
+}
+
+// Outside organization mode the token's user is the one host, and a directory of one.
+asio::awaitable<Result<calendly::Directory>> single_host_directory(CalendlyRouteContext& context) {
+    auto user = co_await context.calendly.current_user();
+    if (!user) co_return user.error();
+    auto types = co_await context.calendly.shared_event_types();
+    if (!types) co_return types.error();
+    calendly::Directory directory;
+    directory.organization_uri = user->current_organization;
+    calendly::DirectoryHost host{user->uri, user->name, user->slug, user->scheduling_url, user->timezone,
+                                 user->avatar_url, {}};
+    for (const auto& type : **types) {
+        if (!calendly::is_offered(type)) continue;
+        host.event_type_uris.push_back(type.uri);
+        directory.event_types.push_back(type);
+        directory.event_type_hosts.push_back({user->uri});
+    }
+    directory.hosts.push_back(std::move(host));
+    co_return directory;
+}
+
+asio::awaitable<Result<std::shared_ptr<const calendly::Directory>>> directory_of(CalendlyRouteContext& context) {
+    if (context.directory != nullptr) co_return co_await context.directory->current();
+    auto single = co_await single_host_directory(context);
+    if (!single) co_return single.error();
+    co_return std::make_shared<const calendly::Directory>(std::move(*single));
+}
+
+}  // namespace
+
+asio::awaitable<Result<std::vector<calendly::EventType>>> scoped_event_types(
+    CalendlyRouteContext& context, const std::optional<std::string_view>& host,
+    const std::optional<std::string_view>& team) {
+    auto directory = co_await directory_of(context);
+    if (!directory) co_return directory.error();
+    std::vector<calendly::EventType> types = (*directory)->event_types;
+    if (host) {
+        const auto* found = (*directory)->host_by_slug(*host);
+        if (found == nullptr) co_return host_not_found(*host);
+        types = (*directory)->types_of_host(found->user_uri);
+    }
+    if (team) {
+        auto of_team = (*directory)->types_of_team(*team);
+        if (of_team.empty()) co_return team_not_found(*team);
+        std::erase_if(types, [&of_team](const calendly::EventType& type) {
+            return std::none_of(of_team.begin(), of_team.end(),
+                                [&type](const calendly::EventType& t) { return t.uri == type.uri; });
+        });
+    }
+    co_return types;
+}
+
+asio::awaitable<Response> hosts_action(const ActionParams&, CalendlyRouteContext& context) {
+    auto directory = co_await directory_of(context);
+    if (!directory) co_return error_response(directory.error());
+    co_return json_response(200, calendly::public_directory_json(**directory));
+}
+
+}  // namespace calrt::server
