@@ -12,8 +12,11 @@ FUZZ_TARGETS ?=
 .PHONY: run test test-plain test-asan test-fuzz fuzz deps deps-fuzz deps-service build build-asan bench format clean
 
 # Running the service needs no browser: Chromium and the npm packages are for the browser test.
+# Without credentials (sandbox mode) it serves a sandbox organization of four hosts with team
+# meetings; `make run SANDBOX_ORGANIZATION=false` serves one host. With credentials it is ignored.
+SANDBOX_ORGANIZATION ?= true
 run: deps-service build
-	./build/calendly-realtime $(ARGS)
+	SANDBOX_ORGANIZATION=$(SANDBOX_ORGANIZATION) ./build/calendly-realtime $(ARGS)
 
 test: deps test-plain test-asan test-fuzz
 

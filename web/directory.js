@@ -26,7 +26,8 @@ function teamTypeItem(type, hostNames) {
     );
 }
 
-// Draws the directory into `section` (hidden until there is one to show); `scope` is pageScope().
+// Draws the directory into `section`, a <details> whose <summary> holds its heading (hidden until
+// there is one to show); `scope` is pageScope().
 export async function showDirectory(section, scope, fetchJson = (url) => fetch(url).then((r) => (r.ok ? r.json() : null))) {
     let directory;
     try {
@@ -57,5 +58,9 @@ export async function showDirectory(section, scope, fetchJson = (url) => fetch(u
             section.append(element('h3', {}, 'Team meetings'), types);
         }
     }
+    // Open where there is room; a summary line on a phone, as the sandbox note.
+    const roomy = window.matchMedia('(min-width: 40rem)');
+    section.open = roomy.matches;
+    roomy.addEventListener('change', () => (section.open = roomy.matches));
     section.hidden = false;
 }

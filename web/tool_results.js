@@ -9,6 +9,14 @@ import { icsCalendar } from './ics.js';
 let nextId = 0;
 const uniqueId = (prefix) => `${prefix}-${++nextId}`;
 
+// Organization mode: who hosts a meeting type (tool answers' `hosts`, `pooling`); null otherwise.
+function hostsLine(type) {
+    const hosts = Array.isArray(type.hosts) ? type.hosts.map(String) : [];
+    if (hosts.length === 0) return null;
+    const how = type.pooling === 'round_robin' ? ' (whoever is free)' : type.pooling === 'collective' ? ' (all together)' : '';
+    return element('p', { className: 'hosts' }, `With ${hosts.join(', ')}${how}`);
+}
+
 export function element(tag, attributes = {}, ...children) {
     const node = document.createElement(tag);
     for (const [name, value] of Object.entries(attributes)) {
@@ -175,6 +183,7 @@ export class ToolResults {
                     { className: 'type' },
                     element('h3', {}, name),
                     element('p', { className: 'duration' }, `${type.duration_minutes} min`),
+                    hostsLine(type),
                     type.description ? element('p', { className: 'description' }, String(type.description)) : null,
                     button,
                 ),

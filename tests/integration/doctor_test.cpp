@@ -258,5 +258,59 @@ TEST_F(Doctor, WebhookSubscriptionLackingAnEventFails) {
     EXPECT_NE(report.line("FAIL", "calendly.webhook").find("invitee.canceled"), std::string::npos) << report.output;
 }
 
+// An organization's admin token: the doctor reports organization mode and wants the organization's
+// subscription, since a user-scope one hears the admin's own bookings only.
+class DoctorOrganization : public Doctor {
+  protected:
+    void start_organization(std::string token_role) {
+        testing::FakeCalendlyOptions options = calendly_options();
+        options.sandbox_team = true;
+        options.token_role = std::move(token_role);
+        organization.emplace(io.io, options);
+        organization->start();
+    }
+    DoctorRun run_on_organization(std::map<std::string, std::string> changes = {}) {
+        changes["CALENDLY_API_BASE_URL"] = organization->base_url();
+        return run_with(std::move(changes));
+    }
+
+    std::optional<testing::FakeCalendly> organization;
+};
+
+TEST_F(DoctorOrganization, AdminTokenIsOrganizationModeAndNeedsTheOrganizationsSubscription) {
+    start_organization("owner");
+    const auto missing = run_on_organization();
+    EXPECT_NE(missing.line("OK", "calendly.scope").find("detected organization mode"), std::string::npos)
+        << missing.output;
+    EXPECT_NE(missing.line("OK", "calendly.scope").find("4 members"), std::string::npos) << missing.output;
+    EXPECT_NE(missing.line("FAIL", "calendly.webhook").find("--scope organization"), std::string::npos)
+        << missing.output;
+    EXPECT_EQ(missing.exit_code, 1);
+
+    organization->subscribe_webhooks(webhook_url(), kWebhookSecret);  // an organization-scope subscription
+    const auto subscribed = run_on_organization();
+    EXPECT_NE(subscribed.line("OK", "calendly.webhook").find("organization scope"), std::string::npos)
+        << subscribed.output;
+}
+
+TEST_F(DoctorOrganization, OrganizationScopeWithAMembersTokenFails) {
+    start_organization("user");
+    const auto report = run_on_organization({{"CALENDLY_SCOPE", "organization"}});
+    EXPECT_EQ(report.exit_code, 1) << report.output;
+    EXPECT_NE(report.line("FAIL", "calendly.scope").find("the token's role is user"), std::string::npos)
+        << report.output;
+    // Detected, the same token is one host.
+    const auto detected = run_on_organization();
+    EXPECT_NE(detected.line("OK", "calendly.scope").find("detected one host"), std::string::npos) << detected.output;
+}
+
+TEST_F(Doctor, ASoloAccountIsOneHost) {
+    fake_calendly.subscribe_webhooks(webhook_url(), kWebhookSecret);
+    const auto report = run(healthy_environment());
+    EXPECT_NE(report.line("OK", "calendly.scope").find("detected one host: Alex Rivera"), std::string::npos)
+        << report.output;
+    EXPECT_NE(report.line("OK", "calendly.scope").find("one member"), std::string::npos) << report.output;
+}
+
 }  // namespace
 }  // namespace calrt

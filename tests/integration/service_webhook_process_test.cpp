@@ -116,5 +116,59 @@ TEST(ServiceWebhookProcess, WebhooksCommandRegistersListsAndDeletesSubscriptions
     EXPECT_EQ(bad_event.wait_exit(), 2);
 }
 
+TEST(ServiceWebhookProcess, WebhooksCommandRegistersAnOrganizationSubscriptionWithEventTypeChanges) {
+    testing::FakeCalendlyOptions options;
+    options.sandbox_team = true;
+    test::RunningFakeCalendly fake(options);
+    test::TempDir dir;
+    const std::map<std::string, std::string> env{{"CALENDLY_API_KEY", fake->access_token()},
+                                                 {"CALENDLY_API_BASE_URL", fake->base_url()},
+                                                 {"CALENDLY_WEBHOOK_SECRET", "signing-key"},
+                                                 {"LOG_LEVEL", "warn"}};
+    test::ChildProcess registered(CALRT_BINARY,
+                                  {"webhooks", "register", "--url", "https://example.com/api/calendly/webhook",
+                                   "--scope", "organization"},
+                                  env, dir.path().string());
+    ASSERT_EQ(registered.wait_exit(), 0) << registered.drain_stderr();
+    const std::string output = registered.drain_stderr();
+    EXPECT_NE(output.find("invitee.created,invitee.canceled,event_type.created,event_type.updated,event_type.deleted"),
+              std::string::npos)
+        << output;
+    const std::string subscription = output.substr(0, output.find(' '));
+
+    // Listed under the organization, not under the token's user.
+    test::ChildProcess organization(CALRT_BINARY, {"webhooks", "list", "--scope", "organization"}, env,
+                                    dir.path().string());
+    ASSERT_EQ(organization.wait_exit(), 0);
+    EXPECT_NE(organization.drain_stderr().find(subscription), std::string::npos);
+    test::ChildProcess user(CALRT_BINARY, {"webhooks", "list"}, env, dir.path().string());
+    ASSERT_EQ(user.wait_exit(), 0);
+    EXPECT_EQ(user.drain_stderr().find(subscription), std::string::npos);
+
+    test::ChildProcess bad_scope(CALRT_BINARY,
+                                 {"webhooks", "register", "--url", "https://x.example/h", "--scope", "group"}, env,
+                                 dir.path().string());
+    EXPECT_EQ(bad_scope.wait_exit(), 2);
+    EXPECT_NE(bad_scope.drain_stderr().find("--scope is user or organization"), std::string::npos);
+}
+
+TEST(ServiceWebhookProcess, AUserTokenCannotRegisterForTheOrganization) {
+    testing::FakeCalendlyOptions options;
+    options.sandbox_team = true;
+    options.token_role = "user";
+    test::RunningFakeCalendly fake(options);
+    test::TempDir dir;
+    const std::map<std::string, std::string> env{{"CALENDLY_API_KEY", fake->access_token()},
+                                                 {"CALENDLY_API_BASE_URL", fake->base_url()},
+                                                 {"CALENDLY_WEBHOOK_SECRET", "signing-key"},
+                                                 {"LOG_LEVEL", "warn"}};
+    test::ChildProcess refused(CALRT_BINARY,
+                               {"webhooks", "register", "--url", "https://example.com/api/calendly/webhook",
+                                "--scope", "organization"},
+                               env, dir.path().string());
+    EXPECT_EQ(refused.wait_exit(), 1);
+    EXPECT_NE(refused.drain_stderr().find("permission"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace calrt

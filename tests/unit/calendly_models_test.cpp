@@ -596,5 +596,87 @@ TEST(SchedulingLinkModel, OwnerAndOwnerTypeAreOptional) {
     }
 }
 
+// GET /organization_memberships items, as Calendly's reference models them (research:
+// /work/research/calendly-teams.md section 1).
+TEST(OrganizationMembershipModel, ReadsTheMemberAndTheRole) {
+    const auto membership = OrganizationMembership::parse(json::parse(R"({
+      "uri": "https://api.calendly.com/organization_memberships/MMMM",
+      "role": "admin",
+      "user": {"uri": "https://api.calendly.com/users/UUUU", "name": "Dana Whitfield", "slug": "dana-whitfield",
+               "email": "dana@example.com", "scheduling_url": "https://calendly.com/dana-whitfield",
+               "timezone": "America/Chicago", "avatar_url": null, "locale": "en"},
+      "organization": "https://api.calendly.com/organizations/OOOO",
+      "created_at": "2024-01-02T03:04:05.678123Z", "updated_at": "2024-01-02T03:04:05.678123Z"})"));
+    ASSERT_TRUE(membership) << membership.error().message;
+    EXPECT_TRUE(membership->is_admin());
+    EXPECT_EQ(membership->user.uri, "https://api.calendly.com/users/UUUU");
+    EXPECT_EQ(membership->user.name, "Dana Whitfield");
+    EXPECT_EQ(membership->user.email, "dana@example.com");
+    EXPECT_EQ(membership->user.timezone, "America/Chicago");
+    EXPECT_FALSE(membership->user.avatar_url);
+    EXPECT_EQ(membership->organization, "https://api.calendly.com/organizations/OOOO");
+}
+
+TEST(OrganizationMembershipModel, AnUnknownRoleIsCarriedAndNotAnAdmins) {
+    const auto membership = OrganizationMembership::parse(json::parse(R"({
+      "uri": "https://api.calendly.com/organization_memberships/MMMM", "role": "team_manager",
+      "user": {"uri": "https://api.calendly.com/users/UUUU"}})"));
+    ASSERT_TRUE(membership) << membership.error().message;
+    EXPECT_EQ(membership->role, "team_manager");
+    EXPECT_FALSE(membership->is_admin());
+}
+
+TEST(OrganizationMembershipModel, WithoutAUserItIsUnusable) {
+    const auto missing = OrganizationMembership::parse(
+        json::parse(R"({"uri": "https://api.calendly.com/organization_memberships/MMMM", "role": "user"})"),
+        "collection[2]");
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.error().message.find("collection[2].user"), std::string::npos) << missing.error().message;
+    const auto no_uri = OrganizationMembership::parse(
+        json::parse(R"({"uri": "https://api.calendly.com/organization_memberships/MMMM", "user": {"name": "X"}})"),
+        "collection[0]");
+    ASSERT_FALSE(no_uri);
+    EXPECT_NE(no_uri.error().message.find("collection[0].user.uri"), std::string::npos) << no_uri.error().message;
+}
+
+// GET /event_type_memberships: the reference's excerpt stops before the item schema, so the host
+// is read from an embedded `member`, an embedded `user`, or a `user` URI.
+TEST(EventTypeHostModel, ReadsTheHostFromMemberOrUser) {
+    const auto member = EventTypeHost::parse(json::parse(R"({
+      "uri": "https://api.calendly.com/event_type_memberships/EEEE",
+      "event_type": {"uri": "https://api.calendly.com/event_types/TTTT", "name": "Sales demo"},
+      "member": {"uri": "https://api.calendly.com/users/AAAA", "name": "Dana Whitfield"}})"));
+    ASSERT_TRUE(member) << member.error().message;
+    EXPECT_EQ(member->user_uri, "https://api.calendly.com/users/AAAA");
+    ASSERT_TRUE(member->member);
+    EXPECT_EQ(member->member->name, "Dana Whitfield");
+
+    const auto embedded_user = EventTypeHost::parse(json::parse(
+        R"({"uri": "https://api.calendly.com/event_type_memberships/EEEE", "user": {"uri": "https://api.calendly.com/users/BBBB"}})"));
+    ASSERT_TRUE(embedded_user) << embedded_user.error().message;
+    EXPECT_EQ(embedded_user->user_uri, "https://api.calendly.com/users/BBBB");
+
+    const auto user_uri = EventTypeHost::parse(json::parse(
+        R"({"uri": "https://api.calendly.com/event_type_memberships/EEEE", "user": "https://api.calendly.com/users/CCCC"})"));
+    ASSERT_TRUE(user_uri) << user_uri.error().message;
+    EXPECT_EQ(user_uri->user_uri, "https://api.calendly.com/users/CCCC");
+    EXPECT_FALSE(user_uri->member);
+
+    const auto neither = EventTypeHost::parse(json::parse(R"({"uri": "https://api.calendly.com/event_type_memberships/EEEE"})"));
+    EXPECT_FALSE(neither);
+}
+
+TEST(EventTypeModel, ReadsTheProfileTypeAndAdminManaged) {
+    auto object = event_type_json();
+    object["profile"] = {{"type", "Team"}, {"name", "Sales"}, {"owner", "https://api.calendly.com/teams/T"}};
+    object["admin_managed"] = true;
+    const auto type = EventType::parse(object);
+    ASSERT_TRUE(type) << type.error().message;
+    EXPECT_EQ(type->profile_type, "Team");
+    EXPECT_EQ(type->profile_name, "Sales");
+    EXPECT_TRUE(type->admin_managed);
+    EXPECT_TRUE(type->host_names.empty());
+}
+
 }  // namespace
 }  // namespace calrt::calendly
