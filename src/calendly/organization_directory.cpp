@@ -105,6 +105,13 @@ std::vector<EventType> Directory::types_of_host(std::string_view user_uri) const
     return types;
 }
 
+std::vector<std::string> Directory::hosts_of(std::string_view type_uri) const {
+    for (std::size_t i = 0; i < event_types.size(); ++i) {
+        if (event_types[i].uri == type_uri) return event_type_hosts[i];
+    }
+    return {};
+}
+
 std::vector<EventType> Directory::team_types() const {
     std::vector<EventType> types;
     for (const auto& type : event_types) {

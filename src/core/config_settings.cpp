@@ -331,6 +331,12 @@ const std::array kSettings{
                     return sp::size_in(c.rate_limits.bookings_per_email_per_day, v, 0, 1'000'000);
                 },
                 [](const Config& c) { return std::to_string(c.rate_limits.bookings_per_email_per_day); }},
+    SettingSpec{"DAILY_BOOKINGS_PER_HOST", "/rate_limits/bookings_per_host_per_day", "0",
+                "organization mode: meetings booked with one host per UTC day (0: no per-host cap)", false, {},
+                [](Config& c, std::string_view v) {
+                    return sp::size_in(c.rate_limits.bookings_per_host_per_day, v, 0, 1'000'000);
+                },
+                [](const Config& c) { return std::to_string(c.rate_limits.bookings_per_host_per_day); }},
     SettingSpec{"DAILY_LINK_LIMIT", "/rate_limits/links_per_day", "500",
                 "single-use scheduling links the service may make per UTC day (then the fallback page is offered)", false,
                 {},

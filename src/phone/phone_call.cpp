@@ -23,8 +23,14 @@ namespace {
 constexpr std::string_view kActiveResponseRefusal = "conversation_already_has_active_response";
 
 std::string host_name(const server::RelayContext& assistant) {
+    // Organization mode: the line is the organization's, and any of its hosts may be booked.
+    if (assistant.directory) return "someone on the team";
     const auto user = assistant.calendly.cached_current_user();
     return user ? user->name : std::string{};
+}
+
+std::string team_instructions(const server::RelayContext& assistant) {
+    return assistant.directory ? realtime::team_instructions() : std::string{};
 }
 
 std::string caller_for_logs(const IncomingCall& call) {
@@ -73,6 +79,7 @@ PhoneCall::PhoneCall(PhoneCallContext& context, asio::any_io_executor executor, 
       request_id_(std::move(request_id)),
       instructions_(realtime::assistant_instructions(host_name(context.assistant),
                                                      context.assistant.clock.now()) +
+                    team_instructions(context.assistant) +
                     phone_instructions(call_.caller_number, !context.settings.handoff_uri.empty(),
                                        context.assistant.fallback_url)),
       tools_(context.assistant.metrics),
@@ -90,6 +97,9 @@ PhoneCall::PhoneCall(PhoneCallContext& context, asio::any_io_executor executor, 
       charged_until_(started_) {
     tool_context_->slots_seen_open = std::make_shared<tools::SlotsSeenOpen>();
     tool_context_->caller_number = call_.caller_number;
+    if (context.assistant.directory) {
+        tool_context_->team = std::make_shared<tools::TeamScope>(tools::TeamScope{context.assistant.directory});
+    }
     if (auto* self_service = context.assistant.self_service;
         self_service != nullptr && self_service->booking_requires_verified_email) {
         // A call cannot prove an email here (no mailed code is read back on the phone yet): under

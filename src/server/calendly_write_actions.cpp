@@ -5,7 +5,9 @@
 #include "calrt/calendly/calendly_error.hpp"
 #include "calrt/calendly/personalized_link.hpp"
 #include "calrt/core/logging.hpp"
+#include "calrt/calendly/resource_uri.hpp"
 #include "calrt/server/responses.hpp"
+#include "calrt/tools/host_booking_hold.hpp"
 #include "calrt/tools/booking_caps.hpp"
 
 #include <nlohmann/json.hpp>
@@ -73,6 +75,12 @@ asio::awaitable<Response> book_action(const ActionParams& params, CalendlyRouteC
             co_return error_response(error);
         }
     }
+    // Organization mode's per-host cap (DAILY_BOOKINGS_PER_HOST).
+    auto host_hold = co_await tools::HostBookingHold::take(context.booking_caps, context.directory, *type);
+    if (!host_hold) {
+        co_await context.booking_caps->give_back_booking(params.client_address(), email);
+        co_return error_response(host_hold.error());
+    }
     calendly::InviteeRequest request;
     request.event_type_uri = type->uri;
     request.start_time = booking->start_time;
@@ -85,9 +93,20 @@ asio::awaitable<Response> book_action(const ActionParams& params, CalendlyRouteC
     auto invitee = co_await context.calendly.create_invitee(std::move(request));
     // A refusal books nothing; an answer lost on the way may have booked, and keeps its unit.
     if (!invitee && calendly::nothing_was_written(invitee.error()) && context.booking_caps) {
+        co_await host_hold->give_back();
         co_await context.booking_caps->give_back_booking(params.client_address(), email);
     }
     if (!invitee) co_return error_response(invitee.error());
+    if (host_hold->needs_assigned_hosts()) {
+        // The round robin's host Calendly picked counts toward its cap.
+        std::vector<std::string> assigned;
+        if (const auto uuid = calendly::uuid_from_uri(invitee->event)) {
+            if (auto event = co_await context.calendly.scheduled_event(*uuid)) {
+                for (const auto& membership : event->event_memberships) assigned.push_back(membership.user);
+            }
+        }
+        co_await host_hold->booked(assigned);
+    }
     log::info("meeting booked", {{"invitee", invitee->uri}, {"event", invitee->event}});
     co_return json_response(200, {{"invitee", invitee->raw}});
 }

@@ -11,6 +11,7 @@
 #include "calrt/core/input_validation.hpp"
 #include "calrt/core/logging.hpp"
 #include "calrt/tools/calendly_tools.hpp"
+#include "calrt/tools/host_booking_hold.hpp"
 #include "event_type_choice.hpp"
 #include "local_calendar.hpp"
 #include "tool_arguments.hpp"
@@ -168,23 +169,40 @@ nlohmann::json booked_answer(const calendly::EventType& type, const BookingReque
 }
 
 // Who Calendly assigned: the scheduled event's event_memberships (a round robin picks one host,
-// a collective has them all). Their names only: the members' emails are not the person's to see.
-// One more call, made in organization mode only; when it fails the booking still stands.
-asio::awaitable<std::vector<std::string>> assigned_hosts(CalendlyToolContext& context,
-                                                         const calendly::Invitee& invitee) {
+// a collective has them all). Their names for the person, their URIs for the per-host cap; never
+// their emails. One more call, made in organization mode only; when it fails the booking still
+// stands.
+struct AssignedHosts {
     std::vector<std::string> names;
-    if (!context.team) co_return names;
+    std::vector<std::string> uris;
+};
+
+asio::awaitable<AssignedHosts> assigned_hosts(CalendlyToolContext& context, const calendly::Invitee& invitee) {
+    AssignedHosts assigned;
+    if (!context.team) co_return assigned;
     const auto uuid = calendly::uuid_from_uri(invitee.event);
-    if (!uuid) co_return names;
+    if (!uuid) co_return assigned;
     auto event = co_await context.calendly.scheduled_event(*uuid);
     if (!event) {
         log::warn("the booked meeting's hosts could not be read", {{"event", invitee.event}, {"code", event.error().code}});
-        co_return names;
+        co_return assigned;
     }
     for (const auto& membership : event->event_memberships) {
-        if (membership.user_name && !membership.user_name->empty()) names.push_back(*membership.user_name);
+        assigned.uris.push_back(membership.user);
+        if (membership.user_name && !membership.user_name->empty()) assigned.names.push_back(*membership.user_name);
     }
-    co_return names;
+    co_return assigned;
+}
+
+// Calendly refused to book a team type directly for a reason other than the slot (the reference
+// documents no rule either way for round robin and collective types): its single-use link books
+// it instead, on Calendly's own page.
+bool team_type_refused(const calendly::EventType& type, const Error& error) {
+    if (!calendly::is_team_type(type) || !calendly::nothing_was_written(error)) return false;
+    if (error.code == "calendly_permission_denied") return true;
+    if (error.kind != ErrorKind::invalid_argument) return false;
+    return std::none_of(error.details.begin(), error.details.end(),
+                        [](const ErrorDetail& detail) { return detail.parameter == "start_time"; });
 }
 
 // The type cannot be booked in a conversation, or the host's plan does not allow booking through
@@ -360,11 +378,21 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
             co_return error_result(error);
         }
     }
+    // Organization mode's per-host cap: the hosts of the type, before Calendly is asked.
+    const calendly::OrganizationDirectory* directory = context.team ? context.team->directory.get() : nullptr;
+    auto host_hold = co_await HostBookingHold::take(context.booking_caps, directory, *type);
+    if (!host_hold) {
+        co_await context.booking_caps->give_back_booking(context.client_address, request->email);
+        Error error = host_hold.error();
+        error.message += ". Offer another host's meeting, or the public booking page: " + type->scheduling_url;
+        co_return error_result(error);
+    }
     // Registered only now, once nothing else can refuse the booking (review N4): an expectation
     // left behind by a refused booking could match someone else's booking of that slot. Before
     // POST /invitees all the same: Calendly's webhook may arrive before its answer.
     ExpectedBooking expected{request->email, type->uri, request->start_time, {}};
     if (context.on_expected_booking && !context.on_expected_booking(expected)) {
+        co_await host_hold->give_back();
         if (context.booking_caps) co_await context.booking_caps->give_back_booking(context.client_address, request->email);
         co_return error_result(booking_limit_reached(*type));
     }
@@ -383,6 +411,7 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
     if (!invitee) {
         // A refusal booked nothing; an answer lost on the way may have booked, and keeps its unit.
         if (calendly::nothing_was_written(invitee.error())) {
+            co_await host_hold->give_back();
             if (context.booking_caps) co_await context.booking_caps->give_back_booking(context.client_address, request->email);
             settle(BookingSettlement::refused);
         } else {
@@ -400,13 +429,19 @@ asio::awaitable<nlohmann::json> book_meeting(CalendlyToolContext& context,
             if (slots && !offers_start(*slots, request->start_time))
                 co_return slot_taken_answer(*type, *request, std::move(*slots));
         }
+        if (team_type_refused(*type, invitee.error())) {
+            co_return co_await link_instead(context, *type, *request, "team_booking_refused",
+                                            "Calendly did not book the " + display_name(*type) +
+                                                " directly (" + invitee.error().message + ")");
+        }
         co_return booking_failed_answer(*type, invitee.error());
     }
     expected.invitee_uri = invitee->uri;
     settle(BookingSettlement::booked);
     log::info("assistant booked a meeting", {{"event_type", type->uri}, {"event", invitee->event}});
     const auto hosts = co_await assigned_hosts(context, *invitee);
-    co_return booked_answer(*type, *request, *invitee, hosts);
+    co_await host_hold->booked(hosts.uris);
+    co_return booked_answer(*type, *request, *invitee, hosts.names);
 }
 
 }  // namespace calrt::tools

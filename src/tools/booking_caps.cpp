@@ -6,6 +6,8 @@
 #include "calrt/core/utc_day.hpp"
 #include "calrt/store/webhook_store.hpp"
 
+#include <limits>
+
 namespace calrt::tools {
 namespace asio = boost::asio;
 
@@ -15,6 +17,7 @@ constexpr std::string_view kBookingsKey = "caps:bookings";
 constexpr std::string_view kLinksKey = "caps:links";
 
 std::string address_key(std::string_view address) { return "caps:bookings:address:" + sha256_hex(address); }
+std::string host_key(std::string_view host) { return "caps:bookings:host:" + sha256_hex(host); }
 std::string email_key(std::string_view email) {
     return "caps:bookings:email:" + sha256_hex(ascii_lowercase(email));
 }
@@ -118,6 +121,63 @@ asio::awaitable<void> BookingCaps::give_back_booking(std::string_view address, s
     co_await give_back_one(std::string(kBookingsKey), limits_.bookings_per_day, day);
     co_await give_back_one(by_email, per_email, day);
     co_await give_back_one(by_address, per_address, day);
+}
+
+asio::awaitable<Result<void>> BookingCaps::take_host_bookings(const std::vector<std::string>& hosts) {
+    const Timestamp now = clock_.now();
+    const std::int64_t day = utc_day(now);
+    const auto cap = per_key_cap("host", limits_.bookings_per_host_per_day);
+    Result<void> outcome{};
+    std::vector<std::string> taken;
+    for (const auto& host : hosts) {
+        if (co_await take_one(host_key(host), cap, day)) {
+            taken.push_back(host);
+            continue;
+        }
+        for (const auto& given : taken) co_await give_back_one(host_key(given), cap, day);
+        outcome = limit_reached("host_booking_limit_reached",
+                                "this host has been booked " + std::to_string(*cap) +
+                                    " times today, as many as the service books for one host; try another host or "
+                                    "again after midnight UTC",
+                                now);
+        break;
+    }
+    co_return outcome;
+}
+
+asio::awaitable<void> BookingCaps::give_back_host_bookings(const std::vector<std::string>& hosts) {
+    const std::int64_t day = utc_day(clock_.now());
+    const auto cap = per_key_cap("host", limits_.bookings_per_host_per_day);
+    for (const auto& host : hosts) co_await give_back_one(host_key(host), cap, day);
+}
+
+asio::awaitable<Result<void>> BookingCaps::any_host_has_room(const std::vector<std::string>& hosts) {
+    const Timestamp now = clock_.now();
+    const std::int64_t day = utc_day(now);
+    const auto cap = per_key_cap("host", limits_.bookings_per_host_per_day);
+    Result<void> outcome{};
+    bool room = !cap || hosts.empty();
+    // A unit taken and given back at once: whether one is left, without holding it.
+    for (std::size_t i = 0; !room && i < hosts.size(); ++i) {
+        if (co_await take_one(host_key(hosts[i]), cap, day)) {
+            co_await give_back_one(host_key(hosts[i]), cap, day);
+            room = true;
+        }
+    }
+    if (!room) {
+        outcome = limit_reached("host_booking_limit_reached",
+                                "every host of this meeting type has been booked " + std::to_string(*cap) +
+                                    " times today, as many as the service books for one host; try again after "
+                                    "midnight UTC",
+                                now);
+    }
+    co_return outcome;
+}
+
+asio::awaitable<void> BookingCaps::count_host_booking(std::string_view host) {
+    if (limits_.bookings_per_host_per_day == 0 || host.empty()) co_return;
+    // Counted whatever the count: the booking is made. A cap no count reaches takes it always.
+    co_await take_one(host_key(host), std::numeric_limits<std::int32_t>::max(), utc_day(clock_.now()));
 }
 
 asio::awaitable<Result<void>> BookingCaps::take_link() {

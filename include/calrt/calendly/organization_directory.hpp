@@ -62,6 +62,8 @@ struct Directory {
     const DirectoryHost* host_by_slug(std::string_view slug) const;
     // The types the host hosts, personal and team.
     std::vector<EventType> types_of_host(std::string_view user_uri) const;
+    // The user URIs of the hosts of the offered type `type_uri`; empty for a type it does not have.
+    std::vector<std::string> hosts_of(std::string_view type_uri) const;
     // Round robin and collective types, and any other type with a Team profile.
     std::vector<EventType> team_types() const;
     // The team types of the team whose name team_slug() turns into `slug`.

@@ -92,6 +92,7 @@ struct RateLimitConfig {
     std::size_t bookings_per_day = 80;
     std::size_t bookings_per_address_per_day = 3;  // per client address (0: no cap)
     std::size_t bookings_per_email_per_day = 3;    // per invitee email (0: no cap)
+    std::size_t bookings_per_host_per_day = 0;     // per host, organization mode (0: no cap)
     std::size_t links_per_day = 500;     // scheduling links, likewise
 };
 

@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "calrt/core/error.hpp"
 #include "calrt/core/time.hpp"
@@ -38,6 +39,9 @@ struct BookingCapLimits {
     std::size_t links_per_day = 0;                 // for the whole service; 0: none
     std::size_t bookings_per_address_per_day = 0;  // 0: not capped per address
     std::size_t bookings_per_email_per_day = 0;    // 0: not capped per email
+    // Organization mode: bookings per host (a member of the organization), counted in every
+    // booking the host is in (DAILY_BOOKINGS_PER_HOST); 0: not capped per host.
+    std::size_t bookings_per_host_per_day = 0;
 };
 
 class BookingCaps {
@@ -58,6 +62,19 @@ class BookingCaps {
     boost::asio::awaitable<Result<void>> take_booking(std::string_view address, std::string_view email);
     // Gives back a booking taken today that did not happen (Calendly refused it).
     boost::asio::awaitable<void> give_back_booking(std::string_view address, std::string_view email);
+
+    // Organization mode, per host (user URIs): one booking for each of `hosts` (a personal type's
+    // owner, every host of a collective), all or nothing. Error: rate_limited
+    // "host_booking_limit_reached" (retry_after as above), nothing taken.
+    boost::asio::awaitable<Result<void>> take_host_bookings(const std::vector<std::string>& hosts);
+    boost::asio::awaitable<void> give_back_host_bookings(const std::vector<std::string>& hosts);
+    // A round robin books whichever host Calendly picks, so none can be taken from beforehand:
+    // whether any of `hosts` is under the cap (else the booking is refused as above), and once
+    // Calendly assigned one, counting it without refusing.
+    boost::asio::awaitable<Result<void>> any_host_has_room(const std::vector<std::string>& hosts);
+    boost::asio::awaitable<void> count_host_booking(std::string_view host);
+    // DAILY_BOOKINGS_PER_HOST is set.
+    bool caps_hosts() const noexcept { return limits_.bookings_per_host_per_day > 0; }
 
     // One single-use link. Errors: rate_limited "daily_link_limit_reached" (retry_after as above).
     boost::asio::awaitable<Result<void>> take_link();
