@@ -9,10 +9,11 @@
 //
 // OPENAPI_TEST_SHOW_BODIES=1 prints every answer's body too (to refresh the document's examples).
 //
-// Needs `npm ci --prefix tests/browser` (exit 77, "skipped", without it). Four instances of the
+// Needs `npm ci --prefix tests/browser` (exit 77, "skipped", without it). Five instances of the
 // binary run: in sandbox mode the main one (with an admin token and a webhook secret), one with
-// tight limits and no admin token, and one that takes two connections; and one whose Calendly is
-// a local fake that fails (openapi/broken_calendly.mjs). Nothing leaves 127.0.0.1.
+// tight limits and no admin token, one serving the sandbox organization (organization mode), and
+// one that takes two connections; and one whose Calendly is a local fake that fails
+// (openapi/broken_calendly.mjs). Nothing leaves 127.0.0.1.
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import path from 'node:path';
@@ -82,6 +83,7 @@ const services = {
         TRUSTED_PROXIES: '127.0.0.1/32',
         REALTIME_MAX_SESSIONS: '1', REALTIME_MAX_SESSIONS_PER_ADDRESS: '1', REALTIME_CONNECTIONS_PER_MINUTE: '1',
     }),
+    team: new ServiceProcess(binary, webRoot, { ...generous, SANDBOX_ORGANIZATION: 'true' }),
     crowded: new ServiceProcess(binary, webRoot, { MAX_CONNECTIONS: '2', MAX_CONNECTIONS_PER_ADDRESS: '1',
                                                    HEADER_TIMEOUT_MS: '30000', KEEPALIVE_TIMEOUT_MS: '30000',
                                                    KEEPALIVE_TIMEOUT_BUSY_MS: '30000' }),
@@ -112,6 +114,7 @@ await scenarios.webhooks(run, context);
 await scenarios.openAiWebhook(run, context);
 await scenarios.operationsAndPage(run, context);
 await scenarios.relay(run, context);
+await scenarios.organization(run, context);
 await scenarios.routing(run, context, contract);
 await scenarios.limits(run, context);
 await scenarios.connectionLimits(run, context);

@@ -40,6 +40,15 @@ export async function calendlyReads(run, { main, admin }) {
                             schema: 'EventTypesResponse' });
     const eventType = types.json.event_types[0];
     const uuid = eventType.uri.split('/').pop();
+    // One host outside organization mode: a directory of one, who answers to their own slug.
+    const hosts = await run.check(main, { target: query({ action: 'hosts' }), status: 200, schema: 'HostsResponse',
+        expect: (_, json) => (json.hosts.length === 1 && json.team_event_types.length === 0) || fail('not a directory of one') });
+    await run.check(main, { target: query({ action: 'event-types', host: hosts.json.hosts[0].slug }), note: 'its one host',
+                            status: 200, schema: 'EventTypesResponse' });
+    await run.check(main, { target: query({ action: 'event-types', host: 'nobody' }), status: 404, code: 'host_not_found' });
+    await run.check(main, { target: query({ action: 'event-types', team: 'sales' }), note: 'no teams', status: 404,
+                            code: 'team_not_found' });
+    await run.check(main, { target: '/hosts/alex-rivera', note: 'not organization mode', status: 404, code: 'not_found' });
     await run.check(main, { target: query({ action: 'event-info', uuid }), status: 200, schema: 'EventInfoResponse' });
     await run.check(main, { target: query({ action: 'event-info', uri: eventType.uri }), status: 200, schema: 'EventInfoResponse' });
     const range = { event_type: eventType.uri, start_time: midnight(1), end_time: midnight(4) };
@@ -302,10 +311,40 @@ export async function relay(run, { main }) {
     await run.check(main, { target: '/api/realtime', note: 'not an upgrade', status: 404, code: 'not_found', invalid: true });
 }
 
+// Organization mode: `team` runs the sandbox organization (SANDBOX_ORGANIZATION: four hosts, the
+// round robin "Sales demo" of team Sales and the collective "Panel interview" of Recruiting).
+export async function organization(run, { team }) {
+    const directory = await run.check(team, { target: query({ action: 'hosts' }), status: 200, schema: 'HostsResponse',
+        expect: (_, json) => (json.hosts.length === 4 && json.team_event_types.length === 2 &&
+                              json.hosts.every((host) => !('email' in host))) || fail('not the sandbox organization') });
+    const dana = directory.json.hosts.find((host) => host.slug === 'dana-whitfield') ?? fail('no Dana Whitfield');
+    await run.check(team, { target: query({ action: 'event-types', host: dana.slug }), status: 200, schema: 'EventTypesResponse',
+        expect: (_, json) => json.event_types.length === dana.event_types.length || fail('not her types') });
+    await run.check(team, { target: query({ action: 'event-types', team: 'sales' }), status: 200, schema: 'EventTypesResponse',
+        expect: (_, json) => (json.event_types.length === 1 && json.event_types[0].pooling_type === 'round_robin') ||
+                             fail('not the Sales round robin') });
+    await run.check(team, { target: query({ action: 'event-types', host: 'nobody' }), status: 404, code: 'host_not_found' });
+    await run.check(team, { target: query({ action: 'event-types', team: 'nobody' }), status: 404, code: 'team_not_found' });
+    const panel = directory.json.team_event_types.find((type) => type.pooling_type === 'collective') ?? fail('no collective type');
+    await run.check(team, { target: query({ action: 'event-info', uri: panel.uri }), note: 'a team type', status: 200,
+                            schema: 'EventInfoResponse' });
+    await run.check(team, { target: `/hosts/${dana.slug}`, status: 200 });
+    await run.check(team, { method: 'HEAD', target: `/hosts/${dana.slug}`, status: 200 });
+    await run.check(team, { target: '/hosts/nobody', status: 404,
+        expect: (a) => a.body.includes('No such host') || fail('not the HTML page') });
+    const upgrade = () => ({ Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13',
+                             'Sec-WebSocket-Key': randomBytes(16).toString('base64') });
+    await run.check(team, { target: '/api/realtime?host=nobody', headers: upgrade(), status: 404, code: 'host_not_found' });
+    await run.check(team, { target: '/api/realtime?team=nobody', headers: upgrade(), status: 404, code: 'team_not_found' });
+    await run.check(team, { target: `/api/realtime?host=${dana.slug}`, headers: upgrade(), note: 'one host', status: 101 });
+    await run.check(team, { target: '/api/realtime?team=recruiting', headers: upgrade(), note: 'one team', status: 101 });
+}
+
 // 405 on every API path for a method it does not list, 404 off the document's paths, and the
 // answers before routing.
 export async function routing(run, { main }, contract) {
-    const pagePaths = ['/', '/{file}', '/api/realtime']; // not routes of the router: other methods are 404
+    // Not routes of the router (and /hosts/{slug} only in organization mode): other methods are 404.
+    const pagePaths = ['/', '/{file}', '/api/realtime', '/hosts/{slug}'];
     for (const [template, item] of Object.entries(contract.document.paths)) {
         if (pagePaths.includes(template)) continue;
         const methods = Object.keys(item).filter((key) => ['get', 'post'].includes(key)).map((m) => m.toUpperCase());
