@@ -12,6 +12,7 @@ duration=${1:-10}
 build=build
 bin=$build/calendly-realtime
 [[ -x $bin && -x $build/bench/make_signed_deliveries && -x $build/bench/relay_bench &&
+   -x $build/bench/organization_bench &&
    -x $build/tests/test_postgres_cluster ]] ||
   { echo "build first: make build" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is missing: scripts/install-deps.sh --bench" >&2; exit 1; }
@@ -191,6 +192,11 @@ kill $pg_server_pid 2>/dev/null || true
 # 1,000 idle sessions, session start and tool round trips; the relay_bench header says what each
 # line means.
 "$build/bench/relay_bench" "$bin" --seconds "$duration"
+
+# Organization mode at scale: 500 members with 10 event types each on the fake and a round robin
+# with 20 hosts: time to ready, the directory's memory, its Calendly calls, "who is free for a sales
+# demo this week?" and cached directory reads; the organization_bench header says what each line means.
+"$build/bench/organization_bench" "$bin" --seconds "$duration"
 
 if [[ -x $build/bench/micro_bench ]]; then
   "$build/bench/micro_bench" --benchmark_min_time=0.2
