@@ -69,9 +69,9 @@ asio::awaitable<Response> event_types_action(const ActionParams& params, Calendl
     const auto host = params.get("host");
     const auto team = params.get("team");
     if (host || team) {
-        auto scoped = co_await scoped_event_types(context, host, team);
+        auto scoped = co_await scoped_event_types_body(context, host, team);
         if (!scoped) co_return error_response(scoped.error());
-        co_return json_response(200, {{"event_types", raw_list(*scoped)}});
+        co_return json_shared_response(200, std::move(*scoped));
     }
     // The usual case, a fresh cache, without waiting on the client's layers.
     auto types = context.calendly.fresh_event_types();

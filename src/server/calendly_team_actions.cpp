@@ -49,6 +49,23 @@ asio::awaitable<Result<std::shared_ptr<const calendly::Directory>>> directory_of
     co_return std::make_shared<const calendly::Directory>(std::move(*single));
 }
 
+// The types of `host` (a known slug) within `team` (a known team slug), or of the whole
+// directory. Only the types asked for are copied: copying every type of a large organization
+// first cost more than the rest of the request (bench/organization: 5,000 types, 41 requests/s).
+std::vector<calendly::EventType> filter_types(const calendly::Directory& known, const std::optional<std::string_view>& host,
+                                              const std::optional<std::string_view>& team) {
+    std::optional<std::vector<calendly::EventType>> of_host;
+    if (host) of_host = known.types_of_host(known.host_by_slug(*host)->user_uri);
+    if (!team) return of_host ? std::move(*of_host) : known.event_types;
+    auto of_team = known.types_of_team(*team);
+    if (!of_host) return of_team;
+    std::erase_if(*of_host, [&of_team](const calendly::EventType& type) {
+        return std::none_of(of_team.begin(), of_team.end(),
+                            [&type](const calendly::EventType& t) { return t.uri == type.uri; });
+    });
+    return std::move(*of_host);
+}
+
 }  // namespace
 
 asio::awaitable<Result<std::vector<calendly::EventType>>> scoped_event_types(
@@ -57,40 +74,53 @@ asio::awaitable<Result<std::vector<calendly::EventType>>> scoped_event_types(
     auto directory = co_await directory_of(context);
     if (!directory) co_return directory.error();
     const calendly::Directory& known = **directory;
-    // Only the types asked for are copied: copying every type of a large organization first cost
-    // more than the rest of the request (bench/organization: 5,000 types, 41 requests/s).
-    std::optional<std::vector<calendly::EventType>> of_host;
-    if (host) {
-        const auto* found = known.host_by_slug(*host);
-        if (found == nullptr) co_return host_not_found(*host);
-        of_host = known.types_of_host(found->user_uri);
-    }
-    if (!team) {
-        if (of_host) co_return std::move(*of_host);
-        co_return known.event_types;
-    }
-    auto of_team = known.types_of_team(*team);
-    if (of_team.empty()) co_return team_not_found(*team);
-    if (!of_host) co_return of_team;
-    std::erase_if(*of_host, [&of_team](const calendly::EventType& type) {
-        return std::none_of(of_team.begin(), of_team.end(),
-                            [&type](const calendly::EventType& t) { return t.uri == type.uri; });
-    });
-    co_return std::move(*of_host);
+    if (host && known.host_by_slug(*host) == nullptr) co_return host_not_found(*host);
+    if (team && known.types_of_team(*team).empty()) co_return team_not_found(*team);
+    co_return filter_types(known, host, team);
 }
 
 std::shared_ptr<const std::string> RenderedDirectory::body_for(
-    const std::shared_ptr<const calendly::Directory>& directory) {
+    const std::shared_ptr<const calendly::Directory>& directory, const std::string& scope,
+    const std::function<std::string()>& render) {
     std::lock_guard lock(mutex_);
     // The same snapshot: an expired weak_ptr still holds its control block, which a new snapshot
     // therefore cannot share.
     const bool same = !source_.owner_before(directory) && !directory.owner_before(source_);
-    if (!same || body_ == nullptr) {
-        body_ = std::make_shared<const std::string>(calendly::public_directory_json(*directory).dump(
-            -1, ' ', false, nlohmann::json::error_handler_t::replace));
+    if (!same || bodies_.size() >= kMaxBodies) {
+        bodies_.clear();
         source_ = directory;
     }
-    return body_;
+    auto& body = bodies_[scope];
+    if (body == nullptr) body = std::make_shared<const std::string>(render());
+    return body;
+}
+
+std::shared_ptr<const std::string> RenderedDirectory::body_for(
+    const std::shared_ptr<const calendly::Directory>& directory) {
+    return body_for(directory, "", [&directory] {
+        return calendly::public_directory_json(*directory).dump(-1, ' ', false,
+                                                                nlohmann::json::error_handler_t::replace);
+    });
+}
+
+asio::awaitable<Result<std::shared_ptr<const std::string>>> scoped_event_types_body(
+    CalendlyRouteContext& context, const std::optional<std::string_view>& host,
+    const std::optional<std::string_view>& team) {
+    auto directory = co_await directory_of(context);
+    if (!directory) co_return directory.error();
+    const calendly::Directory& known = **directory;
+    // Checked before anything is kept: only scopes that exist are cached.
+    if (host && known.host_by_slug(*host) == nullptr) co_return host_not_found(*host);
+    if (team && known.types_of_team(*team).empty()) co_return team_not_found(*team);
+    const std::string scope = "event-types\n" + std::string(host.value_or("")) + "\n" + std::string(team.value_or(""));
+    // Rendered without waiting: the snapshot is in hand and the scope checked.
+    auto body = context.rendered_directory.body_for(*directory, scope, [&] {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& type : filter_types(known, host, team)) list.push_back(type.raw);
+        return nlohmann::json{{"event_types", std::move(list)}}.dump(-1, ' ', false,
+                                                                     nlohmann::json::error_handler_t::replace);
+    });
+    co_return body;
 }
 
 asio::awaitable<Response> hosts_action(const ActionParams&, CalendlyRouteContext& context) {

@@ -33,5 +33,28 @@ TEST(RenderedDirectory, RendersANewSnapshotAgainEvenWhenTheOldOneIsGone) {
     EXPECT_EQ(*after, calendly::public_directory_json(*replaced).dump());
 }
 
+TEST(RenderedDirectory, KeepsEachScopesBodyForItsSnapshot) {
+    RenderedDirectory rendered;
+    const auto snapshot = directory_with_host("ada");
+    int renders = 0;
+    const auto render = [&renders](std::string text) {
+        return [&renders, text] {
+            ++renders;
+            return text;
+        };
+    };
+    const auto dana = rendered.body_for(snapshot, "host dana", render("dana's"));
+    EXPECT_EQ(*dana, "dana's");
+    EXPECT_EQ(rendered.body_for(snapshot, "host dana", render("again")), dana);
+    EXPECT_EQ(*rendered.body_for(snapshot, "host priya", render("priya's")), "priya's");
+    EXPECT_EQ(renders, 2);
+    // The hosts body is a scope of its own.
+    EXPECT_EQ(*rendered.body_for(snapshot), calendly::public_directory_json(*snapshot).dump());
+    // A new snapshot renders every scope again.
+    const auto next = directory_with_host("grace");
+    EXPECT_EQ(*rendered.body_for(next, "host dana", render("dana's, new")), "dana's, new");
+    EXPECT_EQ(renders, 3);
+}
+
 }  // namespace
 }  // namespace calrt::server

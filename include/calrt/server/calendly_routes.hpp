@@ -10,6 +10,8 @@
 #include "calrt/server/rate_limiter.hpp"
 #include "calrt/server/router.hpp"
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -38,18 +40,27 @@ private:
     std::shared_ptr<const std::string> body_;
 };
 
-// The rendered ?action=hosts body, reused while the directory is the same snapshot: an
-// organization of 500 members renders to about 440 KiB, and rendering it per request served
-// about 1% of the single-host event-types rate (bench/organization).
+// The rendered ?action=hosts body and the ?action=event-types&host=&team= bodies, reused while
+// the directory is the same snapshot: an organization of 500 members renders to about 440 KiB,
+// and rendering it per request served about 1% of the single-host event-types rate; one host's
+// types, copied and rendered per request, about 18% (bench/organization).
 class RenderedDirectory {
 public:
+    // `scope`: "" for ?action=hosts; another key (host and team) for event-types. `render` makes
+    // the body when this snapshot has none for `scope` yet.
+    std::shared_ptr<const std::string> body_for(const std::shared_ptr<const calendly::Directory>& directory,
+                                                const std::string& scope,
+                                                const std::function<std::string()>& render);
+    // ?action=hosts
     std::shared_ptr<const std::string> body_for(const std::shared_ptr<const calendly::Directory>& directory);
 
 private:
+    // Bodies kept for one snapshot at most: hosts, and a few thousand scopes at most.
+    static constexpr std::size_t kMaxBodies = 4096;
     std::mutex mutex_;
     // Not owning: a snapshot the directory has replaced is freed then, not at the next read.
     std::weak_ptr<const calendly::Directory> source_;
-    std::shared_ptr<const std::string> body_;
+    std::map<std::string, std::shared_ptr<const std::string>, std::less<>> bodies_;
 };
 
 // What the actions use; must outlive the router.
