@@ -61,12 +61,18 @@ asio::awaitable<Result<PersonalizedLink>> create_personalized_link(CalendlyClien
         co_return Error::make(ErrorKind::not_found, "no_event_types", "the host offers no event types");
     }
 
-    auto link = co_await client.create_scheduling_link(chosen->uri);
+    co_return co_await create_personalized_link(client, std::move(fallback_url), std::move(*chosen),
+                                                std::move(request.prefill));
+}
+
+asio::awaitable<Result<PersonalizedLink>> create_personalized_link(CalendlyClient& client, std::string fallback_url,
+                                                                   EventType chosen, BookingPrefill prefill) {
+    auto link = co_await client.create_scheduling_link(chosen.uri);
     if (!link) {
         if (is_callers_fault(link.error())) co_return link.error();
-        co_return fallback_personalized_link(fallback_url, request.prefill, std::move(chosen), link.error());
+        co_return fallback_personalized_link(fallback_url, prefill, std::move(chosen), link.error());
     }
-    auto url = personalize_booking_url(link->booking_url, request.prefill);
+    auto url = personalize_booking_url(link->booking_url, prefill);
     if (!url) co_return url.error();
     co_return PersonalizedLink{std::move(*url), std::move(chosen), false, {}};
 }

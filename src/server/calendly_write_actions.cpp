@@ -35,7 +35,19 @@ asio::awaitable<Response> create_link_action(const ActionParams& params, Calendl
         if (!page) co_return error_response(page.error());
         co_return json_response(200, {{"booking_url", page->booking_url}, {"event_type", type->raw}, {"fallback", true}});
     }
-    auto link = co_await calendly::create_personalized_link(context.calendly, context.fallback_url, std::move(*request));
+    Result<calendly::PersonalizedLink> link = Error{};
+    if (context.directory != nullptr && request->event_type) {
+        // Organization mode: any host's type, which the token user's own list does not have.
+        auto type = co_await offered_event_type(context, *request->event_type);
+        if (!type) {
+            if (context.booking_caps) co_await context.booking_caps->give_back_link();
+            co_return error_response(type.error());
+        }
+        link = co_await calendly::create_personalized_link(context.calendly, context.fallback_url, std::move(*type),
+                                                           std::move(request->prefill));
+    } else {
+        link = co_await calendly::create_personalized_link(context.calendly, context.fallback_url, std::move(*request));
+    }
     if (context.booking_caps && (!link || link->fallback)) co_await context.booking_caps->give_back_link();
     if (!link) co_return error_response(link.error());
     co_return json_response(200, {{"booking_url", link->booking_url},

@@ -142,9 +142,10 @@ asio::awaitable<nlohmann::json> schedule_call(CalendlyToolContext& context,
         if (!own_page) co_return error_result(limit);
         co_return link_answer(*own_page);
     }
-    calendly::PersonalizedLinkRequest link_request{type->uri, request->prefill};
-    auto link = co_await calendly::create_personalized_link(context.calendly, context.fallback_url,
-                                                            std::move(link_request));
+    // The type as this conversation offers it (in organization mode any host's, which the token
+    // user's own list does not have).
+    auto link = co_await calendly::create_personalized_link(context.calendly, context.fallback_url, *type,
+                                                            request->prefill);
     if (link && link->fallback && context.booking_caps) co_await context.booking_caps->give_back_link();
     if (!link) {
         if (context.booking_caps) co_await context.booking_caps->give_back_link();

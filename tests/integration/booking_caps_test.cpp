@@ -109,6 +109,52 @@ TEST_F(BookingCapsTest, ZeroPerKeyCapsAndEmptyKeysAreNotCounted) {
     EXPECT_TRUE(book(per_key, "", ""));
 }
 
+TEST_F(BookingCapsTest, HostsAreTakenAllOrNothingAndGivenBack) {
+    BookingCaps caps({.bookings_per_host_per_day = 1}, clock_);
+    const std::vector<std::string> dana{"https://api.calendly.com/users/DANA"};
+    const std::vector<std::string> panel{"https://api.calendly.com/users/ALEX", "https://api.calendly.com/users/DANA"};
+    EXPECT_TRUE(caps.caps_hosts());
+    EXPECT_TRUE(io_.run(caps.take_host_bookings(dana)));
+    // The panel needs Dana too: refused, and Alex is not taken either.
+    const auto refused = io_.run(caps.take_host_bookings(panel));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, "host_booking_limit_reached");
+    EXPECT_EQ(refused.error().kind, ErrorKind::rate_limited);
+    EXPECT_EQ(refused.error().retry_after, 60s);
+    EXPECT_TRUE(io_.run(caps.take_host_bookings({"https://api.calendly.com/users/ALEX"})));
+    io_.run(caps.give_back_host_bookings(dana));
+    EXPECT_TRUE(io_.run(caps.take_host_bookings(dana)));
+    clock_.advance(61s);
+    EXPECT_TRUE(io_.run(caps.take_host_bookings(panel))) << "a new UTC day";
+}
+
+TEST_F(BookingCapsTest, ARoundRobinIsRefusedOnlyWhenEveryHostIsAtTheCap) {
+    BookingCaps caps({.bookings_per_host_per_day = 1}, clock_);
+    const std::vector<std::string> sales{"https://api.calendly.com/users/DANA", "https://api.calendly.com/users/PRIYA"};
+    EXPECT_TRUE(io_.run(caps.any_host_has_room(sales)));
+    io_.run(caps.count_host_booking(sales[0]));
+    EXPECT_TRUE(io_.run(caps.any_host_has_room(sales))) << "Priya has room";
+    EXPECT_TRUE(io_.run(caps.any_host_has_room(sales))) << "asking takes nothing";
+    io_.run(caps.count_host_booking(sales[1]));
+    const auto refused = io_.run(caps.any_host_has_room(sales));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, "host_booking_limit_reached");
+    // Counted whatever the count: Calendly booked it.
+    io_.run(caps.count_host_booking(sales[1]));
+    EXPECT_FALSE(io_.run(caps.take_host_bookings({sales[1]})));
+}
+
+TEST_F(BookingCapsTest, WithoutAPerHostCapNothingIsCounted) {
+    BookingCaps caps({.bookings_per_day = 100}, clock_);
+    EXPECT_FALSE(caps.caps_hosts());
+    const std::vector<std::string> dana{"https://api.calendly.com/users/DANA"};
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_TRUE(io_.run(caps.take_host_bookings(dana)));
+        io_.run(caps.count_host_booking(dana[0]));
+    }
+    EXPECT_TRUE(io_.run(caps.any_host_has_room(dana)));
+}
+
 TEST_F(BookingCapsTest, LinksHaveTheirOwnCapAndAGivenBackLinkCanBeMadeAgain) {
     BookingCaps caps({.bookings_per_day = 1, .links_per_day = 1}, clock_);
     EXPECT_TRUE(link(caps));

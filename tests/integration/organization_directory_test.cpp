@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 #include "calrt/calendly/calendly_client.hpp"
 #include "calrt/calendly/resource_uri.hpp"
@@ -263,6 +264,20 @@ TEST_F(OrganizationRoutesTest, AnyHostsTypeHasOpenTimes) {
     EXPECT_EQ(info["event_type"]["name"], "Sales demo");
 }
 
+TEST_F(OrganizationRoutesTest, AnyHostsTypeGetsASingleUseLink) {
+    start();
+    const auto uuid = *calendly::uuid_from_uri(fake->team_event_type_uri("sales-demo"));
+    const json request{{"action", "create-link"}, {"name", "Ada Lovelace"}, {"email", "ada@example.com"},
+                       {"event_type", uuid}};
+    const auto answer = test::http_request(server.port(), "POST", "/api/calendly",
+                                           {{"Content-Type", "application/json"}}, request.dump());
+    ASSERT_EQ(answer.result_int(), 200u) << answer.body();
+    const auto link = json::parse(answer.body());
+    EXPECT_EQ(link["fallback"], false);
+    EXPECT_EQ(link["event_type"]["name"], "Sales demo");
+    EXPECT_NE(std::string(link["booking_url"]).find("/d/"), std::string::npos) << link.dump();
+}
+
 TEST_F(OrganizationRoutesTest, OutsideOrganizationModeTheHostIsADirectoryOfOne) {
     start(false);
     const auto hosts = get("action=hosts");
@@ -373,6 +388,61 @@ TEST_F(OrganizationToolsTest, AHostsTypeIsBookedByTheNameWithTheHost) {
     EXPECT_EQ(answer["hosts"], json::array({"Priya Natarajan"}));
     ASSERT_EQ(fake->bookings().size(), 1u);
     EXPECT_EQ(fake->bookings()[0].event_type_uri, thirty->uri);
+}
+
+TEST_F(OrganizationToolsTest, APerHostCapRefusesAHostPastItAndCountsTheRoundRobinsAssignedHost) {
+    tools::BookingCaps caps({.bookings_per_day = 100, .bookings_per_host_per_day = 1}, clock);
+    auto context = context_for();
+    context->booking_caps = &caps;
+    load();
+    const auto book = [&](const std::string& type, const std::string& start, const std::string& email) {
+        auto arguments = booking(type, start);
+        arguments["email"] = email;
+        return run(tools::book_meeting(*context, arguments));
+    };
+    // Dana's own meeting: once today, then refused before Calendly is asked.
+    const auto danas_uri = [&] {
+        const auto known = directory->cached();
+        const auto types = known->types_of_host(known->host_by_slug("dana-whitfield")->user_uri);
+        return type_named(types, "30 Minute Meeting")->uri;
+    }();
+    ASSERT_EQ(book(danas_uri, first_open_start(danas_uri), "one@example.com")["booked"], true);
+    const auto refused = book(danas_uri, first_open_start(danas_uri), "two@example.com");
+    EXPECT_EQ(refused["error"]["code"], "host_booking_limit_reached") << refused.dump();
+    EXPECT_EQ(fake->bookings().size(), 1u);
+
+    // The sales demo: Dana is at the cap already, Priya and Marcus are not. Calendly assigns them
+    // in turn; each booking counts the host it got, until nobody has room.
+    const auto sales = fake->team_event_type_uri("sales-demo");
+    std::set<std::string> assigned;
+    for (int i = 0; i < 3; ++i) {
+        const auto answer = book(sales, first_open_start(sales), "sales" + std::to_string(i) + "@example.com");
+        if (answer.value("booked", false)) {
+            assigned.insert(answer["hosts"][0]);
+            continue;
+        }
+        EXPECT_EQ(answer["error"]["code"], "host_booking_limit_reached") << answer.dump();
+        break;
+    }
+    // Every host of the round robin is counted now (Dana's own meeting, then whoever Calendly gave).
+    const auto last = book(sales, first_open_start(sales), "last@example.com");
+    EXPECT_EQ(last["error"]["code"], "host_booking_limit_reached") << last.dump();
+    EXPECT_FALSE(assigned.empty());
+}
+
+TEST_F(OrganizationToolsTest, ATeamTypeCalendlyWillNotBookDirectlyGetsItsSingleUseLink) {
+    auto context = context_for();
+    const auto sales = fake->team_event_type_uri("sales-demo");
+    const auto start = first_open_start(sales);
+    testing::FaultPlan refusal;
+    refusal.status = 403;
+    refusal.method = "POST";
+    fake->inject("/invitees", refusal);
+    const auto answer = run(tools::book_meeting(*context, booking(sales, start)));
+    EXPECT_EQ(answer["booked"], false) << answer.dump();
+    EXPECT_EQ(answer["reason"], "team_booking_refused") << answer.dump();
+    EXPECT_NE(std::string(answer.value("booking_url", "")).find("/d/"), std::string::npos) << answer.dump();
+    EXPECT_TRUE(fake->bookings().empty());
 }
 
 }  // namespace

@@ -39,4 +39,10 @@ boost::asio::awaitable<Result<PersonalizedLink>> create_personalized_link(Calend
                                                                           std::string fallback_url,
                                                                           PersonalizedLinkRequest request);
 
+// The same for a type the caller has already chosen among those it offers (organization mode: any
+// host's type, which the host's own list does not have).
+boost::asio::awaitable<Result<PersonalizedLink>> create_personalized_link(CalendlyClient& client,
+                                                                          std::string fallback_url,
+                                                                          EventType chosen, BookingPrefill prefill);
+
 }  // namespace calrt::calendly
