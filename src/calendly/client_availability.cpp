@@ -8,7 +8,7 @@
 // or region the change has not reached), the request is made again in 7-day windows, and so is
 // every later one for the life of the process.
 
-#include "bounded_parallel.hpp"
+#include "calrt/net/bounded_parallel.hpp"
 #include "client_impl.hpp"
 
 namespace calrt::calendly {
@@ -72,7 +72,7 @@ asio::awaitable<std::vector<Result<SharedTimes>>> CalendlyClient::Impl::all_wind
     // A window whose task ended without an answer (it threw) is a failed window (review N14).
     const Result<SharedTimes> unfinished =
         Error::make(ErrorKind::internal, "availability_window_failed", "the open times could not be read; try again");
-    co_return co_await gather_bounded<Result<SharedTimes>>(
+    co_return co_await net::gather_bounded<Result<SharedTimes>>(
         executor, windows.size(), options.availability_concurrency,
         [this, &event_type, &windows](std::size_t i) { return window_times(event_type, windows[i]); }, unfinished);
 }

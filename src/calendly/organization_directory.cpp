@@ -1,6 +1,6 @@
 #include "calrt/calendly/organization_directory.hpp"
 
-#include "bounded_parallel.hpp"
+#include "calrt/net/bounded_parallel.hpp"
 #include "calrt/calendly/offered_event_types.hpp"
 #include "calrt/core/logging.hpp"
 #include "singleflight_cache.hpp"
@@ -226,7 +226,7 @@ asio::awaitable<Result<SharedDirectory>> OrganizationDirectory::load() {
     // The members and the event types are two independent page sequences: read them together.
     std::optional<Result<GatheredList<OrganizationMembership>>> members;
     std::optional<Result<GatheredList<EventType>>> types;
-    co_await run_bounded(executor_, 2, 2, [&](std::size_t which) -> asio::awaitable<void> {
+    co_await net::run_bounded(executor_, 2, 2, [&](std::size_t which) -> asio::awaitable<void> {
         if (which == 0) {
             members.emplace(co_await client_.organization_memberships(organization));
         } else {
@@ -243,7 +243,7 @@ asio::awaitable<Result<SharedDirectory>> OrganizationDirectory::load() {
         if (is_offered(listed[i]) && is_team_type(listed[i])) team_types.push_back(i);
     }
     std::optional<Error> host_failure;
-    co_await run_bounded(executor_, team_types.size(), options_.host_list_concurrency,
+    co_await net::run_bounded(executor_, team_types.size(), options_.host_list_concurrency,
                          [&](std::size_t n) -> asio::awaitable<void> {
                              const auto& type = listed[team_types[n]];
                              auto found = co_await client_.event_type_hosts(type.uri);

@@ -1,11 +1,13 @@
 // check_meeting_availability {event_type?, start_date?, end_date?, timezone?}: the host's open
 // slots from Calendly's available times, grouped by day in the caller's time zone.
 #include <algorithm>
+#include <boost/asio/this_coro.hpp>
 #include <optional>
 #include <vector>
 
 #include "calendly_fallback.hpp"
 #include "calrt/core/input_validation.hpp"
+#include "calrt/net/bounded_parallel.hpp"
 #include "calrt/tools/calendly_tools.hpp"
 #include "event_type_choice.hpp"
 #include "local_calendar.hpp"
@@ -23,8 +25,14 @@ constexpr days max_range{31};
 // Said aloud, more than a handful of times per day is noise; the data has them all.
 constexpr std::size_t spoken_slots_per_day = 5;
 
+// Organization mode: the most types one call checks at once ("anyone free tomorrow at 10?" over
+// every host's 30 minute meeting): each costs Calendly one call per 31 days asked for.
+constexpr std::size_t max_event_types = 4;
+constexpr std::size_t event_types_at_once = 2;
+
 struct AvailabilityQuery {
     std::optional<std::string> event_type;
+    std::vector<std::string> event_types;  // organization mode: several at once
     std::optional<year_month_day> start_date;
     std::optional<year_month_day> end_date;  // inclusive
     std::optional<TimeZone> zone;
@@ -38,6 +46,21 @@ Result<AvailabilityQuery> read_query(const nlohmann::json& arguments, TimeZoneCa
         auto text = validate_text("event_type", **event_type, 200);
         if (!text) return text.error();
         query.event_type = std::move(*text);
+    }
+    if (const auto several = arguments.find("event_types"); several != arguments.end() && !several->is_null()) {
+        if (!several->is_array() || several->empty() || several->size() > max_event_types) {
+            return invalid_field("event_types", "invalid_event_types",
+                                 "must be a list of 1 to " + std::to_string(max_event_types) + " meeting types");
+        }
+        for (const auto& item : *several) {
+            if (!item.is_string()) return invalid_field("event_types", "invalid_event_types", "must be strings");
+            auto text = validate_text("event_types", item.get<std::string>(), 200);
+            if (!text) return text.error();
+            query.event_types.push_back(std::move(*text));
+        }
+        if (query.event_type) {
+            return invalid_field("event_types", "invalid_event_types", "give event_type or event_types, not both");
+        }
     }
     for (auto [field, slot] :
          {std::pair{"start_date", &query.start_date}, std::pair{"end_date", &query.end_date}}) {
@@ -168,9 +191,63 @@ nlohmann::json availability_answer(const calendly::EventType& type, const TimeZo
             {"message", std::move(message)}};
 }
 
+// Several types' answers in one: each type's own answer (without its message) and one message.
+nlohmann::json several_answer(const std::vector<nlohmann::json>& answers, const TimeZone& zone,
+                              calendly::TimeRange range) {
+    nlohmann::json list = nlohmann::json::array();
+    std::string message;
+    for (auto answer : answers) {
+        message += (message.empty() ? "" : " ") + answer.value("message", std::string());
+        answer.erase("message");
+        list.push_back(std::move(answer));
+    }
+    return {{"timezone", zone.name()},
+            {"start_date", format_date(local_date(zone, range.start))},
+            {"end_date", format_date(local_date(zone, range.end - milliseconds(1)))},
+            {"event_types", std::move(list)},
+            {"message", std::move(message)}};
+}
+
+// Organization mode: the open times of several types (several hosts' meetings for one purpose),
+// read concurrently, a few at a time, within the client's own limits on calls in flight.
+asio::awaitable<nlohmann::json> several_types_availability(CalendlyToolContext& context,
+                                                            const AvailabilityQuery& query,
+                                                            const std::vector<calendly::EventType>& types) {
+    std::vector<const calendly::EventType*> chosen;
+    for (const auto& wanted : query.event_types) {
+        const auto* type = find_event_type(types, wanted);
+        if (!type) co_return error_result(unknown_event_type(wanted, types));
+        if (std::find(chosen.begin(), chosen.end(), type) == chosen.end()) chosen.push_back(type);
+    }
+    std::optional<TimeZone> zone = query.zone;
+    if (!zone) zone = co_await host_zone(context);
+    auto range = range_for(query, *zone, context.clock.now());
+    if (!range) co_return error_result(range.error());
+
+    const Result<std::vector<calendly::AvailableTime>> unfinished =
+        Error::make(ErrorKind::internal, "availability_failed", "the open times could not be read; try again");
+    const auto found = co_await net::gather_bounded<Result<std::vector<calendly::AvailableTime>>>(
+        co_await asio::this_coro::executor, chosen.size(), event_types_at_once,
+        [&](std::size_t i) { return context.calendly.available_times(chosen[i]->uri, *range); }, unfinished);
+    std::vector<nlohmann::json> answers;
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+        if (!found[i]) {
+            // One type's failure fails the answer: a partial list would read as "the others are busy".
+            if (is_calendly_failure(found[i].error())) {
+                co_return calendly_failure_answer(context, "check_meeting_availability", "check the calendar",
+                                                  found[i].error(), chosen[i]);
+            }
+            co_return error_result(found[i].error());
+        }
+        if (context.slots_seen_open) context.slots_seen_open->remember(chosen[i]->uri, *found[i], context.clock.now());
+        answers.push_back(availability_answer(*chosen[i], *zone, *range, *found[i]));
+    }
+    co_return several_answer(answers, *zone, *range);
+}
+
 }  // namespace
 
-ToolSpec check_meeting_availability_spec() {
+ToolSpec check_meeting_availability_spec(bool several_types) {
     ToolSpec spec;
     spec.name = "check_meeting_availability";
     spec.description =
@@ -204,6 +281,20 @@ ToolSpec check_meeting_availability_spec() {
           {"description",
            "The person's IANA time zone, e.g. \"Europe/Berlin\", for grouping days and saying "
            "times. Default: the host's time zone."}}}};
+    if (several_types) {
+        spec.description +=
+            " Several people host here: to find whoever is free (\"anyone free tomorrow at 10?\"), give "
+            "`event_types` instead, up to 4 types at once (e.g. each host's meeting of that kind); the "
+            "answer has each type's open times.";
+        properties["event_types"] = {
+            {"type", "array"},
+            {"minItems", 1},
+            {"maxItems", max_event_types},
+            {"items", {{"type", "string"}, {"maxLength", 200}}},
+            {"description",
+             "Organization only: several meeting types to check at once, named as event_type is. Not "
+             "with event_type."}};
+    }
     spec.parameters = {
         {"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", false}};
     return spec;
@@ -222,6 +313,13 @@ asio::awaitable<nlohmann::json> check_meeting_availability(CalendlyToolContext& 
     const auto types = offered_event_types(*active);
     if (types.empty()) {
         co_return error_result(no_event_types());
+    }
+    if (!query->event_types.empty()) {
+        if (!context.team) {
+            co_return error_result(invalid_field("event_types", "invalid_event_types",
+                                                 "only an organization's assistant checks several types at once"));
+        }
+        co_return co_await several_types_availability(context, *query, types);
     }
     const calendly::EventType* type = nullptr;
     if (query->event_type) {

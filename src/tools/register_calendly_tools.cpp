@@ -9,7 +9,7 @@ void register_calendly_tools(ToolRegistry& registry, std::shared_ptr<CalendlyToo
     registry.add(get_available_meeting_types_spec(), [context](const nlohmann::json& arguments) {
         return get_available_meeting_types(*context, arguments);
     });
-    registry.add(check_meeting_availability_spec(), [context](const nlohmann::json& arguments) {
+    registry.add(check_meeting_availability_spec(context->team != nullptr), [context](const nlohmann::json& arguments) {
         return check_meeting_availability(*context, arguments);
     });
     registry.add(schedule_call_spec(), [context](const nlohmann::json& arguments) {

@@ -445,5 +445,53 @@ TEST_F(OrganizationToolsTest, ATeamTypeCalendlyWillNotBookDirectlyGetsItsSingleU
     EXPECT_TRUE(fake->bookings().empty());
 }
 
+TEST_F(OrganizationToolsTest, AnyoneFreeChecksSeveralHostsTypesAtOnce) {
+    auto context = context_for();
+    fake->reset_counts();
+    const json arguments{{"event_types", {"30 Minute Meeting with Dana Whitfield", "30 Minute Meeting with Priya Natarajan",
+                                          "30 Minute Meeting with Marcus Bell"}},
+                         {"timezone", "Europe/London"}};
+    const auto answer = run(tools::check_meeting_availability(*context, arguments));
+    ASSERT_TRUE(answer.contains("event_types")) << answer.dump();
+    ASSERT_EQ(answer["event_types"].size(), 3u);
+    for (const auto& each : answer["event_types"]) {
+        EXPECT_GT(each["slot_count"].get<int>(), 0) << each.dump();
+        EXPECT_EQ(each["event_type"]["hosts"].size(), 1u);
+        EXPECT_FALSE(each.contains("message"));
+    }
+    const std::string message = answer["message"];
+    EXPECT_NE(message.find("30 Minute Meeting (30 min), in Europe/London"), std::string::npos) << message;
+    EXPECT_EQ(answer["timezone"], "Europe/London");
+    // One Calendly call per type for a week, read two at a time.
+    EXPECT_EQ(fake->request_count("/event_type_available_times"), 3u);
+    EXPECT_LE(fake->max_concurrent_requests(), 2u);
+    // The slots it saw are remembered for booking, as for one type.
+    const std::string start = answer["event_types"][1]["days"][0]["slots"][0];
+    auto booking_arguments = booking(answer["event_types"][1]["event_type"]["uri"], start);
+    fake->reset_counts();
+    const auto booked = run(tools::book_meeting(*context, booking_arguments));
+    EXPECT_EQ(booked["booked"], true) << booked.dump();
+    EXPECT_EQ(fake->request_count("/event_type_available_times"), 0u) << "seen open moments ago";
+}
+
+TEST_F(OrganizationToolsTest, SeveralTypesAreBoundedAndNeedAnOrganization) {
+    auto context = context_for();
+    const auto too_many = run(tools::check_meeting_availability(
+        *context, json{{"event_types", {"a", "b", "c", "d", "e"}}}));
+    EXPECT_EQ(too_many["error"]["code"], "invalid_event_types") << too_many.dump();
+    const auto both = run(tools::check_meeting_availability(
+        *context, json{{"event_type", "Sales demo"}, {"event_types", {"Panel interview"}}}));
+    EXPECT_EQ(both["error"]["code"], "invalid_event_types") << both.dump();
+    const auto unknown = run(tools::check_meeting_availability(*context, json{{"event_types", {"Tea with the CEO"}}}));
+    EXPECT_EQ(unknown["error"]["code"], "unknown_event_type") << unknown.dump();
+    // A single host's assistant has no such argument.
+    auto single = std::make_shared<tools::CalendlyToolContext>(
+        tools::CalendlyToolContext{*client, "https://calendly.com/fallback", zones, clock, "calrt-test", {}});
+    const auto refused = run(tools::check_meeting_availability(*single, json{{"event_types", {"Sales demo"}}}));
+    EXPECT_EQ(refused["error"]["code"], "invalid_event_types") << refused.dump();
+    EXPECT_FALSE(tools::check_meeting_availability_spec().parameters["properties"].contains("event_types"));
+    EXPECT_TRUE(tools::check_meeting_availability_spec(true).parameters["properties"].contains("event_types"));
+}
+
 }  // namespace
 }  // namespace calrt

@@ -102,7 +102,8 @@ boost::asio::awaitable<Result<std::vector<calendly::EventType>>> offered_types(C
 void register_calendly_tools(ToolRegistry& registry, std::shared_ptr<CalendlyToolContext> context);
 
 ToolSpec get_available_meeting_types_spec();
-ToolSpec check_meeting_availability_spec();
+// `several_types`: organization mode (CalendlyToolContext::team), which also takes `event_types`.
+ToolSpec check_meeting_availability_spec(bool several_types = false);
 ToolSpec schedule_call_spec();
 // `offers_calling_number`: a phone call with a caller number (CalendlyToolContext::caller_number).
 ToolSpec book_meeting_spec(bool offers_calling_number = false);
@@ -116,6 +117,8 @@ boost::asio::awaitable<nlohmann::json> get_available_meeting_types(CalendlyToolC
 // time zone: {"event_type", "timezone", "start_date", "end_date", "days": [{"date", "weekday",
 // "slots": [RFC 3339 local start times]}], "slot_count", "booking_url", "message"}; or, when the
 // host has several meeting types and none was named, {"needs_event_type": true, "event_types",
+// "message"}; or, in organization mode with `event_types` (up to 4 types, read 2 at a time),
+// {"timezone", "start_date", "end_date", "event_types": [each type's answer without its message],
 // "message"}.
 boost::asio::awaitable<nlohmann::json> check_meeting_availability(CalendlyToolContext& context,
                                                                   const nlohmann::json& arguments);

@@ -17,7 +17,7 @@
 #include <memory>
 #include <vector>
 
-namespace calrt::calendly {
+namespace calrt::net {
 
 namespace detail {
 
@@ -66,4 +66,4 @@ boost::asio::awaitable<std::vector<T>> gather_bounded(boost::asio::any_io_execut
     co_return results;
 }
 
-}  // namespace calrt::calendly
+}  // namespace calrt::net
