@@ -66,6 +66,7 @@ Directory build(std::string organization_uri, const std::vector<OrganizationMemb
     }
     std::sort(directory.hosts.begin(), directory.hosts.end(),
               [](const DirectoryHost& a, const DirectoryHost& b) { return std::tie(a.name, a.slug) < std::tie(b.name, b.slug); });
+    for (std::size_t i = 0; i < directory.hosts.size(); ++i) directory.host_index.emplace(directory.hosts[i].slug, i);
     return directory;
 }
 
@@ -92,6 +93,10 @@ bool is_team_type(const EventType& type) {
 }
 
 const DirectoryHost* Directory::host_by_slug(std::string_view slug) const {
+    if (!host_index.empty()) {
+        const auto found = host_index.find(slug);
+        return found == host_index.end() ? nullptr : &hosts[found->second];
+    }
     const auto it = std::find_if(hosts.begin(), hosts.end(), [slug](const DirectoryHost& host) { return host.slug == slug; });
     return it == hosts.end() ? nullptr : &*it;
 }
@@ -171,6 +176,18 @@ OrganizationDirectory::~OrganizationDirectory() = default;
 std::shared_ptr<const Directory> OrganizationDirectory::cached() const {
     const std::lock_guard lock(state_->mutex);
     return state_->last;
+}
+
+std::shared_ptr<const Directory> OrganizationDirectory::ready() {
+    SharedDirectory last;
+    bool stale = false;
+    {
+        const std::lock_guard lock(state_->mutex);
+        last = state_->last;
+        stale = std::chrono::steady_clock::now() - state_->loaded_at >= options_.refresh_interval;
+    }
+    if (last && stale && !state_->reloading.load()) reload_soon();
+    return last;
 }
 
 asio::awaitable<Result<SharedDirectory>> OrganizationDirectory::current() {

@@ -56,6 +56,11 @@ boost::asio::awaitable<Response> create_link_action(const ActionParams&, Calendl
 boost::asio::awaitable<Response> book_action(const ActionParams&, CalendlyRouteContext&);
 boost::asio::awaitable<Response> cancel_action(const ActionParams&, CalendlyRouteContext&);
 boost::asio::awaitable<Response> hosts_action(const ActionParams&, CalendlyRouteContext&);
+// That body when it is rendered already for the loaded directory, without waiting (the usual
+// case, which then costs no coroutine); nullptr otherwise.
+std::shared_ptr<const std::string> ready_scoped_event_types_body(CalendlyRouteContext& context,
+                                                                 const std::optional<std::string_view>& host,
+                                                                 const std::optional<std::string_view>& team);
 // scoped_event_types as the event-types action answers it ({"event_types": [...]}), rendered
 // once per directory snapshot and scope (RenderedDirectory).
 boost::asio::awaitable<Result<std::shared_ptr<const std::string>>> scoped_event_types_body(

@@ -69,6 +69,7 @@ asio::awaitable<Response> event_types_action(const ActionParams& params, Calendl
     const auto host = params.get("host");
     const auto team = params.get("team");
     if (host || team) {
+        if (auto ready = ready_scoped_event_types_body(context, host, team)) co_return json_shared_response(200, std::move(ready));
         auto scoped = co_await scoped_event_types_body(context, host, team);
         if (!scoped) co_return error_response(scoped.error());
         co_return json_shared_response(200, std::move(*scoped));

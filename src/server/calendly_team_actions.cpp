@@ -43,7 +43,10 @@ asio::awaitable<Result<calendly::Directory>> single_host_directory(CalendlyRoute
 }
 
 asio::awaitable<Result<std::shared_ptr<const calendly::Directory>>> directory_of(CalendlyRouteContext& context) {
-    if (context.directory != nullptr) co_return co_await context.directory->current();
+    if (context.directory != nullptr) {
+        if (auto ready = context.directory->ready()) co_return ready;
+        co_return co_await context.directory->current();
+    }
     auto single = co_await single_host_directory(context);
     if (!single) co_return single.error();
     co_return std::make_shared<const calendly::Directory>(std::move(*single));
@@ -66,7 +69,20 @@ std::vector<calendly::EventType> filter_types(const calendly::Directory& known, 
     return std::move(*of_host);
 }
 
+std::string event_types_scope(const std::optional<std::string_view>& host, const std::optional<std::string_view>& team) {
+    return "event-types\n" + std::string(host.value_or("")) + "\n" + std::string(team.value_or(""));
+}
+
 }  // namespace
+
+std::shared_ptr<const std::string> ready_scoped_event_types_body(CalendlyRouteContext& context,
+                                                                 const std::optional<std::string_view>& host,
+                                                                 const std::optional<std::string_view>& team) {
+    if (context.directory == nullptr) return nullptr;
+    const auto ready = context.directory->ready();
+    if (!ready) return nullptr;
+    return context.rendered_directory.find(ready, event_types_scope(host, team));
+}
 
 asio::awaitable<Result<std::vector<calendly::EventType>>> scoped_event_types(
     CalendlyRouteContext& context, const std::optional<std::string_view>& host,
@@ -95,6 +111,15 @@ std::shared_ptr<const std::string> RenderedDirectory::body_for(
     return body;
 }
 
+std::shared_ptr<const std::string> RenderedDirectory::find(const std::shared_ptr<const calendly::Directory>& directory,
+                                                           std::string_view scope) {
+    std::lock_guard lock(mutex_);
+    const bool same = !source_.owner_before(directory) && !directory.owner_before(source_);
+    if (!same) return nullptr;
+    const auto found = bodies_.find(scope);
+    return found == bodies_.end() ? nullptr : found->second;
+}
+
 std::shared_ptr<const std::string> RenderedDirectory::body_for(
     const std::shared_ptr<const calendly::Directory>& directory) {
     return body_for(directory, "", [&directory] {
@@ -106,13 +131,13 @@ std::shared_ptr<const std::string> RenderedDirectory::body_for(
 asio::awaitable<Result<std::shared_ptr<const std::string>>> scoped_event_types_body(
     CalendlyRouteContext& context, const std::optional<std::string_view>& host,
     const std::optional<std::string_view>& team) {
+    const std::string scope = event_types_scope(host, team);
     auto directory = co_await directory_of(context);
     if (!directory) co_return directory.error();
     const calendly::Directory& known = **directory;
     // Checked before anything is kept: only scopes that exist are cached.
     if (host && known.host_by_slug(*host) == nullptr) co_return host_not_found(*host);
     if (team && known.types_of_team(*team).empty()) co_return team_not_found(*team);
-    const std::string scope = "event-types\n" + std::string(host.value_or("")) + "\n" + std::string(team.value_or(""));
     // Rendered without waiting: the snapshot is in hand and the scope checked.
     auto body = context.rendered_directory.body_for(*directory, scope, [&] {
         nlohmann::json list = nlohmann::json::array();
@@ -124,6 +149,11 @@ asio::awaitable<Result<std::shared_ptr<const std::string>>> scoped_event_types_b
 }
 
 asio::awaitable<Response> hosts_action(const ActionParams&, CalendlyRouteContext& context) {
+    if (context.directory != nullptr) {
+        if (const auto ready = context.directory->ready()) {
+            co_return json_shared_response(200, context.rendered_directory.body_for(ready));
+        }
+    }
     auto directory = co_await directory_of(context);
     if (!directory) co_return error_response(directory.error());
     co_return json_shared_response(200, context.rendered_directory.body_for(*directory));

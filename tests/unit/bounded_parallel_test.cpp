@@ -1,7 +1,7 @@
 // gather_bounded, which the availability windows run through: a task that throws leaves its
 // result as the failure it started as, never as a result nobody stored (review N14: the windows
 // started as a successful null pointer, which the caller then dereferenced).
-#include "calendly/bounded_parallel.hpp"
+#include "calrt/net/bounded_parallel.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +13,7 @@
 
 #include "calrt/core/error.hpp"
 
-namespace calrt::calendly {
+namespace calrt::net {
 namespace {
 
 namespace asio = boost::asio;
@@ -42,4 +42,4 @@ TEST(GatherBounded, ATaskThatThrowsLeavesItsResultAsTheUnfinishedError) {
 }
 
 }  // namespace
-}  // namespace calrt::calendly
+}  // namespace calrt::net

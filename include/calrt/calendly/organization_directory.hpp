@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <map>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -59,7 +60,9 @@ struct Directory {
     // A list was cut short (max_directory_items, the list deadline): some hosts or types are missing.
     bool complete = true;
 
+    // By slug: through host_index when it is filled (build()), else by looking at each.
     const DirectoryHost* host_by_slug(std::string_view slug) const;
+    std::map<std::string, std::size_t, std::less<>> host_index{};  // slug -> position in hosts
     // The types the host hosts, personal and team.
     std::vector<EventType> types_of_host(std::string_view user_uri) const;
     // The user URIs of the hosts of the offered type `type_uri`; empty for a type it does not have.
@@ -92,6 +95,10 @@ public:
     boost::asio::awaitable<Result<std::shared_ptr<const Directory>>> current();
     // The last snapshot loaded, without waiting; nullptr before the first load.
     std::shared_ptr<const Directory> cached() const;
+    // current() without waiting, when it would not wait (a snapshot is loaded; a stale one starts
+    // a reload in the background, as current() does); nullptr otherwise. For the cached reads,
+    // which then cost no coroutine.
+    std::shared_ptr<const Directory> ready();
     // Loads again now and answers the new snapshot (or the load's error; the last one stays).
     boost::asio::awaitable<Result<std::shared_ptr<const Directory>>> reload();
     // reload() in the background.

@@ -53,6 +53,9 @@ public:
                                                 const std::function<std::string()>& render);
     // ?action=hosts
     std::shared_ptr<const std::string> body_for(const std::shared_ptr<const calendly::Directory>& directory);
+    // The body of `scope` if this snapshot has one already; nullptr otherwise.
+    std::shared_ptr<const std::string> find(const std::shared_ptr<const calendly::Directory>& directory,
+                                            std::string_view scope);
 
 private:
     // Bodies kept for one snapshot at most: hosts, and a few thousand scopes at most.
