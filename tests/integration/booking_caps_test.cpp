@@ -235,6 +235,23 @@ TEST_P(BookingCapsStore, TwoReplicasOnOneDatabaseTakeFromOneCount) {
     EXPECT_FALSE(io_.run(first.take_link()));
 }
 
+TEST_P(BookingCapsStore, TwoReplicasShareEachHostsCount) {
+    auto other_store = open_store();
+    ASSERT_TRUE(other_store);
+    const BookingCapLimits limits{.bookings_per_day = 100, .bookings_per_host_per_day = 2};
+    BookingCaps first(limits, clock_, *store_);
+    BookingCaps second(limits, clock_, *other_store);
+    const std::vector<std::string> dana{"https://api.calendly.com/users/DANA"};
+    EXPECT_TRUE(io_.run(first.take_host_bookings(dana)));
+    io_.run(second.count_host_booking(dana[0]));  // a round robin gave Dana a meeting on the other replica
+    const auto refused = io_.run(first.take_host_bookings(dana));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, "host_booking_limit_reached");
+    EXPECT_FALSE(io_.run(second.any_host_has_room(dana)));
+    io_.run(second.give_back_host_bookings(dana));
+    EXPECT_TRUE(io_.run(first.take_host_bookings(dana))) << "given back on one replica, free on the other";
+}
+
 TEST_P(BookingCapsStore, AReopenedStoreKeepsTheDaysCounts) {
     const BookingCapLimits limits{.bookings_per_day = 10, .bookings_per_email_per_day = 1};
     {
