@@ -1,26 +1,10 @@
 #include "calrt/identity/code_mail.hpp"
 
+#include "calrt/core/html_escape.hpp"
+
 #include <string>
 
 namespace calrt::identity {
-namespace {
-
-std::string escape_html(std::string_view text) {
-    std::string out;
-    for (const char c : text) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
-}  // namespace
 
 MailMessage code_mail(std::string_view to, std::string_view host_name, std::string_view code,
                       std::chrono::minutes valid_for) {
@@ -35,8 +19,8 @@ MailMessage code_mail(std::string_view to, std::string_view host_name, std::stri
                 "If you did not ask for a code, ignore this message: nothing changes without it.\r\n";
     mail.html = "<!doctype html><html><body style=\"font-family:sans-serif\">"
                 "<p>Your code is</p><p style=\"font-size:28px;letter-spacing:4px\"><b>" +
-                escape_html(code) + "</b></p><p>Tell it to the assistant you are talking to about your meetings with " +
-                escape_html(host) + ". It works once and expires in " + minutes +
+                html_escape(code) + "</b></p><p>Tell it to the assistant you are talking to about your meetings with " +
+                html_escape(host) + ". It works once and expires in " + minutes +
                 " minutes.</p><p>If you did not ask for a code, ignore this message: nothing changes without it.</p>"
                 "</body></html>";
     return mail;

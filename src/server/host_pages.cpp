@@ -1,27 +1,13 @@
 #include "calrt/server/host_pages.hpp"
 
 #include "calrt/calendly/organization_directory.hpp"
+#include "calrt/core/html_escape.hpp"
 #include "calrt/server/responses.hpp"
 
 namespace calrt::server {
 namespace asio = boost::asio;
 
 namespace {
-
-std::string html_escaped(std::string_view text) {
-    std::string out;
-    for (const char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
 
 Response not_found_page(std::string_view slug) {
     Response response;
@@ -30,7 +16,7 @@ Response not_found_page(std::string_view slug) {
     response.body = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>No such host</title>"
                     "<link rel=\"stylesheet\" href=\"/style.css\"></head><body><main class=\"not-found\">"
                     "<h1>No such host</h1><p>Nobody here is called \u201c" +
-                    html_escaped(slug.substr(0, 100)) +
+                    html_escape(slug.substr(0, 100)) +
                     "\u201d.</p><p><a href=\"/\">See everyone you can book with</a></p></main></body></html>\n";
     response.set_header("Content-Security-Policy", "default-src 'self'; base-uri 'none'; frame-ancestors 'none'");
     response.set_header("X-Content-Type-Options", "nosniff");
