@@ -88,6 +88,9 @@ void read_as_success(std::string_view text) {
     read_as<ScheduledEvent>(body);
     read_as<Invitee>(body);
     read_as<WebhookSubscription>(body);
+    // Organization mode: members and the hosts of a team type (read leniently: member or user).
+    read_as<OrganizationMembership>(body);
+    read_as<EventTypeHost>(body);
     merge_as_availability_windows(body);
 }
 
