@@ -7,13 +7,13 @@
 #include "calrt/calendly/booking_details_json.hpp"
 #include "calrt/calendly/booking_requirements.hpp"
 #include "calrt/calendly/calendly_error.hpp"
-#include "calrt/calendly/resource_uri.hpp"
 #include "calrt/core/input_validation.hpp"
 #include "calrt/core/logging.hpp"
 #include "calrt/tools/calendly_tools.hpp"
 #include "calrt/tools/host_booking_hold.hpp"
 #include "event_type_choice.hpp"
 #include "local_calendar.hpp"
+#include "team_booking.hpp"
 #include "tool_arguments.hpp"
 
 namespace calrt::tools {
@@ -166,43 +166,6 @@ nlohmann::json booked_answer(const calendly::EventType& type, const BookingReque
             {"message", std::move(message)}};
     if (!hosts.empty()) answer["hosts"] = hosts;
     return answer;
-}
-
-// Who Calendly assigned: the scheduled event's event_memberships (a round robin picks one host,
-// a collective has them all). Their names for the person, their URIs for the per-host cap; never
-// their emails. One more call, made in organization mode only; when it fails the booking still
-// stands.
-struct AssignedHosts {
-    std::vector<std::string> names;
-    std::vector<std::string> uris;
-};
-
-asio::awaitable<AssignedHosts> assigned_hosts(CalendlyToolContext& context, const calendly::Invitee& invitee) {
-    AssignedHosts assigned;
-    if (!context.team) co_return assigned;
-    const auto uuid = calendly::uuid_from_uri(invitee.event);
-    if (!uuid) co_return assigned;
-    auto event = co_await context.calendly.scheduled_event(*uuid);
-    if (!event) {
-        log::warn("the booked meeting's hosts could not be read", {{"event", invitee.event}, {"code", event.error().code}});
-        co_return assigned;
-    }
-    for (const auto& membership : event->event_memberships) {
-        assigned.uris.push_back(membership.user);
-        if (membership.user_name && !membership.user_name->empty()) assigned.names.push_back(*membership.user_name);
-    }
-    co_return assigned;
-}
-
-// Calendly refused to book a team type directly for a reason other than the slot (the reference
-// documents no rule either way for round robin and collective types): its single-use link books
-// it instead, on Calendly's own page.
-bool team_type_refused(const calendly::EventType& type, const Error& error) {
-    if (!calendly::is_team_type(type) || !calendly::nothing_was_written(error)) return false;
-    if (error.code == "calendly_permission_denied") return true;
-    if (error.kind != ErrorKind::invalid_argument) return false;
-    return std::none_of(error.details.begin(), error.details.end(),
-                        [](const ErrorDetail& detail) { return detail.parameter == "start_time"; });
 }
 
 // The type cannot be booked in a conversation, or the host's plan does not allow booking through
