@@ -34,11 +34,12 @@ calendly::CalendlyClientOptions client_options(const testing::FakeCalendly& fake
     calendly::CalendlyClientOptions options;
     options.base_url = fake.base_url();
     options.access_token = Secret(fake.access_token());
-    options.http.request_timeout = 500ms;
+    // Generous: nothing here tests a timeout, and the sanitizer build on a loaded machine is slow.
+    options.http.request_timeout = 5s;
     options.retry.max_attempts = 2;
     options.retry.base_delay = 1ms;
     options.retry.max_backoff = 2ms;
-    options.retry.deadline = 2s;
+    options.retry.deadline = 15s;
     return options;
 }
 
