@@ -225,7 +225,17 @@ export class ChatView {
         const { scroller } = this;
         const end = scroller.scrollHeight - scroller.clientHeight;
         const pin = this.pinPosition();
-        scroller.scrollTop = pin === null || this.pastPin ? end : Math.min(end, pin);
+        let target = pin === null || this.pastPin ? end : Math.min(end, pin);
+        // A question the person is answering in a card (confirm_prompt.js, which has the focus)
+        // stays in view, whatever arrives below it meanwhile.
+        const asking = document.activeElement?.closest?.('.confirm-prompt');
+        if (asking && this.list.contains(asking)) {
+            const box = asking.getBoundingClientRect();
+            const top = scroller.scrollTop + box.top - scroller.getBoundingClientRect().top;
+            const lowest = top + box.height + PIN_MARGIN_PX - scroller.clientHeight;
+            target = Math.max(lowest, Math.min(target, top - PIN_MARGIN_PX));
+        }
+        scroller.scrollTop = target;
         this.scrolledTo = scroller.scrollTop;
     }
 }
