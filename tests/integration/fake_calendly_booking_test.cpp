@@ -1,8 +1,6 @@
 // Booking through the fake Calendly (POST /invitees and a single-use link's page), cancellation,
 // webhook subscriptions, and the signed webhooks the fake delivers for them.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <chrono>
 #include <mutex>
@@ -10,6 +8,8 @@
 
 #include "calrt/server/responses.hpp"
 #include "support/running_fake_calendly.hpp"
+#include "support/test_signature.hpp"
+#include "support/webhook_receiver.hpp"
 #include "support/running_server.hpp"
 #include "testing/fake_calendly/calendly_time.hpp"
 
@@ -19,6 +19,7 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 using test::RunningFakeCalendly;
+using test::WebhookReceiver;
 using test::with_query;
 using Clock = std::chrono::system_clock;
 
@@ -27,54 +28,6 @@ constexpr const char* kSigningKey = "sandbox-signing-key";
 json body_of(const test::HttpResponse& response) { return json::parse(response.body()); }
 
 std::string iso(Clock::time_point time) { return fake::format_calendly_time(time); }
-
-// Computed here from the bytes received, independently of the fake's signing code.
-std::string hmac_sha256_hex(const std::string& key, const std::string& message) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-         reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
-    std::string hex;
-    char byte[3];
-    for (unsigned int i = 0; i < length; ++i) {
-        std::snprintf(byte, sizeof byte, "%02x", digest[i]);
-        hex += byte;
-    }
-    return hex;
-}
-
-// A webhook receiver: the service's webhook route stands in here as a plain recording route.
-struct WebhookReceiver {
-    struct Delivery {
-        std::string body;
-        std::string signature;
-    };
-
-    WebhookReceiver() {
-        server.router.post(
-            "/api/calendly/webhook", server::sync_handler([this](server::Request& request) {
-                std::lock_guard lock(mutex);
-                deliveries.push_back(
-                    {request.body, std::string(request.header("Calendly-Webhook-Signature"))});
-                return server::json_response(200, {{"received", true}});
-            }));
-        server.start();
-    }
-    std::string url() const {
-        return "http://127.0.0.1:" + std::to_string(server.port()) + "/api/calendly/webhook";
-    }
-    std::vector<Delivery> received() {
-        std::lock_guard lock(mutex);
-        return deliveries;
-    }
-
-    // Declared before the server, so they outlive it: a delivery the fake sends as a test ends is
-    // still being recorded until the server has stopped (LeakSanitizer caught one pushed into the
-    // destroyed vector).
-    std::mutex mutex;
-    std::vector<Delivery> deliveries;
-    test::RunningServer server;
-};
 
 class FakeCalendlyBookingTest : public ::testing::Test {
   protected:
@@ -184,8 +137,7 @@ TEST_F(FakeCalendlyBookingTest, BookingDeliversASignedInviteeCreatedWebhook) {
                                                    Clock::now().time_since_epoch())
                                                    .count()),
               5);
-    EXPECT_EQ(signature.substr(comma + 4),
-              hmac_sha256_hex(kSigningKey, timestamp + "." + delivery.body));
+    EXPECT_EQ(signature, test::calendly_signature(kSigningKey, std::stoll(timestamp), delivery.body));
 
     const auto envelope = json::parse(delivery.body);
     EXPECT_EQ(envelope["event"], "invitee.created");

@@ -3,8 +3,6 @@
 // availability and booking, removing a member, event_type.* webhooks, and a generated organization
 // of 500.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <algorithm>
 #include <chrono>
@@ -15,6 +13,8 @@
 
 #include "calrt/server/responses.hpp"
 #include "support/running_fake_calendly.hpp"
+#include "support/test_signature.hpp"
+#include "support/webhook_receiver.hpp"
 #include "support/running_server.hpp"
 #include "testing/fake_calendly/calendly_time.hpp"
 
@@ -24,6 +24,7 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 using test::RunningFakeCalendly;
+using test::WebhookReceiver;
 using test::with_query;
 using Clock = std::chrono::system_clock;
 
@@ -34,57 +35,12 @@ json body_of(const test::HttpResponse& response) { return json::parse(response.b
 
 std::string iso(Clock::time_point time) { return fake::format_calendly_time(time); }
 
-std::string hmac_sha256_hex(const std::string& key, const std::string& message) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-         reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
-    std::string hex;
-    char byte[3];
-    for (unsigned int i = 0; i < length; ++i) {
-        std::snprintf(byte, sizeof byte, "%02x", digest[i]);
-        hex += byte;
-    }
-    return hex;
-}
-
 void expect_permission_denied(const test::HttpResponse& response, std::string_view message) {
     ASSERT_EQ(response.result_int(), 403u) << response.body();
     const auto body = body_of(response);
     EXPECT_EQ(body["title"], "Permission Denied");
     EXPECT_EQ(body["message"], message);
 }
-
-// A webhook receiver recording what it is sent.
-struct WebhookReceiver {
-    struct Delivery {
-        std::string body;
-        std::string signature;
-    };
-
-    WebhookReceiver() {
-        server.router.post(
-            "/hooks", server::sync_handler([this](server::Request& request) {
-                std::lock_guard lock(mutex);
-                deliveries.push_back(
-                    {request.body, std::string(request.header("Calendly-Webhook-Signature"))});
-                return server::json_response(200, {{"received", true}});
-            }));
-        server.start();
-    }
-    std::string url() const {
-        return "http://127.0.0.1:" + std::to_string(server.port()) + "/hooks";
-    }
-    std::vector<Delivery> received() {
-        std::lock_guard lock(mutex);
-        return deliveries;
-    }
-
-    // Before the server, so they outlive it (a delivery may land as a test ends).
-    std::mutex mutex;
-    std::vector<Delivery> deliveries;
-    test::RunningServer server;
-};
 
 FakeCalendlyOptions sandbox_team(std::string token_role = "owner") {
     FakeCalendlyOptions options;
@@ -641,8 +597,7 @@ TEST_F(FakeCalendlyOrganizationTest, TeamTypeChangesDeliverSignedEventTypeWebhoo
         ASSERT_EQ(delivery.signature.rfind("t=", 0), 0u) << delivery.signature;
         ASSERT_NE(comma, std::string::npos);
         const std::string timestamp = delivery.signature.substr(2, comma - 2);
-        EXPECT_EQ(delivery.signature.substr(comma + 4),
-                  hmac_sha256_hex(kSigningKey, timestamp + "." + delivery.body));
+        EXPECT_EQ(delivery.signature, test::calendly_signature(kSigningKey, std::stoll(timestamp), delivery.body));
         const auto envelope = json::parse(delivery.body);
         EXPECT_EQ(envelope["created_by"], fake->user_uri());
         EXPECT_TRUE(envelope["created_at"].is_string());

@@ -26,6 +26,14 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// What `calendly-realtime webhooks ...` needs to act on `fake`.
+std::map<std::string, std::string> webhooks_command_environment(test::RunningFakeCalendly& fake) {
+    return {{"CALENDLY_API_KEY", fake->access_token()},
+            {"CALENDLY_API_BASE_URL", fake->base_url()},
+            {"CALENDLY_WEBHOOK_SECRET", "signing-key"},
+            {"LOG_LEVEL", "warn"}};
+}
+
 TEST(ServiceWebhookProcess, EveryAcknowledgedDeliverySurvivesSigkill) {
     test::TempDir dir;
     const std::string key = "process-test-key";
@@ -86,10 +94,7 @@ TEST(ServiceWebhookProcess, EveryAcknowledgedDeliverySurvivesSigkill) {
 TEST(ServiceWebhookProcess, WebhooksCommandRegistersListsAndDeletesSubscriptions) {
     test::RunningFakeCalendly fake;
     test::TempDir dir;
-    const std::map<std::string, std::string> env{{"CALENDLY_API_KEY", fake->access_token()},
-                                                 {"CALENDLY_API_BASE_URL", fake->base_url()},
-                                                 {"CALENDLY_WEBHOOK_SECRET", "signing-key"},
-                                                 {"LOG_LEVEL", "warn"}};
+    const auto env = webhooks_command_environment(fake);
     test::ChildProcess registered(CALRT_BINARY,
                                   {"webhooks", "register", "--url", "https://example.com/api/calendly/webhook",
                                    "--events", "invitee.created,invitee.canceled"},
@@ -121,10 +126,7 @@ TEST(ServiceWebhookProcess, WebhooksCommandRegistersAnOrganizationSubscriptionWi
     options.sandbox_team = true;
     test::RunningFakeCalendly fake(options);
     test::TempDir dir;
-    const std::map<std::string, std::string> env{{"CALENDLY_API_KEY", fake->access_token()},
-                                                 {"CALENDLY_API_BASE_URL", fake->base_url()},
-                                                 {"CALENDLY_WEBHOOK_SECRET", "signing-key"},
-                                                 {"LOG_LEVEL", "warn"}};
+    const auto env = webhooks_command_environment(fake);
     test::ChildProcess registered(CALRT_BINARY,
                                   {"webhooks", "register", "--url", "https://example.com/api/calendly/webhook",
                                    "--scope", "organization"},
@@ -158,10 +160,7 @@ TEST(ServiceWebhookProcess, AUserTokenCannotRegisterForTheOrganization) {
     options.token_role = "user";
     test::RunningFakeCalendly fake(options);
     test::TempDir dir;
-    const std::map<std::string, std::string> env{{"CALENDLY_API_KEY", fake->access_token()},
-                                                 {"CALENDLY_API_BASE_URL", fake->base_url()},
-                                                 {"CALENDLY_WEBHOOK_SECRET", "signing-key"},
-                                                 {"LOG_LEVEL", "warn"}};
+    const auto env = webhooks_command_environment(fake);
     test::ChildProcess refused(CALRT_BINARY,
                                {"webhooks", "register", "--url", "https://example.com/api/calendly/webhook",
                                 "--scope", "organization"},
