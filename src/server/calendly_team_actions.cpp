@@ -52,23 +52,6 @@ asio::awaitable<Result<std::shared_ptr<const calendly::Directory>>> directory_of
     co_return std::make_shared<const calendly::Directory>(std::move(*single));
 }
 
-// The types of `host` (a known slug) within `team` (a known team slug), or of the whole
-// directory. Only the types asked for are copied: copying every type of a large organization
-// first cost more than the rest of the request (bench/organization: 5,000 types, 41 requests/s).
-std::vector<calendly::EventType> filter_types(const calendly::Directory& known, const std::optional<std::string_view>& host,
-                                              const std::optional<std::string_view>& team) {
-    std::optional<std::vector<calendly::EventType>> of_host;
-    if (host) of_host = known.types_of_host(known.host_by_slug(*host)->user_uri);
-    if (!team) return of_host ? std::move(*of_host) : known.event_types;
-    auto of_team = known.types_of_team(*team);
-    if (!of_host) return of_team;
-    std::erase_if(*of_host, [&of_team](const calendly::EventType& type) {
-        return std::none_of(of_team.begin(), of_team.end(),
-                            [&type](const calendly::EventType& t) { return t.uri == type.uri; });
-    });
-    return std::move(*of_host);
-}
-
 std::string event_types_scope(const std::optional<std::string_view>& host, const std::optional<std::string_view>& team) {
     return "event-types\n" + std::string(host.value_or("")) + "\n" + std::string(team.value_or(""));
 }
@@ -92,7 +75,7 @@ asio::awaitable<Result<std::vector<calendly::EventType>>> scoped_event_types(
     const calendly::Directory& known = **directory;
     if (host && known.host_by_slug(*host) == nullptr) co_return host_not_found(*host);
     if (team && known.types_of_team(*team).empty()) co_return team_not_found(*team);
-    co_return filter_types(known, host, team);
+    co_return known.scoped(host.value_or(""), team.value_or(""));
 }
 
 std::shared_ptr<const std::string> RenderedDirectory::body_for(
@@ -141,7 +124,7 @@ asio::awaitable<Result<std::shared_ptr<const std::string>>> scoped_event_types_b
     // Rendered without waiting: the snapshot is in hand and the scope checked.
     auto body = context.rendered_directory.body_for(*directory, scope, [&] {
         nlohmann::json list = nlohmann::json::array();
-        for (const auto& type : filter_types(known, host, team)) list.push_back(type.raw);
+        for (const auto& type : known.scoped(host.value_or(""), team.value_or(""))) list.push_back(type.raw);
         return nlohmann::json{{"event_types", std::move(list)}}.dump(-1, ' ', false,
                                                                      nlohmann::json::error_handler_t::replace);
     });

@@ -71,6 +71,9 @@ struct Directory {
     std::vector<EventType> team_types() const;
     // The team types of the team whose name team_slug() turns into `slug`.
     std::vector<EventType> types_of_team(std::string_view slug) const;
+    // A conversation's or a request's scope: the types of the host `host_slug` that are team types
+    // of `team_slug`; an empty slug does not narrow, an unknown one leaves nothing.
+    std::vector<EventType> scoped(std::string_view host_slug, std::string_view team_slug) const;
 };
 
 // A team type: pooled, or on a team's profile.
