@@ -39,12 +39,6 @@ boost::asio::awaitable<Result<calendly::EventType>> offered_event_type(CalendlyR
                                                                        const std::string& uuid);
 // The first of the host's offered event types (create-link's default), or 404 no_event_types.
 boost::asio::awaitable<Result<calendly::EventType>> first_offered_event_type(CalendlyRouteContext& context);
-// The offered types of one host (by slug) or one team (team_slug of its name), from the
-// organization's directory; outside organization mode the one host answers to its own slug and
-// there are no teams. 404 host_not_found / team_not_found otherwise.
-boost::asio::awaitable<Result<std::vector<calendly::EventType>>> scoped_event_types(
-    CalendlyRouteContext& context, const std::optional<std::string_view>& host,
-    const std::optional<std::string_view>& team);
 
 // The actions that read (calendly_read_actions.cpp) and those that act (calendly_write_actions.cpp).
 boost::asio::awaitable<Response> event_types_action(const ActionParams&, CalendlyRouteContext&);
@@ -56,15 +50,18 @@ boost::asio::awaitable<Response> create_link_action(const ActionParams&, Calendl
 boost::asio::awaitable<Response> book_action(const ActionParams&, CalendlyRouteContext&);
 boost::asio::awaitable<Response> cancel_action(const ActionParams&, CalendlyRouteContext&);
 boost::asio::awaitable<Response> hosts_action(const ActionParams&, CalendlyRouteContext&);
+// The offered types of one host (by slug) or one team (team_slug of its name), from the
+// organization's directory, as the event-types action answers them ({"event_types": [...]}),
+// rendered once per directory snapshot and scope (RenderedDirectory). Outside organization mode
+// the one host answers to its own slug and there are no teams. 404 host_not_found /
+// team_not_found otherwise.
+boost::asio::awaitable<Result<std::shared_ptr<const std::string>>> scoped_event_types_body(
+    CalendlyRouteContext& context, const std::optional<std::string_view>& host,
+    const std::optional<std::string_view>& team);
 // That body when it is rendered already for the loaded directory, without waiting (the usual
 // case, which then costs no coroutine); nullptr otherwise.
 std::shared_ptr<const std::string> ready_scoped_event_types_body(CalendlyRouteContext& context,
                                                                  const std::optional<std::string_view>& host,
                                                                  const std::optional<std::string_view>& team);
-// scoped_event_types as the event-types action answers it ({"event_types": [...]}), rendered
-// once per directory snapshot and scope (RenderedDirectory).
-boost::asio::awaitable<Result<std::shared_ptr<const std::string>>> scoped_event_types_body(
-    CalendlyRouteContext& context, const std::optional<std::string_view>& host,
-    const std::optional<std::string_view>& team);
 
 }  // namespace calrt::server

@@ -67,17 +67,6 @@ std::shared_ptr<const std::string> ready_scoped_event_types_body(CalendlyRouteCo
     return context.rendered_directory.find(ready, event_types_scope(host, team));
 }
 
-asio::awaitable<Result<std::vector<calendly::EventType>>> scoped_event_types(
-    CalendlyRouteContext& context, const std::optional<std::string_view>& host,
-    const std::optional<std::string_view>& team) {
-    auto directory = co_await directory_of(context);
-    if (!directory) co_return directory.error();
-    const calendly::Directory& known = **directory;
-    if (host && known.host_by_slug(*host) == nullptr) co_return host_not_found(*host);
-    if (team && known.types_of_team(*team).empty()) co_return team_not_found(*team);
-    co_return known.scoped(host.value_or(""), team.value_or(""));
-}
-
 std::shared_ptr<const std::string> RenderedDirectory::body_for(
     const std::shared_ptr<const calendly::Directory>& directory, const std::string& scope,
     const std::function<std::string()>& render) {
