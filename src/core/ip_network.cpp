@@ -43,9 +43,20 @@ std::optional<IpAddress> IpAddress::parse(std::string_view text) {
 }
 
 std::string IpAddress::to_string() const {
-    const asio::ip::address_v6 v6(bytes);
-    if (is_v4()) return asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_string();
-    return v6.to_string();
+    if (is_v4()) {
+        // Dotted decimal by hand: Asio's goes through inet_ntop and a printf, and every request's
+        // rate-limit bucket is an address written out (issue 21).
+        std::string text;
+        text.reserve(15);
+        for (std::size_t i = 12; i < 16; ++i) {
+            char digits[3];
+            const auto end = std::to_chars(digits, digits + sizeof digits, unsigned{bytes[i]}).ptr;
+            if (i > 12) text.push_back('.');
+            text.append(digits, end);
+        }
+        return text;
+    }
+    return asio::ip::address_v6(bytes).to_string();
 }
 
 bool IpNetwork::contains(const IpAddress& address) const noexcept {

@@ -8,6 +8,7 @@
 #include "calrt/server/upgrade_connection.hpp"
 #include "request_body.hpp"
 #include "request_head.hpp"
+#include "response_head.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
@@ -15,10 +16,10 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
+#include <boost/asio/write.hpp>
 
+#include <array>
 #include <limits>
 #include "calrt/net/as_result.hpp"
 
@@ -52,22 +53,15 @@ bool header_has_token(std::string_view value, std::string_view token) {
     return false;
 }
 
-Error rejection(ErrorKind kind, std::string code, std::string message) {
-    return Error::make(kind, std::move(code), std::move(message));
+// Whether the buffer holds a request head up to its blank line, so that parsing it needs no read.
+bool holds_whole_head(const beast::flat_buffer& buffer) {
+    const auto data = buffer.data();
+    return std::string_view(static_cast<const char*>(data.data()), data.size()).find("\r\n\r\n") !=
+           std::string_view::npos;
 }
 
-// Everything of the head but the body's length: the server's name, the handler's type and
-// headers, the request id every answer carries, and whether the connection stays open.
-template <class Message>
-void set_head(Message& out, const Response& response, const std::string& request_id, unsigned version,
-              bool keep_alive) {
-    out.version(version);
-    out.result(response.status);
-    out.set(http::field::server, "calendly-realtime");
-    out.set(http::field::content_type, response.content_type);
-    for (const auto& [name, value] : response.headers) out.set(name, value);
-    if (!request_id.empty()) out.set("X-Request-Id", request_id);
-    out.keep_alive(keep_alive);
+Error rejection(ErrorKind kind, std::string code, std::string message) {
+    return Error::make(kind, std::move(code), std::move(message));
 }
 
 }  // namespace
@@ -77,7 +71,13 @@ HttpSession::HttpSession(asio::ip::tcp::socket socket, std::string peer_address,
               net::LingerLimits{state->config.limits.lingering_close_timeout, state->config.limits.lingering_close_bytes}),
       state_(std::move(state)),
       executor_(stream_.get_executor()),
-      peer_address_(std::move(peer_address)) {}
+      peer_address_(std::move(peer_address)),
+      deadline_(executor_, stream_.socket()) {
+    // Responses are first written without waiting (write()); an operation that cannot finish at
+    // once says so instead of blocking. Asynchronous operations are not affected.
+    boost::system::error_code ignored;
+    stream_.socket().non_blocking(true, ignored);
+}
 
 std::chrono::milliseconds HttpSession::keepalive_timeout() const {
     const HttpLimits& limits = state_->config.limits;
@@ -111,39 +111,36 @@ void HttpSession::force_close() {
 
 asio::awaitable<std::size_t> HttpSession::write(Request& request, Response response, unsigned version,
                                                 bool keep_alive, bool& ok) {
-    const bool head_only = request.method == "HEAD";
-    if (response.shared_body) {
-        // Sent from the shared rendering itself, which `response` keeps alive until written.
-        http::response<http::span_body<const char>> out;
-        set_head(out, response, request.request_id, version, keep_alive);
-        const std::string& body = *response.shared_body;
-        if (head_only) {
-            out.content_length(body.size());
-        } else {
-            out.body() = {body.data(), body.size()};
-            out.prepare_payload();
-        }
-        ok = co_await send(out);
+    // `response` lives in this frame until the write is done, so its body (or the shared rendering
+    // it holds) is sent from where it is, not copied.
+    const std::string_view body = response.body_text();
+    head_.clear();
+    append_response_head(head_, response, request.request_id, version, keep_alive, body.size());
+    const std::string_view payload = request.method != "HEAD" && status_has_body(response.status) ? body : "";
+    // One send, now: a response that fits the socket's buffer (nearly all of them) is written
+    // without suspending, timing or queueing anything. What does not fit waits under the write
+    // timeout.
+    boost::system::error_code ec;
+    const std::size_t sent = stream_.socket().write_some(
+        std::array<asio::const_buffer, 2>{asio::buffer(head_), asio::buffer(payload)}, ec);
+    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
+        ok = false;
         co_return body.size();
     }
-    http::response<http::string_body> out;
-    set_head(out, response, request.request_id, version, keep_alive);
-    const std::size_t bytes = response.body.size();
-    if (head_only) {
-        out.content_length(bytes);  // what GET would send, without the body
+    if (sent < head_.size() + payload.size()) {
+        const std::size_t head_left = sent < head_.size() ? head_.size() - sent : 0;
+        const std::array<asio::const_buffer, 2> rest{
+            asio::buffer(std::string_view(head_).substr(head_.size() - head_left)),
+            asio::buffer(payload.substr(sent - (head_.size() - head_left)))};
+        deadline_.expires_after(state_->config.limits.write_timeout);
+        auto [write_ec, written] = co_await asio::async_write(stream_.socket(), rest, as_result);
+        deadline_.expires_never();
+        ec = write_ec;
     } else {
-        out.body() = std::move(response.body);
-        out.prepare_payload();
+        ec = {};
     }
-    ok = co_await send(out);
-    co_return bytes;
-}
-
-template <class Message>
-asio::awaitable<bool> HttpSession::send(Message& message) {
-    stream_.expires_after(state_->config.limits.write_timeout);
-    auto [ec, written] = co_await http::async_write(stream_, message, as_result);
-    co_return !ec;
+    ok = !ec;
+    co_return body.size();
 }
 
 asio::awaitable<void> HttpSession::reject(Request& request, const Error& error, unsigned version,
@@ -193,10 +190,11 @@ asio::awaitable<void> HttpSession::run() {
             for (bool shortened = false; !read;) {
                 idle_ = true;
                 const auto idle_limit = first_request ? limits.header_timeout : keepalive_timeout();
-                stream_.expires_after(shortened ? std::min(idle_limit, limits.busy_keepalive_timeout) : idle_limit);
-                auto [ec, n] = co_await stream_.async_read_some(buffer.prepare(2048), as_result);
+                deadline_.expires_after(shortened ? std::min(idle_limit, limits.busy_keepalive_timeout) : idle_limit);
+                auto [ec, n] = co_await stream_.socket().async_read_some(buffer.prepare(2048), as_result);
                 idle_ = false;
-                if (ec == asio::error::operation_aborted && shorten_requested_ && !state_->draining) {
+                if (ec == asio::error::operation_aborted && shorten_requested_ && !deadline_.expired() &&
+                    !state_->draining) {
                     shorten_requested_ = false;
                     shortened = true;
                     continue;
@@ -214,8 +212,21 @@ asio::awaitable<void> HttpSession::run() {
         parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
         // The body limit depends on the route, which is known only once the head is read.
         parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-        stream_.expires_after(limits.header_timeout);
-        auto [head_ec, head_bytes] = co_await http::async_read_header(stream_, buffer, parser, as_result);
+        // A head already whole in the buffer (nearly always: it came in one segment) is parsed now;
+        // one still arriving is read under the header timeout.
+        boost::system::error_code head_ec;
+        bool head_read = false;
+        if (holds_whole_head(buffer)) {
+            deadline_.expires_never();
+            http::read_header(stream_.socket(), buffer, parser, head_ec);
+            head_read = head_ec != asio::error::would_block && head_ec != asio::error::try_again;
+        }
+        if (!head_read) {
+            deadline_.expires_after(limits.header_timeout);
+            auto [read_ec, head_bytes] = co_await http::async_read_header(stream_.socket(), buffer, parser, as_result);
+            head_ec = read_ec;
+        }
+        deadline_.expires_never();
 
         if (head_ec) {
             Request unparsed;
@@ -260,6 +271,8 @@ asio::awaitable<void> HttpSession::run() {
             if (upgrade != state_->upgrade_routes.end() && parser.is_header_done() && parser.is_done()) {
                 upgraded_ = true;
                 stream_.expires_never();
+                boost::system::error_code ignored;
+                stream_.socket().non_blocking(false, ignored);  // as the WebSocket code expects it
                 auto connection = std::make_unique<UpgradeConnection>(UpgradeConnection{
                     std::move(static_cast<beast::tcp_stream&>(stream_)), std::move(buffer), parser.release(), request.request_id,
                     request.remote_address});

@@ -1,6 +1,7 @@
 #pragma once
 // One HTTP connection: read a request, handle it, write the response, repeat while kept alive.
 
+#include "connection_deadline.hpp"
 #include "request_body.hpp"
 #include "server_state.hpp"
 
@@ -42,9 +43,6 @@ private:
     boost::asio::awaitable<void> reject(Request& request, const Error& error, unsigned version,
                                         std::string_view route_label,
                                         std::chrono::steady_clock::time_point started);
-    // Writes a prepared message under the write timeout; false when it could not be written.
-    template <class Message>
-    boost::asio::awaitable<bool> send(Message& message);
     boost::asio::awaitable<void> close_lingering();
     // The answer to a body that could not be read whole (too large, or the body budget or this
     // address's share of it is held), counted in metrics.
@@ -61,6 +59,10 @@ private:
     bool upgraded_ = false;
     bool shorten_requested_ = false;  // shorten_idle() cancelled the idle wait
     RequestPipeline::MetricsMemo metrics_memo_;
+    // The deadline of the connection's own reads and writes (idle, head, response); the body read
+    // and the lingering close keep Beast's stream timeouts. Declared after the stream it cancels.
+    ConnectionDeadline deadline_;
+    std::string head_;  // the response head being written, kept for its capacity
 };
 
 }  // namespace calrt::server

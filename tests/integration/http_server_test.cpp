@@ -8,11 +8,13 @@
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -211,6 +213,48 @@ TEST_F(HttpServerTest, SharedBodyIsSentWholeWithItsHeadersAndHeadGivesItsLength)
     EXPECT_EQ(get->at(boost::beast::http::field::content_type), "application/json");
     EXPECT_EQ(get->at("Cache-Control"), "no-store");
     EXPECT_FALSE(get->at("X-Request-Id").empty());
+}
+
+// Larger than the socket buffers of both ends together (Linux's loopback maxima are 4 MiB to send
+// and 32 MiB to receive; a client asking for a small receive buffer gets a few KiB): such a response
+// cannot be written at once, so the rest waits for the reader under the write timeout.
+constexpr std::size_t kLargerThanSocketBuffers = 48 * 1024 * 1024;
+
+TEST_F(HttpServerTest, AResponseLargerThanTheSocketBuffersIsWrittenWholeToAReaderThatKeepsUp) {
+    const auto large = std::make_shared<const std::string>(kLargerThanSocketBuffers, 'x');
+    server.router.get("/large", sync_handler([large](Request&) { return json_shared_response(200, large); }));
+    start();
+    HttpTestClient client(server.port(), 20s);
+    auto response = client.request("GET", "/large");
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->body().size(), large->size());
+    EXPECT_TRUE(response->body() == *large);
+    // The connection stays usable after the long write.
+    auto next = client.request("GET", "/hello");
+    ASSERT_TRUE(next);
+    EXPECT_EQ(next->body(), R"({"hello":"you"})");
+}
+
+TEST_F(HttpServerTest, AReaderThatStopsReadingIsCutOffAfterTheWriteTimeout) {
+    server.config.limits.write_timeout = 300ms;
+    const auto large = std::make_shared<const std::string>(kLargerThanSocketBuffers, 'x');
+    server.router.get("/large", sync_handler([large](Request&) { return json_shared_response(200, large); }));
+    start();
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::socket reader(io);
+    reader.open(boost::asio::ip::tcp::v4());
+    reader.set_option(boost::asio::socket_base::receive_buffer_size(4096));
+    reader.connect({boost::asio::ip::make_address("127.0.0.1"), server.port()});
+    boost::asio::write(reader, boost::asio::buffer(std::string_view("GET /large HTTP/1.1\r\nHost: x\r\n\r\n")));
+    // Not reading: the server's write stalls, and past the write timeout the server lets go.
+    EXPECT_TRUE(test::wait_until([&] { return server.server_->open_connections() == 0; }, 10s));
+    // What was sent before is still there to read, then the end: not the whole body.
+    std::size_t received = 0;
+    std::array<char, 64 * 1024> chunk;
+    boost::system::error_code ec;
+    while (!ec) received += reader.read_some(boost::asio::buffer(chunk), ec);
+    EXPECT_TRUE(ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset) << ec.message();
+    EXPECT_LT(received, large->size());
 }
 
 TEST_F(HttpServerTest, ExpectContinueGetsAnInterimResponse) {
