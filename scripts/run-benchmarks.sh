@@ -5,6 +5,7 @@
 #   BENCH name rps=N p50_ms=X p99_ms=Y requests=N non2xx=N errors=N
 # and, for cached reads against nginx, each server's cost of a request:
 #   BENCH cached_event_types_cost server=service|nginx cpu_us_per_request=X context_switches_per_request=Y
+# and, for webhook intake, the group commits behind it (commits=N commits_over_5ms=N ...).
 # Then the micro benchmarks (Google Benchmark). Usage: scripts/run-benchmarks.sh [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,6 +65,18 @@ report() {  # name, wrk output file
   p99=$(sed -E 's/.*p99_us=([0-9]+).*/\1/' <<<"$line")
   printf 'BENCH %s rps=%s p50_ms=%.2f p99_ms=%.2f %s\n' "$1" "$rps" "$(bc -l <<<"$p50/1000")" "$(bc -l <<<"$p99/1000")" \
     "$(sed -E 's/.*(requests=[0-9]+ non2xx=[0-9]+ errors=[0-9]+).*/\1/' <<<"$line")"
+}
+
+# The service's group commits so far, from its /metrics (loopback may read them): how many, how
+# many took over 5 and over 10 ms from BEGIN to a durable COMMIT, and the mean group size. A commit
+# that stalls holds every delivery waiting behind it, so these say what the p99 is made of.
+commit_stats() {  # service port
+  curl -fs "http://127.0.0.1:$1/metrics" | awk '
+    /^webhook_store_commit_duration_seconds_bucket\{le="0.005"\}/ {le5 = $2}
+    /^webhook_store_commit_duration_seconds_bucket\{le="0.01"\}/ {le10 = $2}
+    /^webhook_store_commit_duration_seconds_count/ {n = $2}
+    /^webhook_store_group_commit_size_sum/ {rows = $2}
+    END {printf "commits=%d commits_over_5ms=%d commits_over_10ms=%d mean_group=%.1f", n, n - le5, n - le10, n ? rows / n : 0}'
 }
 
 wrk -t2 -c64 -d"${duration}s" --latency -s bench/load/reads.lua \
@@ -165,28 +178,44 @@ fi
 sync
 wrk -t2 -c64 -d"${duration}s" --latency -s bench/load/webhooks.lua \
   "http://127.0.0.1:$port" -- "$work/deliveries.tsv" 2 >"$work/webhooks.txt"
-report signed_webhook_deliveries "$work/webhooks.txt"
+echo "$(report signed_webhook_deliveries "$work/webhooks.txt") $(commit_stats "$port")"
 stored=$(sqlite3 "$work/data/webhooks.sqlite3" 'select count(*) from webhook_deliveries' 2>/dev/null || echo "?")
 echo "BENCH webhook_rows_committed count=$stored"
 
 # The same deliveries to a service on PostgreSQL: a cluster of its own with fsync on, so that each
-# acknowledged group is on disk as on SQLite (the tests' clusters run without fsync).
-pg_port=$("$build/tests/test_postgres_cluster" start "$pg_dir" --durable)
-service_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 38472)
-env -i PATH="$PATH" PORT=$service_port DATA_DIR="$work/data-pg" LOG_LEVEL=warn CALENDLY_WEBHOOK_SECRET=$secret \
-  SERVER_THREADS=2 WEB_ROOT=web MAX_CONNECTIONS_PER_ADDRESS=1024 \
-  DATABASE_URL="postgres://calrt@127.0.0.1:$pg_port/postgres" \
-  "$bin" >"$work/server-pg.log" 2>&1 &
-pg_server_pid=$!
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$service_port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
-wrk -t2 -c64 -d"${duration}s" --latency -s bench/load/webhooks.lua \
-  "http://127.0.0.1:$service_port" -- "$work/deliveries.tsv" 2 >"$work/webhooks-pg.txt"
-report signed_webhook_deliveries_postgres "$work/webhooks-pg.txt"
+# acknowledged group is on disk as on SQLite (the tests' clusters run without fsync). Twice, each
+# on a fresh cluster: as PostgreSQL comes, then with wal_init_zero off. A fresh database's WAL
+# grows a 16 MB segment at a time, and PostgreSQL fills each new segment with zeros and fsyncs it
+# inside the commit that first needs it: those commits take 10-25 ms, and each holds all 64
+# connections. A database that has run a while recycles old segments instead, as one with
+# wal_init_zero off skips the filling; the second line shows the service without that stall.
 psql_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)/psql
-stored=$("$psql_bin" -X -A -t -d "postgres://calrt@127.0.0.1:$pg_port/postgres" \
-  -c 'select count(*) from webhook_deliveries' 2>/dev/null || echo "?")
-echo "BENCH webhook_rows_committed_postgres count=$stored"
-kill $pg_server_pid 2>/dev/null || true
+for wal_init_zero in on off; do
+  pg_port=$("$build/tests/test_postgres_cluster" start "$pg_dir" --durable)
+  pg_url="postgres://calrt@127.0.0.1:$pg_port/postgres"
+  if [[ $wal_init_zero == off ]]; then
+    "$psql_bin" -X -q -d "$pg_url" -c "ALTER SYSTEM SET wal_init_zero = off" -c "SELECT pg_reload_conf()" >/dev/null
+    name=signed_webhook_deliveries_postgres_wal_init_zero_off
+  else
+    name=signed_webhook_deliveries_postgres
+  fi
+  service_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 38472)
+  rm -rf "$work/data-pg"
+  env -i PATH="$PATH" PORT=$service_port DATA_DIR="$work/data-pg" LOG_LEVEL=warn CALENDLY_WEBHOOK_SECRET=$secret \
+    SERVER_THREADS=2 WEB_ROOT=web MAX_CONNECTIONS_PER_ADDRESS=1024 DATABASE_URL="$pg_url" \
+    "$bin" >"$work/server-pg.log" 2>&1 &
+  pg_server_pid=$!
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$service_port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+  wrk -t2 -c64 -d"${duration}s" --latency -s bench/load/webhooks.lua \
+    "http://127.0.0.1:$service_port" -- "$work/deliveries.tsv" 2 >"$work/webhooks-pg.txt"
+  echo "$(report "$name" "$work/webhooks-pg.txt") $(commit_stats "$service_port")"
+  stored=$("$psql_bin" -X -A -t -d "$pg_url" -c 'select count(*) from webhook_deliveries' 2>/dev/null || echo "?")
+  echo "BENCH webhook_rows_committed_postgres wal_init_zero=$wal_init_zero count=$stored"
+  kill $pg_server_pid 2>/dev/null || true
+  wait $pg_server_pid 2>/dev/null || true
+  pg_server_pid=""
+  "$build/tests/test_postgres_cluster" stop "$pg_dir" || true
+done
 
 # The voice path (issue 12): relay forwarding at 1, 50 and 200 sessions streaming audio both ways,
 # 1,000 idle sessions, session start and tool round trips; the relay_bench header says what each
