@@ -21,6 +21,11 @@ ConnectionDeadline::ConnectionDeadline(const asio::any_io_executor& executor, as
     : watch_(std::make_shared<Watch>(executor, socket)) {}
 
 ConnectionDeadline::~ConnectionDeadline() {
+    if (!stopped_) stop();
+}
+
+void ConnectionDeadline::stop() noexcept {
+    stopped_ = true;
     watch_->socket = nullptr;
     watch_->deadline = clock::time_point::max();
     if (watch_->looking) watch_->timer.cancel();  // the wait ends now and lets go of the watch

@@ -38,6 +38,10 @@ class ConnectionDeadline {
     void expires_never() noexcept;
     // Whether the last deadline passed, closing the socket.
     bool expired() const noexcept;
+    // Lets go of the socket and ends the pending wait: after this nothing here touches the socket.
+    // Called on the connection's executor when the connection ends, so that the object may then be
+    // destroyed on any thread (the last reference to a connection can be dropped elsewhere).
+    void stop() noexcept;
 
   private:
     struct Watch;
@@ -46,6 +50,7 @@ class ConnectionDeadline {
 
     // Shared with the pending timer wait, which may outlive the connection by a moment.
     std::shared_ptr<Watch> watch_;
+    bool stopped_ = false;  // touched only by this object's owner, not by the wait
 };
 
 }  // namespace calrt::server

@@ -178,6 +178,12 @@ asio::awaitable<void> HttpSession::close_lingering() {
 }
 
 asio::awaitable<void> HttpSession::run() {
+    // However the connection ends, its deadline lets go of the socket here, on the connection's
+    // executor: the session itself may be destroyed on another thread.
+    struct StopDeadline {
+        ConnectionDeadline& deadline;
+        ~StopDeadline() { deadline.stop(); }
+    } stop_deadline{deadline_};
     const HttpLimits& limits = state_->config.limits;
     beast::flat_buffer buffer;
     bool first_request = true;

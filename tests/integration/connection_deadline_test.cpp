@@ -1,7 +1,7 @@
 // A connection's one deadline (server/connection_deadline.hpp) over a real socket: it closes the
 // socket when it passes, not before; moved later it waits for the new time; moved earlier it
-// wakes sooner; cleared it lets an operation take as long as it takes; and expired() tells its
-// own close from any other cancel.
+// wakes sooner; cleared it lets an operation take as long as it takes; stopped or destroyed it
+// closes nothing; and expired() tells its own close from any other cancel.
 #include "server/connection_deadline.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -118,6 +118,16 @@ TEST_F(ConnectionDeadlineTest, GoneBeforeItsDeadlineItClosesNothing) {
     }
     const auto [took, ec] = read_until_done(200ms);
     EXPECT_EQ(ec, asio::error::operation_aborted);  // the test's own limit
+    EXPECT_TRUE(server.is_open());
+}
+
+TEST_F(ConnectionDeadlineTest, StoppedItClosesNothingAndExpiresNoMore) {
+    ConnectionDeadline deadline(io.get_executor(), server);
+    deadline.expires_after(50ms);
+    deadline.stop();
+    const auto [took, ec] = read_until_done(200ms);
+    EXPECT_EQ(ec, asio::error::operation_aborted);  // the test's own limit
+    EXPECT_FALSE(deadline.expired());
     EXPECT_TRUE(server.is_open());
 }
 
