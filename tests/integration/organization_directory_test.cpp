@@ -205,6 +205,11 @@ TEST_F(OrganizationDirectoryUserTokenTest, IsRefusedAsCalendlyRefusesAMember) {
 // /api/calendly in organization mode.
 class OrganizationRoutesTest : public OrganizationDirectoryTest {
   protected:
+    // The directory's loads run on the fake's threads and complete on the server's: those threads
+    // must be done handing over completions before the server's io_context (destroyed first, being
+    // declared last) goes away. ASan caught one releasing its hold on that context after it was freed.
+    ~OrganizationRoutesTest() override { fake.stop(); }
+
     void start(bool organization = true) {
         limiter = std::make_unique<server::RateLimiter>(600, 100);
         context = std::make_unique<server::CalendlyRouteContext>(*client, "https://calendly.com/fallback",

@@ -38,6 +38,11 @@ class RunningFakeCalendly {
     HttpResponse get(std::string_view target) { return call("GET", target); }
     // The path and query of a URL on the fake.
     std::string target_of(std::string_view url) const;
+    // Stops the fake's io_context and joins its threads (IoThreads::stop). A fixture whose Calendly
+    // client runs here while answering on another io_context (a RunningServer's) calls it first in
+    // its destructor: a thread of the fake may still be handing a completion to that context, and
+    // must be done before the context is destroyed.
+    void stop() { threads_.stop(); }
 
     // Runs `task` (a client call, say) on the fake's threads and waits for its result.
     template <class T>
