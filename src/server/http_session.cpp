@@ -19,6 +19,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/asio/write.hpp>
 
+#include <algorithm>
 #include <array>
 #include <limits>
 #include "calrt/net/as_result.hpp"
@@ -127,19 +128,17 @@ asio::awaitable<std::size_t> HttpSession::write(Request& request, Response respo
         ok = false;
         co_return body.size();
     }
-    if (sent < head_.size() + payload.size()) {
-        const std::size_t head_left = sent < head_.size() ? head_.size() - sent : 0;
-        const std::array<asio::const_buffer, 2> rest{
-            asio::buffer(std::string_view(head_).substr(head_.size() - head_left)),
-            asio::buffer(payload.substr(sent - (head_.size() - head_left)))};
-        deadline_.expires_after(state_->config.limits.write_timeout);
-        auto [write_ec, written] = co_await asio::async_write(stream_.socket(), rest, as_result);
-        deadline_.expires_never();
-        ec = write_ec;
-    } else {
-        ec = {};
+    if (sent == head_.size() + payload.size()) {
+        ok = true;
+        co_return body.size();
     }
-    ok = !ec;
+    const std::size_t head_sent = std::min(sent, head_.size());
+    const std::array<asio::const_buffer, 2> rest{asio::buffer(std::string_view(head_).substr(head_sent)),
+                                                 asio::buffer(payload.substr(sent - head_sent))};
+    deadline_.expires_after(state_->config.limits.write_timeout);
+    auto [write_ec, written] = co_await asio::async_write(stream_.socket(), rest, as_result);
+    deadline_.expires_never();
+    ok = !write_ec;
     co_return body.size();
 }
 
@@ -223,7 +222,6 @@ asio::awaitable<void> HttpSession::run() {
         boost::system::error_code head_ec;
         bool head_read = false;
         if (holds_whole_head(buffer)) {
-            deadline_.expires_never();
             http::read_header(stream_.socket(), buffer, parser, head_ec);
             head_read = head_ec != asio::error::would_block && head_ec != asio::error::try_again;
         }

@@ -60,7 +60,7 @@ private:
     bool shorten_requested_ = false;  // shorten_idle() cancelled the idle wait
     RequestPipeline::MetricsMemo metrics_memo_;
     // The deadline of the connection's own reads and writes (idle, head, response); the body read
-    // and the lingering close keep Beast's stream timeouts. Declared after the stream it cancels.
+    // and the lingering close keep Beast's stream timeouts. Declared after the stream it closes.
     ConnectionDeadline deadline_;
     std::string head_;  // the response head being written, kept for its capacity
 };

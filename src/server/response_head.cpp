@@ -51,21 +51,19 @@ void append_response_head(std::string& out, const Response& response, std::strin
     out.append(boost::beast::http::obsolete_reason(boost::beast::http::int_to_status(response.status)));
     out.append("\r\n");
 
-    // The fields in the order they are set; one set later under the same name (any case) replaces
-    // an earlier one, which is then skipped here.
-    const std::size_t own = response.headers.size();
-    const auto set_later = [&](std::string_view name, std::size_t position) {
-        // Positions: 0 Server, 1 Content-Type, 2.. the response's own, then X-Request-Id.
-        for (std::size_t i = position + 1; i < own + 2; ++i) {
-            if (i >= 2 && iequals(response.headers[i - 2].first, name)) return true;
+    // Beast's `set` replaces a field set earlier under the same name (any case): a field is written
+    // only when none of the response's own headers from `from` on, nor the request id, replaces it.
+    const auto replaced_later = [&](std::string_view name, std::size_t from) {
+        for (std::size_t i = from; i < response.headers.size(); ++i) {
+            if (iequals(response.headers[i].first, name)) return true;
         }
         return !request_id.empty() && iequals(name, "X-Request-Id");
     };
-    if (!set_later("Server", 0)) append_field(out, "Server", "calendly-realtime");
-    if (!set_later("Content-Type", 1)) append_field(out, "Content-Type", response.content_type);
-    for (std::size_t i = 0; i < own; ++i) {
+    if (!replaced_later("Server", 0)) append_field(out, "Server", "calendly-realtime");
+    if (!replaced_later("Content-Type", 0)) append_field(out, "Content-Type", response.content_type);
+    for (std::size_t i = 0; i < response.headers.size(); ++i) {
         const auto& [name, value] = response.headers[i];
-        if (is_framing_header(name) || set_later(name, i + 2)) continue;
+        if (is_framing_header(name) || replaced_later(name, i + 1)) continue;
         append_field(out, name, value);
     }
     if (!request_id.empty()) append_field(out, "X-Request-Id", request_id);
